@@ -4,6 +4,7 @@ Writes:
   sichuan_divisions.csv  every province/prefecture/county-level code seen in any listed year
   crosswalk.csv          codes that disappeared, mapped to the code that replaced them
 
+Usage: python scripts/build_gazetteer.py [OUTPUT_DIR]   (default: data/gazetteer)
 Re-running reproduces the committed files byte for byte (rows sorted, no timestamps).
 """
 
@@ -74,21 +75,22 @@ def crosswalk(seen: dict[str, dict]) -> list[dict]:
     return rows
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    out = Path(argv[0]) if argv else OUT
     seen = collect()
-    OUT.mkdir(parents=True, exist_ok=True)
-    with (OUT / "sichuan_divisions.csv").open("w", newline="", encoding="utf-8") as f:
+    out.mkdir(parents=True, exist_ok=True)
+    with (out / "sichuan_divisions.csv").open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["adcode", "name", "level", "parent_adcode", "listed_years"])
         for code, e in sorted(seen.items()):
             w.writerow([code, e["name"], e["level"], e["parent_adcode"], ";".join(map(str, e["years"]))])
     rows = crosswalk(seen)
-    with (OUT / "crosswalk.csv").open("w", newline="", encoding="utf-8") as f:
+    with (out / "crosswalk.csv").open("w", newline="", encoding="utf-8") as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
         w.writeheader()
         w.writerows(rows)
-    print(f"{len(seen)} codes, {len(rows)} crosswalk rows -> {OUT}")
+    print(f"{len(seen)} codes, {len(rows)} crosswalk rows -> {out}")
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
