@@ -1,0 +1,39 @@
+"""Cited local reports: scattered supply-side figures shown as notes on the regions they name.
+
+They are never turned into a choropleth: one region's figure would imply zero elsewhere.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pandas as pd
+
+from geodata.codes import gazetteer
+from layers.tables import read_datapackage, read_resource
+
+REPORT_RESOURCES = {
+    "local_reports_elderly_care": ("养老服务", "Elderly care"),
+    "local_reports_child_protection": ("未成年人保护", "Child protection"),
+}
+
+
+@lru_cache(maxsize=1)
+def local_reports() -> pd.DataFrame:
+    """All local reports with current codes; ``value`` stays text (e.g. "600+")."""
+    gaz = gazetteer()
+    frames = []
+    for name, (theme_zh, theme_en) in REPORT_RESOURCES.items():
+        df = read_resource(read_datapackage()[name]).copy()
+        df["adcode"] = df["adcode"].map(gaz.current_code)
+        df["theme_zh"], df["theme_en"], df["resource"] = theme_zh, theme_en, name
+        frames.append(df)
+    return pd.concat(frames, ignore_index=True)
+
+
+def reports_for(adcode: str) -> pd.DataFrame:
+    """Reports about a region itself, and about its counties when it is a prefecture."""
+    df = local_reports()
+    gaz = gazetteer()
+    children = {d.adcode for d in gaz.children(adcode)}
+    return df[(df["adcode"] == adcode) | df["adcode"].isin(children)].reset_index(drop=True)

@@ -1,0 +1,85 @@
+"""Layers computed from the gazetteer, the boundaries or a plain list rather than a long table."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import pandas as pd
+
+from geodata.boundaries import areas_km2
+from geodata.codes import gazetteer
+from geodata.regions import economic_region_of
+from layers.tables import read_datapackage, read_resource
+
+
+def area_km2(level: str) -> pd.Series:
+    return areas_km2(level)
+
+
+def economic_region(level: str) -> pd.Series:
+    gaz = gazetteer()
+    out = {}
+    for d in gaz.current(level):
+        pref = d.adcode if level == "prefecture" else d.parent_adcode
+        out[d.adcode] = economic_region_of(pref).name_zh
+    return pd.Series(out, dtype=object)
+
+
+def ethnic_autonomy(level: str) -> pd.Series:
+    """From the official names: 自治州 / 自治县, and counties inside an autonomous prefecture."""
+    gaz = gazetteer()
+    out = {}
+    for d in gaz.current(level):
+        if level == "prefecture":
+            out[d.adcode] = "民族自治州" if d.is_ethnic_autonomous else "非民族自治地方"
+        elif d.is_ethnic_autonomous:
+            out[d.adcode] = "民族自治县"
+        elif gaz.by_code[d.parent_adcode].is_ethnic_autonomous:
+            out[d.adcode] = "自治州所辖县市"
+        else:
+            out[d.adcode] = "非民族自治地方"
+    return pd.Series(out, dtype=object)
+
+
+def _poverty_list() -> pd.DataFrame:
+    df = read_resource(read_datapackage()["poverty_counties"])
+    gaz = gazetteer()
+    df["adcode"] = df["adcode"].map(gaz.current_code)
+    return df
+
+
+def poverty_exit_year(level: str) -> pd.Series:
+    """County: the year a national poverty county exited poverty (摘帽); others get no category."""
+    if level != "county":
+        raise ValueError("poverty exit year is a county-level category")
+    df = _poverty_list()
+    return pd.Series({r.adcode: f"{r.exit_year}年摘帽" for r in df.itertuples()}, dtype=object)
+
+
+def poverty_county_count(level: str) -> pd.Series:
+    """Prefecture: how many of the 66 national poverty counties it has (a complete list, so 0 is real)."""
+    if level != "prefecture":
+        raise ValueError("poverty county count is a prefecture-level figure")
+    df = _poverty_list()
+    gaz = gazetteer()
+    counts = df["adcode"].map(lambda c: gaz.by_code[c].parent_adcode).value_counts()
+    return counts.reindex([d.adcode for d in gaz.current("prefecture")], fill_value=0).astype(float)
+
+
+def pilots_2021(level: str) -> pd.Series:
+    """Places the 2021 article names, with their theme as the category (several roles joined)."""
+    from layers.summary import pilot_places
+
+    places = pilot_places()
+    places = places[places["level"] == level]
+    return places.groupby("adcode")["theme_zh"].agg(lambda s: "、".join(dict.fromkeys(s))).astype(object)
+
+
+BUILDERS: dict[str, Callable[[str], pd.Series]] = {
+    "area_km2": area_km2,
+    "economic_region": economic_region,
+    "ethnic_autonomy": ethnic_autonomy,
+    "poverty_exit_year": poverty_exit_year,
+    "poverty_county_count": poverty_county_count,
+    "pilots_2021": pilots_2021,
+}

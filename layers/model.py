@@ -1,0 +1,214 @@
+"""Typed layer records and the three ways a layer gets its values.
+
+A layer's values come from exactly one spec:
+  * :class:`IndicatorSpec` — one indicator and year of a validated long table;
+  * :class:`DerivedSpec`   — an operation on two other layers, computed only where both exist;
+  * :class:`BuilderSpec`  — a named function of the level (categories from the gazetteer or a
+                             list, or areas from the boundaries).
+Missing stays missing (NaN); a zero in the data stays zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Callable
+
+import pandas as pd
+
+from geodata.codes import gazetteer
+from layers.tables import Source, shipped_long_table
+
+if TYPE_CHECKING:
+    from layers.registry import Registry
+
+KINDS = ("count", "rate", "share", "category")
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    resource: str
+    indicator: str
+    year: int
+    zone_resource: str | None = None  # where development-zone rows live, if not in ``resource``
+
+    def values(self, layer: "Layer", level: str) -> pd.Series:
+        table = shipped_long_table(self.resource)
+        rows = table[(table["level"] == level) & (table["indicator"] == self.indicator) & (table["year"] == self.year)]
+        return rows.set_index("adcode")["value"]
+
+    def unmapped(self, layer: "Layer", level: str) -> pd.DataFrame:
+        """Rows with no boundary of their own (development zones) that belong to this level's parents."""
+        if level != "county":
+            return pd.DataFrame(columns=["adcode", "name", "parent_adcode", "value"])
+        table = shipped_long_table(self.zone_resource or self.resource)
+        rows = table[(table["level"] == "zone") & (table["indicator"] == self.indicator) & (table["year"] == self.year)]
+        gaz = gazetteer()
+        return pd.DataFrame({
+            "adcode": rows["adcode"].values,
+            "name": [gaz.by_code[c].name for c in rows["adcode"]],
+            "parent_adcode": [gaz.by_code[c].parent_adcode for c in rows["adcode"]],
+            "value": rows["value"].values,
+        })
+
+
+def _ratio(a: pd.Series, b: pd.Series, scale: float) -> pd.Series:
+    return a / b.where(b != 0) * scale
+
+
+OPERATIONS: dict[str, Callable[[pd.Series, pd.Series, float], pd.Series]] = {
+    "ratio": _ratio,                                          # a / b × scale
+    "difference": lambda a, b, scale: (a - b) * scale,        # (a − b) × scale
+    "pct_reduction": lambda a, b, scale: (a - b) / a.where(a != 0) * 100 * scale,  # a = before, b = after
+}
+
+
+@dataclass(frozen=True)
+class DerivedSpec:
+    op: str
+    a: str
+    b: str
+    scale: float = 1.0
+
+    def values(self, layer: "Layer", level: str) -> pd.Series:
+        a = layer.registry.get(self.a).frame(level).set_index("adcode")["value"]
+        b = layer.registry.get(self.b).frame(level).set_index("adcode")["value"]
+        # NaN in either operand propagates: computed only where both exist.
+        return OPERATIONS[self.op](a.astype(float), b.astype(float), self.scale)
+
+    def unmapped(self, layer: "Layer", level: str) -> pd.DataFrame:
+        a = layer.registry.get(self.a).unmapped(level)
+        b = layer.registry.get(self.b).unmapped(level).set_index("adcode")["value"]
+        if a.empty:
+            return a
+        a = a.copy()
+        a["value"] = OPERATIONS[self.op](a.set_index("adcode")["value"], b.reindex(a["adcode"]), self.scale).values
+        return a
+
+
+@dataclass(frozen=True)
+class BuilderSpec:
+    builder: str
+
+    def values(self, layer: "Layer", level: str) -> pd.Series:
+        from layers.builders import BUILDERS
+
+        return BUILDERS[self.builder](level)
+
+    def unmapped(self, layer: "Layer", level: str) -> pd.DataFrame:
+        return pd.DataFrame(columns=["adcode", "name", "parent_adcode", "value"])
+
+
+Spec = IndicatorSpec | DerivedSpec | BuilderSpec
+
+
+@dataclass(frozen=True)
+class PublishedTotal:
+    """Where a layer's province-wide figure was published, for reconciliation."""
+
+    resource: str
+    key: str  # seed_figures id, or census indicator with level province
+    label: str
+
+
+@dataclass(frozen=True)
+class Layer:
+    id: str
+    title_zh: str
+    title_en: str
+    theme: str
+    unit_zh: str
+    unit_en: str
+    year: str
+    levels: tuple[str, ...]
+    kind: str
+    higher_is_better: bool | None
+    palette: str
+    sources: tuple[Source, ...]
+    licence: str
+    notes_zh: str
+    notes_en: str
+    spec: Spec
+    normalise_by: tuple[str, ...] = ()  # layer ids of populations, or "area_km2"
+    hidden: bool = False  # operands of derived layers that are not worth a menu entry
+    published_total: PublishedTotal | None = None
+    registry: "Registry | None" = field(default=None, compare=False, repr=False)
+
+    # --- text in the chosen language ------------------------------------------------------
+    def title(self, lang: str = "zh") -> str:
+        return self.title_en if lang == "en" else self.title_zh
+
+    def unit(self, lang: str = "zh") -> str:
+        return self.unit_en if lang == "en" else self.unit_zh
+
+    def notes(self, lang: str = "zh") -> str:
+        return self.notes_en if lang == "en" else self.notes_zh
+
+    def source_text(self) -> str:
+        return "; ".join(s.title for s in self.sources)
+
+    @property
+    def is_categorical(self) -> bool:
+        return self.kind == "category"
+
+    # --- values --------------------------------------------------------------------------
+    def frame(self, level: str) -> pd.DataFrame:
+        """One row per current region of ``level``: adcode, name, short_name, parent_adcode, value."""
+        if level not in self.levels:
+            raise ValueError(f"layer {self.id!r} has no {level} values; it offers {self.levels}")
+        gaz = gazetteer()
+        regions = gaz.current(level)
+        values = self.spec.values(self, level)
+        if values.index.has_duplicates:
+            raise ValueError(f"layer {self.id!r}: duplicate regions at {level} level: {sorted(values.index[values.index.duplicated()])}")
+        frame = pd.DataFrame({
+            "adcode": [d.adcode for d in regions],
+            "name": [d.name for d in regions],
+            "short_name": [d.short_name for d in regions],
+            "parent_adcode": [d.parent_adcode for d in regions],
+        })
+        frame["value"] = values.reindex(frame["adcode"]).values
+        if not self.is_categorical:
+            frame["value"] = frame["value"].astype(float)
+        return frame
+
+    def unmapped(self, level: str) -> pd.DataFrame:
+        """Figures at this level that have no boundary (development zones), listed rather than dropped."""
+        return self.spec.unmapped(self, level)
+
+    def normalised(self, by: str) -> "Layer":
+        """This layer per 1,000 people of ``by`` (a population layer) or per 1,000 km² (``area_km2``)."""
+        if by not in self.normalise_by:
+            raise ValueError(f"layer {self.id!r} offers normalisation by {self.normalise_by}, not {by!r}")
+        base = self.registry.get(by)
+        per_zh, per_en = ("每千平方公里", "per 1,000 km²") if by == "area_km2" else (
+            f"每千{base.title_zh}", f"per 1,000 {base.title_en.lower()}")
+        return replace(
+            self,
+            id=f"{self.id}__per_1000_{by}",
+            title_zh=f"{self.title_zh}（{per_zh}）",
+            title_en=f"{self.title_en} ({per_en})",
+            unit_zh=f"{self.unit_zh}/{per_zh.removeprefix('每')}",
+            unit_en=f"{self.unit_en} {per_en}",
+            kind="rate",
+            spec=DerivedSpec("ratio", self.id, by, 1000.0),
+            sources=_merge_sources(self.sources, base.sources),
+            normalise_by=(),
+            published_total=None,
+            hidden=True,
+        )
+
+
+def _merge_sources(*groups: tuple[Source, ...]) -> tuple[Source, ...]:
+    out: list[Source] = []
+    for group in groups:
+        for s in group:
+            if s not in out:
+                out.append(s)
+    return tuple(out)
+
+
+def rank_descending(values: pd.Series) -> pd.Series:
+    """Rank 1 = largest; missing values get no rank."""
+    return values.rank(ascending=False, method="min").astype("Int64").where(values.notna())
+
+

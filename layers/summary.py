@@ -1,0 +1,87 @@
+"""The 2021 province summary, the places the article names, and reconciliation with published totals."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from geodata.codes import RegionLookupError, gazetteer
+from layers.tables import read_datapackage, read_resource, shipped_long_table
+
+THEME_NAMES = {
+    "township_merger": ("乡镇区划调整", "Township merger"),
+    "grassroots": ("基层治理", "Grassroots governance"),
+    "social_assistance": ("社会救助", "Social assistance"),
+    "disability": ("残疾人福利", "Disability"),
+    "elderly_care": ("养老服务", "Elderly care"),
+    "child_protection": ("未成年人保护", "Child protection"),
+    "social_affairs": ("社会事务", "Social affairs"),
+    "social_organisations": ("社会组织", "Social organisations"),
+    "charity_social_work": ("慈善与社会工作", "Charity and social work"),
+}
+
+
+def province_summary() -> pd.DataFrame:
+    """The article's 2021 province-wide figures with theme names and their source."""
+    res = read_datapackage()["seed_figures"]
+    df = read_resource(res)
+    df["value"] = df["value"].astype(float)
+    df["year"] = df["year"].astype(int)
+    df["theme_zh"] = df["theme"].map(lambda t: THEME_NAMES.get(t, (t, t))[0])
+    df["theme_en"] = df["theme"].map(lambda t: THEME_NAMES.get(t, (t, t))[1])
+    df["source"] = res.sources[0].title
+    return df
+
+
+def pilot_places() -> pd.DataFrame:
+    """The article's named places resolved to current codes (会理县 → 会理市). Unresolvable names raise."""
+    res = read_datapackage()["seed_places"]
+    df = read_resource(res)
+    gaz = gazetteer()
+    codes, problems = [], []
+    for i, row in enumerate(df.itertuples(), start=1):
+        query = row.place_name if row.scope_level == "prefecture" else f"{row.place_name}({row.parent_name})"
+        try:
+            codes.append(gaz.resolve(query, row.scope_level))
+        except RegionLookupError as exc:
+            problems.append(f"{res.display_path}, row {i}, column 'place_name': {exc}")
+    if problems:
+        raise ValueError("\n".join(problems))
+    df["adcode"] = codes
+    df["level"] = df["scope_level"]
+    df["theme_zh"] = df["theme"].map(lambda t: THEME_NAMES.get(t, (t, t))[0])
+    df["theme_en"] = df["theme"].map(lambda t: THEME_NAMES.get(t, (t, t))[1])
+    df["source"] = res.sources[0].title
+    return df
+
+
+def published_value(resource: str, key: str) -> tuple[float, str, str]:
+    """(value, year, source) of a published province-wide figure."""
+    res = read_datapackage()[resource]
+    if resource == "seed_figures":
+        df = province_summary()
+        row = df[df["id"] == key].iloc[0]
+        return float(row["value"]), str(row["year"]), res.sources[0].title
+    table = shipped_long_table(resource)
+    row = table[(table["level"] == "province") & (table["indicator"] == key)].iloc[0]
+    return float(row["value"]), str(row["year"]), res.sources[0].title
+
+
+def reconciliation(registry) -> pd.DataFrame:
+    """For every layer with a published province total: sum of counties (+ zones) vs that figure."""
+    rows = []
+    for layer in registry.list_layers(include_hidden=True):
+        if layer.published_total is None:
+            continue
+        pub = layer.published_total
+        value, year, source = published_value(pub.resource, pub.key)
+        counties = layer.frame("county")["value"].sum(min_count=1)
+        zones = layer.unmapped("county")["value"].sum()
+        total = float(counties + zones)
+        rows.append({
+            "layer_id": layer.id, "title_zh": layer.title_zh, "title_en": layer.title_en,
+            "unit_zh": layer.unit_zh, "year": layer.year,
+            "sum_of_counties": float(counties), "development_zones": float(zones), "sum_of_regions": total,
+            "published": value, "published_label": pub.label, "published_year": year, "published_source": source,
+            "gap": total - value, "gap_pct": (total - value) / value * 100 if value else float("nan"),
+        })
+    return pd.DataFrame(rows)
