@@ -1,0 +1,405 @@
+"""Township- and village-level units in the NBS division-code lists: the counting rules.
+
+Pure code: it classifies rows already read from the lists (``geodata.nbs_tables.read_table``) and
+counts them; ``scripts/build_townships.py`` does the reading and writing. Nothing here imports
+streamlit, so the rules can be tested and reused outside the app.
+
+The rules (documented in ``data/townships/README.md``):
+
+* A township-level unit (乡级) is counted when its name ends in 街道 / 街道办 / 街道办事处 (type 街道),
+  镇 (type 镇) or 乡 (type 乡, 民族乡 included). Everything else the NBS lists at that level (farms,
+  prisons, forestry bureaus, scenic-area bureaus, industrial parks, schools, enterprises …) is
+  excluded and labelled with a reason.
+* A village-level unit (村级) is a village committee (村民委员会, 建制村) or a residents' committee
+  (居民委员会 / 社区) by its name ending; virtual placeholders, villager groups and names with no
+  committee ending are excluded and labelled.
+* Units are attributed to today's county code through the gazetteer crosswalk. Units listed under a
+  statistical development zone (level ``zone``, no boundary) are attributed to no county: they count
+  in their prefecture and the province only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Iterable, Mapping, Protocol
+
+PROVINCE_ADCODE = "510000"
+
+# --- township rule ----------------------------------------------------------------------------
+
+TOWNSHIP_TYPES = ("乡", "镇", "街道")
+
+# Checked in this order: the 街道 endings first, because a sub-district may carry the name of the
+# town it came from (2018: 510116003 华阳镇街道办) and is a 街道, not a 镇. 街道办 is the short form
+# of 街道办事处 used for seven Sichuan sub-districts in the 2018 list (e.g. 510116001 东升街道办);
+# without it those seven real sub-districts would be dropped.
+_TOWNSHIP_ENDINGS = (
+    ("街道办事处", "街道"),
+    ("街道办", "街道"),
+    ("街道", "街道"),
+    ("镇", "镇"),
+    ("乡", "乡"),
+)
+
+# Labels for the units the rule leaves out. The label only explains the exclusion for review; the
+# decision itself is the name ending above. First matching keyword wins, so a nature-reserve
+# management office (苍溪九龙山自然保护区管理处) is labelled a nature reserve.
+_TOWNSHIP_EXCLUSION_REASONS = (
+    ("prison_or_reeducation", ("监狱", "劳动教养", "劳动教育")),
+    ("nature_reserve", ("自然保护区",)),
+    ("forestry", ("林业局", "森林经营所", "林场")),
+    ("farm_or_ranch", ("农场", "牧场", "种羊场", "良种场")),
+    ("management_office", ("管理局", "管委会", "管理委员会", "管理办公室", "管理处")),
+    ("industrial_park", ("园区", "开发区", "集中区", "发展区")),
+    ("enterprise", ("公司", "厂")),
+    ("school", ("学校", "学院", "校区")),
+    ("office_not_subdistrict", ("办事处",)),
+)
+TOWNSHIP_NO_SUFFIX = "no_township_suffix"
+
+
+def township_type(name: str) -> str | None:
+    """乡 / 镇 / 街道 for a township-level name, None for anything else at that level."""
+    for ending, kind in _TOWNSHIP_ENDINGS:
+        if name.endswith(ending):
+            return kind
+    return None
+
+
+def township_exclusion_reason(name: str) -> str:
+    """Why a township-level unit is not a township (only meaningful when township_type is None)."""
+    for reason, keywords in _TOWNSHIP_EXCLUSION_REASONS:
+        if any(k in name for k in keywords):
+            return reason
+    # e.g. 2018 510802405 袁家坝, 510802407 下西: bare place names in the NBS 类似乡级 code range.
+    return TOWNSHIP_NO_SUFFIX
+
+
+# --- village rule -----------------------------------------------------------------------------
+
+VILLAGE_COMMITTEE = "village_committee"
+RESIDENTS_COMMITTEE = "residents_committee"
+
+# Order matters: "双塘社区村民委员会" is a village committee (the name ends in 村民委员会), and a
+# "农村社区" (rural community, e.g. 2018 511132100213 松林坡村农村社区, coded in the NBS village
+# range) is a village renamed, not an urban residents' committee. A bare "…村" (白鹤桥村) or
+# "…社区" (德康社区) names the committee's area without the word 委员会 and is counted as such.
+_VILLAGE_ENDINGS = (
+    ("村民委员会", VILLAGE_COMMITTEE),
+    ("村委会", VILLAGE_COMMITTEE),
+    ("农村社区", VILLAGE_COMMITTEE),
+    ("村", VILLAGE_COMMITTEE),
+    ("居民委员会", RESIDENTS_COMMITTEE),
+    ("居委会", RESIDENTS_COMMITTEE),
+    ("社区", RESIDENTS_COMMITTEE),
+)
+
+# The NBS lists a "virtual" committee (虚拟社区 / 虚拟村委会, sometimes abbreviated 虚社区) as a
+# placeholder for the population of a farm, prison or park; it is not a committee.
+_VIRTUAL_MARKERS = ("虚拟", "虚社区")
+_LIVING_OR_WORK_AREA_ENDINGS = ("生活区", "管理区", "居住区", "居民区", "队", "分场", "牧场")
+
+
+def village_type(name: str) -> str | None:
+    """village_committee / residents_committee, or None for a unit that is neither."""
+    if any(m in name for m in _VIRTUAL_MARKERS):
+        return None
+    for ending, kind in _VILLAGE_ENDINGS:
+        if name.endswith(ending):
+            return kind
+    return None
+
+
+def village_exclusion_reason(name: str) -> str:
+    if any(m in name for m in _VIRTUAL_MARKERS):
+        return "virtual_placeholder"
+    if name.endswith("村民小组"):
+        return "villager_group"  # 村民小组 is below village level (2018: 511102105398 街村村民小组)
+    if name.endswith(_LIVING_OR_WORK_AREA_ENDINGS):
+        # Living quarters and work teams of ranches, farms and forestry units (2021: 513422100500
+        # 康乌牧场生活区, 511502102401 翠外管理区; 2018: 513231400501 农场农业队, 513422100500
+        # 康乌牧场), not committees.
+        return "living_or_work_area"
+    # Garbled endings such as 居委会会, 社区居委, 村委会会, 村民委员会员, 社区委员会.
+    # They are not guessed into a type; the excluded file lists them for review.
+    return "no_committee_ending"
+
+
+# --- attribution ------------------------------------------------------------------------------
+
+
+class GazetteerLike(Protocol):
+    """What the rules need from ``geodata.codes.Gazetteer``."""
+
+    by_code: Mapping[str, object]
+
+    def current_code(self, adcode: str) -> str: ...
+
+
+@dataclass(frozen=True)
+class Attribution:
+    county_adcode: str  # today's county code; "" for units under a development zone
+    zone_adcode: str  # the development zone's code, or ""
+    prefecture_adcode: str
+
+    @property
+    def area_adcode(self) -> str:
+        """The county, or the zone for zone units: the area the unit is listed in, in today's codes."""
+        return self.county_adcode or self.zone_adcode
+
+
+def attribute(listed_county_adcode: str, gazetteer: GazetteerLike) -> Attribution:
+    """Where a unit listed under ``listed_county_adcode`` counts, in today's codes."""
+    if listed_county_adcode not in gazetteer.by_code:
+        raise KeyError(f"{listed_county_adcode} is not in the gazetteer; rebuild data/gazetteer first")
+    listed = gazetteer.by_code[listed_county_adcode]
+    prefecture = listed.parent_adcode
+    if listed.level == "zone":
+        # No boundary, so no county to give it to: counted in the prefecture and province only.
+        return Attribution("", listed_county_adcode, prefecture)
+    current = gazetteer.current_code(listed_county_adcode)
+    division = gazetteer.by_code[current]
+    if division.level != "county" or not division.is_current:
+        raise ValueError(f"{listed_county_adcode} leads to {current} {division.name}, not a current county")
+    return Attribution(current, "", division.parent_adcode)
+
+
+# --- classified units -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TownshipUnit:
+    year: int
+    code: str
+    name: str
+    type: str  # 乡 / 镇 / 街道
+    listed_county_adcode: str
+    where: Attribution
+
+
+@dataclass(frozen=True)
+class ExcludedUnit:
+    year: int
+    level: str  # township / village
+    code: str
+    name: str
+    listed_county_adcode: str
+    where: Attribution
+    reason: str
+
+
+@dataclass(frozen=True)
+class VillageUnit:
+    year: int
+    code: str
+    name: str
+    type: str  # village_committee / residents_committee
+    where: Attribution
+
+
+def classify_townships(
+    year: int, streets: Iterable[Mapping[str, str]], gazetteer: GazetteerLike
+) -> tuple[list[TownshipUnit], list[ExcludedUnit]]:
+    """Split one year's streets.csv rows into townships and excluded units."""
+    units, excluded = [], []
+    for row in streets:
+        where = attribute(row["areaCode"], gazetteer)
+        kind = township_type(row["name"])
+        if kind is None:
+            excluded.append(ExcludedUnit(year, "township", row["code"], row["name"], row["areaCode"], where,
+                                         township_exclusion_reason(row["name"])))
+        else:
+            units.append(TownshipUnit(year, row["code"], row["name"], kind, row["areaCode"], where))
+    return units, excluded
+
+
+def classify_villages(
+    year: int, villages: Iterable[Mapping[str, str]], gazetteer: GazetteerLike
+) -> tuple[list[VillageUnit], list[ExcludedUnit]]:
+    """Split one year's villages.csv rows into committees and excluded units.
+
+    A committee counts whatever its parent township-level unit is: the committees under a farm or
+    a management office (2018: 510821400 静乐寺管理办公室 has four residents' committees) are real
+    committees in their county even though their parent is not a township.
+    """
+    units, excluded = [], []
+    for row in villages:
+        where = attribute(row["areaCode"], gazetteer)
+        kind = village_type(row["name"])
+        if kind is None:
+            excluded.append(ExcludedUnit(year, "village", row["code"], row["name"], row["areaCode"], where,
+                                         village_exclusion_reason(row["name"])))
+        else:
+            units.append(VillageUnit(year, row["code"], row["name"], kind, where))
+    return units, excluded
+
+
+# --- counting ---------------------------------------------------------------------------------
+
+INDICATORS = (
+    "townships_total",
+    "townships_xiang",
+    "townships_zhen",
+    "townships_jiedao",
+    "villages_total",
+    "village_committees",
+    "residents_committees",
+)
+_TOWNSHIP_INDICATOR = {"乡": "townships_xiang", "镇": "townships_zhen", "街道": "townships_jiedao"}
+_VILLAGE_INDICATOR = {VILLAGE_COMMITTEE: "village_committees", RESIDENTS_COMMITTEE: "residents_committees"}
+
+
+@dataclass(frozen=True)
+class CountRow:
+    adcode: str
+    level: str  # province / prefecture / county / zone
+    year: int
+    indicator: str
+    value: int
+
+
+def unit_indicators(unit: TownshipUnit | VillageUnit) -> tuple[str, str]:
+    if isinstance(unit, TownshipUnit):
+        return "townships_total", _TOWNSHIP_INDICATOR[unit.type]
+    return "villages_total", _VILLAGE_INDICATOR[unit.type]
+
+
+def count_units(
+    year: int,
+    units: Iterable[TownshipUnit | VillageUnit],
+    counties: Iterable[str],
+    prefectures: Iterable[str],
+    zones: Iterable[str],
+) -> list[CountRow]:
+    """Counts of one year for the province, every prefecture, county and zone given.
+
+    Every (area, indicator) gets a row, so a county without 乡 gets an explicit 0. Zone units count
+    in their zone row, their prefecture and the province, never in a county.
+    """
+    tally: Counter[tuple[str, str]] = Counter()
+    for unit in units:
+        areas = [PROVINCE_ADCODE, unit.where.prefecture_adcode, unit.where.area_adcode]
+        for indicator in unit_indicators(unit):
+            for area in areas:
+                tally[area, indicator] += 1
+    levels = [("province", [PROVINCE_ADCODE]), ("prefecture", list(prefectures)),
+              ("county", list(counties)), ("zone", list(zones))]
+    known = {a for _, areas in levels for a in areas}
+    unknown = {a for a, _ in tally} - known
+    if unknown:
+        raise ValueError(f"{year}: units counted in areas outside the listing: {sorted(unknown)}")
+    return [
+        CountRow(area, level, year, indicator, tally[area, indicator])
+        for level, areas in levels
+        for area in areas
+        for indicator in INDICATORS
+    ]
+
+
+# --- changes between two years ----------------------------------------------------------------
+
+# Ethnic designations of Sichuan's 民族乡 (彝族乡, 藏族乡, 傈僳族乡, 彝族苗族乡 …): a 民族乡 that
+# became a 镇 keeps its place name but drops the designation.
+_ETHNIC_DESIGNATION = re.compile(r"((傈僳|蒙古|土家|纳西|[傣回彝羌苗藏白])族)+$")
+# "华阳镇街道办" (2018) and "华阳街道" (2021) are the same sub-district.
+_TYPE_SUFFIX = re.compile(r"(镇?(街道办事处|街道办|街道)|镇|乡)$")
+
+
+def name_stem(name: str) -> str:
+    """The place name without its type: 斌郎乡 and 斌郎街道 share the stem 斌郎."""
+    return _ETHNIC_DESIGNATION.sub("", _TYPE_SUFFIX.sub("", name))
+
+
+@dataclass(frozen=True)
+class Change:
+    area_adcode: str  # current county code, or the zone code for zone units
+    change: str  # removed / added
+    code: str
+    name: str
+    type: str
+    note: str
+
+
+def township_changes(before: Iterable[TownshipUnit], after: Iterable[TownshipUnit]) -> list[Change]:
+    """Townships that disappeared from and appeared in each area between two lists.
+
+    Identity is the place name within today's county (or zone), not the code: the NBS renumbers
+    within a county when units merge or change type (斌郎乡 511771200 became 斌郎街道 511771001) and
+    reuses freed codes for other places (510185003 was 十里坝街道办事处 in 2018 and is 新市街道 in 2021,
+    while 新市镇 510185102's code went to 杨家镇). So a unit that keeps its stem is unchanged whatever
+    its code or type; a code whose name changed is one removed and one added unit. The note column
+    flags reused codes and place names that reappear in another area (moves between counties or
+    into a zone), so that plain renames and moves can be recognised on review.
+    """
+    before_by_area: dict[str, list[TownshipUnit]] = defaultdict(list)
+    after_by_area: dict[str, list[TownshipUnit]] = defaultdict(list)
+    for u in before:
+        before_by_area[u.where.area_adcode].append(u)
+    for u in after:
+        after_by_area[u.where.area_adcode].append(u)
+
+    removed: list[TownshipUnit] = []
+    added: list[TownshipUnit] = []
+    before_by_code = {u.code: u for units in before_by_area.values() for u in units}
+    after_by_code = {u.code: u for units in after_by_area.values() for u in units}
+    for area in sorted(set(before_by_area) | set(after_by_area)):
+        old = sorted(before_by_area.get(area, []), key=lambda u: u.code)
+        new = sorted(after_by_area.get(area, []), key=lambda u: u.code)
+        # Same code and stem first, so that when a stem repeats in a county the code decides the pair.
+        for same_code in (True, False):
+            for o in list(old):
+                match = next((n for n in new if name_stem(n.name) == name_stem(o.name)
+                              and (n.code == o.code or not same_code)), None)
+                if match is not None:
+                    old.remove(o)
+                    new.remove(match)
+        removed += old
+        added += new
+
+    # A removed unit whose place name is added in another area of the prefecture may have moved
+    # (靖民镇: 市中区 2018, 内江经济开发区 2021) or be a namesake (会东县 拉马乡 and 美姑县 拉马镇, far
+    # apart): the note states the fact and leaves the judgement to the reader.
+    def namesake(unit: TownshipUnit, others: list[TownshipUnit]) -> TownshipUnit | None:
+        candidates = [o for o in others if o.where.prefecture_adcode == unit.where.prefecture_adcode
+                      and o.where.area_adcode != unit.where.area_adcode
+                      and name_stem(o.name) == name_stem(unit.name)]
+        return candidates[0] if len(candidates) == 1 else None
+
+    def note(unit: TownshipUnit, change: str) -> str:
+        # For a removed unit, look at what was added, and at the later list; for an added one, the reverse.
+        counterparts, other_year = (added, after_by_code) if change == "removed" else (removed, before_by_code)
+        notes = []
+        other = namesake(unit, counterparts)
+        if other is not None:
+            where = "added in" if change == "removed" else "removed from"
+            notes.append(f"same place name {where} {other.where.area_adcode} as {other.code} {other.name}")
+        same_code = other_year.get(unit.code)
+        if same_code is not None:
+            notes.append(f"code {'now' if change == 'removed' else 'was'} {same_code.name}")
+        return "; ".join(notes)
+
+    rows = [Change(u.where.area_adcode, "removed", u.code, u.name, u.type, note(u, "removed")) for u in removed]
+    rows += [Change(u.where.area_adcode, "added", u.code, u.name, u.type, note(u, "added")) for u in added]
+    return sorted(rows, key=lambda c: (c.area_adcode, c.change != "removed", c.code))
+
+
+# --- where the zones' townships went ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ZoneDestination:
+    code: str  # the unit's code in the later list
+    name: str
+    county_adcode: str
+
+
+def zone_destination(unit: TownshipUnit, later: Iterable[TownshipUnit]) -> ZoneDestination | None:
+    """The unit of a later list with the same stem in the same prefecture, if exactly one."""
+    matches = [u for u in later if u.where.prefecture_adcode == unit.where.prefecture_adcode
+               and name_stem(u.name) == name_stem(unit.name)]
+    if len(matches) != 1:
+        return None
+    m = matches[0]
+    return ZoneDestination(m.code, m.name, m.where.area_adcode)

