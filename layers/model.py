@@ -143,8 +143,9 @@ class Layer:
     def notes(self, lang: str = "zh") -> str:
         return self.notes_en if lang == "en" else self.notes_zh
 
-    def source_text(self) -> str:
-        return "; ".join(s.title for s in self.sources)
+    def source_text(self, short: bool = False) -> str:
+        texts = [(s.short or s.title) if short else s.title for s in self.sources]
+        return "; ".join(dict.fromkeys(texts))
 
     @property
     def is_categorical(self) -> bool:

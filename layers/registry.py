@@ -123,7 +123,8 @@ def load_registry(path: Path = LAYERS_TOML) -> Registry:
         e = by_id[layer_id]
         where = f"{path.name} layer {layer_id}"
         spec = _spec(e, where)
-        sources: tuple[Source, ...] = tuple(Source(s["title"], s.get("path")) for s in e.get("sources", ()))
+        sources: tuple[Source, ...] = tuple(
+            Source(s["title"], s.get("path"), s.get("short")) for s in e.get("sources", ()))
         licence = e.get("licence", "")
         if isinstance(spec, IndicatorSpec):
             res = resources[spec.resource]

@@ -52,6 +52,7 @@ class DataValidationError(ValueError):
 class Source:
     title: str
     path: str | None = None  # URL or repository path
+    short: str | None = None  # a few words for tooltips and captions
 
     def label(self) -> str:
         return self.title if not self.path else f"{self.title} <{self.path}>"
@@ -85,7 +86,7 @@ def read_datapackage(path: Path = DATAPACKAGE) -> dict[str, Resource]:
             path=path.parent / r["path"],
             title=r.get("title", ""),
             format=r.get("format", "table"),
-            sources=tuple(Source(s["title"], s.get("path")) for s in r.get("sources", ())),
+            sources=tuple(Source(s["title"], s.get("path"), s.get("short")) for s in r.get("sources", ())),
             licence="; ".join(lic.get("title") or lic["name"] for lic in r.get("licenses", ())),
             notes=r.get("notes", ""),
             fields=tuple(r.get("schema", {}).get("fields", ())),

@@ -1,0 +1,67 @@
+"""UI strings in Chinese (primary) and English. Data text (names, titles) comes from the layers."""
+
+from __future__ import annotations
+
+TEXT: dict[str, tuple[str, str]] = {
+    "app_title": ("四川民政服务覆盖图集", "Sichuan Coverage Atlas"),
+    "app_caption": ("养老服务、未成年人保护与乡镇区划调整改革：各市（州）、县（市、区）的需求与服务半径",
+                    "Elderly care, child protection and the township merger: need and catchment by prefecture and county"),
+    "language": ("语言 / Language", "Language / 语言"),
+    "theme": ("主题", "Theme"),
+    "layer": ("图层", "Layer"),
+    "level": ("行政层级", "Level"),
+    "prefecture": ("市（州）", "Prefectures"),
+    "county": ("县（市、区）", "Counties"),
+    "area": ("范围", "Area"),
+    "whole_province": ("全省", "Whole province"),
+    "value_filter": ("数值范围（范围外变灰）", "Value range (others greyed out)"),
+    "normalisation": ("标准化", "Normalisation"),
+    "absolute": ("绝对值", "Absolute"),
+    "classification": ("分级方法", "Classification"),
+    "classes": ("分级数", "Classes"),
+    "manual_breaks": ("手动断点（逗号分隔）", "Manual breaks (comma-separated)"),
+    "palette": ("配色", "Palette"),
+    "cb_safe": ("色盲友好", "colour-blind safe"),
+    "reverse": ("反转配色", "Reverse palette"),
+    "basemap": ("底图", "Basemap"),
+    "no_data": ("无数据", "No data"),
+    "filtered_out": ("不在所选范围", "Outside chosen range"),
+    "rank": ("排名", "Rank"),
+    "of": ("共", "of"),
+    "source": ("来源", "Source"),
+    "year": ("年份", "Year"),
+    "unit": ("单位", "Unit"),
+    "value": ("数值", "Value"),
+    "name": ("名称", "Name"),
+    "details": ("详情", "Details"),
+    "click_hint": ("点击地图上的区域查看详情。", "Click a region on the map for its details."),
+    "drill_down": ("查看{name}下辖县（市、区）", "Show the counties of {name}"),
+    "parent": ("上级", "Parent"),
+    "children": ("下辖", "Contains"),
+    "all_layers": ("所有图层的数值", "Figures on every layer"),
+    "merged_away": ("改革中撤并的乡镇（2018→2021）", "Townships merged away (2018→2021)"),
+    "new_units": ("改革中新设或更名的乡镇", "Townships created or renamed"),
+    "local_reports": ("地方报道中的数字（仅供参考，不可比较）", "Figures from local reports (cited, not comparable)"),
+    "pilots": ("2021年文章点名", "Named in the 2021 article"),
+    "ranking": ("排名", "Ranking"),
+    "table": ("数据表", "Table"),
+    "download_csv": ("下载当前显示的数据（CSV）", "Download what is shown (CSV)"),
+    "summary": ("2021年全省概况", "Province in 2021"),
+    "reconciliation": ("与公布总数对账", "Reconciliation with published totals"),
+    "notices": ("链接中的部分参数无效，已改用默认值：", "Some link parameters were invalid and fell back to defaults:"),
+    "unmapped": ("无边界的统计单位（计入所属市州，不在地图上显示）：",
+                 "Statistical units without a boundary (counted in their prefecture, not mapped):"),
+    "notes": ("说明", "Notes"),
+    "share_link": ("复制浏览器地址即可分享当前视图。", "Copy the browser address to share this view."),
+    "economic_region": ("经济区", "Economic region"),
+    "selected": ("已选", "Selected"),
+    "clear_selection": ("清除选择", "Clear selection"),
+    "no_values": ("所选范围内没有数据。", "No data in the chosen area."),
+    "category": ("类别", "Category"),
+}
+
+
+def t(key: str, lang: str, **kwargs) -> str:
+    zh, en = TEXT[key]
+    text = en if lang == "en" else zh
+    return text.format(**kwargs) if kwargs else text

@@ -1,0 +1,315 @@
+"""Pure functions from (boundaries, layer, view state) to what the page shows: a table, a legend, a folium map.
+
+Nothing here touches Streamlit, so every step is testable without a browser, and the same
+functions can later feed exports and the batch atlas.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from dataclasses import dataclass, replace
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from branca.element import MacroElement, Template
+
+from geodata.codes import gazetteer
+from geodata.regions import ECONOMIC_REGIONS
+from layers.classify import Classification, ClassificationError, classify
+from layers.model import Layer, rank_descending
+from layers.registry import Registry
+
+from app.assets import localize
+from app.basemaps import BASEMAPS
+from app.i18n import t
+from app.palettes import FILTERED_COLOUR, NO_DATA_COLOUR, PALETTES
+from app.viewstate import ViewState
+
+COORD_DECIMALS = 3  # ~100 m: finer than the ~350–700 m simplification, so nothing visible is lost
+
+
+@dataclass(frozen=True)
+class MapData:
+    """The shown regions with values, ranks and colours: the single source for map, legend, chart and CSV."""
+
+    layer: Layer
+    view: ViewState
+    table: pd.DataFrame  # adcode, name, parent_adcode, value, rank, in_range, cls, colour, status
+    classification: Classification | None
+    categories: tuple[tuple[str, str], ...]  # (category, colour) for categorical layers
+    unmapped: pd.DataFrame
+    error: str | None = None
+
+
+def effective_layer(registry: Registry, view: ViewState) -> Layer:
+    layer = registry.get(view.layer)
+    return layer if view.norm == "absolute" else layer.normalised(view.norm)
+
+
+def shown_codes(view: ViewState) -> list[str]:
+    gaz = gazetteer()
+    regions = gaz.current(view.level)
+    if view.prefecture_filter:
+        return [d.adcode for d in regions if d.parent_adcode == view.prefecture_filter or d.adcode == view.prefecture_filter]
+    if view.region_filter:
+        prefs = set(ECONOMIC_REGIONS[view.region_filter].prefecture_codes)
+        return [d.adcode for d in regions if (d.adcode if view.level == "prefecture" else d.parent_adcode) in prefs]
+    return [d.adcode for d in regions]
+
+
+def _palette(layer: Layer, view: ViewState):
+    return PALETTES.get(view.palette) or PALETTES.get(layer.palette) or PALETTES["YlGnBu"]
+
+
+def map_data(layer: Layer, view: ViewState) -> MapData:
+    frame = layer.frame(view.level)
+    table = frame[frame["adcode"].isin(shown_codes(view))].reset_index(drop=True)
+    unmapped = layer.unmapped(view.level)
+    if view.prefecture_filter and not unmapped.empty:
+        unmapped = unmapped[unmapped["parent_adcode"] == view.prefecture_filter]
+    if layer.is_categorical:
+        return _categorical(layer, view, table, unmapped)
+
+    values = table["value"].astype(float)
+    table["rank"] = rank_descending(values)
+    in_range = pd.Series(True, index=table.index)
+    if view.vmin is not None:
+        in_range &= values >= view.vmin
+    if view.vmax is not None:
+        in_range &= values <= view.vmax
+    table["in_range"] = in_range.where(values.notna(), other=False)
+    error = None
+    classification = None
+    try:
+        classification = classify(values, view.scheme, view.k, view.breaks)
+    except ClassificationError as exc:
+        error = str(exc)
+    if classification is not None:
+        colours = _palette(layer, view).colours(classification.k, view.reverse)
+        cls = classification.classes(values)
+        table["cls"] = cls
+        table["colour"] = [colours[int(c)] if pd.notna(c) else NO_DATA_COLOUR for c in cls]
+    else:
+        table["cls"] = pd.Series([pd.NA] * len(table), dtype="Int64")
+        table["colour"] = NO_DATA_COLOUR
+    table["status"] = np.where(values.isna(), "no_data", np.where(table["in_range"], "shown", "filtered"))
+    table.loc[table["status"] == "filtered", "colour"] = FILTERED_COLOUR
+    return MapData(layer, view, table, classification, (), unmapped, error)
+
+
+def _categorical(layer: Layer, view: ViewState, table: pd.DataFrame, unmapped: pd.DataFrame) -> MapData:
+    cats = sorted(c for c in table["value"].dropna().unique())
+    base = _palette(layer, view)
+    if base.kind != "qualitative":
+        base = PALETTES["Set2"]
+    colours = base.colours(max(len(cats), 3), view.reverse)
+    while len(colours) < len(cats):  # more categories than the palette has: extend with a second one
+        colours += PALETTES["Paired"].colours(12)
+    mapping = dict(zip(cats, colours))
+    table["rank"] = pd.Series([pd.NA] * len(table), dtype="Int64")
+    table["in_range"] = table["value"].notna()
+    table["cls"] = pd.Series([cats.index(v) if pd.notna(v) else pd.NA for v in table["value"]], dtype="Int64")
+    table["colour"] = [mapping.get(v, NO_DATA_COLOUR) if pd.notna(v) else NO_DATA_COLOUR for v in table["value"]]
+    table["status"] = np.where(table["value"].isna(), "no_data", "shown")
+    return MapData(layer, view, table, None, tuple(mapping.items()), unmapped)
+
+
+# --- text ------------------------------------------------------------------------------------
+def format_value(value, layer: Layer, lang: str = "zh") -> str:
+    """A value with its unit; missing shows as "no data", never as 0."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return t("no_data", lang)
+    if layer.is_categorical:
+        return str(value)
+    v = float(value)
+    if layer.kind == "count" and abs(v - round(v)) < 1e-9:
+        text = f"{v:,.0f}"
+    elif abs(v) >= 100:
+        text = f"{v:,.0f}"
+    else:
+        text = f"{v:,.1f}"
+    unit = layer.unit(lang)
+    return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
+
+
+def tooltip_html(row: dict, data: MapData, shown: int | None = None) -> str:
+    """Tooltip markup for one table row; every piece of data in it is escaped."""
+    layer, lang = data.layer, data.view.lang
+    e = html.escape
+    shown = int(data.table["rank"].notna().sum()) if shown is None else shown
+    lines = [f"<b>{e(str(row['name']))}</b>",
+             f"{e(layer.title(lang))}: <b>{e(format_value(row['value'], layer, lang))}</b>"]
+    if not layer.is_categorical and pd.notna(row.get("rank")):
+        lines.append(f"{e(t('rank', lang))}: {int(row['rank'])} / {shown}")
+    if row.get("status") == "filtered":
+        lines.append(f"<i>{e(t('filtered_out', lang))}</i>")
+    lines.append(f"{e(t('year', lang))}: {e(layer.year)}")
+    lines.append(f"<span class='atlas-src'>{e(t('source', lang))}: {e(layer.source_text(short=True))}</span>")
+    return "<br>".join(lines)
+
+
+def _fmt_bound(x: float, layer: Layer) -> str:
+    return f"{x:,.0f}" if abs(x) >= 100 or layer.kind == "count" else f"{x:,.1f}"
+
+
+def legend_entries(data: MapData) -> list[tuple[str, str, str]]:
+    """(colour, label, style) rows of the legend, the no-data entry included when it occurs."""
+    lang, layer = data.view.lang, data.layer
+    rows: list[tuple[str, str, str]] = []
+    if data.categories:
+        rows += [(c, name, "fill") for name, c in data.categories]
+    elif data.classification is not None:
+        colours = _palette(layer, data.view).colours(data.classification.k, data.view.reverse)
+        for i, (lo, hi) in enumerate(data.classification.intervals()):
+            count = int((data.table["cls"] == i).sum())
+            rows.append((colours[i], f"{_fmt_bound(lo, layer)} – {_fmt_bound(hi, layer)} ({count})", "fill"))
+    statuses = set(data.table["status"])
+    if "filtered" in statuses:
+        rows.append((FILTERED_COLOUR, t("filtered_out", lang), "fill"))
+    if "no_data" in statuses:
+        rows.append((NO_DATA_COLOUR, f"{t('no_data', lang)} ({int((data.table['status'] == 'no_data').sum())})", "hatch"))
+    return rows
+
+
+def legend_html(data: MapData) -> str:
+    lang, layer = data.view.lang, data.layer
+    e = html.escape
+    items = []
+    for colour, label, style in legend_entries(data):
+        swatch = (f"background:repeating-linear-gradient(45deg,{colour},{colour} 3px,#ffffff 3px,#ffffff 6px);"
+                  "border:1px dashed #777" if style == "hatch" else f"background:{colour};border:1px solid #777")
+        items.append(f"<div class='atlas-legend-row'><span class='atlas-swatch' style='{swatch}'></span>{e(label)}</div>")
+    return (
+        "<div class='atlas-legend'>"
+        f"<div class='atlas-legend-title'>{e(layer.title(lang))}</div>"
+        f"<div>{e(t('unit', lang))}: {e(layer.unit(lang))} · {e(t('year', lang))}: {e(layer.year)}</div>"
+        + "".join(items)
+        + f"<div class='atlas-legend-source'>{e(t('source', lang))}: {e(layer.source_text(short=True))}</div></div>"
+    )
+
+
+_LEGEND_CSS = """
+.atlas-legend{background:rgba(255,255,255,.93);padding:8px 10px;border-radius:4px;font:12px/1.35 sans-serif;
+ max-width:300px;box-shadow:0 1px 4px rgba(0,0,0,.3)}
+.atlas-legend-title{font-weight:bold;margin-bottom:2px}
+.atlas-legend-row{display:flex;align-items:center;gap:6px;margin:2px 0}
+.atlas-swatch{display:inline-block;width:18px;height:12px;flex:none}
+.atlas-legend-source{margin-top:4px;color:#555;font-size:11px}
+.atlas-src{color:#555;font-size:11px}
+"""
+
+
+class Legend(MacroElement):
+    """A fixed legend control; its HTML is built (and escaped) by :func:`legend_html`."""
+
+    _template = Template("""
+        {% macro header(this, kwargs) %}<style>{{ this.css }}</style>{% endmacro %}
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.control({position: 'bottomright'});
+        {{ this.get_name() }}.onAdd = function () {
+            var div = L.DomUtil.create('div');
+            div.innerHTML = {{ this.markup|tojson }};
+            return div;
+        };
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, markup: str):
+        super().__init__()
+        self._name = "AtlasLegend"
+        self.markup = markup
+        self.css = _LEGEND_CSS
+
+
+# --- geometry ---------------------------------------------------------------------------------
+def feature_collection(boundaries: gpd.GeoDataFrame, data: MapData) -> dict:
+    """GeoJSON of the shown regions with only what the browser needs: code, style, tooltip."""
+    rows = {r["adcode"]: r for r in data.table.to_dict("records")}
+    n_ranked = int(data.table["rank"].notna().sum())
+    shown = boundaries[boundaries["adcode"].isin(rows)]
+    geoms = shapely.transform(np.asarray(shown.geometry.values), lambda c: np.round(c, COORD_DECIMALS))
+    features = []
+    for adcode, geom in zip(shown["adcode"], geoms):
+        row = rows[adcode]
+        features.append({
+            "type": "Feature",
+            "geometry": json.loads(shapely.to_geojson(geom)),
+            "properties": {
+                "adcode": adcode,
+                "tip": tooltip_html(row, data, n_ranked),
+                "style": _style(row, data.view.selected == adcode),
+            },
+        })
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _style(row: dict, selected: bool) -> dict:
+    style = {"fillColor": row["colour"], "color": "#555555", "weight": 0.6, "fillOpacity": 0.8}
+    if row["status"] == "no_data":
+        style.update(dashArray="4 3", fillOpacity=0.6, color="#888888")
+    elif row["status"] == "filtered":
+        style.update(fillOpacity=0.5, color="#bbbbbb")
+    if selected:
+        style.update(color="#000000", weight=3)
+    return style
+
+
+def boundary_detail(view: ViewState) -> str:
+    """Coarser shapes for province-wide views keep the page small; a prefecture view gets more detail."""
+    return "web" if view.prefecture_filter else "overview"
+
+
+def build_map(boundaries: gpd.GeoDataFrame, data: MapData, *, height: int = 620) -> folium.Map:
+    """The choropleth. ``boundaries`` must already be in the basemap's datum and detail."""
+    basemap = BASEMAPS.get(data.view.basemap, BASEMAPS["none"])
+    shown = boundaries[boundaries["adcode"].isin(data.table["adcode"])]
+    minx, miny, maxx, maxy = shown.total_bounds
+    m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=6, tiles=None,
+                   control_scale=True, prefer_canvas=False, height=height)
+    if basemap.provider is not None:
+        p = basemap.provider
+        folium.TileLayer(tiles=basemap.tile_url(),
+                         attr=p.html_attribution, name=basemap.label(data.view.lang),
+                         max_zoom=p.get("max_zoom", 18)).add_to(m)
+    folium.GeoJson(
+        feature_collection(boundaries, data),
+        name=data.layer.title(data.view.lang),
+        style_function=lambda f: f["properties"]["style"],
+        highlight_function=lambda f: {"weight": 2.5, "color": "#222222"},
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
+        zoom_on_click=False,
+    ).add_to(m)
+    m.add_child(Legend(legend_html(data)))
+    m.fit_bounds([[miny, minx], [maxy, maxx]])
+    return localize(m)  # Leaflet & co. from /app/static, never from a CDN
+
+
+def datum_for(view: ViewState) -> str:
+    return BASEMAPS.get(view.basemap, BASEMAPS["none"]).datum
+
+
+def shown_table(data: MapData) -> pd.DataFrame:
+    """Exactly what is shown, for the table and its CSV download (labels in the UI language)."""
+    lang, layer = data.view.lang, data.layer
+    df = data.table
+    out = pd.DataFrame({
+        t("name", lang): df["name"],
+        "adcode": df["adcode"],
+        f"{layer.title(lang)} ({layer.unit(lang)})": df["value"],
+    })
+    if not layer.is_categorical:
+        out[t("rank", lang)] = df["rank"]
+        out[t("filtered_out", lang)] = df["status"].eq("filtered")
+    out[t("year", lang)] = layer.year
+    out[t("source", lang)] = layer.source_text()
+    return out
+
+
+__all__ = ["MapData", "boundary_detail", "build_map", "datum_for", "effective_layer", "feature_collection", "format_value",
+           "legend_entries", "legend_html", "map_data", "replace", "shown_codes", "shown_table", "tooltip_html"]

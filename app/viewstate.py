@@ -1,0 +1,154 @@
+"""Everything a view depends on, as one frozen record, and its round trip through the URL."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, fields, replace
+
+from geodata.codes import gazetteer
+from geodata.regions import ECONOMIC_REGIONS
+from layers.classify import MAX_CLASSES, MIN_CLASSES, SCHEMES
+from layers.registry import Registry
+
+from app.basemaps import BASEMAPS
+from app.palettes import PALETTES
+
+LANGS = ("zh", "en")
+LEVELS = ("prefecture", "county")
+NORMS_FIXED = ("absolute",)
+
+
+@dataclass(frozen=True)
+class ViewState:
+    lang: str = "zh"
+    layer: str = "elderly_per_township_2021"
+    level: str = "county"
+    area: str = "all"  # "all", "region:<economic region id>", or a prefecture adcode
+    vmin: float | None = None  # value filter: regions outside [vmin, vmax] are greyed out
+    vmax: float | None = None
+    norm: str = "absolute"  # "absolute" or a layer id of the layer's normalise_by
+    scheme: str = "quantiles"
+    k: int = 5
+    breaks: tuple[float, ...] = ()
+    palette: str = ""  # empty: the layer's default
+    reverse: bool = False
+    basemap: str = "cartodb_positron"
+    selected: str | None = None
+
+    @property
+    def prefecture_filter(self) -> str | None:
+        return self.area if re.fullmatch(r"\d{6}", self.area) else None
+
+    @property
+    def region_filter(self) -> str | None:
+        return self.area.removeprefix("region:") if self.area.startswith("region:") else None
+
+
+DEFAULT = ViewState()
+_KEYS = {"lang": "lang", "layer": "layer", "level": "level", "area": "area", "vmin": "min", "vmax": "max",
+         "norm": "norm", "scheme": "scheme", "k": "k", "breaks": "breaks", "palette": "palette",
+         "reverse": "rev", "basemap": "basemap", "selected": "sel"}
+
+
+def _fmt_number(x: float) -> str:
+    return f"{x:g}" if abs(x) < 1e15 else repr(x)
+
+
+def to_query_params(view: ViewState) -> dict[str, str]:
+    """Only what differs from the defaults, so shared addresses stay short."""
+    out: dict[str, str] = {}
+    for f in fields(ViewState):
+        value = getattr(view, f.name)
+        if value == getattr(DEFAULT, f.name):
+            continue
+        if isinstance(value, bool):
+            out[_KEYS[f.name]] = "1" if value else "0"
+        elif isinstance(value, tuple):
+            out[_KEYS[f.name]] = ",".join(_fmt_number(b) for b in value)
+        elif isinstance(value, float):
+            out[_KEYS[f.name]] = _fmt_number(value)
+        else:
+            out[_KEYS[f.name]] = str(value)
+    return out
+
+
+def _valid_area(area: str) -> bool:
+    if area == "all":
+        return True
+    if area.startswith("region:"):
+        return area.removeprefix("region:") in ECONOMIC_REGIONS
+    return area in {d.adcode for d in gazetteer().current("prefecture")}
+
+
+def from_query_params(params: dict[str, str | list[str]], registry: Registry) -> tuple[ViewState, list[str]]:
+    """A view from URL parameters; each unusable value falls back to its default with a notice."""
+    notices: list[str] = []
+    values = {}
+    raw = {k: (v[-1] if isinstance(v, list) else v) for k, v in params.items()}
+    unknown = sorted(set(raw) - set(_KEYS.values()))
+    for key in unknown:
+        notices.append(f"unknown URL parameter {key}={raw[key]!r} ignored")
+
+    def take(name: str, parse, valid) -> None:
+        key = _KEYS[name]
+        if key not in raw:
+            return
+        text = raw[key]
+        try:
+            value = parse(text)
+        except (TypeError, ValueError):
+            notices.append(f"{key}={text!r} is not valid; using the default")
+            return
+        if not valid(value):
+            notices.append(f"{key}={text!r} is not valid; using the default")
+            return
+        values[name] = value
+
+    take("lang", str, lambda v: v in LANGS)
+    take("layer", str, lambda v: v in registry and not registry.get(v).hidden)
+    take("level", str, lambda v: v in LEVELS)
+    take("area", str, _valid_area)
+    take("vmin", float, lambda v: v == v and abs(v) != float("inf"))
+    take("vmax", float, lambda v: v == v and abs(v) != float("inf"))
+    take("scheme", str, lambda v: v in SCHEMES)
+    take("k", int, lambda v: MIN_CLASSES <= v <= MAX_CLASSES)
+    take("breaks", lambda t: tuple(sorted(float(b) for b in t.split(",") if b.strip())), lambda v: len(v) >= 1)
+    take("palette", str, lambda v: v in PALETTES)
+    take("reverse", lambda t: {"1": True, "0": False}[t], lambda v: True)
+    take("basemap", str, lambda v: v in BASEMAPS)
+    take("norm", str, lambda v: True)
+    take("selected", str, lambda v: bool(re.fullmatch(r"\d{6}", v)))
+    view = replace(DEFAULT, **values)
+    return sanitise(view, registry, notices), notices
+
+
+def sanitise(view: ViewState, registry: Registry, notices: list[str] | None = None) -> ViewState:
+    """Make combinations consistent (a level the layer lacks, a normalisation it does not offer …)."""
+    notices = notices if notices is not None else []
+    layer = registry.get(view.layer)
+    if view.level not in layer.levels:
+        notices.append(f"layer {layer.id} has no {view.level} level; showing {layer.levels[0]}")
+        view = replace(view, level=layer.levels[0])
+    if view.norm != "absolute" and view.norm not in layer.normalise_by:
+        notices.append(f"norm={view.norm!r} is not offered by layer {layer.id}; showing absolute values")
+        view = replace(view, norm="absolute")
+    if view.vmin is not None and view.vmax is not None and view.vmin > view.vmax:
+        notices.append("min is above max; value filter removed")
+        view = replace(view, vmin=None, vmax=None)
+    if view.scheme == "manual" and not view.breaks:
+        notices.append("manual classification without breaks; using quantiles")
+        view = replace(view, scheme="quantiles")
+    if view.prefecture_filter and view.level == "prefecture":
+        # A prefecture's area filter shows its counties.
+        view = replace(view, level="county") if "county" in layer.levels else replace(view, area="all")
+    if view.selected:
+        try:
+            gazetteer().get(view.selected)
+        except KeyError:
+            notices.append(f"sel={view.selected!r} is not a region; selection cleared")
+            view = replace(view, selected=None)
+    return view
+
+
+def as_dict(view: ViewState) -> dict:
+    return asdict(view)

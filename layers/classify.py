@@ -1,0 +1,91 @@
+"""Class breaks for choropleths: one call over mapclassify's schemes.
+
+Values that are missing stay out of the classification (they are drawn as "no data").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import warnings
+
+import mapclassify
+import numpy as np
+import pandas as pd
+
+SCHEMES: dict[str, tuple[str, str]] = {
+    "quantiles": ("分位数", "Quantiles"),
+    "equal_interval": ("等间距", "Equal interval"),
+    "fisher_jenks": ("自然断点（Fisher–Jenks）", "Natural breaks (Fisher–Jenks)"),
+    "std_mean": ("标准差", "Standard deviation"),
+    "manual": ("手动断点", "Manual breaks"),
+}
+_CLASSIFIERS = {
+    "quantiles": lambda y, k: mapclassify.Quantiles(y, k=k),
+    "equal_interval": lambda y, k: mapclassify.EqualInterval(y, k=k),
+    "fisher_jenks": lambda y, k: mapclassify.FisherJenks(y, k=k),
+    # StdMean has a fixed class count set by its multiples; k picks how many standard deviations wide.
+    "std_mean": lambda y, k: mapclassify.StdMean(y, multiples=_std_multiples(k)),
+}
+MIN_CLASSES, MAX_CLASSES = 2, 9
+
+
+def _std_multiples(k: int) -> list[float]:
+    half = max(1, (k - 1) // 2)
+    return [float(m) for m in range(-half, half + 1) if m != 0] if k % 2 else [float(m) for m in range(-half, half + 1)]
+
+
+class ClassificationError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Classification:
+    scheme: str
+    lower: float  # minimum of the classified values
+    upper_bounds: tuple[float, ...]  # upper bound of each class, ascending
+
+    @property
+    def k(self) -> int:
+        return len(self.upper_bounds)
+
+    def classes(self, values: pd.Series) -> pd.Series:
+        """Class index 0..k-1 per value; <NA> for missing values."""
+        v = pd.to_numeric(values, errors="coerce").astype(float)
+        idx = np.searchsorted(np.asarray(self.upper_bounds), v.to_numpy(), side="left")
+        idx = np.clip(idx, 0, self.k - 1)
+        return pd.Series(idx, index=values.index, dtype="Int64").where(v.notna())
+
+    def intervals(self) -> list[tuple[float, float]]:
+        lows = (self.lower,) + self.upper_bounds[:-1]
+        return list(zip(lows, self.upper_bounds))
+
+
+def classify(values: pd.Series, scheme: str = "quantiles", k: int = 5,
+             manual_breaks: tuple[float, ...] = ()) -> Classification:
+    """Classify the non-missing ``values``. ``manual_breaks`` are inner upper bounds for ``scheme="manual"``."""
+    if scheme not in SCHEMES:
+        raise ClassificationError(f"unknown classification {scheme!r}; choose one of {list(SCHEMES)}")
+    y = pd.to_numeric(values, errors="coerce").dropna().to_numpy(dtype=float)
+    if len(y) == 0:
+        raise ClassificationError("no values to classify (every region shown lacks data)")
+    lo, hi = float(y.min()), float(y.max())
+    if scheme == "manual":
+        breaks = sorted(float(b) for b in manual_breaks)
+        if not breaks:
+            raise ClassificationError("manual classification needs at least one break")
+        if len(set(breaks)) != len(breaks):
+            raise ClassificationError(f"manual breaks repeat a value: {manual_breaks}")
+        inner = tuple(b for b in breaks if lo <= b < hi)
+        return Classification(scheme, lo, inner + (hi,))
+    distinct = len(np.unique(y))
+    if distinct == 1:
+        return Classification(scheme, lo, (hi,))
+    k = int(min(max(k, MIN_CLASSES), MAX_CLASSES, distinct))
+    with warnings.catch_warnings():
+        # Without numba, FisherJenks warns that it runs pure Python; at 183 values that is instant.
+        warnings.filterwarnings("ignore", message="Numba not installed")
+        result = _CLASSIFIERS[scheme](y, k)
+    # mapclassify may return bins beyond the data (StdMean) or repeated ones (Quantiles on ties).
+    bounds = [float(b) for b in np.unique(result.bins) if lo <= b < hi] + [hi]
+    return Classification(scheme, lo, tuple(dict.fromkeys(bounds)))
