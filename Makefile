@@ -21,9 +21,10 @@ system-deps:
 test: $(VENV)/.installed system-deps
 	$(PY) -m pytest
 
-# Rebuild the committed derived tables from the npm code lists (needs the npm registry).
+# Rebuild the committed derived tables from the npm code lists (needs the npm registry or its cache).
 data: $(VENV)/.installed
 	$(PY) scripts/build_gazetteer.py
+	$(PY) scripts/build_townships.py
 
 bench: $(VENV)/.installed
 	$(PY) bench/map_size.py

@@ -96,7 +96,7 @@ def from_query_params(params: dict[str, str | list[str]], registry: Registry) ->
         text = raw[key]
         try:
             value = parse(text)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, KeyError):
             notices.append(f"{key}={text!r} is not valid; using the default")
             return
         if not valid(value):

@@ -153,7 +153,17 @@ class Layer:
 
     # --- values --------------------------------------------------------------------------
     def frame(self, level: str) -> pd.DataFrame:
-        """One row per current region of ``level``: adcode, name, short_name, parent_adcode, value."""
+        """One row per current region of ``level``: adcode, name, short_name, parent_adcode, value.
+
+        Layers are immutable, so the registry keeps each frame once computed (a copy is returned).
+        """
+        cache = self.registry.frames if self.registry is not None else {}
+        key = (self.id, level, self.spec)
+        if key not in cache:
+            cache[key] = self._compute_frame(level)
+        return cache[key].copy()
+
+    def _compute_frame(self, level: str) -> pd.DataFrame:
         if level not in self.levels:
             raise ValueError(f"layer {self.id!r} has no {level} values; it offers {self.levels}")
         gaz = gazetteer()

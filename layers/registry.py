@@ -33,6 +33,7 @@ class LayerDefinitionError(ValueError):
 
 class Registry:
     def __init__(self, layers: list[Layer]):
+        self.frames: dict[tuple, object] = {}  # (layer id, level, spec) -> frame, filled by Layer.frame
         self._layers: dict[str, Layer] = {}
         for layer in layers:
             self._add(layer)

@@ -1,0 +1,52 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from layers.classify import SCHEMES, ClassificationError, classify
+
+VALUES = pd.Series([1.0, 2, 3, 4, 5, 6, 7, 8, 9, 10, np.nan])
+
+
+@pytest.mark.parametrize("scheme", [s for s in SCHEMES if s != "manual"])
+def test_every_scheme_covers_the_data_and_leaves_missing_unclassed(scheme):
+    c = classify(VALUES, scheme, 4)
+    assert c.lower == 1 and c.upper_bounds[-1] == 10
+    assert list(c.upper_bounds) == sorted(c.upper_bounds)
+    classes = c.classes(VALUES)
+    assert classes.iloc[:10].notna().all() and pd.isna(classes.iloc[10])
+    assert classes.iloc[:10].is_monotonic_increasing
+
+
+def test_quantiles_split_evenly():
+    c = classify(VALUES, "quantiles", 5)
+    assert c.upper_bounds == pytest.approx((2.8, 4.6, 6.4, 8.2, 10.0))
+    assert c.classes(VALUES).value_counts().sort_index().tolist() == [2, 2, 2, 2, 2]
+
+
+def test_equal_interval_bounds():
+    assert classify(VALUES, "equal_interval", 3).upper_bounds == pytest.approx((4.0, 7.0, 10.0))
+
+
+def test_fisher_jenks_finds_natural_gaps():
+    y = pd.Series([1, 1.1, 1.2, 50, 51, 52, 100, 101])
+    c = classify(y, "fisher_jenks", 3)
+    assert c.classes(y).tolist() == [0, 0, 0, 1, 1, 1, 2, 2]
+
+
+def test_manual_breaks():
+    c = classify(VALUES, "manual", 5, manual_breaks=(3, 7))
+    assert c.upper_bounds == (3.0, 7.0, 10.0)
+    assert c.classes(pd.Series([3.0, 3.5, 10.0])).tolist() == [0, 1, 2]
+    with pytest.raises(ClassificationError, match="at least one break"):
+        classify(VALUES, "manual", 5, ())
+    with pytest.raises(ClassificationError, match="repeat"):
+        classify(VALUES, "manual", 5, (3, 3))
+
+
+def test_degenerate_inputs():
+    assert classify(pd.Series([5.0, 5.0]), "quantiles", 5).k == 1
+    assert classify(pd.Series([1.0, 2.0, 3.0]), "quantiles", 9).k <= 3
+    with pytest.raises(ClassificationError, match="no values"):
+        classify(pd.Series([np.nan, np.nan]), "quantiles", 5)
+    with pytest.raises(ClassificationError, match="unknown classification"):
+        classify(VALUES, "rainbow", 5)

@@ -1,0 +1,182 @@
+"""Map building without a browser: assert on the data behind the map and on the rendered HTML."""
+
+import json
+import re
+from dataclasses import replace
+
+import pandas as pd
+import pytest
+
+from app import mapbuild
+from app.assets import external_urls
+from app.palettes import FILTERED_COLOUR, NO_DATA_COLOUR, PALETTES
+from app.viewstate import ViewState
+from geodata import load_boundaries
+from layers import default_registry
+
+REG = default_registry()
+
+
+def _data(view: ViewState, layer=None):
+    return mapbuild.map_data(layer or mapbuild.effective_layer(REG, view), view)
+
+
+def _render(view: ViewState, layer=None) -> tuple[mapbuild.MapData, str]:
+    data = _data(view, layer)
+    shapes = load_boundaries(view.level, detail=mapbuild.boundary_detail(view), datum=mapbuild.datum_for(view))
+    return data, mapbuild.build_map(shapes, data).get_root().render()
+
+
+def _features(html: str) -> list[dict]:
+    """The GeoJSON embedded by folium in the page."""
+    m = re.search(r"\.addData\((\{\"type\": \"FeatureCollection\".*?\})\);\n", html, re.S) or \
+        re.search(r"(\{\"features\": \[.*?\], \"type\": \"FeatureCollection\"\})", html, re.S)
+    assert m, "no FeatureCollection in the rendered map"
+    return json.loads(m.group(1))["features"]
+
+
+def test_county_map_has_183_features_coloured_by_class():
+    view = ViewState(layer="pop_total", level="county", palette="Blues", k=5)
+    data, html = _render(view)
+    features = _features(html)
+    assert len(features) == 183
+    blues = PALETTES["Blues"].colours(5)
+    fills = {f["properties"]["adcode"]: f["properties"]["style"]["fillColor"] for f in features}
+    assert set(fills.values()) == set(blues)
+    # the most populous county gets the darkest class
+    top = data.table.sort_values("value").iloc[-1]["adcode"]
+    assert fills[top] == blues[-1]
+
+
+def test_prefecture_area_filter_shows_its_counties_and_zooms():
+    view = ViewState(layer="pop_total", level="county", area="513400")
+    data, html = _render(view)
+    assert len(_features(html)) == 17  # 凉山州 has 17 counties
+    assert set(data.table["parent_adcode"]) == {"513400"}
+    assert mapbuild.boundary_detail(view) == "web"
+
+
+def test_economic_region_filter():
+    data = _data(ViewState(layer="pop_total", level="prefecture", area="region:northwest"))
+    assert set(data.table["adcode"]) == {"513200", "513300"}
+
+
+def test_value_filter_greys_out_regions_outside_the_range():
+    view = ViewState(layer="pop_total", level="prefecture", vmin=3_000_000)
+    data, html = _render(view)
+    filtered = data.table[data.table["status"] == "filtered"]
+    assert len(filtered) > 0 and (filtered["value"] < 3_000_000).all()
+    fills = {f["properties"]["adcode"]: f["properties"]["style"]["fillColor"] for f in _features(html)}
+    assert all(fills[c] == FILTERED_COLOUR for c in filtered["adcode"])
+    assert any(label.startswith("不在所选范围") for _, label, _ in mapbuild.legend_entries(data))
+
+
+def test_missing_values_are_drawn_as_no_data_and_listed_in_the_legend():
+    base = REG.get("pop_total")
+    sparse = replace(base, spec=_Drop(base.spec, "510100"))  # the data lacks 成都市
+    data, html = _render(ViewState(layer="pop_total", level="prefecture"), sparse)
+    row = data.table.set_index("adcode").loc["510100"]
+    assert pd.isna(row["value"]) and row["status"] == "no_data" and row["colour"] == NO_DATA_COLOUR
+    feature = next(f for f in _features(html) if f["properties"]["adcode"] == "510100")
+    assert feature["properties"]["style"]["fillColor"] == NO_DATA_COLOUR
+    assert "无数据" in feature["properties"]["tip"] and ">0<" not in feature["properties"]["tip"]
+    assert any("无数据" in label and style == "hatch" for _, label, style in mapbuild.legend_entries(data))
+
+
+class _Drop:
+    def __init__(self, spec, code):
+        self.spec, self.code = spec, code
+
+    def values(self, layer, level):
+        return self.spec.values(layer, level).drop(self.code)
+
+    def unmapped(self, layer, level):
+        return self.spec.unmapped(layer, level)
+
+
+def test_tooltip_has_name_value_unit_rank_year_source_and_escapes_names():
+    view = ViewState(layer="pop_60plus", level="prefecture")
+    data = _data(view)
+    row = data.table.iloc[0].to_dict()
+    row["name"] = "<img src=x onerror=alert(1)>成都市"
+    tip = mapbuild.tooltip_html(row, data)
+    assert "<img" not in tip and "&lt;img src=x onerror=alert(1)&gt;成都市" in tip
+    assert "人" in tip and "排名" in tip and "/ 21" in tip and "2020" in tip and "来源" in tip
+
+
+def test_legend_shows_breaks_unit_year_source_and_escapes():
+    view = ViewState(layer="pop_60plus_share", level="county", scheme="equal_interval", k=4)
+    data = _data(view)
+    html = mapbuild.legend_html(data)
+    assert html.count("atlas-swatch") == 4
+    assert "%" in html and "2020" in html and "七普" in html
+    lo, hi = data.table["value"].min(), data.table["value"].max()
+    assert f"{lo:,.1f}" in html and f"{hi:,.1f}" in html
+    evil = replace(data.layer, title_zh="<script>x</script>")
+    assert "<script>x" not in mapbuild.legend_html(replace(data, layer=evil))
+
+
+def test_categorical_layer_gets_one_colour_per_category():
+    data, html = _render(ViewState(layer="economic_region", level="prefecture"))
+    assert len(data.categories) == 5
+    fills = {f["properties"]["style"]["fillColor"] for f in _features(html)}
+    assert fills == {c for _, c in data.categories}
+
+
+def test_selected_region_is_outlined():
+    _, html = _render(ViewState(layer="pop_total", level="prefecture", selected="510100"))
+    styles = {f["properties"]["adcode"]: f["properties"]["style"] for f in _features(html)}
+    assert styles["510100"]["weight"] > styles["510300"]["weight"]
+
+
+@pytest.mark.parametrize("basemap,datum", [("amap", "gcj02"), ("cartodb_positron", "wgs84"), ("none", "wgs84")])
+def test_basemap_decides_the_datum_and_tiles(basemap, datum):
+    view = ViewState(layer="pop_total", level="prefecture", basemap=basemap)
+    assert mapbuild.datum_for(view) == datum
+    _, html = _render(view)
+    if basemap == "amap":
+        assert "autonavi.com" in html
+    if basemap == "none":
+        assert "tileLayer(" not in html.replace("L.tileLayer.wms", "")
+
+
+def test_rendered_map_names_no_foreign_asset():
+    _, html = _render(ViewState())
+    tiles = {"a.basemaps.cartocdn.com", "basemaps.cartocdn.com"}
+    foreign = [u for u in external_urls(html) if not any(h in u for h in tiles)]
+    assert foreign == []
+
+
+def test_shown_table_is_exactly_the_shown_regions():
+    view = ViewState(layer="pop_total", level="county", area="510100", vmax=1_000_000)
+    data = _data(view)
+    table = mapbuild.shown_table(data)
+    assert len(table) == len(data.table) == 20  # 成都市 has 20 county-level divisions
+    assert table["来源"].str.contains("七普").all()
+    assert table.iloc[:, 2].tolist() == data.table["value"].tolist()
+
+
+def test_format_value_never_turns_missing_into_zero():
+    layer = REG.get("pop_total")
+    assert mapbuild.format_value(float("nan"), layer) == "无数据"
+    assert mapbuild.format_value(None, layer, "en") == "No data"
+    assert mapbuild.format_value(0.0, layer) == "0 人"
+    assert mapbuild.format_value(12.345, REG.get("pop_60plus_share")) == "12.3%"
+
+
+def test_literal_template_shortcut_renders_the_same_page():
+    import branca.element
+
+    from app import templating
+
+    view = ViewState(layer="pop_total", level="county")
+    _, fast = _render(view)
+    templating.uninstall()
+    try:
+        assert branca.element.Template is templating._JINJA
+        _, slow = _render(view)
+    finally:
+        templating.install()
+    ids = re.compile(r"_[0-9a-f]{32}")
+    assert ids.sub("_X", fast) == ids.sub("_X", slow)
+    assert len(fast) > 100_000
