@@ -28,7 +28,7 @@ lang = view.lang
 st.title(t("app_title", lang))
 st.caption(t("app_caption", lang))
 panels.notices(lang)
-panels.summary_strip(lang)
+panels.summary_strip(registry, lang)
 
 data = cache.map_data(view)
 if data.error:

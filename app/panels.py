@@ -21,15 +21,25 @@ SUMMARY_IDS = ("township_count_before", "township_count_after", "township_reduct
                "child_protection_bodies", "social_workers")
 
 
-def summary_strip(lang: str) -> None:
+def summary_strip(registry: Registry, lang: str) -> None:
     df = province_summary().set_index("id")
+    # Where a layer sums the same figure from the regions, show that sum beside the published one.
+    rec = reconciliation(registry)
+    rec = rec[rec["published_resource"] == "seed_figures"].set_index("published_key")
     st.markdown(f"**{t('summary', lang)}**")
     cols = st.columns(4) + st.columns(4)
     for col, fid in zip(cols, SUMMARY_IDS):
         row = df.loc[fid]
         label = row["indicator_en"] if lang == "en" else row["indicator_zh"]
         value = f"{row['value']:,.10g} {row['unit']}"
-        col.metric(label, value, help=f"{row['year']} · {t('source', lang)}: {row['source']} — “{row['quote']}”")
+        help_text = f"{row['year']} · {t('source', lang)}: {row['source']} — “{row['quote']}”"
+        delta = None
+        if fid in rec.index:
+            r = rec.loc[fid]
+            help_text += (f"\n\n{t('regions_sum', lang)}: {r['sum_of_regions']:,.0f} "
+                          f"({r['year']}, {r['layer_source']}); {t('gap', lang)} {r['gap']:+,.0f}")
+            delta = f"{t('regions_sum', lang)} {r['sum_of_regions']:,.0f}"
+        col.metric(label, value, delta=delta, delta_color="off", help=help_text)
 
 
 def notices(lang: str) -> None:

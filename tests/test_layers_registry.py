@@ -177,3 +177,48 @@ def test_a_user_layer_joins_the_registry_and_combines_with_shipped_ones(tmp_path
     assert frame["value"].notna().all() and math.isfinite(frame["value"].sum())
     with pytest.raises(ValueError, match="declared twice"):
         registry.register(ratio)
+
+
+class _Fixed:
+    """A spec with hand-written values, for checking derived arithmetic on a tiny fixture."""
+
+    def __init__(self, values: dict):
+        self.series = pd.Series(values, dtype=float)
+
+    def values(self, layer, level):
+        return self.series
+
+    def unmapped(self, layer, level):
+        return pd.DataFrame(columns=["adcode", "name", "parent_adcode", "value"])
+
+
+def test_derived_operations_on_a_hand_computed_fixture():
+    from dataclasses import replace
+
+    from layers import DerivedSpec, Registry
+
+    template = get_layer("pop_total")
+
+    def layer(layer_id, spec):
+        return replace(template, id=layer_id, spec=spec, normalise_by=(), published_total=None, registry=None,
+                       levels=("prefecture",))
+
+    reg = Registry([
+        layer("a", _Fixed({"510100": 10, "510300": 0, "510400": float("nan"), "510600": 8})),
+        layer("b", _Fixed({"510100": 4, "510300": 5, "510400": 2, "510500": 3, "510600": 0})),
+        layer("ratio", DerivedSpec("ratio", "a", "b", 1000)),
+        layer("diff", DerivedSpec("difference", "a", "b")),
+        layer("drop", DerivedSpec("pct_reduction", "a", "b")),
+    ])
+    ratio = reg.get("ratio").frame("prefecture").set_index("adcode")["value"]
+    assert ratio["510100"] == 2500          # 10 / 4 × 1000
+    assert ratio["510300"] == 0             # a real zero stays zero
+    assert pd.isna(ratio["510400"])         # numerator missing
+    assert pd.isna(ratio["510500"])         # numerator absent from the data
+    assert pd.isna(ratio["510600"])         # zero denominator: undefined, not infinite
+    assert pd.isna(ratio["510700"])         # neither operand has the region
+    diff = reg.get("diff").frame("prefecture").set_index("adcode")["value"]
+    assert diff["510100"] == 6 and diff["510300"] == -5 and pd.isna(diff["510500"])
+    drop = reg.get("drop").frame("prefecture").set_index("adcode")["value"]
+    assert drop["510100"] == 60             # (10 − 4) / 10 × 100
+    assert pd.isna(drop["510300"])          # before = 0: no percentage

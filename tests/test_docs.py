@@ -1,0 +1,43 @@
+"""Every user-facing option is documented in the README (after datasette's test_docs.py)."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from app.basemaps import BASEMAPS
+from app.cli import build_parser
+from app.viewstate import _KEYS
+from geodata.regions import ECONOMIC_REGIONS
+from layers import default_registry
+from layers.classify import SCHEMES
+
+README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_opens_with_the_two_setup_commands():
+    first_block = re.search(r"```(?:bash)?\n(.*?)```", README, re.S).group(1)
+    commands = [line.split("#")[0].strip() for line in first_block.splitlines() if line.strip()]
+    assert commands == ["make run", "make test"]
+    assert README.index("```") < 200
+
+
+@pytest.mark.parametrize("param", sorted(_KEYS.values()))
+def test_every_url_parameter_is_documented(param):
+    assert f"`{param}`" in README
+
+
+@pytest.mark.parametrize("value", [*SCHEMES, *BASEMAPS, "tianditu", *ECONOMIC_REGIONS])
+def test_every_url_value_is_documented(value):
+    assert f"`{value}`" in README
+
+
+@pytest.mark.parametrize("layer", [layer.id for layer in default_registry().list_layers()])
+def test_every_visible_layer_is_documented(layer):
+    assert f"`{layer}`" in README
+
+
+def test_every_cli_command_is_documented():
+    sub = next(a for a in build_parser()._actions if a.dest == "command")
+    for name in sub.choices:
+        assert f"coverage-atlas {name}" in README
