@@ -39,7 +39,7 @@ def summary_strip(registry: Registry, lang: str) -> None:
             help_text += (f"\n\n{t('regions_sum', lang)}: {r['sum_of_regions']:,.0f} "
                           f"({r['year']}, {r['layer_source']}); {t('gap', lang)} {r['gap']:+,.0f}")
             delta = f"{t('regions_sum', lang)} {r['sum_of_regions']:,.0f}"
-        col.metric(label, value, delta=delta, delta_color="off", help=help_text)
+        col.metric(label, value, delta=delta, delta_color="off", delta_arrow="off", help=help_text)
 
 
 def notices(lang: str) -> None:
