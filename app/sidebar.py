@@ -78,8 +78,13 @@ def read_sidebar(registry: Registry, value_range) -> ViewState:
     layer_id = sb.selectbox(t("layer", lang), layer_ids, key="w_layer", on_change=_on_layer_change, args=(registry,),
                             format_func=lambda i: registry.get(i).title(lang))
     layer = registry.get(layer_id)
-    if st.session_state.get("w_area", "all").isdigit() and "county" in layer.levels:
-        st.session_state.w_level = "county"  # a prefecture's area shows its counties
+    if st.session_state.get("w_area", "all").isdigit():
+        if "county" in layer.levels:
+            st.session_state.w_level = "county"  # a prefecture's area shows its counties
+        else:
+            # A prefecture-level-only layer cannot be shown inside one prefecture; the view falls back
+            # to the whole province (viewstate.sanitise), and the area widget has to say so too.
+            st.session_state.w_area = "all"
     level = sb.radio(t("level", lang), layer.levels, key="w_level", horizontal=True, format_func=lambda x: t(x, lang))
 
     gaz = gazetteer()

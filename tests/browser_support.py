@@ -1,0 +1,116 @@
+"""Helpers for browser tests: a real Streamlit server in its own process group, and a Playwright
+page whose requests to any host other than this machine are recorded and aborted."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Iterator
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+FOLIUM_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def streamlit_server(script: Path, *, cwd: Path = ROOT, log_path: Path, timeout: float = 90) -> Iterator[str]:
+    """``streamlit run script`` on a free port; yields the base URL once /_stcore/health answers.
+
+    The server gets its own process group, which is ended (TERM, then KILL) on exit.
+    """
+    port = free_port()
+    log = log_path.open("wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
+         "--browser.gatherUsageStats", "false"],
+        cwd=cwd, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdin=subprocess.DEVNULL,
+        stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{log_path.read_text()}")
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit not healthy after {timeout:.0f} s:\n{log_path.read_text()}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+            try:
+                os.killpg(proc.pid, sig)
+                proc.wait(wait)
+                break
+            except ProcessLookupError:
+                break
+            except subprocess.TimeoutExpired:
+                continue
+        log.close()
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator:
+    if not Path(CHROMIUM).exists():
+        raise RuntimeError(f"{CHROMIUM} missing: run scripts/ensure_system_deps.sh (make test does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+class LocalOnlyPage:
+    """A fresh browser context; every request to a foreign host is recorded and aborted."""
+
+    def __init__(self, browser, *, viewport=(1400, 1000)):
+        self.context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+        self.page = self.context.new_page()
+        self.blocked: list[tuple[str, str]] = []  # (resource type, url)
+        self.local_errors: list[tuple[int, str]] = []  # local responses >= 400
+        self.page_errors: list[str] = []  # uncaught exceptions, in the page and in its iframes
+        self.page.route("**/*", self._route)  # covers the component iframes too
+        self.page.on("response", self._response)
+        self.page.on("pageerror", lambda error: self.page_errors.append(str(error)))
+
+    def _route(self, route):
+        request = route.request
+        if (urlsplit(request.url).hostname or "") in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            self.blocked.append((request.resource_type, request.url))
+            route.abort("blockedbyclient")
+
+    def _response(self, response):
+        if response.status >= 400 and (urlsplit(response.url).hostname or "") in LOCAL_HOSTS:
+            self.local_errors.append((response.status, response.url))
+
+    def close(self):
+        self.context.close()

@@ -1,0 +1,527 @@
+"""The page, driven headlessly through Streamlit's AppTest: every sidebar control, the URL, selection.
+
+What the map shows is read back from what st_folium would send to the browser: the component's
+``script`` argument holds the GeoJSON (one feature per region, with adcode, tooltip and style),
+the tile layer and the legend. The table is the last dataframe on the page. Expected values come
+from outside the page where possible (hard-coded region lists, another layer's figures, ColorBrewer).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from branca.utilities import color_brewer
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "streamlit_app.py")
+FOLIUM_COMPONENT = "streamlit_folium.st_folium"
+LIANGSHAN = "513400"
+LIANGSHAN_COUNTIES = {"西昌市", "会理市", "木里藏族自治县", "盐源县", "德昌县", "会东县", "宁南县", "普格县", "布拖县",
+                      "金阳县", "昭觉县", "喜德县", "冕宁县", "越西县", "甘洛县", "美姑县", "雷波县"}
+NO_DATA, FILTERED = "#d9d9d9", "#f2f2f2"
+
+
+# --- helpers -----------------------------------------------------------------------------------
+def run_app(params: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    if params:
+        at.query_params.update(params)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def rerun(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _walk(node):
+    children = getattr(node, "children", None)
+    if isinstance(children, dict):
+        for child in children.values():
+            yield child
+            yield from _walk(child)
+
+
+def unknown_elements(at: AppTest, kind: str) -> list:
+    return [e for e in _walk(at._tree) if type(e).__name__ == "UnknownElement" and e.type == kind]
+
+
+def map_component(at: AppTest):
+    """The st_folium component instance's proto (AppTest has no class for custom components)."""
+    found = [e.proto for e in unknown_elements(at, "component_instance")
+             if e.proto.component_name == FOLIUM_COMPONENT]
+    assert len(found) == 1, f"expected one st_folium component, found {len(found)}"
+    return found[0]
+
+
+def map_args(at: AppTest) -> dict:
+    return json.loads(map_component(at).json_args)
+
+
+def map_features(at: AppTest) -> list[dict]:
+    """The GeoJSON features the map draws, parsed out of the map's Leaflet script."""
+    script = map_args(at)["script"]
+    calls = list(re.finditer(r"geo_json_\w+_add\(", script))
+    assert len(calls) == 1, f"expected one GeoJSON layer in the map, found {len(calls)}"
+    data, _ = json.JSONDecoder().raw_decode(script, calls[0].end())
+    return data["features"]
+
+
+def fills(at: AppTest) -> dict[str, str]:
+    return {f["properties"]["adcode"]: f["properties"]["style"]["fillColor"] for f in map_features(at)}
+
+
+def class_colours(at: AppTest) -> set[str]:
+    return set(fills(at).values()) - {NO_DATA, FILTERED}
+
+
+def table(at: AppTest) -> pd.DataFrame:
+    """The data table (the last dataframe on the page, after the ranking chart)."""
+    df = at.main.dataframe[-1].value
+    assert "adcode" in df.columns, list(df.columns)
+    return df
+
+
+def value_column(df: pd.DataFrame) -> str:
+    return df.columns[2]  # name, adcode, "<layer title> (<unit>)", rank, ...
+
+
+def values(at: AppTest) -> pd.Series:
+    df = table(at)
+    return df.set_index("adcode")[value_column(df)].astype(float)
+
+
+def sidebar_widget(at: AppTest, kind: str, key: str):
+    return getattr(at.sidebar, kind)(key=key)
+
+
+def range_slider(at: AppTest):
+    sliders = [s for s in at.sidebar.slider if s.key and s.key.startswith("w_range::")]
+    assert len(sliders) == 1, [s.key for s in at.sidebar.slider]
+    return sliders[0]
+
+
+def params(at: AppTest) -> dict[str, str]:
+    return {k: (v[-1] if isinstance(v, list) else v) for k, v in at.query_params.items()}
+
+
+def markdown_texts(at: AppTest) -> list[str]:
+    return [m.value for m in at.main.markdown]
+
+
+# --- start-up ----------------------------------------------------------------------------------
+def test_starts_with_title_summary_and_map():
+    at = run_app()
+    assert [t.value for t in at.title] == ["四川民政服务覆盖图集"]
+    metrics = at.main.metric
+    assert len(metrics) == 8
+    for m in metrics:
+        assert m.label.strip()
+        assert re.search(r"\d", m.value), (m.label, m.value)
+    assert metrics[0].label == "乡镇（街道）数量（改革前）"
+
+    args = map_args(at)
+    assert args["height"] == 620
+    assert args["js_links"] and all(u.startswith("/app/static/") for u in args["js_links"] + args["css_links"])
+    features = map_features(at)
+    df = table(at)
+    assert len(features) == len(df) == 183
+    names = df.set_index("adcode")[df.columns[0]]
+    for f in features:
+        props = f["properties"]
+        assert f["geometry"]["type"] in ("Polygon", "MultiPolygon")
+        assert props["style"]["fillColor"].startswith("#")
+        assert f"<b>{names[props['adcode']]}</b>" in props["tip"]
+        assert "来源" in props["tip"]
+    assert {f["properties"]["adcode"] for f in features} == set(df["adcode"])
+    # the default view: nothing selected yet, a hint instead of details; the address stays clean
+    assert "点击地图上的区域查看详情。" in [c.value for c in at.main.caption]
+    assert not at.button  # no drill-down without a selection
+    assert params(at) == {}
+    assert not at.warning and not at.error
+
+
+def test_map_is_the_same_on_every_run_and_its_script_is_sound():
+    """st_folium keys the component by its script; a map that changes between runs of one view loses
+    the user's click, and an `.addTo` naming an undeclared variable leaves the map blank in the browser."""
+    view = {"level": "prefecture", "palette": "Greys", "k": "7"}  # a view no other test draws first
+    first = run_app(view)
+    second = run_app(view)  # another session: the cached map again
+    rerun(second)
+    ids = {map_component(at).id for at in (first, second)}
+    assert len(ids) == 1, ids
+    script = map_args(second)["script"]
+    declared = set(re.findall(r"\bvar\s+(\w+)\s*=", script)) | set(re.findall(r"\bfunction\s+(\w+)\s*\(", script))
+    added = re.findall(r"(\w+)\.addTo\(map_div\)", script)
+    assert added and set(added) <= declared, set(added) - declared
+    assert len(added) == len(set(added)), added  # nothing added twice
+
+
+# --- each sidebar control ----------------------------------------------------------------------
+def test_language_switches_page_sidebar_table_and_map_to_english():
+    at = run_app()
+    zh_metric_labels = [m.label for m in at.main.metric]
+    sidebar_widget(at, "radio", "w_lang").set_value("en")
+    rerun(at)
+    assert [t.value for t in at.title] == ["Sichuan Coverage Atlas"]
+    assert sidebar_widget(at, "selectbox", "w_theme").label == "Theme"
+    assert sidebar_widget(at, "selectbox", "w_layer").label == "Layer"
+    level = sidebar_widget(at, "radio", "w_level")
+    assert level.label == "Level" and list(level.options) == ["Prefectures", "Counties"]
+    assert "Elderly care" in sidebar_widget(at, "selectbox", "w_theme").options
+    assert "People aged 60+ per township (after the merger)" in sidebar_widget(at, "selectbox", "w_layer").options
+    assert [m.label for m in at.main.metric] != zh_metric_labels
+    assert "Townships" in " ".join(m.label for m in at.main.metric)
+    df = table(at)
+    assert df.columns[0] == "Name" and "Rank" in df.columns and "Outside chosen range" in df.columns
+    assert value_column(df).startswith("People aged 60+ per township (after the merger)")
+    assert all("Source:" in f["properties"]["tip"] for f in map_features(at))
+    assert params(at) == {"lang": "en"}
+
+
+def test_theme_changes_the_layer_options():
+    at = run_app()
+    before = list(sidebar_widget(at, "selectbox", "w_layer").options)
+    assert "每个乡镇（街道）的60岁及以上人口（合并后）" in before
+    sidebar_widget(at, "selectbox", "w_theme").set_value("population")
+    rerun(at)
+    after = list(sidebar_widget(at, "selectbox", "w_layer").options)
+    assert "60岁及以上人口占比" in after and "常住人口" in after
+    assert not set(before) & set(after)
+    assert sidebar_widget(at, "selectbox", "w_layer").value == "pop_total"
+    assert value_column(table(at)).startswith("常住人口")
+    assert params(at)["layer"] == "pop_total"
+
+
+def test_layer_changes_table_header_ranking_and_values():
+    at = run_app()
+    before = values(at)
+    sidebar_widget(at, "selectbox", "w_layer").set_value("elderly_per_township_2018")
+    rerun(at)
+    title = "每个乡镇（街道）的60岁及以上人口（合并前）"
+    assert value_column(table(at)).startswith(title)
+    charts = unknown_elements(at, "vega_lite_chart") + unknown_elements(at, "arrow_vega_lite_chart")
+    assert len(charts) == 1
+    assert json.loads(charts[0].proto.spec)["encoding"]["x"]["title"].startswith(title)
+    after = values(at)
+    # fewer townships before the merger: fewer people per township nearly everywhere
+    assert (after.loc[before.index] < before).mean() > 0.6
+    assert params(at)["layer"] == "elderly_per_township_2018"
+    assert all(title in f["properties"]["tip"] for f in map_features(at))
+
+
+def test_level_switches_between_21_prefectures_and_183_counties():
+    at = run_app()
+    assert len(table(at)) == 183 and len(map_features(at)) == 183
+    sidebar_widget(at, "radio", "w_level").set_value("prefecture")
+    rerun(at)
+    df = table(at)
+    assert len(df) == 21 and len(map_features(at)) == 21
+    assert all(code.endswith("00") for code in df["adcode"])
+    assert "凉山彝族自治州" in set(df[df.columns[0]])
+    assert params(at) == {"level": "prefecture"}
+    sidebar_widget(at, "radio", "w_level").set_value("county")
+    rerun(at)
+    assert len(table(at)) == 183 and params(at) == {}
+
+
+def test_area_prefecture_shows_its_counties():
+    at = run_app({"level": "prefecture"})
+    area = sidebar_widget(at, "selectbox", "w_area")
+    assert "凉山彝族自治州" in area.options
+    area.set_value(LIANGSHAN)
+    rerun(at)
+    df = table(at)
+    assert set(df[df.columns[0]]) == LIANGSHAN_COUNTIES
+    assert all(code.startswith("5134") for code in df["adcode"])
+    assert {f["properties"]["adcode"] for f in map_features(at)} == set(df["adcode"])
+    assert sidebar_widget(at, "radio", "w_level").value == "county"  # a prefecture's area shows counties
+    assert params(at) == {"area": LIANGSHAN}
+
+
+def test_area_economic_region():
+    at = run_app({"level": "prefecture"})
+    sidebar_widget(at, "selectbox", "w_area").set_value("region:panxi")
+    rerun(at)
+    assert "攀西经济区" in sidebar_widget(at, "selectbox", "w_area").options
+    assert set(table(at)["adcode"]) == {"510400", LIANGSHAN}  # Panzhihua and Liangshan
+    assert len(map_features(at)) == 2
+    assert params(at) == {"level": "prefecture", "area": "region:panxi"}
+    sidebar_widget(at, "radio", "w_level").set_value("county")
+    rerun(at)
+    df = table(at)
+    assert len(df) == 5 + 17
+    assert all(code[:4] in ("5104", "5134") for code in df["adcode"])
+    assert LIANGSHAN_COUNTIES < set(df[df.columns[0]])
+
+
+def test_area_widget_agrees_with_the_map_for_a_prefecture_only_layer():
+    at = run_app({"area": LIANGSHAN})
+    assert len(table(at)) == 17
+    sidebar_widget(at, "selectbox", "w_theme").set_value("context")
+    rerun(at)
+    sidebar_widget(at, "selectbox", "w_layer").set_value("poverty_county_count")  # prefectures only
+    rerun(at)
+    assert len(table(at)) == 21  # a whole-province view …
+    assert sidebar_widget(at, "selectbox", "w_area").value == "all"  # … and the sidebar says so
+    assert sidebar_widget(at, "radio", "w_level").value == "prefecture"
+    assert params(at) == {"layer": "poverty_county_count", "level": "prefecture"}
+
+
+def test_every_layer_at_every_level_draws():
+    """Categorical and prefecture- or county-only layers included: no error, one feature per row."""
+    from layers import default_registry
+
+    layers = default_registry().list_layers()
+    assert len(layers) > 20
+    for layer in layers:
+        for level in layer.levels:
+            at = run_app({"layer": layer.id, "level": level})
+            df = table(at)
+            assert len(df) == {"prefecture": 21, "county": 183}[level], (layer.id, level)
+            assert {f["properties"]["adcode"] for f in map_features(at)} == set(df["adcode"]), (layer.id, level)
+            assert not at.error and not at.warning, (layer.id, level, [e.value for e in at.error])
+            assert params(at).get("layer", "elderly_per_township_2021") == layer.id
+            if layer.is_categorical:
+                assert not [s for s in at.sidebar.slider if s.key and s.key.startswith("w_range::")]
+                assert not [s for s in at.sidebar.selectbox if s.key == "w_scheme"]
+
+
+def test_normalisation_gives_values_per_1000():
+    at = run_app({"layer": "pop_total", "level": "prefecture"})
+    pop_total = values(at)
+    sidebar_widget(at, "selectbox", "w_layer").set_value("pop_60plus")
+    rerun(at)
+    absolute = values(at)
+    norm = sidebar_widget(at, "radio", "w_norm")
+    assert list(norm.options) == ["绝对值", "每千常住人口", "每千平方公里"]
+    norm.set_value("pop_total")
+    rerun(at)
+    per_1000 = values(at)
+    expected = absolute / pop_total * 1000
+    pd.testing.assert_series_equal(per_1000.sort_index(), expected.sort_index(), check_names=False, rtol=1e-6)
+    assert per_1000.between(100, 400).all()  # Sichuan: roughly a fifth of people are 60+
+    assert "每千常住人口" in value_column(table(at))
+    assert params(at) == {"layer": "pop_60plus", "level": "prefecture", "norm": "pop_total"}
+    # a layer without that normalisation falls back to absolute values, and the radio disappears
+    sidebar_widget(at, "selectbox", "w_layer").set_value("pop_60plus_share")
+    rerun(at)
+    assert not [r for r in at.sidebar.radio if r.key == "w_norm"]
+    assert "norm" not in params(at)
+
+
+def test_scheme_and_k_change_the_map_classes():
+    at = run_app()
+    quantiles5 = fills(at)
+    assert len(class_colours(at)) == 5
+    sidebar_widget(at, "slider", "w_k").set_value(3)
+    rerun(at)
+    quantiles3 = fills(at)
+    assert len(class_colours(at)) == 3
+    assert quantiles3 != quantiles5
+    assert params(at) == {"k": "3"}
+    # quantiles: three classes of roughly equal size
+    counts = pd.Series(quantiles3).value_counts()
+    assert counts.drop([NO_DATA, FILTERED], errors="ignore").between(183 / 3 - 10, 183 / 3 + 10).all(), counts
+    sidebar_widget(at, "selectbox", "w_scheme").set_value("equal_interval")
+    rerun(at)
+    equal = fills(at)
+    assert equal != quantiles3
+    assert params(at) == {"k": "3", "scheme": "equal_interval"}
+    # equal intervals over a skewed distribution: one class holds most regions
+    assert pd.Series(equal).value_counts().iloc[0] > 183 / 2
+
+
+def test_manual_breaks():
+    at = run_app({"level": "prefecture"})
+    sidebar_widget(at, "selectbox", "w_scheme").set_value("manual")
+    rerun(at)
+    at.sidebar.text_input(key="w_breaks").set_value("1000,abc")
+    rerun(at)
+    errors = [e.value for e in at.sidebar.error]
+    assert len(errors) == 1 and "“abc”" in errors[0] and "不是数字" in errors[0]
+
+    at.sidebar.text_input(key="w_breaks").set_value("3000, 5000")
+    rerun(at)
+    assert not at.sidebar.error
+    assert params(at)["scheme"] == "manual" and params(at)["breaks"] == "3000,5000"
+    v, colour = values(at), fills(at)
+    groups = [set(v[v < 3000].index), set(v[(v > 3000) & (v < 5000)].index), set(v[v > 5000].index)]
+    assert all(groups), groups  # the data span all three classes
+    for group in groups:
+        assert len({colour[c] for c in group}) == 1
+    assert len({colour[next(iter(g))] for g in groups}) == 3
+
+
+def test_palette_and_reverse():
+    at = run_app({"level": "prefecture"})
+    v = values(at)
+    top, bottom = v.idxmax(), v.idxmin()
+    sidebar_widget(at, "selectbox", "w_palette").set_value("Blues")
+    rerun(at)
+    blues = [c.lower() for c in color_brewer("Blues", 5)]
+    plain = fills(at)
+    assert {c.lower() for c in plain.values()} <= set(blues)
+    assert plain[top].lower() == blues[-1] and plain[bottom].lower() == blues[0]
+    assert params(at) == {"level": "prefecture", "palette": "Blues"}
+    sidebar_widget(at, "checkbox", "w_reverse").check()
+    rerun(at)
+    reversed_ = fills(at)
+    assert reversed_[top] == plain[bottom] and reversed_[bottom] == plain[top]
+    assert params(at)["rev"] == "1"
+    script = map_args(at)["script"]
+    assert blues[-1] in script.lower()  # the legend shows the same colours
+
+
+def _mean_lon_lat(features: list[dict]) -> tuple[float, float]:
+    xs, ys = [], []
+
+    def walk(c):
+        if isinstance(c[0], (int, float)):
+            xs.append(c[0])
+            ys.append(c[1])
+        else:
+            for part in c:
+                walk(part)
+    for f in features:
+        walk(f["geometry"]["coordinates"])
+    return sum(xs) / len(xs), sum(ys) / len(ys)
+
+
+def test_basemap_amap_uses_gcj02():
+    at = run_app({"level": "prefecture"})
+    assert "cartocdn" in map_args(at)["script"]
+    wgs = _mean_lon_lat(map_features(at))
+    sidebar_widget(at, "selectbox", "w_basemap").set_value("amap")
+    rerun(at)
+    script = map_args(at)["script"]
+    assert "autonavi" in script and "cartocdn" not in script
+    gcj = _mean_lon_lat(map_features(at))
+    # GCJ-02 shifts Sichuan by a few hundred metres (mostly eastwards); never by nothing, never by degrees
+    assert 0.0005 < abs(gcj[0] - wgs[0]) < 0.02 and abs(gcj[1] - wgs[1]) < 0.02
+    assert params(at) == {"level": "prefecture", "basemap": "amap"}
+    sidebar_widget(at, "selectbox", "w_basemap").set_value("none")
+    rerun(at)
+    assert not re.search(r"L\.tileLayer", map_args(at)["script"])
+
+
+def test_value_range_slider_marks_regions_outside():
+    at = run_app()
+    slider = range_slider(at)
+    lo, hi = slider.value
+    v = values(at)
+    assert lo == pytest.approx(v.min()) and hi == pytest.approx(v.max())
+    cut = float(v.median())
+    slider.set_value((lo, cut))
+    rerun(at)
+    df = table(at)
+    outside = df.set_index("adcode")["不在所选范围"].astype(bool)
+    assert outside.any() and not outside.all()
+    new_hi = range_slider(at).value[1]
+    assert set(outside[outside].index) == set(v[v > new_hi].index)
+    tips = {f["properties"]["adcode"]: f["properties"]["tip"] for f in map_features(at)}
+    assert all(("不在所选范围" in tips[c]) == outside[c] for c in tips)
+    assert float(params(at)["max"]) == pytest.approx(new_hi) and "min" not in params(at)
+
+
+# --- the URL -----------------------------------------------------------------------------------
+def test_url_sets_the_widgets():
+    at = run_app({"layer": "pop_60plus_share", "level": "prefecture", "scheme": "fisher_jenks", "k": "4"})
+    assert sidebar_widget(at, "selectbox", "w_theme").value == "population"
+    assert sidebar_widget(at, "selectbox", "w_layer").value == "pop_60plus_share"
+    assert sidebar_widget(at, "radio", "w_level").value == "prefecture"
+    assert sidebar_widget(at, "selectbox", "w_scheme").value == "fisher_jenks"
+    assert sidebar_widget(at, "slider", "w_k").value == 4
+    assert len(table(at)) == 21 and len(class_colours(at)) == 4
+    assert value_column(table(at)).startswith("60岁及以上人口占比")
+    assert not at.warning
+    assert params(at) == {"layer": "pop_60plus_share", "level": "prefecture", "scheme": "fisher_jenks", "k": "4"}
+
+
+def test_url_round_trips_every_parameter():
+    given = {"lang": "en", "layer": "pop_60plus", "level": "county", "area": "region:panxi", "norm": "pop_total",
+             "min": "150", "palette": "Blues", "rev": "1", "basemap": "openstreetmap", "k": "6", "sel": LIANGSHAN}
+    at = run_app(given)
+    assert not at.warning
+    expected = {k: v for k, v in given.items() if k != "level"}  # county is the default level
+    assert params(at) == expected
+    assert sidebar_widget(at, "radio", "w_lang").value == "en"
+    assert sidebar_widget(at, "selectbox", "w_area").value == "region:panxi"
+    assert sidebar_widget(at, "radio", "w_norm").value == "pop_total"
+    assert sidebar_widget(at, "selectbox", "w_palette").value == "Blues"
+    assert sidebar_widget(at, "checkbox", "w_reverse").value is True
+    assert sidebar_widget(at, "selectbox", "w_basemap").value == "openstreetmap"
+    assert range_slider(at).value[0] == pytest.approx(150)
+    df = table(at)
+    assert len(df) == 22
+    v = values(at)
+    outside = df.set_index("adcode")["Outside chosen range"].astype(bool)
+    assert set(outside[outside].index) == set(v[v < 150].index)
+    assert "### Liangshan" in " ".join(markdown_texts(at)) or "### 凉山彝族自治州" in markdown_texts(at)
+    assert "tile.openstreetmap.org" in map_args(at)["script"]
+
+
+def test_invalid_url_values_give_a_notice_and_defaults():
+    at = run_app({"layer": "nope", "k": "99", "area": "xyz", "foo": "bar"})
+    warnings = [w.value for w in at.main.warning]
+    assert len(warnings) == 1
+    text = warnings[0]
+    assert text.startswith("链接中的部分参数无效")
+    for bad in ("nope", "99", "xyz", "foo"):
+        assert bad in text
+    assert sidebar_widget(at, "selectbox", "w_layer").value == "elderly_per_township_2021"
+    assert sidebar_widget(at, "slider", "w_k").value == 5
+    assert sidebar_widget(at, "selectbox", "w_area").value == "all"
+    assert len(table(at)) == 183 and len(class_colours(at)) == 5
+    assert params(at) == {}  # the address now describes what is shown
+
+
+# --- selection and drill-down ------------------------------------------------------------------
+def test_selection_shows_details_and_highlights_region():
+    at = run_app({"level": "prefecture"})
+    at.session_state["selected"] = LIANGSHAN
+    rerun(at)
+    assert "### 凉山彝族自治州" in markdown_texts(at)
+    captions = [c.value for c in at.main.caption]
+    assert f"{LIANGSHAN} · 上级: 四川省" in captions
+    assert any(c.startswith("下辖 (17): 西昌市") for c in captions)
+    figures = next(d.value for d in at.main.dataframe if list(d.value.columns)[:2] == ["图层", "数值"])
+    row = figures[figures["图层"] == "每个乡镇（街道）的60岁及以上人口（合并后）"]
+    assert len(row) == 1
+    shown = values(at)[LIANGSHAN]
+    assert f"{shown:,.0f}" in row["数值"].iloc[0]
+    assert len(figures) > 20
+    figure = dict(zip(figures["图层"], figures["数值"]))
+    assert re.fullmatch(r"[\d,]+ 人", figure["常住人口"]) and figure["五大经济区"] == "攀西经济区"
+    style = {f["properties"]["adcode"]: f["properties"]["style"] for f in map_features(at)}
+    assert style[LIANGSHAN]["weight"] > max(s["weight"] for c, s in style.items() if c != LIANGSHAN)
+    assert params(at) == {"level": "prefecture", "sel": LIANGSHAN}
+
+
+def test_drill_down_from_a_selected_prefecture():
+    at = run_app({"level": "prefecture", "sel": LIANGSHAN})
+    assert "### 凉山彝族自治州" in markdown_texts(at)
+    buttons = [b for b in at.main.button if b.key == "drill"]
+    assert len(buttons) == 1 and buttons[0].label == "查看凉山彝族自治州下辖县（市、区）"
+    buttons[0].click()
+    rerun(at)
+    assert sidebar_widget(at, "radio", "w_level").value == "county"
+    assert sidebar_widget(at, "selectbox", "w_area").value == LIANGSHAN
+    df = table(at)
+    assert set(df[df.columns[0]]) == LIANGSHAN_COUNTIES and len(map_features(at)) == 17
+    assert "### 凉山彝族自治州" not in markdown_texts(at)  # the selection was cleared
+    assert params(at) == {"area": LIANGSHAN}
+
+
+def test_no_drill_down_at_county_level():
+    at = run_app({"sel": "513401"})  # 西昌市, a county
+    assert "### 西昌市" in markdown_texts(at)
+    assert not [b for b in at.main.button if b.key == "drill"]
