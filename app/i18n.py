@@ -58,6 +58,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "clear_selection": ("清除选择", "Clear selection"),
     "no_values": ("所选范围内没有数据。", "No data in the chosen area."),
     "category": ("类别", "Category"),
+    "manual_hint": ("输入断点后按手动分级；在此之前按分位数分级。", "Until breaks are entered, quantiles are used."),
     "regions_sum": ("各区域合计", "Sum of regions"),
     "gap": ("差额", "gap"),
 }

@@ -207,6 +207,23 @@ _LEGEND_CSS = """
 """
 
 
+class FocusWithoutScroll(MacroElement):
+    """Leaflet focuses the map on mousedown (for keyboard panning); in a page that is scrolled so the
+    map is partly hidden, that focus scrolls the page and the click lands elsewhere. Focusing with
+    ``preventScroll`` keeps keyboard panning and the click."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (c) { c.focus = function () { HTMLElement.prototype.focus.call(c, {preventScroll: true}); }; })(
+            {{ this._parent.get_name() }}.getContainer());
+        {% endmacro %}
+    """)
+
+    def __init__(self):
+        super().__init__()
+        self._name = "FocusWithoutScroll"
+
+
 class Legend(MacroElement):
     """A fixed legend control; its HTML is built (and escaped) by :func:`legend_html`."""
 
@@ -311,6 +328,7 @@ def build_map(boundaries: gpd.GeoDataFrame, data: MapData, *, height: int = 620)
         zoom_on_click=False,
     ).add_to(m)
     m.add_child(Legend(legend_html(data)))
+    m.add_child(FocusWithoutScroll())
     m.fit_bounds([[miny, minx], [maxy, maxx]])
     return localize(m)  # Leaflet & co. from /app/static, never from a CDN
 

@@ -45,7 +45,7 @@ def summary_strip(registry: Registry, lang: str) -> None:
 def notices(lang: str) -> None:
     items = st.session_state.get("notices") or []
     if items:
-        st.warning(t("notices", lang) + "\n" + "\n".join(f"- {n}" for n in items))
+        st.warning(t("notices", lang) + "\n" + "\n".join(f"- {n.text(lang)}" for n in items))
 
 
 def details_panel(registry: Registry, data: MapData, on_drill) -> None:

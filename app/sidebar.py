@@ -135,6 +135,8 @@ def read_sidebar(registry: Registry, value_range) -> ViewState:
             breaks, problem = _parse_breaks(sb.text_input(t("manual_breaks", lang), key="w_breaks"), lang)
             if problem:
                 sb.error(problem)
+            elif not breaks:
+                sb.info(t("manual_hint", lang))
         view = replace(view, scheme=scheme, k=k, breaks=breaks)
 
     palettes = [p for p in PALETTES.values() if (p.kind == "qualitative") == layer.is_categorical]

@@ -19,6 +19,36 @@ NORMS_FIXED = ("absolute",)
 
 
 @dataclass(frozen=True)
+class Notice:
+    """Why part of a requested view was not used; shown in the UI language."""
+
+    kind: str  # a key of NOTICE_TEXT
+    args: tuple[tuple[str, str], ...] = ()
+
+    def text(self, lang: str = "en") -> str:
+        zh, en = NOTICE_TEXT[self.kind]
+        return (en if lang == "en" else zh).format(**dict(self.args))
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+
+NOTICE_TEXT = {
+    "unknown_param": ("未知的链接参数 {key}={value!r}，已忽略", "unknown URL parameter {key}={value!r} ignored"),
+    "bad_value": ("链接参数 {key}={value!r} 无效，已使用默认值", "{key}={value!r} is not valid; using the default"),
+    "level_missing": ("图层 {layer} 没有{level}数据，改为显示{shown}", "layer {layer} has no {level} level; showing {shown}"),
+    "norm_missing": ("图层 {layer} 不提供 norm={norm!r}，改为绝对值", "norm={norm!r} is not offered by layer {layer}; showing absolute values"),
+    "range_inverted": ("最小值大于最大值，已取消数值范围", "min is above max; value filter removed"),
+    "manual_without_breaks": ("手动分级缺少断点，改用分位数", "manual classification without breaks; using quantiles"),
+    "bad_selection": ("sel={value!r} 不是行政区，已取消选择", "sel={value!r} is not a region; selection cleared"),
+}
+
+
+def _notice(kind: str, **args: str) -> Notice:
+    return Notice(kind, tuple(args.items()))
+
+
+@dataclass(frozen=True)
 class ViewState:
     lang: str = "zh"
     layer: str = "elderly_per_township_2021"
@@ -80,14 +110,14 @@ def _valid_area(area: str) -> bool:
     return area in {d.adcode for d in gazetteer().current("prefecture")}
 
 
-def from_query_params(params: dict[str, str | list[str]], registry: Registry) -> tuple[ViewState, list[str]]:
+def from_query_params(params: dict[str, str | list[Notice]], registry: Registry) -> tuple[ViewState, list[Notice]]:
     """A view from URL parameters; each unusable value falls back to its default with a notice."""
-    notices: list[str] = []
+    notices: list[Notice] = []
     values = {}
     raw = {k: (v[-1] if isinstance(v, list) else v) for k, v in params.items()}
     unknown = sorted(set(raw) - set(_KEYS.values()))
     for key in unknown:
-        notices.append(f"unknown URL parameter {key}={raw[key]!r} ignored")
+        notices.append(_notice("unknown_param", key=key, value=raw[key]))
 
     def take(name: str, parse, valid) -> None:
         key = _KEYS[name]
@@ -97,10 +127,10 @@ def from_query_params(params: dict[str, str | list[str]], registry: Registry) ->
         try:
             value = parse(text)
         except (TypeError, ValueError, KeyError):
-            notices.append(f"{key}={text!r} is not valid; using the default")
+            notices.append(_notice("bad_value", key=key, value=text))
             return
         if not valid(value):
-            notices.append(f"{key}={text!r} is not valid; using the default")
+            notices.append(_notice("bad_value", key=key, value=text))
             return
         values[name] = value
 
@@ -122,21 +152,21 @@ def from_query_params(params: dict[str, str | list[str]], registry: Registry) ->
     return sanitise(view, registry, notices), notices
 
 
-def sanitise(view: ViewState, registry: Registry, notices: list[str] | None = None) -> ViewState:
+def sanitise(view: ViewState, registry: Registry, notices: list[Notice] | None = None) -> ViewState:
     """Make combinations consistent (a level the layer lacks, a normalisation it does not offer …)."""
     notices = notices if notices is not None else []
     layer = registry.get(view.layer)
     if view.level not in layer.levels:
-        notices.append(f"layer {layer.id} has no {view.level} level; showing {layer.levels[0]}")
+        notices.append(_notice("level_missing", layer=layer.id, level=view.level, shown=layer.levels[0]))
         view = replace(view, level=layer.levels[0])
     if view.norm != "absolute" and view.norm not in layer.normalise_by:
-        notices.append(f"norm={view.norm!r} is not offered by layer {layer.id}; showing absolute values")
+        notices.append(_notice("norm_missing", norm=view.norm, layer=layer.id))
         view = replace(view, norm="absolute")
     if view.vmin is not None and view.vmax is not None and view.vmin > view.vmax:
-        notices.append("min is above max; value filter removed")
+        notices.append(_notice("range_inverted"))
         view = replace(view, vmin=None, vmax=None)
     if view.scheme == "manual" and not view.breaks:
-        notices.append("manual classification without breaks; using quantiles")
+        notices.append(_notice("manual_without_breaks"))
         view = replace(view, scheme="quantiles")
     if view.prefecture_filter and view.level == "prefecture":
         # A prefecture's area filter shows its counties.
@@ -145,7 +175,7 @@ def sanitise(view: ViewState, registry: Registry, notices: list[str] | None = No
         try:
             gazetteer().get(view.selected)
         except KeyError:
-            notices.append(f"sel={view.selected!r} is not a region; selection cleared")
+            notices.append(_notice("bad_selection", value=view.selected))
             view = replace(view, selected=None)
     return view
 

@@ -85,6 +85,8 @@ def classify(values: pd.Series, scheme: str = "quantiles", k: int = 5,
     with warnings.catch_warnings():
         # Without numba, FisherJenks warns that it runs pure Python; at 183 values that is instant.
         warnings.filterwarnings("ignore", message="Numba not installed")
+        # Ties can leave fewer distinct quantiles than k; the bounds below collapse them anyway.
+        warnings.filterwarnings("ignore", message="Not enough unique values")
         result = _CLASSIFIERS[scheme](y, k)
     # mapclassify may return bins beyond the data (StdMean) or repeated ones (Quantiles on ties).
     bounds = [float(b) for b in np.unique(result.bins) if lo <= b < hi] + [hi]

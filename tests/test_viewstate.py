@@ -46,12 +46,14 @@ def test_defaults_are_not_written_to_the_url():
 def test_invalid_values_fall_back_with_a_notice(params, field, expected):
     view, notices = from_query_params(params, REG)
     assert getattr(view, field) == expected
-    assert notices and any(list(params)[0] in n for n in notices)
+    assert notices and any(list(params)[0] in str(n) for n in notices)
+    assert all(n.text("zh") != n.text("en") for n in notices)
 
 
 def test_unknown_parameters_are_named():
     _, notices = from_query_params({"colour": "red"}, REG)
-    assert notices == ["unknown URL parameter colour='red' ignored"]
+    assert [str(n) for n in notices] == ["unknown URL parameter colour='red' ignored"]
+    assert notices[0].text("zh") == "未知的链接参数 colour='red'，已忽略"
 
 
 def test_sanitise_fixes_inconsistent_combinations():
