@@ -21,6 +21,7 @@ from branca.element import MacroElement, Template
 from geodata.codes import gazetteer
 from geodata.regions import ECONOMIC_REGIONS
 from layers.classify import Classification, ClassificationError, classify
+from layers.groups import GROUPS
 from layers.model import Layer, rank_descending
 from layers.registry import Registry
 
@@ -62,6 +63,9 @@ def shown_codes(view: ViewState) -> list[str]:
     if view.region_filter:
         prefs = set(ECONOMIC_REGIONS[view.region_filter].prefecture_codes)
         return [d.adcode for d in regions if (d.adcode if view.level == "prefecture" else d.parent_adcode) in prefs]
+    if view.group_filter:
+        members = GROUPS[view.group_filter].members(view.level)
+        return [d.adcode for d in regions if d.adcode in members]
     return [d.adcode for d in regions]
 
 

@@ -10,6 +10,7 @@ from geodata.codes import gazetteer
 from geodata.regions import ECONOMIC_REGIONS
 from layers import Registry
 from layers.classify import MAX_CLASSES, MIN_CLASSES, SCHEMES
+from layers.groups import GROUPS
 
 from app.basemaps import BASEMAPS
 from app.i18n import t
@@ -88,11 +89,14 @@ def read_sidebar(registry: Registry, value_range) -> ViewState:
     level = sb.radio(t("level", lang), layer.levels, key="w_level", horizontal=True, format_func=lambda x: t(x, lang))
 
     gaz = gazetteer()
-    areas = ["all", *(f"region:{r}" for r in ECONOMIC_REGIONS), *(d.adcode for d in gaz.current("prefecture"))]
+    areas = ["all", *(f"region:{r}" for r in ECONOMIC_REGIONS), *(f"group:{g}" for g in GROUPS),
+             *(d.adcode for d in gaz.current("prefecture"))]
 
     def area_label(a: str) -> str:
         if a == "all":
             return t("whole_province", lang)
+        if a.startswith("group:"):
+            return GROUPS[a.removeprefix("group:")].name(lang)
         if a.startswith("region:"):
             r = ECONOMIC_REGIONS[a.removeprefix("region:")]
             return r.name_en if lang == "en" else r.name_zh

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from geodata.codes import gazetteer
 from geodata.regions import ECONOMIC_REGIONS
 from layers.classify import MAX_CLASSES, MIN_CLASSES, SCHEMES
+from layers.groups import GROUPS
 from layers.registry import Registry
 
 from app.basemaps import BASEMAPS
@@ -53,7 +54,7 @@ class ViewState:
     lang: str = "zh"
     layer: str = "elderly_per_township_2021"
     level: str = "county"
-    area: str = "all"  # "all", "region:<economic region id>", or a prefecture adcode
+    area: str = "all"  # "all", "region:<economic region id>", "group:<group id>", or a prefecture adcode
     vmin: float | None = None  # value filter: regions outside [vmin, vmax] are greyed out
     vmax: float | None = None
     norm: str = "absolute"  # "absolute" or a layer id of the layer's normalise_by
@@ -72,6 +73,10 @@ class ViewState:
     @property
     def region_filter(self) -> str | None:
         return self.area.removeprefix("region:") if self.area.startswith("region:") else None
+
+    @property
+    def group_filter(self) -> str | None:
+        return self.area.removeprefix("group:") if self.area.startswith("group:") else None
 
 
 DEFAULT = ViewState()
@@ -107,6 +112,8 @@ def _valid_area(area: str) -> bool:
         return True
     if area.startswith("region:"):
         return area.removeprefix("region:") in ECONOMIC_REGIONS
+    if area.startswith("group:"):
+        return area.removeprefix("group:") in GROUPS
     return area in {d.adcode for d in gazetteer().current("prefecture")}
 
 

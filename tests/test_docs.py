@@ -11,6 +11,7 @@ from app.viewstate import _KEYS
 from geodata.regions import ECONOMIC_REGIONS
 from layers import default_registry
 from layers.classify import SCHEMES
+from layers.groups import GROUPS
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 
@@ -27,7 +28,7 @@ def test_every_url_parameter_is_documented(param):
     assert f"`{param}`" in README
 
 
-@pytest.mark.parametrize("value", [*SCHEMES, *BASEMAPS, "tianditu", *ECONOMIC_REGIONS])
+@pytest.mark.parametrize("value", [*SCHEMES, *BASEMAPS, "tianditu", *ECONOMIC_REGIONS, *GROUPS])
 def test_every_url_value_is_documented(value):
     assert f"`{value}`" in README
 

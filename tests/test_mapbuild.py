@@ -61,6 +61,18 @@ def test_economic_region_filter():
     assert set(data.table["adcode"]) == {"513200", "513300"}
 
 
+def test_group_filters_use_the_context_lists():
+    poverty = _data(ViewState(layer="pop_total", level="county", area="group:poverty"))
+    assert len(poverty.table) == 66
+    assert "513201" in set(poverty.table["adcode"]) and "510104" not in set(poverty.table["adcode"])
+    ethnic = _data(ViewState(layer="pop_total", level="prefecture", area="group:ethnic"))
+    assert set(ethnic.table["adcode"]) == {"513200", "513300", "513400"}
+    ethnic_counties = _data(ViewState(layer="pop_total", level="county", area="group:ethnic"))
+    codes = set(ethnic_counties.table["adcode"])
+    assert {"510726", "511132", "511133", "513402"} <= codes  # 北川, 峨边, 马边, 会理 (in 凉山州)
+    assert len(codes) == 48 + 3  # 13 + 18 + 17 counties of the three 州, plus three 自治县
+
+
 def test_value_filter_greys_out_regions_outside_the_range():
     view = ViewState(layer="pop_total", level="prefecture", vmin=3_000_000)
     data, html = _render(view)

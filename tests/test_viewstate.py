@@ -14,6 +14,7 @@ REG = default_registry()
               palette="RdBu", reverse=True, basemap="amap", vmin=100.5, vmax=300.0, selected="510100"),
     ViewState(layer="townships_reduction_pct", area="513400", level="county", scheme="manual", breaks=(10.0, 25.5, 40.0)),
     ViewState(layer="economic_region", area="region:panxi", selected="513402"),
+    ViewState(layer="pop_65plus_share", area="group:ethnic", level="prefecture"),
 ])
 def test_url_round_trip(view):
     params = to_query_params(view)
