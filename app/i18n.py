@@ -68,3 +68,18 @@ def t(key: str, lang: str, **kwargs) -> str:
     zh, en = TEXT[key]
     text = en if lang == "en" else zh
     return text.format(**kwargs) if kwargs else text
+
+
+# Units printed in the source article, for the English interface. "余" means "more than".
+UNITS_EN: dict[str, str] = {
+    "个": "", "家": "", "场": "events", "%": "%",
+    "万个": "× 10,000", "万人": "× 10,000 persons", "万人次": "× 10,000 person-times", "万户": "× 10,000 households",
+    "万张": "× 10,000 beds", "亿元": "× 100 million yuan",
+    "个（余）": "(more than)", "万人（余）": "× 10,000 persons (more than)", "万名（余）": "× 10,000 persons (more than)",
+    "万对（余）": "× 10,000 couples (more than)",
+}
+
+
+def unit_text(unit: str, lang: str) -> str:
+    """A unit as printed (Chinese) or its English rendering; unknown units are shown as printed."""
+    return UNITS_EN.get(unit, unit) if lang == "en" else unit

@@ -155,7 +155,7 @@ def tooltip_html(row: dict, data: MapData, shown: int | None = None) -> str:
         lines.append(f"{e(t('rank', lang))}: {int(row['rank'])} / {shown}")
     if row.get("status") == "filtered":
         lines.append(f"<i>{e(t('filtered_out', lang))}</i>")
-    lines.append(f"{e(t('year', lang))}: {e(layer.year)}")
+    lines.append(f"{e(t('year', lang))}: {e(layer.year_label(lang))}")
     lines.append(f"<span class='atlas-src'>{e(t('source', lang))}: {e(layer.source_text(short=True))}</span>")
     return "<br>".join(lines)
 
@@ -194,7 +194,7 @@ def legend_html(data: MapData) -> str:
     return (
         "<div class='atlas-legend'>"
         f"<div class='atlas-legend-title'>{e(layer.title(lang))}</div>"
-        f"<div>{e(t('unit', lang))}: {e(layer.unit(lang))} · {e(t('year', lang))}: {e(layer.year)}</div>"
+        f"<div>{e(t('unit', lang))}: {e(layer.unit(lang))} · {e(t('year', lang))}: {e(layer.year_label(lang))}</div>"
         + "".join(items)
         + f"<div class='atlas-legend-source'>{e(t('source', lang))}: {e(layer.source_text(short=True))}</div></div>"
     )
@@ -333,7 +333,8 @@ def build_map(boundaries: gpd.GeoDataFrame, data: MapData, *, height: int = 620)
     ).add_to(m)
     m.add_child(Legend(legend_html(data)))
     m.add_child(FocusWithoutScroll())
-    m.fit_bounds([[miny, minx], [maxy, maxx]])
+    # Keep the bottom-right corner, where the legend sits, clear of the regions.
+    m.fit_bounds([[miny, minx], [maxy, maxx]], padding_top_left=(10, 10), padding_bottom_right=(230, 60))
     return localize(m)  # Leaflet & co. from /app/static, never from a CDN
 
 
@@ -353,7 +354,7 @@ def shown_table(data: MapData) -> pd.DataFrame:
     if not layer.is_categorical:
         out[t("rank", lang)] = df["rank"]
         out[t("filtered_out", lang)] = df["status"].eq("filtered")
-    out[t("year", lang)] = layer.year
+    out[t("year", lang)] = layer.year_label(lang)
     out[t("source", lang)] = layer.source_text()
     return out
 

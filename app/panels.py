@@ -10,10 +10,10 @@ import streamlit as st
 
 from geodata.codes import gazetteer
 from layers import Registry
-from layers.annotations import reports_for, township_changes
+from layers.annotations import local_reports, reports_for, township_changes
 from layers.summary import pilot_places, province_summary, reconciliation
 
-from app.i18n import t
+from app.i18n import t, unit_text
 from app.mapbuild import MapData, format_value, shown_table
 
 SUMMARY_IDS = ("township_count_before", "township_count_after", "township_reduction_pct",
@@ -31,7 +31,7 @@ def summary_strip(registry: Registry, lang: str) -> None:
     for col, fid in zip(cols, SUMMARY_IDS):
         row = df.loc[fid]
         label = row["indicator_en"] if lang == "en" else row["indicator_zh"]
-        value = f"{row['value']:,.10g} {row['unit']}"
+        value = f"{row['value']:,.10g} {unit_text(row['unit'], lang)}".strip()
         help_text = f"{row['year']} · {t('source', lang)}: {row['source']} — “{row['quote']}”"
         delta = None
         if fid in rec.index:
@@ -68,7 +68,7 @@ def details_panel(registry: Registry, data: MapData, on_drill) -> None:
     for layer in registry.list_layers(level=div.level):
         value = layer.frame(div.level).set_index("adcode").loc[code, "value"]
         rows.append({t("layer", lang): layer.title(lang), t("value", lang): format_value(value, layer, lang),
-                     t("year", lang): layer.year, t("source", lang): layer.source_text(short=True)})
+                     t("year", lang): layer.year_label(lang), t("source", lang): layer.source_text(short=True)})
     with st.expander(t("all_layers", lang), expanded=True):
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     changes = township_changes(code)
@@ -83,17 +83,23 @@ def details_panel(registry: Registry, data: MapData, on_drill) -> None:
     reports = reports_for(code)
     if not reports.empty:
         with st.expander(t("local_reports", lang)):
-            for r in reports.itertuples():
-                st.markdown(
-                    f"- **{html.escape(gaz.full_label(r.adcode))}** {r.year}: {html.escape(r.indicator)} = "
-                    f"{html.escape(r.value)} {html.escape(r.unit)} — “{html.escape(r.quote)}” "
-                    f"({t('source', lang)}: {html.escape(r.source_url)})")
+            _report_list(reports, lang)
     pilots = pilot_places()
     mine = pilots[pilots["adcode"] == code]
     if not mine.empty:
         with st.expander(t("pilots", lang)):
             for r in mine.itertuples():
                 st.markdown(f"- {html.escape(r.role_en if lang == 'en' else r.role_zh)} — {html.escape(r.source)}")
+
+
+def _report_list(reports: pd.DataFrame, lang: str) -> None:
+    """Cited local figures as text, value as printed (e.g. "600+"), each with its source."""
+    gaz = gazetteer()
+    for r in reports.itertuples():
+        st.markdown(
+            f"- **{html.escape(gaz.full_label(r.adcode))}** {r.year}: {html.escape(r.indicator)} = "
+            f"{html.escape(r.value)} {html.escape(r.unit)} — “{html.escape(r.quote)}” "
+            f"({t('source', lang)}: {html.escape(r.source_url)})")
 
 
 def ranking_chart(data: MapData) -> None:
@@ -105,7 +111,7 @@ def ranking_chart(data: MapData) -> None:
         st.info(t("no_values", lang))
         return
     df["selected"] = df["adcode"] == data.view.selected
-    title = f"{layer.title(lang)} ({layer.unit(lang)}, {layer.year})"
+    title = f"{layer.title(lang)} ({layer.unit(lang)}, {layer.year_label(lang)})"
     chart = alt.Chart(df).mark_bar().encode(
         x=alt.X("value:Q", title=title),
         y=alt.Y("name:N", sort="-x", title=None),
@@ -137,5 +143,10 @@ def notes_and_reconciliation(registry: Registry, data: MapData) -> None:
         if not data.unmapped.empty:
             st.write(t("unmapped", lang))
             st.dataframe(data.unmapped, hide_index=True)
+    reports = local_reports()
+    reports = reports[reports["resource"] == f"local_reports_{layer.theme}"]
+    if not reports.empty:
+        with st.expander(f"{t('local_reports', lang)}: {len(reports)}"):
+            _report_list(reports, lang)
     with st.expander(t("reconciliation", lang)):
         st.dataframe(reconciliation(registry), hide_index=True, width="stretch")

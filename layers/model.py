@@ -131,6 +131,7 @@ class Layer:
     normalise_by: tuple[str, ...] = ()  # layer ids of populations, or "area_km2"
     hidden: bool = False  # operands of derived layers that are not worth a menu entry
     published_total: PublishedTotal | None = None
+    year_en: str = ""  # when the year label has words in it (e.g. "2020 人口 / 2018 乡镇")
     registry: "Registry | None" = field(default=None, compare=False, repr=False)
 
     # --- text in the chosen language ------------------------------------------------------
@@ -139,6 +140,9 @@ class Layer:
 
     def unit(self, lang: str = "zh") -> str:
         return self.unit_en if lang == "en" else self.unit_zh
+
+    def year_label(self, lang: str = "zh") -> str:
+        return self.year_en if lang == "en" and self.year_en else self.year
 
     def notes(self, lang: str = "zh") -> str:
         return self.notes_en if lang == "en" else self.notes_zh

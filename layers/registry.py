@@ -144,7 +144,7 @@ def load_registry(path: Path = LAYERS_TOML) -> Registry:
         pub = e.get("published_total")
         layers[layer_id] = Layer(
             id=layer_id, title_zh=e["title_zh"], title_en=e["title_en"], theme=e["theme"],
-            unit_zh=e["unit_zh"], unit_en=e["unit_en"], year=str(e["year"]), levels=tuple(e["levels"]),
+            unit_zh=e["unit_zh"], unit_en=e["unit_en"], year=str(e["year"]), year_en=str(e.get("year_en", "")), levels=tuple(e["levels"]),
             kind=e["kind"], higher_is_better=e.get("higher_is_better"), palette=e["palette"],
             sources=sources, licence=licence, notes_zh=e.get("notes_zh", ""), notes_en=e.get("notes_en", ""),
             spec=spec, normalise_by=tuple(e.get("normalise_by", ())), hidden=bool(e.get("hidden", False)),
