@@ -59,6 +59,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "no_values": ("所选范围内没有数据。", "No data in the chosen area."),
     "category": ("类别", "Category"),
     "manual_hint": ("输入断点后按手动分级；在此之前按分位数分级。", "Until breaks are entered, quantiles are used."),
+    "all_figures": ("文章中的全部{n}项全省数字（按主题）", "All {n} province-wide figures of the article, by theme"),
+    "quote": ("原文", "Quote"),
     "regions_sum": ("各区域合计", "Sum of regions"),
     "gap": ("差额", "gap"),
 }

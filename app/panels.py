@@ -40,6 +40,17 @@ def summary_strip(registry: Registry, lang: str) -> None:
                           f"({r['year']}, {r['layer_source']}); {t('gap', lang)} {r['gap']:+,.0f}")
             delta = f"{t('regions_sum', lang)} {r['sum_of_regions']:,.0f}"
         col.metric(label, value, delta=delta, delta_color="off", delta_arrow="off", help=help_text)
+    with st.expander(t("all_figures", lang, n=len(df))):
+        table = pd.DataFrame({
+            t("theme", lang): df["theme_en" if lang == "en" else "theme_zh"],
+            t("name", lang): df["indicator_en" if lang == "en" else "indicator_zh"],
+            t("value", lang): df["value"],
+            t("unit", lang): [unit_text(u, lang) or u for u in df["unit"]],
+            t("year", lang): df["year"],
+            t("quote", lang): df["quote"],
+        }).sort_values(t("theme", lang), kind="stable")
+        st.dataframe(table, hide_index=True, width="stretch")
+        st.caption(f"{t('source', lang)}: {df['source'].iloc[0]}")
 
 
 def notices(lang: str) -> None:
