@@ -29,18 +29,35 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def page_script(folder: Path, name: str, source: str) -> Path:
+    """Write a throwaway Streamlit page to ``folder/name`` with the repo's static/ linked beside it.
+
+    Streamlit serves <folder of the main script>/static at /app/static, so the vendored files
+    app/assets.py points at are found there. Do not name it app.py: the script's folder goes first
+    on sys.path and would shadow the ``app`` package.
+    """
+    script = folder / name
+    script.write_text(source, encoding="utf-8")
+    (folder / "static").symlink_to(ROOT / "static", target_is_directory=True)
+    return script
+
+
 @contextlib.contextmanager
-def streamlit_server(script: Path, *, cwd: Path = ROOT, log_path: Path, timeout: float = 90) -> Iterator[str]:
+def streamlit_server(script: Path, *, cwd: Path = ROOT, log_path: Path, timeout: float = 90,
+                     config_flags: bool = True) -> Iterator[str]:
     """``streamlit run script`` on a free port; yields the base URL once /_stcore/health answers.
 
-    The server gets its own process group, which is ended (TERM, then KILL) on exit.
+    With ``config_flags=False`` headless mode and usage stats are not set on the command line, so
+    they must come from the project config (.streamlit/config.toml under ``cwd``), which a test can
+    thereby check. The server gets its own process group, which is ended (TERM, then KILL) on exit.
     """
     port = free_port()
+    flags = ["--server.port", str(port), "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"]
+    if config_flags:
+        flags += ["--server.headless", "true", "--browser.gatherUsageStats", "false"]
     log = log_path.open("wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
-         "--browser.gatherUsageStats", "false"],
+        [sys.executable, "-m", "streamlit", "run", str(script), *flags],
         cwd=cwd, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdin=subprocess.DEVNULL,
         stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
@@ -95,6 +112,7 @@ class LocalOnlyPage:
         self.page = self.context.new_page()
         self.blocked: list[tuple[str, str]] = []  # (resource type, url)
         self.local_errors: list[tuple[int, str]] = []  # local responses >= 400
+        self.error_responses: list[tuple[int, str]] = []  # responses >= 400 from any host
         self.page_errors: list[str] = []  # uncaught exceptions, in the page and in its iframes
         self.page.route("**/*", self._route)  # covers the component iframes too
         self.page.on("response", self._response)
@@ -109,8 +127,10 @@ class LocalOnlyPage:
             route.abort("blockedbyclient")
 
     def _response(self, response):
-        if response.status >= 400 and (urlsplit(response.url).hostname or "") in LOCAL_HOSTS:
-            self.local_errors.append((response.status, response.url))
+        if response.status >= 400:
+            self.error_responses.append((response.status, response.url))
+            if (urlsplit(response.url).hostname or "") in LOCAL_HOSTS:
+                self.local_errors.append((response.status, response.url))
 
     def close(self):
         self.context.close()

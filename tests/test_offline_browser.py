@@ -12,26 +12,14 @@ failure it guards against.
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
-from pathlib import Path
-from urllib.parse import urlsplit
 
 import folium
 import pytest
-from playwright.sync_api import sync_playwright
+
+from browser_support import ARTIFACTS, FOLIUM_IFRAME, ROOT, LocalOnlyPage, chromium, page_script, streamlit_server
 
 pytestmark = pytest.mark.browser
-
-ROOT = Path(__file__).resolve().parents[1]
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 # The page script. Not named app.py: the script's folder goes first on sys.path and would shadow
 # the `app` package. `?cdn=1` skips localize() for the negative control.
@@ -60,106 +48,35 @@ st_folium(m, height=420, width=700, returned_objects=[], key="offline-map")
 '''
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
     app_dir = tmp_path_factory.mktemp("offline_app")
-    script = app_dir / "offline_map_page.py"
-    script.write_text(PAGE, encoding="utf-8")
-    # Streamlit serves <folder of the main script>/static at /app/static, so the throwaway script
-    # needs the repo's static/ beside it. cwd=ROOT makes .streamlit/config.toml the project config:
-    # static serving, headless and usage stats come from that file, which this test thereby checks.
-    (app_dir / "static").symlink_to(ROOT / "static", target_is_directory=True)
-    port = _free_port()
-    log = (app_dir / "streamlit.log").open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdin=subprocess.DEVNULL,
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True,  # own process group
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"streamlit exited with {proc.returncode}:\n{(app_dir / 'streamlit.log').read_text()}")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"streamlit not healthy after 90 s:\n{(app_dir / 'streamlit.log').read_text()}")
-            time.sleep(0.3)
+    # page_script links the repo's static/ beside the throwaway script (served at /app/static).
+    # cwd=ROOT makes .streamlit/config.toml the project config, and config_flags=False leaves static
+    # serving, headless and usage stats to that file, which this test thereby checks.
+    script = page_script(app_dir, "offline_map_page.py", PAGE)
+    with streamlit_server(script, cwd=ROOT, log_path=app_dir / "streamlit.log", config_flags=False) as url:
         yield url
-    finally:
-        # Streamlit may spawn helpers; end the whole group we started, politely first.
-        for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-            try:
-                os.killpg(proc.pid, sig)
-                proc.wait(wait)
-                break
-            except ProcessLookupError:
-                break
-            except subprocess.TimeoutExpired:
-                continue
-        log.close()
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} missing: run scripts/ensure_system_deps.sh (make test does)")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
+    with chromium() as b:
+        yield b
 
 
-class OfflinePage:
+def offline_page(browser) -> LocalOnlyPage:
     """A fresh browser context whose requests to foreign hosts are recorded and aborted."""
-
-    def __init__(self, browser):
-        self.context = browser.new_context(viewport={"width": 1000, "height": 720})
-        self.page = self.context.new_page()
-        self.blocked: list[tuple[str, str]] = []  # (resource type, url) of every foreign request
-        self.local_errors: list[tuple[int, str]] = []  # local responses >= 400 (a missing vendored file)
-        self.page.route("**/*", self._route)  # applies to the component iframe's requests as well
-        self.page.on("response", self._response)
-
-    def _route(self, route):
-        request = route.request
-        if (urlsplit(request.url).hostname or "") in LOCAL_HOSTS:
-            route.continue_()
-        else:
-            self.blocked.append((request.resource_type, request.url))
-            route.abort("blockedbyclient")
-
-    def _response(self, response):
-        if response.status >= 400:
-            self.local_errors.append((response.status, response.url))
-
-    def close(self):
-        self.context.close()
+    return LocalOnlyPage(browser, viewport=(1000, 720))
 
 
 def _map_frame(page):
     # st_folium's iframe is the only component iframe on the page; Streamlit titles it after the component.
-    return page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+    return page.frame_locator(FOLIUM_IFRAME)
 
 
 def test_localized_map_renders_without_foreign_requests(app_url, browser):
-    tab = OfflinePage(browser)
+    tab = offline_page(browser)
     try:
         tab.page.goto(app_url, wait_until="domcontentloaded")
         frame = _map_frame(tab.page)
@@ -171,7 +88,7 @@ def test_localized_map_renders_without_foreign_requests(app_url, browser):
                 ARTIFACTS.mkdir(exist_ok=True)
                 tab.page.screenshot(path=str(ARTIFACTS / "offline_map.png"), full_page=True)
                 pytest.fail(f"no Leaflet map; foreign requests: {tab.blocked}; "
-                            f"failed local requests: {tab.local_errors}")
+                            f"failed requests: {tab.error_responses}")
             tab.page.wait_for_timeout(250)
         polygon = frame.locator("svg path.leaflet-interactive")
         polygon.first.wait_for(state="attached", timeout=30_000)
@@ -187,7 +104,7 @@ def test_localized_map_renders_without_foreign_requests(app_url, browser):
         tab.page.screenshot(path=str(ARTIFACTS / "offline_map.png"), full_page=True)
 
         assert tab.blocked == [], f"the page tried to reach foreign hosts: {tab.blocked}"
-        assert tab.local_errors == [], f"local requests failed (missing vendored files?): {tab.local_errors}"
+        assert tab.error_responses == [], f"requests failed (missing vendored files?): {tab.error_responses}"
         assert polygon.count() >= 1
         assert any("Glyphicons" in family for family in fonts), f"glyphicon font not loaded: {fonts}"
         default_pin = frame.locator("img.leaflet-marker-icon").first
@@ -200,11 +117,11 @@ def test_localized_map_renders_without_foreign_requests(app_url, browser):
 
 def test_without_localize_the_cdns_are_tried_and_the_map_stays_blank(app_url, browser):
     """Negative control: the harness detects exactly what localize() prevents."""
-    tab = OfflinePage(browser)
+    tab = offline_page(browser)
     try:
         tab.page.goto(f"{app_url}/?cdn=1", wait_until="domcontentloaded")
         # attached, not visible: with its scripts failing the component never sets its height (0 px)
-        tab.page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]', state="attached", timeout=90_000)
+        tab.page.wait_for_selector(FOLIUM_IFRAME, state="attached", timeout=90_000)
         deadline = time.monotonic() + 30
         while not any("leaflet" in url for _, url in tab.blocked) and time.monotonic() < deadline:
             tab.page.wait_for_timeout(200)
