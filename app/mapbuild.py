@@ -202,7 +202,7 @@ def legend_html(data: MapData) -> str:
 
 _LEGEND_CSS = """
 .atlas-legend{background:rgba(255,255,255,.93);padding:8px 10px;border-radius:4px;font:12px/1.35 sans-serif;
- max-width:300px;box-shadow:0 1px 4px rgba(0,0,0,.3)}
+ max-width:240px;box-shadow:0 1px 4px rgba(0,0,0,.3)}
 .atlas-legend-title{font-weight:bold;margin-bottom:2px}
 .atlas-legend-row{display:flex;align-items:center;gap:6px;margin:2px 0}
 .atlas-swatch{display:inline-block;width:18px;height:12px;flex:none}
@@ -316,7 +316,9 @@ def build_map(boundaries: gpd.GeoDataFrame, data: MapData, *, height: int = 620)
     basemap = BASEMAPS.get(data.view.basemap, BASEMAPS["none"])
     shown = boundaries[boundaries["adcode"].isin(data.table["adcode"])]
     minx, miny, maxx, maxy = shown.total_bounds
+    # Fractional zoom lets the fit below keep the legend corner clear without halving the scale.
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=6, tiles=None,
+                   zoom_snap=0.25, zoom_delta=0.5,
                    control_scale=True, prefer_canvas=False, height=height)
     if basemap.provider is not None:
         p = basemap.provider
@@ -334,7 +336,7 @@ def build_map(boundaries: gpd.GeoDataFrame, data: MapData, *, height: int = 620)
     m.add_child(Legend(legend_html(data)))
     m.add_child(FocusWithoutScroll())
     # Keep the bottom-right corner, where the legend sits, clear of the regions.
-    m.fit_bounds([[miny, minx], [maxy, maxx]], padding_top_left=(10, 10), padding_bottom_right=(230, 60))
+    m.fit_bounds([[miny, minx], [maxy, maxx]], padding_top_left=(10, 10), padding_bottom_right=(190, 40))
     return localize(m)  # Leaflet & co. from /app/static, never from a CDN
 
 
