@@ -1,7 +1,7 @@
 """Make folium maps load Leaflet & co. from the app itself instead of foreign CDNs.
 
-Our users are in mainland China or on offline networks, where jsDelivr, cdnjs, code.jquery.com
-and netdna are blocked. A folium map names ten CDN files (Leaflet, jQuery, Bootstrap, Font
+Our users are in mainland China or on offline networks, where jsDelivr, cdnjs, jQuery's and
+netdna's CDNs are blocked. A folium map names ten CDN files (Leaflet, jQuery, Bootstrap, Font
 Awesome, glyphicons, Leaflet.awesome-markers...). ``scripts/vendor_assets.py`` copies them into
 ``static/vendor/`` with a ``MANIFEST.json`` saying which CDN URL each file replaces; Streamlit
 serves that folder at ``/app/static/vendor`` (``enableStaticServing`` in .streamlit/config.toml).
@@ -72,11 +72,11 @@ class UnvendoredAssetError(LookupError):
 
 
 # Elements that add foreign links inside render(), where no attribute can redirect them.
-# The URLs are quoted from branca 0.8 (ColorMap.render) and streamlit-folium 0.27 (st_folium)
-# only to name them in the error.
+# The links are described (branca 0.8 ColorMap.render, streamlit-folium 0.27 st_folium) only to
+# name them in the error; spelling out the CDN addresses here would only invite copying them.
 _NO_HOOK: dict[type, tuple[list[str], str]] = {
     ColorMap: (
-        ["https://cdnjs.cloudflare.com/ajax/libs/d3/3.5.5/d3.min.js", "https://d3js.org/d3.v4.min.js"],
+        ["d3 3.5.5 from cdnjs", "d3 v4 from d3js.org"],
         "branca's ColorMap.render() and streamlit_folium.st_folium() add d3 from these hard-coded "
         "CDN URLs with no way to redirect them, and st_folium stops rendering the whole map when "
         "one fails to load. Keep the colormap out of the map (for folium.Choropleth: remove its "
