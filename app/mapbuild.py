@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import json
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import folium
 import geopandas as gpd
@@ -362,4 +362,4 @@ def shown_table(data: MapData) -> pd.DataFrame:
 
 
 __all__ = ["MapData", "boundary_detail", "build_map", "datum_for", "effective_layer", "feature_collection", "format_value",
-           "legend_entries", "legend_html", "map_data", "replace", "shown_codes", "shown_table", "tooltip_html"]
+           "legend_entries", "legend_html", "map_data", "shown_codes", "shown_table", "tooltip_html"]

@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, fields, replace
 
 from geodata.codes import gazetteer
 from geodata.regions import ECONOMIC_REGIONS
 from layers.classify import MAX_CLASSES, MIN_CLASSES, SCHEMES
 from layers.groups import GROUPS
-from layers.registry import Registry
+from layers.registry import LEVELS, Registry
 
 from app.basemaps import BASEMAPS
 from app.palettes import PALETTES
 
 LANGS = ("zh", "en")
-LEVELS = ("prefecture", "county")
-NORMS_FIXED = ("absolute",)
+
 
 
 @dataclass(frozen=True)
@@ -185,7 +184,3 @@ def sanitise(view: ViewState, registry: Registry, notices: list[Notice] | None =
             notices.append(_notice("bad_selection", value=view.selected))
             view = replace(view, selected=None)
     return view
-
-
-def as_dict(view: ViewState) -> dict:
-    return asdict(view)
