@@ -17,7 +17,6 @@ from app.palettes import PALETTES
 LANGS = ("zh", "en")
 
 
-
 @dataclass(frozen=True)
 class Notice:
     """Why part of a requested view was not used; shown in the UI language."""
