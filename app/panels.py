@@ -69,6 +69,8 @@ def details_panel(registry: Registry, data: MapData, on_drill) -> None:
     gaz = gazetteer()
     div = gaz.get(code)
     st.markdown(f"### {html.escape(div.name)}")
+    st.button(t("clear_selection", lang), key="clear_selection", on_click=st.session_state.update,
+              kwargs={"selected": None})
     st.caption(f"{code} · {t('parent', lang)}: {html.escape(gaz.get(div.parent_adcode).name) if div.parent_adcode else '—'}")
     if div.level == "prefecture":
         children = gaz.children(code)

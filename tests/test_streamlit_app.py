@@ -525,3 +525,14 @@ def test_no_drill_down_at_county_level():
     at = run_app({"sel": "513401"})  # 西昌市, a county
     assert "### 西昌市" in markdown_texts(at)
     assert not [b for b in at.main.button if b.key == "drill"]
+
+
+def test_clear_selection_removes_details_and_url_parameter():
+    at = run_app({"sel": LIANGSHAN, "level": "prefecture"})
+    assert any(m.value == "### 凉山彝族自治州" for m in at.markdown)
+    assert at.query_params.get("sel") in (LIANGSHAN, [LIANGSHAN])
+    at.button(key="clear_selection").click()
+    rerun(at)
+    assert not any(m.value == "### 凉山彝族自治州" for m in at.markdown)
+    assert "sel" not in at.query_params
+    assert any("点击地图上的区域" in c.value for c in at.caption)
