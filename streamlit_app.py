@@ -29,7 +29,7 @@ lang = view.lang
 st.title(t("app_title", lang))
 st.caption(t("app_caption", lang))
 panels.notices(lang)
-panels.summary_strip(registry, lang)
+panels.summary_strip(lang)
 
 data = cache.map_data(view)
 if data.error:
@@ -49,7 +49,7 @@ with map_col:
 with detail_col:
     panels.details_panel(registry, data, drill_down)
 
-panels.notes_and_reconciliation(registry, data)
+panels.notes_and_reconciliation(data)
 chart_col, table_col = st.columns(2)
 with chart_col:
     panels.ranking_chart(data)

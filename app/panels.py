@@ -11,8 +11,8 @@ import streamlit as st
 from geodata.codes import gazetteer
 from layers import Registry
 from layers.annotations import local_reports, reports_for, township_changes
-from layers.summary import pilot_places, province_summary, reconciliation
 
+from app import cache
 from app.i18n import t, unit_text
 from app.mapbuild import MapData, format_value, shown_table
 
@@ -21,10 +21,10 @@ SUMMARY_IDS = ("township_count_before", "township_count_after", "township_reduct
                "child_protection_bodies", "social_workers")
 
 
-def summary_strip(registry: Registry, lang: str) -> None:
-    df = province_summary().set_index("id")
+def summary_strip(lang: str) -> None:
+    df = cache.province_summary().set_index("id")
     # Where a layer sums the same figure from the regions, show that sum beside the published one.
-    rec = reconciliation(registry)
+    rec = cache.reconciliation()
     rec = rec[rec["published_resource"] == "seed_figures"].set_index("published_key")
     st.markdown(f"**{t('summary', lang)}**")
     cols = st.columns(4) + st.columns(4)
@@ -97,7 +97,7 @@ def details_panel(registry: Registry, data: MapData, on_drill) -> None:
     if not reports.empty:
         with st.expander(t("local_reports", lang)):
             _report_list(reports, lang)
-    pilots = pilot_places()
+    pilots = cache.pilot_places()
     mine = pilots[pilots["adcode"] == code]
     if not mine.empty:
         with st.expander(t("pilots", lang)):
@@ -145,7 +145,7 @@ def table_and_download(data: MapData) -> None:
                        file_name=f"sichuan_{data.layer.id}_{data.view.level}.csv", mime="text/csv", key="download")
 
 
-def notes_and_reconciliation(registry: Registry, data: MapData) -> None:
+def notes_and_reconciliation(data: MapData) -> None:
     lang, layer = data.view.lang, data.layer
     with st.expander(t("notes", lang)):
         if layer.notes(lang):
@@ -162,4 +162,4 @@ def notes_and_reconciliation(registry: Registry, data: MapData) -> None:
         with st.expander(f"{t('local_reports', lang)}: {len(reports)}"):
             _report_list(reports, lang)
     with st.expander(t("reconciliation", lang)):
-        st.dataframe(reconciliation(registry), hide_index=True, width="stretch")
+        st.dataframe(cache.reconciliation(), hide_index=True, width="stretch")

@@ -24,6 +24,10 @@ if TYPE_CHECKING:
 KINDS = ("count", "rate", "share", "category")
 
 
+def _no_zones() -> pd.DataFrame:
+    return pd.DataFrame(columns=["adcode", "name", "parent_adcode", "value"])
+
+
 @dataclass(frozen=True)
 class IndicatorSpec:
     resource: str
@@ -39,7 +43,7 @@ class IndicatorSpec:
     def unmapped(self, layer: "Layer", level: str) -> pd.DataFrame:
         """Rows with no boundary of their own (development zones) that belong to this level's parents."""
         if level != "county":
-            return pd.DataFrame(columns=["adcode", "name", "parent_adcode", "value"])
+            return _no_zones()
         table = shipped_long_table(self.zone_resource or self.resource)
         rows = table[(table["level"] == "zone") & (table["indicator"] == self.indicator) & (table["year"] == self.year)]
         gaz = gazetteer()
@@ -95,7 +99,7 @@ class BuilderSpec:
         return BUILDERS[self.builder](level)
 
     def unmapped(self, layer: "Layer", level: str) -> pd.DataFrame:
-        return pd.DataFrame(columns=["adcode", "name", "parent_adcode", "value"])
+        return _no_zones()
 
 
 Spec = IndicatorSpec | DerivedSpec | BuilderSpec

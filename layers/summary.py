@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from geodata.codes import RegionLookupError, gazetteer
-from layers.tables import read_datapackage, read_resource, shipped_long_table
+from layers.tables import Resource, read_datapackage, read_resource, shipped_long_table
 
 THEME_NAMES = {
     "township_merger": ("乡镇区划调整", "Township merger"),
@@ -20,16 +20,20 @@ THEME_NAMES = {
 }
 
 
+def _with_theme_and_source(df: pd.DataFrame, res: Resource) -> pd.DataFrame:
+    df["theme_zh"] = df["theme"].map(lambda t: THEME_NAMES.get(t, (t, t))[0])
+    df["theme_en"] = df["theme"].map(lambda t: THEME_NAMES.get(t, (t, t))[1])
+    df["source"] = res.sources[0].title
+    return df
+
+
 def province_summary() -> pd.DataFrame:
     """The article's 2021 province-wide figures with theme names and their source."""
     res = read_datapackage()["seed_figures"]
     df = read_resource(res)
     df["value"] = df["value"].astype(float)
     df["year"] = df["year"].astype(int)
-    df["theme_zh"] = df["theme"].map(lambda t: THEME_NAMES.get(t, (t, t))[0])
-    df["theme_en"] = df["theme"].map(lambda t: THEME_NAMES.get(t, (t, t))[1])
-    df["source"] = res.sources[0].title
-    return df
+    return _with_theme_and_source(df, res)
 
 
 def pilot_places() -> pd.DataFrame:
@@ -48,10 +52,7 @@ def pilot_places() -> pd.DataFrame:
         raise ValueError("\n".join(problems))
     df["adcode"] = codes
     df["level"] = df["scope_level"]
-    df["theme_zh"] = df["theme"].map(lambda t: THEME_NAMES.get(t, (t, t))[0])
-    df["theme_en"] = df["theme"].map(lambda t: THEME_NAMES.get(t, (t, t))[1])
-    df["source"] = res.sources[0].title
-    return df
+    return _with_theme_and_source(df, res)
 
 
 def published_value(resource: str, key: str) -> tuple[float, str, str]:
