@@ -56,12 +56,20 @@ def region_paths(page):
     return page.frame_locator(FOLIUM_IFRAME).locator("path.leaflet-interactive")
 
 
+def one_map(page) -> bool:
+    """While Streamlit reruns, the old map iframe can linger beside the new one; wait that out."""
+    return page.locator(FOLIUM_IFRAME).count() == 1
+
+
 def wait_for_regions(page, n: int, timeout_ms: int = TIMEOUT) -> None:
     paths = region_paths(page)
-    wait_until(page, lambda: paths.count() == n, f"{n} region paths (have {paths.count()})", timeout_ms)
+    wait_until(page, lambda: one_map(page) and paths.count() == n,
+               f"{n} region paths in one map (have {page.locator(FOLIUM_IFRAME).count()} maps)", timeout_ms)
 
 
 def legend_title(page) -> str:
+    if not one_map(page):
+        return ""
     legend = page.frame_locator(FOLIUM_IFRAME).locator(".atlas-legend-title")
     return legend.inner_text() if legend.count() == 1 else ""
 
