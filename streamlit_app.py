@@ -39,8 +39,13 @@ with map_col:
     # st_folium renders the map it is given and leaves it altered: a second render of the same object
     # emits extra `.addTo` lines naming an undefined variable (the map stays blank) and a different
     # script (a new component key, so a click is lost). The cached map must reach it only as a copy.
-    clicked = st_folium(copy.deepcopy(cache.folium_map(view)), key="atlas_map", height=620,
-                        use_container_width=True, returned_objects=["last_active_drawing"])
+    clicked = st_folium(
+        copy.deepcopy(cache.folium_map(view)),
+        key="atlas_map",
+        height=620,
+        use_container_width=True,
+        returned_objects=["last_active_drawing"],
+    )
     drawing = (clicked or {}).get("last_active_drawing") or {}
     code = (drawing.get("properties") or {}).get("adcode")
     if code and code != st.session_state.get("last_click"):

@@ -66,8 +66,11 @@ class UnvendoredAssetError(LookupError):
         self.url = url
         super().__init__(
             f"{url} (referenced by {where}) has no vendored copy under static/vendor. "
-            + (hint or "Add a rule for it to scripts/vendor_assets.py (or the element's class to its "
-                       "ELEMENT_CLASSES) and re-run the script, or stop using the element.")
+            + (
+                hint
+                or "Add a rule for it to scripts/vendor_assets.py (or the element's class to its "
+                "ELEMENT_CLASSES) and re-run the script, or stop using the element."
+            )
         )
 
 
@@ -123,8 +126,9 @@ def _walk(root: Element) -> Iterator[Element]:
         stack.extend(getattr(element, "_children", {}).values())
         # folium.plugins.DualMap keeps its maps as attributes (they are children of the Figure,
         # which the walk from the root reaches anyway; this covers a DualMap not in a Figure).
-        stack.extend(sub for sub in (getattr(element, "m1", None), getattr(element, "m2", None))
-                     if isinstance(sub, Element))
+        stack.extend(
+            sub for sub in (getattr(element, "m1", None), getattr(element, "m2", None)) if isinstance(sub, Element)
+        )
 
 
 class _LeafletImagePath(MacroElement):
@@ -186,8 +190,7 @@ def localize(m: E, base_url: str = DEFAULT_BASE_URL) -> E:
     return m
 
 
-_CSS_URL = re.compile(
-    r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)"'\s]+))\s*\)|@import\s+(?:"([^"]*)"|'([^']*)')""", re.I)
+_CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)"'\s]+))\s*\)|@import\s+(?:"([^"]*)"|'([^']*)')""", re.I)
 
 
 def _css_urls(css: str) -> list[str]:
@@ -197,9 +200,18 @@ def _css_urls(css: str) -> list[str]:
 class _ResourceCollector(HTMLParser):
     """Collects every URL an HTML page loads by itself: scripts, stylesheets/links, media, CSS url()."""
 
-    _ATTRS = {"script": ("src",), "link": ("href",), "img": ("src",), "source": ("src",),
-              "iframe": ("src",), "embed": ("src",), "object": ("data",), "audio": ("src",),
-              "video": ("src", "poster"), "input": ("src",)}
+    _ATTRS = {
+        "script": ("src",),
+        "link": ("href",),
+        "img": ("src",),
+        "source": ("src",),
+        "iframe": ("src",),
+        "embed": ("src",),
+        "object": ("data",),
+        "audio": ("src",),
+        "video": ("src", "poster"),
+        "input": ("src",),
+    }
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

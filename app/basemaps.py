@@ -41,8 +41,10 @@ def _tianditu(key: str) -> TileProvider:
     return TileProvider(
         name="Tianditu.Vector",
         url="https://t{s}.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=vec"
-            "&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk={key}",
-        subdomains="01234567", key=key, max_zoom=18,
+        "&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk={key}",
+        subdomains="01234567",
+        key=key,
+        max_zoom=18,
         attribution="&copy; 天地图 Tianditu (国家地理信息公共服务平台)",
     )
 
@@ -50,8 +52,9 @@ def _tianditu(key: str) -> TileProvider:
 def _basemaps() -> dict[str, Basemap]:
     out = {
         "none": Basemap("none", "无底图", "No basemap", "wgs84", None),
-        "cartodb_positron": Basemap("cartodb_positron", "CartoDB Positron", "CartoDB Positron", "wgs84",
-                                    xyz.CartoDB.Positron),
+        "cartodb_positron": Basemap(
+            "cartodb_positron", "CartoDB Positron", "CartoDB Positron", "wgs84", xyz.CartoDB.Positron
+        ),
         "openstreetmap": Basemap("openstreetmap", "OpenStreetMap", "OpenStreetMap", "wgs84", xyz.OpenStreetMap.Mapnik),
         "amap": Basemap("amap", "高德地图（GCJ-02）", "Amap / Gaode (GCJ-02)", "gcj02", xyz.Gaode.Normal),
     }

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 TEXT: dict[str, tuple[str, str]] = {
     "app_title": ("四川民政服务覆盖图集", "Sichuan Coverage Atlas"),
-    "app_caption": ("养老服务、未成年人保护与乡镇区划调整改革：各市（州）、县（市、区）的需求与服务半径",
-                    "Elderly care, child protection and the township merger: need and catchment by prefecture and county"),
+    "app_caption": (
+        "养老服务、未成年人保护与乡镇区划调整改革：各市（州）、县（市、区）的需求与服务半径",
+        "Elderly care, child protection and the township merger: need and catchment by prefecture and county",
+    ),
     "language": ("语言 / Language", "Language / 语言"),
     "theme": ("主题", "Theme"),
     "layer": ("图层", "Layer"),
@@ -49,8 +51,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "summary": ("2021年全省概况", "Province in 2021"),
     "reconciliation": ("与公布总数对账", "Reconciliation with published totals"),
     "notices": ("链接中的部分参数无效，已改用默认值：", "Some link parameters were invalid and fell back to defaults:"),
-    "unmapped": ("无边界的统计单位（计入所属市州，不在地图上显示）：",
-                 "Statistical units without a boundary (counted in their prefecture, not mapped):"),
+    "unmapped": (
+        "无边界的统计单位（计入所属市州，不在地图上显示）：",
+        "Statistical units without a boundary (counted in their prefecture, not mapped):",
+    ),
     "notes": ("说明", "Notes"),
     "share_link": ("复制浏览器地址即可分享当前视图。", "Copy the browser address to share this view."),
     "economic_region": ("经济区", "Economic region"),
@@ -74,10 +78,19 @@ def t(key: str, lang: str, **kwargs) -> str:
 
 # Units printed in the source article, for the English interface. "余" means "more than".
 UNITS_EN: dict[str, str] = {
-    "个": "", "家": "", "场": "events", "%": "%",
-    "万个": "× 10,000", "万人": "× 10,000 persons", "万人次": "× 10,000 person-times", "万户": "× 10,000 households",
-    "万张": "× 10,000 beds", "亿元": "× 100 million yuan",
-    "个（余）": "(more than)", "万人（余）": "× 10,000 persons (more than)", "万名（余）": "× 10,000 persons (more than)",
+    "个": "",
+    "家": "",
+    "场": "events",
+    "%": "%",
+    "万个": "× 10,000",
+    "万人": "× 10,000 persons",
+    "万人次": "× 10,000 person-times",
+    "万户": "× 10,000 households",
+    "万张": "× 10,000 beds",
+    "亿元": "× 100 million yuan",
+    "个（余）": "(more than)",
+    "万人（余）": "× 10,000 persons (more than)",
+    "万名（余）": "× 10,000 persons (more than)",
     "万对（余）": "× 10,000 couples (more than)",
 }
 

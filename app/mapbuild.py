@@ -59,7 +59,9 @@ def shown_codes(view: ViewState) -> list[str]:
     gaz = gazetteer()
     regions = gaz.current(view.level)
     if view.prefecture_filter:
-        return [d.adcode for d in regions if d.parent_adcode == view.prefecture_filter or d.adcode == view.prefecture_filter]
+        return [
+            d.adcode for d in regions if d.parent_adcode == view.prefecture_filter or d.adcode == view.prefecture_filter
+        ]
     if view.region_filter:
         prefs = set(ECONOMIC_REGIONS[view.region_filter].prefecture_codes)
         return [d.adcode for d in regions if (d.adcode if view.level == "prefecture" else d.parent_adcode) in prefs]
@@ -149,8 +151,10 @@ def tooltip_html(row: dict, data: MapData, shown: int | None = None) -> str:
     layer, lang = data.layer, data.view.lang
     e = html.escape
     shown = int(data.table["rank"].notna().sum()) if shown is None else shown
-    lines = [f"<b>{e(str(row['name']))}</b>",
-             f"{e(layer.title(lang))}: <b>{e(format_value(row['value'], layer, lang))}</b>"]
+    lines = [
+        f"<b>{e(str(row['name']))}</b>",
+        f"{e(layer.title(lang))}: <b>{e(format_value(row['value'], layer, lang))}</b>",
+    ]
     if not layer.is_categorical and pd.notna(row.get("rank")):
         lines.append(f"{e(t('rank', lang))}: {int(row['rank'])} / {shown}")
     if row.get("status") == "filtered":
@@ -179,7 +183,9 @@ def legend_entries(data: MapData) -> list[tuple[str, str, str]]:
     if "filtered" in statuses:
         rows.append((FILTERED_COLOUR, t("filtered_out", lang), "fill"))
     if "no_data" in statuses:
-        rows.append((NO_DATA_COLOUR, f"{t('no_data', lang)} ({int((data.table['status'] == 'no_data').sum())})", "hatch"))
+        rows.append(
+            (NO_DATA_COLOUR, f"{t('no_data', lang)} ({int((data.table['status'] == 'no_data').sum())})", "hatch")
+        )
     return rows
 
 
@@ -188,9 +194,15 @@ def legend_html(data: MapData) -> str:
     e = html.escape
     items = []
     for colour, label, style in legend_entries(data):
-        swatch = (f"background:repeating-linear-gradient(45deg,{colour},{colour} 3px,#ffffff 3px,#ffffff 6px);"
-                  "border:1px dashed #777" if style == "hatch" else f"background:{colour};border:1px solid #777")
-        items.append(f"<div class='atlas-legend-row'><span class='atlas-swatch' style='{swatch}'></span>{e(label)}</div>")
+        swatch = (
+            f"background:repeating-linear-gradient(45deg,{colour},{colour} 3px,#ffffff 3px,#ffffff 6px);"
+            "border:1px dashed #777"
+            if style == "hatch"
+            else f"background:{colour};border:1px solid #777"
+        )
+        items.append(
+            f"<div class='atlas-legend-row'><span class='atlas-swatch' style='{swatch}'></span>{e(label)}</div>"
+        )
     return (
         "<div class='atlas-legend'>"
         f"<div class='atlas-legend-title'>{e(layer.title(lang))}</div>"
@@ -283,15 +295,17 @@ def feature_collection(boundaries: gpd.GeoDataFrame, data: MapData) -> dict:
         if adcode not in rows:
             continue
         row = rows[adcode]
-        features.append({
-            "type": "Feature",
-            "geometry": geometries[adcode],
-            "properties": {
-                "adcode": adcode,
-                "tip": tooltip_html(row, data, n_ranked),
-                "style": _style(row, data.view.selected == adcode),
-            },
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": geometries[adcode],
+                "properties": {
+                    "adcode": adcode,
+                    "tip": tooltip_html(row, data, n_ranked),
+                    "style": _style(row, data.view.selected == adcode),
+                },
+            }
+        )
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -317,14 +331,24 @@ def build_map(boundaries: gpd.GeoDataFrame, data: MapData, *, height: int = 620)
     shown = boundaries[boundaries["adcode"].isin(data.table["adcode"])]
     minx, miny, maxx, maxy = shown.total_bounds
     # Fractional zoom lets the fit below keep the legend corner clear without halving the scale.
-    m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=6, tiles=None,
-                   zoom_snap=0.25, zoom_delta=0.5,
-                   control_scale=True, prefer_canvas=False, height=height)
+    m = folium.Map(
+        location=[(miny + maxy) / 2, (minx + maxx) / 2],
+        zoom_start=6,
+        tiles=None,
+        zoom_snap=0.25,
+        zoom_delta=0.5,
+        control_scale=True,
+        prefer_canvas=False,
+        height=height,
+    )
     if basemap.provider is not None:
         p = basemap.provider
-        folium.TileLayer(tiles=basemap.tile_url(),
-                         attr=p.html_attribution, name=basemap.label(data.view.lang),
-                         max_zoom=p.get("max_zoom", 18)).add_to(m)
+        folium.TileLayer(
+            tiles=basemap.tile_url(),
+            attr=p.html_attribution,
+            name=basemap.label(data.view.lang),
+            max_zoom=p.get("max_zoom", 18),
+        ).add_to(m)
     folium.GeoJson(
         feature_collection(boundaries, data),
         name=data.layer.title(data.view.lang),
@@ -348,11 +372,13 @@ def shown_table(data: MapData) -> pd.DataFrame:
     """Exactly what is shown, for the table and its CSV download (labels in the UI language)."""
     lang, layer = data.view.lang, data.layer
     df = data.table
-    out = pd.DataFrame({
-        t("name", lang): df["name"],
-        "adcode": df["adcode"],
-        f"{layer.title(lang)} ({layer.unit(lang)})": df["value"],
-    })
+    out = pd.DataFrame(
+        {
+            t("name", lang): df["name"],
+            "adcode": df["adcode"],
+            f"{layer.title(lang)} ({layer.unit(lang)})": df["value"],
+        }
+    )
     if not layer.is_categorical:
         out[t("rank", lang)] = df["rank"]
         out[t("filtered_out", lang)] = df["status"].eq("filtered")
@@ -361,5 +387,18 @@ def shown_table(data: MapData) -> pd.DataFrame:
     return out
 
 
-__all__ = ["MapData", "boundary_detail", "build_map", "datum_for", "effective_layer", "feature_collection", "format_value",
-           "legend_entries", "legend_html", "map_data", "shown_codes", "shown_table", "tooltip_html"]
+__all__ = [
+    "MapData",
+    "boundary_detail",
+    "build_map",
+    "datum_for",
+    "effective_layer",
+    "feature_collection",
+    "format_value",
+    "legend_entries",
+    "legend_html",
+    "map_data",
+    "shown_codes",
+    "shown_table",
+    "tooltip_html",
+]

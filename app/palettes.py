@@ -24,9 +24,29 @@ class Palette:
 PALETTES: dict[str, Palette] = {
     p.name: p
     for p in (
-        *(Palette(n, "sequential", True) for n in (
-            "YlGnBu", "YlOrRd", "OrRd", "PuBu", "Greens", "Blues", "Purples", "Oranges", "Reds", "Greys",
-            "BuGn", "BuPu", "GnBu", "PuBuGn", "PuRd", "RdPu", "YlGn", "YlOrBr")),
+        *(
+            Palette(n, "sequential", True)
+            for n in (
+                "YlGnBu",
+                "YlOrRd",
+                "OrRd",
+                "PuBu",
+                "Greens",
+                "Blues",
+                "Purples",
+                "Oranges",
+                "Reds",
+                "Greys",
+                "BuGn",
+                "BuPu",
+                "GnBu",
+                "PuBuGn",
+                "PuRd",
+                "RdPu",
+                "YlGn",
+                "YlOrBr",
+            )
+        ),
         *(Palette(n, "diverging", True) for n in ("BrBG", "PiYG", "PRGn", "PuOr", "RdBu", "RdYlBu")),
         *(Palette(n, "diverging", False) for n in ("RdYlGn", "Spectral", "RdGy")),
         Palette("Set2", "qualitative", True),

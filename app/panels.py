@@ -16,9 +16,16 @@ from app import cache
 from app.i18n import t, unit_text
 from app.mapbuild import MapData, format_value, shown_table
 
-SUMMARY_IDS = ("township_count_before", "township_count_after", "township_reduction_pct",
-               "community_elderly_complexes", "rural_public_care_homes", "children_homes",
-               "child_protection_bodies", "social_workers")
+SUMMARY_IDS = (
+    "township_count_before",
+    "township_count_after",
+    "township_reduction_pct",
+    "community_elderly_complexes",
+    "rural_public_care_homes",
+    "children_homes",
+    "child_protection_bodies",
+    "social_workers",
+)
 
 
 def summary_strip(lang: str) -> None:
@@ -36,19 +43,23 @@ def summary_strip(lang: str) -> None:
         delta = None
         if fid in rec.index:
             r = rec.loc[fid]
-            help_text += (f"\n\n{t('regions_sum', lang)}: {r['sum_of_regions']:,.0f} "
-                          f"({r['year']}, {r['layer_source']}); {t('gap', lang)} {r['gap']:+,.0f}")
+            help_text += (
+                f"\n\n{t('regions_sum', lang)}: {r['sum_of_regions']:,.0f} "
+                f"({r['year']}, {r['layer_source']}); {t('gap', lang)} {r['gap']:+,.0f}"
+            )
             delta = f"{t('regions_sum', lang)} {r['sum_of_regions']:,.0f}"
         col.metric(label, value, delta=delta, delta_color="off", delta_arrow="off", help=help_text)
     with st.expander(t("all_figures", lang, n=len(df))):
-        table = pd.DataFrame({
-            t("theme", lang): df["theme_en" if lang == "en" else "theme_zh"],
-            t("name", lang): df["indicator_en" if lang == "en" else "indicator_zh"],
-            t("value", lang): df["value"],
-            t("unit", lang): [unit_text(u, lang) or u for u in df["unit"]],
-            t("year", lang): df["year"],
-            t("quote", lang): df["quote"],
-        }).sort_values(t("theme", lang), kind="stable")
+        table = pd.DataFrame(
+            {
+                t("theme", lang): df["theme_en" if lang == "en" else "theme_zh"],
+                t("name", lang): df["indicator_en" if lang == "en" else "indicator_zh"],
+                t("value", lang): df["value"],
+                t("unit", lang): [unit_text(u, lang) or u for u in df["unit"]],
+                t("year", lang): df["year"],
+                t("quote", lang): df["quote"],
+            }
+        ).sort_values(t("theme", lang), kind="stable")
         st.dataframe(table, hide_index=True, width="stretch")
         st.caption(f"{t('source', lang)}: {df['source'].iloc[0]}")
 
@@ -69,9 +80,12 @@ def details_panel(registry: Registry, data: MapData, on_drill) -> None:
     gaz = gazetteer()
     div = gaz.get(code)
     st.markdown(f"### {html.escape(div.name)}")
-    st.button(t("clear_selection", lang), key="clear_selection", on_click=st.session_state.update,
-              kwargs={"selected": None})
-    st.caption(f"{code} · {t('parent', lang)}: {html.escape(gaz.get(div.parent_adcode).name) if div.parent_adcode else '—'}")
+    st.button(
+        t("clear_selection", lang), key="clear_selection", on_click=st.session_state.update, kwargs={"selected": None}
+    )
+    st.caption(
+        f"{code} · {t('parent', lang)}: {html.escape(gaz.get(div.parent_adcode).name) if div.parent_adcode else '—'}"
+    )
     if div.level == "prefecture":
         children = gaz.children(code)
         st.caption(f"{t('children', lang)} ({len(children)}): " + "、".join(html.escape(c.name) for c in children))
@@ -80,8 +94,14 @@ def details_panel(registry: Registry, data: MapData, on_drill) -> None:
     rows = []
     for layer in registry.list_layers(level=div.level):
         value = layer.frame(div.level).set_index("adcode").loc[code, "value"]
-        rows.append({t("layer", lang): layer.title(lang), t("value", lang): format_value(value, layer, lang),
-                     t("year", lang): layer.year_label(lang), t("source", lang): layer.source_text(short=True)})
+        rows.append(
+            {
+                t("layer", lang): layer.title(lang),
+                t("value", lang): format_value(value, layer, lang),
+                t("year", lang): layer.year_label(lang),
+                t("source", lang): layer.source_text(short=True),
+            }
+        )
     with st.expander(t("all_layers", lang), expanded=True):
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     changes = township_changes(code)
@@ -112,7 +132,8 @@ def _report_list(reports: pd.DataFrame, lang: str) -> None:
         st.markdown(
             f"- **{html.escape(gaz.full_label(r.adcode))}** {r.year}: {html.escape(r.indicator)} = "
             f"{html.escape(r.value)} {html.escape(r.unit)} — “{html.escape(r.quote)}” "
-            f"({t('source', lang)}: {html.escape(r.source_url)})")
+            f"({t('source', lang)}: {html.escape(r.source_url)})"
+        )
 
 
 def ranking_chart(data: MapData) -> None:
@@ -125,13 +146,21 @@ def ranking_chart(data: MapData) -> None:
         return
     df["selected"] = df["adcode"] == data.view.selected
     title = f"{layer.title(lang)} ({layer.unit(lang)}, {layer.year_label(lang)})"
-    chart = alt.Chart(df).mark_bar().encode(
-        x=alt.X("value:Q", title=title),
-        y=alt.Y("name:N", sort="-x", title=None),
-        color=alt.condition(alt.datum.selected, alt.value("#d62728"), alt.value("#4c78a8")),
-        tooltip=[alt.Tooltip("name:N", title=t("name", lang)), alt.Tooltip("value:Q", title=t("value", lang), format=",.1f"),
-                 alt.Tooltip("rank:Q", title=t("rank", lang))],
-    ).properties(height=max(200, 14 * len(df)))
+    chart = (
+        alt.Chart(df)
+        .mark_bar()
+        .encode(
+            x=alt.X("value:Q", title=title),
+            y=alt.Y("name:N", sort="-x", title=None),
+            color=alt.condition(alt.datum.selected, alt.value("#d62728"), alt.value("#4c78a8")),
+            tooltip=[
+                alt.Tooltip("name:N", title=t("name", lang)),
+                alt.Tooltip("value:Q", title=t("value", lang), format=",.1f"),
+                alt.Tooltip("rank:Q", title=t("rank", lang)),
+            ],
+        )
+        .properties(height=max(200, 14 * len(df)))
+    )
     st.markdown(f"**{t('ranking', lang)}** · {t('source', lang)}: {layer.source_text(short=True)}")
     st.altair_chart(chart, width="stretch")
 
@@ -141,8 +170,13 @@ def table_and_download(data: MapData) -> None:
     table = shown_table(data)
     st.markdown(f"**{t('table', lang)}**")
     st.dataframe(table, hide_index=True, width="stretch")
-    st.download_button(t("download_csv", lang), table.to_csv(index=False).encode("utf-8-sig"),
-                       file_name=f"sichuan_{data.layer.id}_{data.view.level}.csv", mime="text/csv", key="download")
+    st.download_button(
+        t("download_csv", lang),
+        table.to_csv(index=False).encode("utf-8-sig"),
+        file_name=f"sichuan_{data.layer.id}_{data.view.level}.csv",
+        mime="text/csv",
+        key="download",
+    )
 
 
 def notes_and_reconciliation(data: MapData) -> None:

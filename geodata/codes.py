@@ -158,8 +158,10 @@ class Gazetteer:
             # "内江市市中区": a prefecture name glued in front of a county name.
             for pref in self.current("prefecture"):
                 for alias in sorted(pref.aliases(), key=len, reverse=True):
-                    if text.startswith(alias) and text[len(alias):] in self._names:
-                        codes |= {c for c in self._names[text[len(alias):]] if self.by_code[c].parent_adcode == pref.adcode}
+                    if text.startswith(alias) and text[len(alias) :] in self._names:
+                        codes |= {
+                            c for c in self._names[text[len(alias) :]] if self.by_code[c].parent_adcode == pref.adcode
+                        }
                         break
         if parent_hint is not None:
             parent = self.resolve(parent_hint)
@@ -220,8 +222,13 @@ class Gazetteer:
 def gazetteer() -> Gazetteer:
     with (DATA_DIR / "sichuan_divisions.csv").open(encoding="utf-8") as f:
         divisions = [
-            Division(r["adcode"], r["name"], r["level"], r["parent_adcode"],
-                     tuple(int(y) for y in r["listed_years"].split(";")))
+            Division(
+                r["adcode"],
+                r["name"],
+                r["level"],
+                r["parent_adcode"],
+                tuple(int(y) for y in r["listed_years"].split(";")),
+            )
             for r in csv.DictReader(f)
         ]
     with (DATA_DIR / "crosswalk.csv").open(encoding="utf-8") as f:

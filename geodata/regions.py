@@ -23,13 +23,20 @@ class EconomicRegion:
 ECONOMIC_REGIONS: dict[str, EconomicRegion] = {
     r.id: r
     for r in (
-        EconomicRegion("chengdu_plain", "成都平原经济区", "Chengdu Plain Economic Region",
-                       ("成都", "德阳", "绵阳", "遂宁", "乐山", "雅安", "眉山", "资阳")),
+        EconomicRegion(
+            "chengdu_plain",
+            "成都平原经济区",
+            "Chengdu Plain Economic Region",
+            ("成都", "德阳", "绵阳", "遂宁", "乐山", "雅安", "眉山", "资阳"),
+        ),
         EconomicRegion("south", "川南经济区", "South Sichuan Economic Region", ("自贡", "泸州", "内江", "宜宾")),
-        EconomicRegion("northeast", "川东北经济区", "Northeast Sichuan Economic Region",
-                       ("广元", "南充", "广安", "达州", "巴中")),
+        EconomicRegion(
+            "northeast", "川东北经济区", "Northeast Sichuan Economic Region", ("广元", "南充", "广安", "达州", "巴中")
+        ),
         EconomicRegion("panxi", "攀西经济区", "Panxi Economic Region", ("攀枝花", "凉山")),
-        EconomicRegion("northwest", "川西北生态示范区", "Northwest Sichuan Ecological Demonstration Zone", ("阿坝", "甘孜")),
+        EconomicRegion(
+            "northwest", "川西北生态示范区", "Northwest Sichuan Ecological Demonstration Zone", ("阿坝", "甘孜")
+        ),
     )
 }
 

@@ -5,6 +5,17 @@ from layers.registry import THEMES, Registry, default_registry, get_layer, list_
 from layers.tables import DataValidationError, Problem, Source
 
 __all__ = [
-    "THEMES", "BuilderSpec", "DataValidationError", "DerivedSpec", "IndicatorSpec", "Layer", "Problem",
-    "Registry", "Source", "default_registry", "get_layer", "list_layers", "load_registry",
+    "THEMES",
+    "BuilderSpec",
+    "DataValidationError",
+    "DerivedSpec",
+    "IndicatorSpec",
+    "Layer",
+    "Problem",
+    "Registry",
+    "Source",
+    "default_registry",
+    "get_layer",
+    "list_layers",
+    "load_registry",
 ]

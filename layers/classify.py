@@ -61,8 +61,9 @@ class Classification:
         return list(zip(lows, self.upper_bounds))
 
 
-def classify(values: pd.Series, scheme: str = "quantiles", k: int = 5,
-             manual_breaks: tuple[float, ...] = ()) -> Classification:
+def classify(
+    values: pd.Series, scheme: str = "quantiles", k: int = 5, manual_breaks: tuple[float, ...] = ()
+) -> Classification:
     """Classify the non-missing ``values``. ``manual_breaks`` are inner upper bounds for ``scheme="manual"``."""
     if scheme not in SCHEMES:
         raise ClassificationError(f"unknown classification {scheme!r}; choose one of {list(SCHEMES)}")

@@ -36,8 +36,12 @@ def _ethnic(level: str) -> set[str]:
 GROUPS: dict[str, RegionGroup] = {
     g.id: g
     for g in (
-        RegionGroup("poverty", "原国家级贫困县（及其所在市州）", "Former national poverty counties (and their prefectures)",
-                    _poverty),
+        RegionGroup(
+            "poverty",
+            "原国家级贫困县（及其所在市州）",
+            "Former national poverty counties (and their prefectures)",
+            _poverty,
+        ),
         RegionGroup("ethnic", "民族自治地方（自治州、自治县及州内县市）", "Ethnic autonomous areas", _ethnic),
     )
 }

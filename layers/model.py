@@ -47,12 +47,14 @@ class IndicatorSpec:
         table = shipped_long_table(self.zone_resource or self.resource)
         rows = table[(table["level"] == "zone") & (table["indicator"] == self.indicator) & (table["year"] == self.year)]
         gaz = gazetteer()
-        return pd.DataFrame({
-            "adcode": rows["adcode"].values,
-            "name": [gaz.by_code[c].name for c in rows["adcode"]],
-            "parent_adcode": [gaz.by_code[c].parent_adcode for c in rows["adcode"]],
-            "value": rows["value"].values,
-        })
+        return pd.DataFrame(
+            {
+                "adcode": rows["adcode"].values,
+                "name": [gaz.by_code[c].name for c in rows["adcode"]],
+                "parent_adcode": [gaz.by_code[c].parent_adcode for c in rows["adcode"]],
+                "value": rows["value"].values,
+            }
+        )
 
 
 def _ratio(a: pd.Series, b: pd.Series, scale: float) -> pd.Series:
@@ -60,8 +62,8 @@ def _ratio(a: pd.Series, b: pd.Series, scale: float) -> pd.Series:
 
 
 OPERATIONS: dict[str, Callable[[pd.Series, pd.Series, float], pd.Series]] = {
-    "ratio": _ratio,                                          # a / b × scale
-    "difference": lambda a, b, scale: (a - b) * scale,        # (a − b) × scale
+    "ratio": _ratio,  # a / b × scale
+    "difference": lambda a, b, scale: (a - b) * scale,  # (a − b) × scale
     "pct_reduction": lambda a, b, scale: (a - b) / a.where(a != 0) * 100 * scale,  # a = before, b = after
 }
 
@@ -178,13 +180,17 @@ class Layer:
         regions = gaz.current(level)
         values = self.spec.values(self, level)
         if values.index.has_duplicates:
-            raise ValueError(f"layer {self.id!r}: duplicate regions at {level} level: {sorted(values.index[values.index.duplicated()])}")
-        frame = pd.DataFrame({
-            "adcode": [d.adcode for d in regions],
-            "name": [d.name for d in regions],
-            "short_name": [d.short_name for d in regions],
-            "parent_adcode": [d.parent_adcode for d in regions],
-        })
+            raise ValueError(
+                f"layer {self.id!r}: duplicate regions at {level} level: {sorted(values.index[values.index.duplicated()])}"
+            )
+        frame = pd.DataFrame(
+            {
+                "adcode": [d.adcode for d in regions],
+                "name": [d.name for d in regions],
+                "short_name": [d.short_name for d in regions],
+                "parent_adcode": [d.parent_adcode for d in regions],
+            }
+        )
         frame["value"] = values.reindex(frame["adcode"]).values
         if not self.is_categorical:
             frame["value"] = frame["value"].astype(float)
@@ -199,8 +205,11 @@ class Layer:
         if by not in self.normalise_by:
             raise ValueError(f"layer {self.id!r} offers normalisation by {self.normalise_by}, not {by!r}")
         base = self.registry.get(by)
-        per_zh, per_en = ("每千平方公里", "per 1,000 km²") if by == "area_km2" else (
-            f"每千{base.title_zh}", f"per 1,000 {base.title_en.lower()}")
+        per_zh, per_en = (
+            ("每千平方公里", "per 1,000 km²")
+            if by == "area_km2"
+            else (f"每千{base.title_zh}", f"per 1,000 {base.title_en.lower()}")
+        )
         return replace(
             self,
             id=f"{self.id}__per_1000_{by}",
@@ -229,5 +238,3 @@ def _merge_sources(*groups: tuple[Source, ...]) -> tuple[Source, ...]:
 def rank_descending(values: pd.Series) -> pd.Series:
     """Rank 1 = largest; missing values get no rank."""
     return values.rank(ascending=False, method="min").astype("Int64").where(values.notna())
-
-

@@ -57,10 +57,12 @@ class Registry:
     def __contains__(self, layer_id: str) -> bool:
         return layer_id in self._layers
 
-    def list_layers(self, *, theme: str | None = None, level: str | None = None,
-                    include_hidden: bool = False) -> list[Layer]:
+    def list_layers(
+        self, *, theme: str | None = None, level: str | None = None, include_hidden: bool = False
+    ) -> list[Layer]:
         return [
-            layer for layer in self._layers.values()
+            layer
+            for layer in self._layers.values()
             if (include_hidden or not layer.hidden)
             and (theme is None or layer.theme == theme)
             and (level is None or level in layer.levels)
@@ -125,7 +127,8 @@ def load_registry(path: Path = LAYERS_TOML) -> Registry:
         where = f"{path.name} layer {layer_id}"
         spec = _spec(e, where)
         sources: tuple[Source, ...] = tuple(
-            Source(s["title"], s.get("path"), s.get("short")) for s in e.get("sources", ()))
+            Source(s["title"], s.get("path"), s.get("short")) for s in e.get("sources", ())
+        )
         licence = e.get("licence", "")
         if isinstance(spec, IndicatorSpec):
             res = resources[spec.resource]
@@ -143,11 +146,25 @@ def load_registry(path: Path = LAYERS_TOML) -> Registry:
             raise LayerDefinitionError(f"{where}: builder {spec.builder!r} is not one of {list(BUILDERS)}")
         pub = e.get("published_total")
         layers[layer_id] = Layer(
-            id=layer_id, title_zh=e["title_zh"], title_en=e["title_en"], theme=e["theme"],
-            unit_zh=e["unit_zh"], unit_en=e["unit_en"], year=str(e["year"]), year_en=str(e.get("year_en", "")), levels=tuple(e["levels"]),
-            kind=e["kind"], higher_is_better=e.get("higher_is_better"), palette=e["palette"],
-            sources=sources, licence=licence, notes_zh=e.get("notes_zh", ""), notes_en=e.get("notes_en", ""),
-            spec=spec, normalise_by=tuple(e.get("normalise_by", ())), hidden=bool(e.get("hidden", False)),
+            id=layer_id,
+            title_zh=e["title_zh"],
+            title_en=e["title_en"],
+            theme=e["theme"],
+            unit_zh=e["unit_zh"],
+            unit_en=e["unit_en"],
+            year=str(e["year"]),
+            year_en=str(e.get("year_en", "")),
+            levels=tuple(e["levels"]),
+            kind=e["kind"],
+            higher_is_better=e.get("higher_is_better"),
+            palette=e["palette"],
+            sources=sources,
+            licence=licence,
+            notes_zh=e.get("notes_zh", ""),
+            notes_en=e.get("notes_en", ""),
+            spec=spec,
+            normalise_by=tuple(e.get("normalise_by", ())),
+            hidden=bool(e.get("hidden", False)),
             published_total=PublishedTotal(pub["resource"], pub["key"], pub["label"]) if pub else None,
         )
         return layers[layer_id]

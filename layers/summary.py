@@ -78,13 +78,25 @@ def reconciliation(registry) -> pd.DataFrame:
         counties = layer.frame("county")["value"].sum(min_count=1)
         zones = layer.unmapped("county")["value"].sum()
         total = float(counties + zones)
-        rows.append({
-            "layer_id": layer.id, "title_zh": layer.title_zh, "title_en": layer.title_en,
-            "unit_zh": layer.unit_zh, "year": layer.year,
-            "sum_of_counties": float(counties), "development_zones": float(zones), "sum_of_regions": total,
-            "layer_source": layer.source_text(short=True),
-            "published": value, "published_label": pub.label, "published_resource": pub.resource,
-            "published_key": pub.key, "published_year": year, "published_source": source,
-            "gap": total - value, "gap_pct": (total - value) / value * 100 if value else float("nan"),
-        })
+        rows.append(
+            {
+                "layer_id": layer.id,
+                "title_zh": layer.title_zh,
+                "title_en": layer.title_en,
+                "unit_zh": layer.unit_zh,
+                "year": layer.year,
+                "sum_of_counties": float(counties),
+                "development_zones": float(zones),
+                "sum_of_regions": total,
+                "layer_source": layer.source_text(short=True),
+                "published": value,
+                "published_label": pub.label,
+                "published_resource": pub.resource,
+                "published_key": pub.key,
+                "published_year": year,
+                "published_source": source,
+                "gap": total - value,
+                "gap_pct": (total - value) / value * 100 if value else float("nan"),
+            }
+        )
     return pd.DataFrame(rows)

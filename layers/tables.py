@@ -162,10 +162,14 @@ def _check_duplicates(file: str, rows: list[dict[str, str]], gaz: Gazetteer) -> 
             continue
         key = (gaz.current_code(row["adcode"]), row["level"], row["year"], row["indicator"])
         if key in seen:
-            problems.append(Problem(
-                file, i, "adcode",
-                f"duplicate region: {row['adcode']} {row['indicator']} {row['year']} already given in row {seen[key]}",
-            ))
+            problems.append(
+                Problem(
+                    file,
+                    i,
+                    "adcode",
+                    f"duplicate region: {row['adcode']} {row['indicator']} {row['year']} already given in row {seen[key]}",
+                )
+            )
         else:
             seen[key] = i
     return problems
@@ -199,14 +203,16 @@ def long_table(resource: Resource, gaz: Gazetteer | None = None) -> pd.DataFrame
     """
     gaz = gaz or gazetteer()
     df = read_resource(resource, gaz)
-    out = pd.DataFrame({
-        "adcode": df["adcode"].map(gaz.current_code),
-        "source_adcode": df["adcode"],
-        "level": df["level"].where(~df["level"].isin(ZONE_LEVELS), "zone"),
-        "year": df["year"].astype(int),
-        "indicator": df["indicator"],
-        "value": df["value"].astype(float),
-    })
+    out = pd.DataFrame(
+        {
+            "adcode": df["adcode"].map(gaz.current_code),
+            "source_adcode": df["adcode"],
+            "level": df["level"].where(~df["level"].isin(ZONE_LEVELS), "zone"),
+            "year": df["year"].astype(int),
+            "indicator": df["indicator"],
+            "value": df["value"].astype(float),
+        }
+    )
     return out
 
 

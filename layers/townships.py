@@ -208,8 +208,17 @@ def classify_townships(
         where = attribute(row["areaCode"], gazetteer)
         kind = township_type(row["name"])
         if kind is None:
-            excluded.append(ExcludedUnit(year, "township", row["code"], row["name"], row["areaCode"], where,
-                                         township_exclusion_reason(row["name"])))
+            excluded.append(
+                ExcludedUnit(
+                    year,
+                    "township",
+                    row["code"],
+                    row["name"],
+                    row["areaCode"],
+                    where,
+                    township_exclusion_reason(row["name"]),
+                )
+            )
         else:
             units.append(TownshipUnit(year, row["code"], row["name"], kind, row["areaCode"], where))
     return units, excluded
@@ -229,8 +238,17 @@ def classify_villages(
         where = attribute(row["areaCode"], gazetteer)
         kind = village_type(row["name"])
         if kind is None:
-            excluded.append(ExcludedUnit(year, "village", row["code"], row["name"], row["areaCode"], where,
-                                         village_exclusion_reason(row["name"])))
+            excluded.append(
+                ExcludedUnit(
+                    year,
+                    "village",
+                    row["code"],
+                    row["name"],
+                    row["areaCode"],
+                    where,
+                    village_exclusion_reason(row["name"]),
+                )
+            )
         else:
             units.append(VillageUnit(year, row["code"], row["name"], kind, where))
     return units, excluded
@@ -284,8 +302,12 @@ def count_units(
         for indicator in unit_indicators(unit):
             for area in areas:
                 tally[area, indicator] += 1
-    levels = [("province", [PROVINCE_ADCODE]), ("prefecture", list(prefectures)),
-              ("county", list(counties)), ("zone", list(zones))]
+    levels = [
+        ("province", [PROVINCE_ADCODE]),
+        ("prefecture", list(prefectures)),
+        ("county", list(counties)),
+        ("zone", list(zones)),
+    ]
     known = {a for _, areas in levels for a in areas}
     unknown = {a for a, _ in tally} - known
     if unknown:
@@ -350,8 +372,10 @@ def township_changes(before: Iterable[TownshipUnit], after: Iterable[TownshipUni
         # Same code and stem first, so that when a stem repeats in a county the code decides the pair.
         for same_code in (True, False):
             for o in list(old):
-                match = next((n for n in new if name_stem(n.name) == name_stem(o.name)
-                              and (n.code == o.code or not same_code)), None)
+                match = next(
+                    (n for n in new if name_stem(n.name) == name_stem(o.name) and (n.code == o.code or not same_code)),
+                    None,
+                )
                 if match is not None:
                     old.remove(o)
                     new.remove(match)
@@ -362,9 +386,13 @@ def township_changes(before: Iterable[TownshipUnit], after: Iterable[TownshipUni
     # (靖民镇: 市中区 2018, 内江经济开发区 2021) or be a namesake (会东县 拉马乡 and 美姑县 拉马镇, far
     # apart): the note states the fact and leaves the judgement to the reader.
     def namesake(unit: TownshipUnit, others: list[TownshipUnit]) -> TownshipUnit | None:
-        candidates = [o for o in others if o.where.prefecture_adcode == unit.where.prefecture_adcode
-                      and o.where.area_adcode != unit.where.area_adcode
-                      and name_stem(o.name) == name_stem(unit.name)]
+        candidates = [
+            o
+            for o in others
+            if o.where.prefecture_adcode == unit.where.prefecture_adcode
+            and o.where.area_adcode != unit.where.area_adcode
+            and name_stem(o.name) == name_stem(unit.name)
+        ]
         return candidates[0] if len(candidates) == 1 else None
 
     def note(unit: TownshipUnit, change: str) -> str:
@@ -397,8 +425,11 @@ class ZoneDestination:
 
 def zone_destination(unit: TownshipUnit, later: Iterable[TownshipUnit]) -> ZoneDestination | None:
     """The unit of a later list with the same stem in the same prefecture, if exactly one."""
-    matches = [u for u in later if u.where.prefecture_adcode == unit.where.prefecture_adcode
-               and name_stem(u.name) == name_stem(unit.name)]
+    matches = [
+        u
+        for u in later
+        if u.where.prefecture_adcode == unit.where.prefecture_adcode and name_stem(u.name) == name_stem(unit.name)
+    ]
     if len(matches) != 1:
         return None
     m = matches[0]

@@ -55,7 +55,8 @@ def crosswalk(seen: dict[str, dict]) -> list[dict]:
             continue
         last = max(entry["years"])
         matches = [
-            c for c, e in current.items()
+            c
+            for c, e in current.items()
             if e["parent_adcode"] == entry["parent_adcode"]
             and name_stem(e["name"]) == name_stem(entry["name"])
             and min(e["years"]) > last
@@ -63,15 +64,17 @@ def crosswalk(seen: dict[str, dict]) -> list[dict]:
         if len(matches) != 1:
             raise SystemExit(f"no unique successor for {code} {entry['name']}: {matches}; review by hand")
         new = current[matches[0]]
-        rows.append({
-            "old_adcode": code,
-            "old_name": entry["name"],
-            "new_adcode": new["adcode"],
-            "new_name": new["name"],
-            "last_listed_old": VERSIONS[last].reference_date,
-            "first_listed_new": VERSIONS[min(new["years"])].reference_date,
-            "rule": "same prefecture, same name stem, old code gone when new code appears",
-        })
+        rows.append(
+            {
+                "old_adcode": code,
+                "old_name": entry["name"],
+                "new_adcode": new["adcode"],
+                "new_name": new["name"],
+                "last_listed_old": VERSIONS[last].reference_date,
+                "first_listed_new": VERSIONS[min(new["years"])].reference_date,
+                "rule": "same prefecture, same name stem, old code gone when new code appears",
+            }
+        )
     return rows
 
 

@@ -67,18 +67,30 @@ def build(out: Path) -> None:
         townships[year] = t_units
         excluded += t_excluded + v_excluded
         # Only the zones listed in this year get zone rows (none in 2023).
-        zones = sorted({u.where.zone_adcode for u in t_units + v_units if u.where.zone_adcode}
-                       | {d.adcode for d in gaz.zones() if year in d.listed_years})
+        zones = sorted(
+            {u.where.zone_adcode for u in t_units + v_units if u.where.zone_adcode}
+            | {d.adcode for d in gaz.zones() if year in d.listed_years}
+        )
         counts += count_units(year, t_units + v_units, counties, prefectures, zones)
 
     out.mkdir(parents=True, exist_ok=True)
     write_csv(
         out / "township_units.csv",
-        ["year", "code", "name", "type", "listed_county_adcode", "county_adcode", "zone_adcode",
-         "prefecture_adcode"],
-        [[u.year, u.code, u.name, u.type, u.listed_county_adcode, u.where.county_adcode,
-          u.where.zone_adcode, u.where.prefecture_adcode]
-         for year in sorted(townships) for u in townships[year]],
+        ["year", "code", "name", "type", "listed_county_adcode", "county_adcode", "zone_adcode", "prefecture_adcode"],
+        [
+            [
+                u.year,
+                u.code,
+                u.name,
+                u.type,
+                u.listed_county_adcode,
+                u.where.county_adcode,
+                u.where.zone_adcode,
+                u.where.prefecture_adcode,
+            ]
+            for year in sorted(townships)
+            for u in townships[year]
+        ],
     )
     write_csv(
         out / "division_counts.csv",
@@ -96,37 +108,58 @@ def build(out: Path) -> None:
             if not u.where.zone_adcode:
                 continue
             dest = zone_destination(u, townships[latest])
-            zone_rows.append([
-                u.year, u.code, u.name, u.type, u.where.zone_adcode, gaz.by_code[u.where.zone_adcode].name,
-                u.where.prefecture_adcode,
-                dest.code if dest else "", dest.name if dest else "",
-                dest.county_adcode if dest else "",
-                gaz.by_code[dest.county_adcode].name if dest and dest.county_adcode else "",
-            ])
+            zone_rows.append(
+                [
+                    u.year,
+                    u.code,
+                    u.name,
+                    u.type,
+                    u.where.zone_adcode,
+                    gaz.by_code[u.where.zone_adcode].name,
+                    u.where.prefecture_adcode,
+                    dest.code if dest else "",
+                    dest.name if dest else "",
+                    dest.county_adcode if dest else "",
+                    gaz.by_code[dest.county_adcode].name if dest and dest.county_adcode else "",
+                ]
+            )
     write_csv(
         out / "zone_units.csv",
-        ["year", "code", "name", "type", "zone_adcode", "zone_name", "prefecture_adcode",
-         f"code_{latest}", f"name_{latest}", f"county_adcode_{latest}", f"county_name_{latest}"],
+        [
+            "year",
+            "code",
+            "name",
+            "type",
+            "zone_adcode",
+            "zone_name",
+            "prefecture_adcode",
+            f"code_{latest}",
+            f"name_{latest}",
+            f"county_adcode_{latest}",
+            f"county_name_{latest}",
+        ],
         zone_rows,
     )
     write_csv(
         out / "excluded_units.csv",
         ["year", "level", "code", "name", "listed_county_adcode", "county_adcode", "reason"],
-        [[e.year, e.level, e.code, e.name, e.listed_county_adcode, e.where.area_adcode, e.reason]
-         for e in excluded],
+        [[e.year, e.level, e.code, e.name, e.listed_county_adcode, e.where.area_adcode, e.reason] for e in excluded],
     )
     write_csv(
         out / f"township_changes_{CHANGES_FROM}_{CHANGES_TO}.csv",
         ["county_adcode", "change", "code", "name", "type", "note"],
-        [[c.area_adcode, c.change, c.code, c.name, c.type, c.note]
-         for c in township_changes(townships[CHANGES_FROM], townships[CHANGES_TO])],
+        [
+            [c.area_adcode, c.change, c.code, c.name, c.type, c.note]
+            for c in township_changes(townships[CHANGES_FROM], townships[CHANGES_TO])
+        ],
     )
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("out", nargs="?", type=Path, default=DEFAULT_OUT,
-                        help="output directory (default: data/townships)")
+    parser.add_argument(
+        "out", nargs="?", type=Path, default=DEFAULT_OUT, help="output directory (default: data/townships)"
+    )
     args = parser.parse_args(argv)
     build(args.out)
 

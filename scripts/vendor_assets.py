@@ -87,9 +87,12 @@ def _awesome_markers(m: re.Match) -> Source:
     # sprite to add square markers), so we take the exact 2.0.2 files from the long-standing shim
     # package of the upstream repo, which lays them out as js/ and css/ (css/images/ for sprites).
     return Source(
-        "npm", "drmonty-leaflet-awesome-markers", m["version"], f"{m['ext']}/{m['file']}",
+        "npm",
+        "drmonty-leaflet-awesome-markers",
+        m["version"],
+        f"{m['ext']}/{m['file']}",
         note="cdnjs Leaflet.awesome-markers/2.0.2 is not on npm under its own name; "
-             "drmonty-leaflet-awesome-markers@2.0.2 ships the same upstream v2.0.2 files.",
+        "drmonty-leaflet-awesome-markers@2.0.2 ships the same upstream v2.0.2 files.",
     )
 
 
@@ -101,10 +104,14 @@ def _glyphicons(m: re.Match) -> Source:
     # bootstrap@3.4.1's dist/css/bootstrap.css, with the fonts it references. Cutting it out matters:
     # the full Bootstrap 3 sheet would fight folium's Bootstrap 5.
     return Source(
-        "npm", "bootstrap", "3.4.1", "dist/css/bootstrap-glyphicons.css", derive="glyphicons",
+        "npm",
+        "bootstrap",
+        "3.4.1",
+        "dist/css/bootstrap-glyphicons.css",
+        derive="glyphicons",
         note="netdna bootstrap/3.0.0 bootstrap-glyphicons.css is on no npm release; substituted by "
-             "the glyphicon rules and fonts of bootstrap@3.4.1 (dist/css/bootstrap.css, cut by "
-             "this script).",
+        "the glyphicon rules and fonts of bootstrap@3.4.1 (dist/css/bootstrap.css, cut by "
+        "this script).",
     )
 
 
@@ -115,22 +122,40 @@ def _folium_template(m: re.Match) -> Source:
     import folium
 
     return Source(
-        "pypi", "folium", folium.__version__, f"folium/templates/{m['stem']}.css",
+        "pypi",
+        "folium",
+        folium.__version__,
+        f"folium/templates/{m['stem']}.css",
         note="served by jsDelivr from folium's GitHub default branch, on no npm package; taken "
-             "unminified from the folium sdist on PyPI matching the installed folium.",
+        "unminified from the folium sdist on PyPI matching the installed folium.",
     )
 
 
 # (pattern, resolver). Patterns are anchored and as narrow as possible: an unknown host or a new
 # path shape must stop the script rather than be guessed at.
 RULES: list[tuple[re.Pattern[str], object]] = [
-    (re.compile(r"https://cdn\.jsdelivr\.net/gh/python-visualization/folium/folium/templates/"
-                r"(?P<stem>[\w.-]+?)(?:\.min)?\.css"), _folium_template),
-    (re.compile(r"https://cdn\.jsdelivr\.net/npm/(?P<package>(?:@[\w.-]+/)?[\w.-]+)@(?P<version>[^/]+)/"
-                r"(?P<path>[\w./@-]+)"), _npm_jsdelivr),
+    (
+        re.compile(
+            r"https://cdn\.jsdelivr\.net/gh/python-visualization/folium/folium/templates/"
+            r"(?P<stem>[\w.-]+?)(?:\.min)?\.css"
+        ),
+        _folium_template,
+    ),
+    (
+        re.compile(
+            r"https://cdn\.jsdelivr\.net/npm/(?P<package>(?:@[\w.-]+/)?[\w.-]+)@(?P<version>[^/]+)/"
+            r"(?P<path>[\w./@-]+)"
+        ),
+        _npm_jsdelivr,
+    ),
     (re.compile(r"https://code\.jquery\.com/jquery-(?P<version>\d+\.\d+\.\d+)(?P<min>\.min)?\.js"), _jquery),
-    (re.compile(r"https://cdnjs\.cloudflare\.com/ajax/libs/Leaflet\.awesome-markers/(?P<version>\d+\.\d+\.\d+)/"
-                r"(?P<file>leaflet\.awesome-markers(?:\.min)?\.(?P<ext>js|css))"), _awesome_markers),
+    (
+        re.compile(
+            r"https://cdnjs\.cloudflare\.com/ajax/libs/Leaflet\.awesome-markers/(?P<version>\d+\.\d+\.\d+)/"
+            r"(?P<file>leaflet\.awesome-markers(?:\.min)?\.(?P<ext>js|css))"
+        ),
+        _awesome_markers,
+    ),
     (re.compile(r"https://netdna\.bootstrapcdn\.com/bootstrap/3\.0\.0/css/bootstrap-glyphicons\.css"), _glyphicons),
 ]
 
@@ -182,8 +207,10 @@ def _glyphicons_slice(files: dict[str, bytes]) -> bytes:
         raise VendorError(f"unexpected rules in Bootstrap 3 glyphicon section: {stray[:3]}")
     first = css.count("\n", 0, start) + 1
     last = css.count("\n", 0, end)
-    note = (f"\n/* Glyphicons only: lines {first}-{last} of bootstrap@3.4.1 dist/css/bootstrap.css,"
-            f" cut by scripts/vendor_assets.py. */\n")
+    note = (
+        f"\n/* Glyphicons only: lines {first}-{last} of bootstrap@3.4.1 dist/css/bootstrap.css,"
+        f" cut by scripts/vendor_assets.py. */\n"
+    )
     return (banner + note + section).encode()
 
 
@@ -219,13 +246,14 @@ def _read_tar(path: Path, prefix: str) -> dict[str, bytes]:
     with tarfile.open(path) as tar:
         for member in tar.getmembers():
             if member.isfile() and member.name.startswith(prefix):
-                out[member.name[len(prefix):]] = tar.extractfile(member).read()
+                out[member.name[len(prefix) :]] = tar.extractfile(member).read()
     return out
 
 
 def fetch_npm(name: str, version: str, workdir: Path) -> Package:
-    info = json.loads(_run(["npm", "pack", f"{name}@{version}", "--json", "--pack-destination", str(workdir)],
-                           cwd=workdir))[0]
+    info = json.loads(
+        _run(["npm", "pack", f"{name}@{version}", "--json", "--pack-destination", str(workdir)], cwd=workdir)
+    )[0]
     files = _read_tar(workdir / info["filename"], "package/")
     meta = json.loads(files["package.json"])
     licence = meta.get("license") or " OR ".join(x["type"] for x in meta.get("licenses", []))
@@ -236,14 +264,29 @@ def fetch_npm(name: str, version: str, workdir: Path) -> Package:
 
 def fetch_pypi_sdist(name: str, version: str, workdir: Path) -> Package:
     dest = workdir / f"pypi-{name}"
-    _run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:",
-          "--dest", str(dest), f"{name}=={version}"], cwd=workdir)
+    _run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--no-deps",
+            "--no-binary",
+            ":all:",
+            "--dest",
+            str(dest),
+            f"{name}=={version}",
+        ],
+        cwd=workdir,
+    )
     (sdist,) = dest.glob("*.tar.gz")
     files = _read_tar(sdist, f"{sdist.name[: -len('.tar.gz')]}/")
     licence = re.search(r"^License(?:-Expression)?: (.+)$", files["PKG-INFO"].decode(), re.M)
     digest = hashlib.sha256(sdist.read_bytes()).hexdigest()
-    return Package("pypi", name, version, sdist.name, f"sha256-{digest}",
-                   licence.group(1).strip() if licence else "UNKNOWN", files)
+    return Package(
+        "pypi", name, version, sdist.name, f"sha256-{digest}", licence.group(1).strip() if licence else "UNKNOWN", files
+    )
 
 
 def element_urls(class_paths: list[str] = ELEMENT_CLASSES) -> list[str]:
@@ -342,8 +385,7 @@ def build(urls: list[str], workdir: Path) -> tuple[dict[str, bytes], dict]:
         }
 
     # Packages only fetched to borrow a licence text are not vendored themselves.
-    manifest_packages = {k: v for k, v in manifest_packages.items()
-                         if any(e["package"] == k for e in entries.values())}
+    manifest_packages = {k: v for k, v in manifest_packages.items() if any(e["package"] == k for e in entries.values())}
     import folium
 
     manifest = {
@@ -387,8 +429,11 @@ def check(vendor_dir: Path = VENDOR_DIR) -> list[str]:
     on_disk = {p.relative_to(vendor_dir).as_posix() for p in vendor_dir.rglob("*") if p.is_file()}
     problems += [f"not in manifest: {rel}" for rel in sorted(on_disk - set(manifest["files"]) - {MANIFEST_NAME})]
     replaced = {url for e in manifest["files"].values() for url in e.get("replaces", [])}
-    problems += [f"folium references {url} but nothing replaces it (re-run the script)"
-                 for url in element_urls(manifest["element_classes"]) if url not in replaced]
+    problems += [
+        f"folium references {url} but nothing replaces it (re-run the script)"
+        for url in element_urls(manifest["element_classes"])
+        if url not in replaced
+    ]
     return problems
 
 

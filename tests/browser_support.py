@@ -43,8 +43,9 @@ def page_script(folder: Path, name: str, source: str) -> Path:
 
 
 @contextlib.contextmanager
-def streamlit_server(script: Path, *, cwd: Path = ROOT, log_path: Path, timeout: float = 90,
-                     config_flags: bool = True) -> Iterator[str]:
+def streamlit_server(
+    script: Path, *, cwd: Path = ROOT, log_path: Path, timeout: float = 90, config_flags: bool = True
+) -> Iterator[str]:
     """``streamlit run script`` on a free port; yields the base URL once /_stcore/health answers.
 
     With ``config_flags=False`` headless mode and usage stats are not set on the command line, so
@@ -58,8 +59,12 @@ def streamlit_server(script: Path, *, cwd: Path = ROOT, log_path: Path, timeout:
     log = log_path.open("wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(script), *flags],
-        cwd=cwd, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdin=subprocess.DEVNULL,
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdin=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
     try:

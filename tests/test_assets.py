@@ -27,10 +27,19 @@ from app.assets import (
 
 ROOT = Path(__file__).resolve().parents[1]
 MANIFEST = json.loads(MANIFEST_PATH.read_text(encoding="utf-8"))
-SQUARE = {"type": "FeatureCollection", "features": [
-    {"type": "Feature", "properties": {"name": "square"},
-     "geometry": {"type": "Polygon",
-                  "coordinates": [[[103.5, 30.2], [104.7, 30.2], [104.7, 31.0], [103.5, 31.0], [103.5, 30.2]]]}}]}
+SQUARE = {
+    "type": "FeatureCollection",
+    "features": [
+        {
+            "type": "Feature",
+            "properties": {"name": "square"},
+            "geometry": {
+                "type": "Polygon",
+                "coordinates": [[[103.5, 30.2], [104.7, 30.2], [104.7, 31.0], [103.5, 31.0], [103.5, 30.2]]],
+            },
+        }
+    ],
+}
 
 
 def _vendor_script():
@@ -55,7 +64,7 @@ def _local_files(html: str) -> list[str]:
     prefix = DEFAULT_BASE_URL + "/"
     urls = re.findall(r'<(?:script src|link rel="stylesheet" href)="([^"]+)"', html)
     assert urls and all(u.startswith(prefix) for u in urls), urls
-    return [u[len(prefix):] for u in urls]
+    return [u[len(prefix) :] for u in urls]
 
 
 def test_localize_leaves_no_external_url_in_rendered_html():
@@ -77,8 +86,10 @@ def test_every_referenced_file_is_vendored_with_the_manifest_checksum():
     # Leaflet's default marker images, now named by L.Icon.Default.imagePath:
     image_dir = re.search(r'L\.Icon\.Default\.imagePath = "([^"]+)"', html).group(1)
     assert image_dir.startswith(DEFAULT_BASE_URL + "/")
-    todo += [image_dir[len(DEFAULT_BASE_URL) + 1:] + name
-             for name in ("marker-icon.png", "marker-icon-2x.png", "marker-shadow.png")]
+    todo += [
+        image_dir[len(DEFAULT_BASE_URL) + 1 :] + name
+        for name in ("marker-icon.png", "marker-icon-2x.png", "marker-shadow.png")
+    ]
     vendor = _vendor_script()
     while todo:  # the linked files, then every image/font their stylesheets load, transitively
         rel = todo.pop()
@@ -175,20 +186,33 @@ def test_st_folium_gets_only_local_links(monkeypatch):
     assert script.index("L.Icon.Default.imagePath") < script.index("L.marker(")
 
 
-@pytest.mark.parametrize(("html", "expected"), [
-    ('<script src="https://cdn.example.org/a.js"></script>', ["https://cdn.example.org/a.js"]),
-    ('<link rel="stylesheet" href="//cdn.example.org/a.css"/>', ["//cdn.example.org/a.css"]),
-    ('<link rel="preload" as="font" href="HTTPS://Fonts.Example.org/f.woff2">', ["HTTPS://Fonts.Example.org/f.woff2"]),
-    ("<style>@import 'https://fonts.example.org/css';</style>", ["https://fonts.example.org/css"]),
-    ("<style>@font-face{src:url(https://fonts.example.org/f.woff2) format('woff2')}</style>",
-     ["https://fonts.example.org/f.woff2"]),
-    ('<div style="background:url(\'http://img.example.org/x.png\')"></div>', ["http://img.example.org/x.png"]),
-    ('<img src="https://img.example.org/x.png"><img src="https://img.example.org/x.png">',
-     ["https://img.example.org/x.png"]),
-    ('<script src="/app/static/vendor/a.js"></script><link href="static/a.css">'
-     '<script src="http://localhost:8501/a.js"></script><script src="http://127.0.0.1/b.js"></script>'
-     '<style>.x{background:url(data:image/png;base64,AAAA)}</style>', []),
-    ('<a href="https://leafletjs.com">Leaflet</a><script>L.tileLayer("https://t.example.org/{z}")</script>', []),
-])
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        ('<script src="https://cdn.example.org/a.js"></script>', ["https://cdn.example.org/a.js"]),
+        ('<link rel="stylesheet" href="//cdn.example.org/a.css"/>', ["//cdn.example.org/a.css"]),
+        (
+            '<link rel="preload" as="font" href="HTTPS://Fonts.Example.org/f.woff2">',
+            ["HTTPS://Fonts.Example.org/f.woff2"],
+        ),
+        ("<style>@import 'https://fonts.example.org/css';</style>", ["https://fonts.example.org/css"]),
+        (
+            "<style>@font-face{src:url(https://fonts.example.org/f.woff2) format('woff2')}</style>",
+            ["https://fonts.example.org/f.woff2"],
+        ),
+        ("<div style=\"background:url('http://img.example.org/x.png')\"></div>", ["http://img.example.org/x.png"]),
+        (
+            '<img src="https://img.example.org/x.png"><img src="https://img.example.org/x.png">',
+            ["https://img.example.org/x.png"],
+        ),
+        (
+            '<script src="/app/static/vendor/a.js"></script><link href="static/a.css">'
+            '<script src="http://localhost:8501/a.js"></script><script src="http://127.0.0.1/b.js"></script>'
+            "<style>.x{background:url(data:image/png;base64,AAAA)}</style>",
+            [],
+        ),
+        ('<a href="https://leafletjs.com">Leaflet</a><script>L.tileLayer("https://t.example.org/{z}")</script>', []),
+    ],
+)
 def test_external_urls_finds_foreign_resources_only(html, expected):
     assert external_urls(html) == expected

@@ -63,8 +63,12 @@ def one_map(page) -> bool:
 
 def wait_for_regions(page, n: int, timeout_ms: int = TIMEOUT) -> None:
     paths = region_paths(page)
-    wait_until(page, lambda: one_map(page) and paths.count() == n,
-               f"{n} region paths in one map (have {page.locator(FOLIUM_IFRAME).count()} maps)", timeout_ms)
+    wait_until(
+        page,
+        lambda: one_map(page) and paths.count() == n,
+        f"{n} region paths in one map (have {page.locator(FOLIUM_IFRAME).count()} maps)",
+        timeout_ms,
+    )
 
 
 def legend_title(page) -> str:
@@ -189,8 +193,11 @@ def test_map_walkthrough_offline(app_url, browser):
         for t in (tab, fresh):
             t.page.wait_for_load_state("networkidle")
             assert t.blocked, "no basemap tile was even requested: is the request recorder working?"
-            not_tiles = [(kind, u) for kind, u in t.blocked
-                         if kind != "image" or not TILE_HOSTS.search(urlsplit(u).hostname or "")]
+            not_tiles = [
+                (kind, u)
+                for kind, u in t.blocked
+                if kind != "image" or not TILE_HOSTS.search(urlsplit(u).hostname or "")
+            ]
             assert not_tiles == [], f"blocked requests other than basemap tiles: {not_tiles}"
             assert t.local_errors == [], t.local_errors
             assert t.page_errors == [], t.page_errors

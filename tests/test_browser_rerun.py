@@ -15,8 +15,10 @@ pytestmark = pytest.mark.browser
 
 
 def test_pan_and_zoom_do_not_rerun_but_a_click_does(tmp_path):
-    with streamlit_server(ROOT / "streamlit_app.py", cwd=ROOT, log_path=tmp_path / "streamlit.log") as url, \
-            chromium() as browser:
+    with (
+        streamlit_server(ROOT / "streamlit_app.py", cwd=ROOT, log_path=tmp_path / "streamlit.log") as url,
+        chromium() as browser,
+    ):
         tab = LocalOnlyPage(browser)
         page = tab.page
         sent: list[object] = []

@@ -23,24 +23,42 @@ def test_every_county_parent_is_one_of_the_21_prefectures():
         assert county.adcode[:4] == county.parent_adcode[:4]
 
 
-@pytest.mark.parametrize("query,code", [
-    ("成都", "510100"), ("成都市", "510100"),
-    ("凉山", "513400"), ("凉山州", "513400"), ("凉山彝族自治州", "513400"),
-    ("阿坝州", "513200"), ("阿坝藏族羌族自治州", "513200"), ("甘孜州", "513300"),
-    ("阿坝县", "513231"), ("甘孜县", "513328"),  # the county, not its prefecture
-    ("广安", "511600"), ("广安区", "511602"),
-    ("北川县", "510726"), ("北川羌族自治县", "510726"),
-    ("会理市", "513402"), (513402, "513402"),
-])
+@pytest.mark.parametrize(
+    "query,code",
+    [
+        ("成都", "510100"),
+        ("成都市", "510100"),
+        ("凉山", "513400"),
+        ("凉山州", "513400"),
+        ("凉山彝族自治州", "513400"),
+        ("阿坝州", "513200"),
+        ("阿坝藏族羌族自治州", "513200"),
+        ("甘孜州", "513300"),
+        ("阿坝县", "513231"),
+        ("甘孜县", "513328"),  # the county, not its prefecture
+        ("广安", "511600"),
+        ("广安区", "511602"),
+        ("北川县", "510726"),
+        ("北川羌族自治县", "510726"),
+        ("会理市", "513402"),
+        (513402, "513402"),
+    ],
+)
 def test_aliases_resolve_to_current_codes(query, code):
     assert resolve(query) == code
 
 
-@pytest.mark.parametrize("old,new", [
-    ("510922", "510981"), ("射洪县", "510981"),  # 2019
-    ("510132", "510118"), ("新津县", "510118"),  # 2020
-    ("513425", "513402"), ("会理县", "513402"),  # 2021
-])
+@pytest.mark.parametrize(
+    "old,new",
+    [
+        ("510922", "510981"),
+        ("射洪县", "510981"),  # 2019
+        ("510132", "510118"),
+        ("新津县", "510118"),  # 2020
+        ("513425", "513402"),
+        ("会理县", "513402"),  # 2021
+    ],
+)
 def test_crosswalk_maps_historical_codes_and_names(old, new):
     assert resolve(old) == new
 
@@ -53,9 +71,15 @@ def test_crosswalk_table_holds_the_three_known_changes_with_dates():
     assert rows["513425"]["new_adcode"] == "513402" and rows["513425"]["first_listed_new"].startswith("2021")
 
 
-@pytest.mark.parametrize("query,code", [
-    ("市中区(内江)", "511002"), ("市中区（乐山市）", "511102"), ("内江市市中区", "511002"), ("仪陇县(南充市)", "511324"),
-])
+@pytest.mark.parametrize(
+    "query,code",
+    [
+        ("市中区(内江)", "511002"),
+        ("市中区（乐山市）", "511102"),
+        ("内江市市中区", "511002"),
+        ("仪陇县(南充市)", "511324"),
+    ],
+)
 def test_prefecture_qualified_names(query, code):
     assert resolve(query) == code
 
@@ -74,9 +98,15 @@ def test_unknown_name_or_code_is_named_in_the_error(query):
     assert err.value.query == query
 
 
-@pytest.mark.parametrize("query,parent", [
-    ("511071", "511000"), ("内江经济开发区", "511000"), ("511771", "511700"), ("巴中经济开发区", "511900"),
-])
+@pytest.mark.parametrize(
+    "query,parent",
+    [
+        ("511071", "511000"),
+        ("内江经济开发区", "511000"),
+        ("511771", "511700"),
+        ("巴中经济开发区", "511900"),
+    ],
+)
 def test_development_zones_answer_no_boundary(query, parent):
     with pytest.raises(NoBoundaryError) as err:
         resolve(query)

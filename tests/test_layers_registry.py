@@ -47,8 +47,9 @@ def test_known_answers_read_by_hand_from_the_census_file():
     assert "513425" not in county.index
 
 
-@pytest.mark.parametrize("layer_id", ["pop_total", "pop_0_14", "pop_60plus", "pop_65plus",
-                                      "family_households", "households_with_65plus"])
+@pytest.mark.parametrize(
+    "layer_id", ["pop_total", "pop_0_14", "pop_60plus", "pop_65plus", "family_households", "households_with_65plus"]
+)
 def test_prefecture_equals_sum_of_counties_plus_zones(layer_id):
     layer = get_layer(layer_id)
     counties = layer.frame("county")
@@ -87,7 +88,7 @@ def test_real_zero_stays_zero_and_missing_stays_missing():
 
 def test_categorical_context_layers():
     eth = get_layer("ethnic_autonomy").frame("county").set_index("adcode")["value"]
-    assert eth["510726"] == "民族自治县"      # 北川羌族自治县
+    assert eth["510726"] == "民族自治县"  # 北川羌族自治县
     assert eth["513401"] == "自治州所辖县市"  # 西昌市 in 凉山州
     assert eth["510104"] == "非民族自治地方"
     region = get_layer("economic_region").frame("county").set_index("adcode")["value"]
@@ -134,7 +135,7 @@ def _toml(tmp_path, body: str):
     return path
 
 
-BASE = '''
+BASE = """
 [[layer]]
 id = "a"
 title_zh = "甲"
@@ -147,7 +148,7 @@ levels = ["prefecture"]
 kind = "count"
 palette = "Blues"
 data = { resource = "census2020", indicator = "pop_total", year = 2020 }
-'''
+"""
 
 
 def test_layer_definition_errors_name_the_entry(tmp_path):
@@ -157,8 +158,10 @@ def test_layer_definition_errors_name_the_entry(tmp_path):
         load_registry(_toml(tmp_path, BASE.replace('theme = "population"', 'theme = "weather"')))
     with pytest.raises(LayerDefinitionError, match="resource 'nowhere' is not in datapackage.json"):
         load_registry(_toml(tmp_path, BASE.replace('resource = "census2020"', 'resource = "nowhere"')))
-    cyclic = BASE.replace('data = { resource = "census2020", indicator = "pop_total", year = 2020 }',
-                          'data = { op = "ratio", a = "a", b = "a" }')
+    cyclic = BASE.replace(
+        'data = { resource = "census2020", indicator = "pop_total", year = 2020 }',
+        'data = { op = "ratio", a = "a", b = "a" }',
+    )
     with pytest.raises(LayerDefinitionError, match="cycle"):
         load_registry(_toml(tmp_path, cyclic))
 
@@ -170,8 +173,13 @@ def test_a_user_layer_joins_the_registry_and_combines_with_shipped_ones(tmp_path
 
     registry = load_registry()
     template = registry.get("pop_60plus")
-    ratio = replace(template, id="elderly_per_1000km2_custom", spec=DerivedSpec("ratio", "pop_60plus", "area_km2", 1000),
-                    normalise_by=(), published_total=None)
+    ratio = replace(
+        template,
+        id="elderly_per_1000km2_custom",
+        spec=DerivedSpec("ratio", "pop_60plus", "area_km2", 1000),
+        normalise_by=(),
+        published_total=None,
+    )
     registry.register(ratio)
     frame = registry.get("elderly_per_1000km2_custom").frame("county")
     assert frame["value"].notna().all() and math.isfinite(frame["value"].sum())
@@ -200,25 +208,34 @@ def test_derived_operations_on_a_hand_computed_fixture():
     template = get_layer("pop_total")
 
     def layer(layer_id, spec):
-        return replace(template, id=layer_id, spec=spec, normalise_by=(), published_total=None, registry=None,
-                       levels=("prefecture",))
+        return replace(
+            template,
+            id=layer_id,
+            spec=spec,
+            normalise_by=(),
+            published_total=None,
+            registry=None,
+            levels=("prefecture",),
+        )
 
-    reg = Registry([
-        layer("a", _Fixed({"510100": 10, "510300": 0, "510400": float("nan"), "510600": 8})),
-        layer("b", _Fixed({"510100": 4, "510300": 5, "510400": 2, "510500": 3, "510600": 0})),
-        layer("ratio", DerivedSpec("ratio", "a", "b", 1000)),
-        layer("diff", DerivedSpec("difference", "a", "b")),
-        layer("drop", DerivedSpec("pct_reduction", "a", "b")),
-    ])
+    reg = Registry(
+        [
+            layer("a", _Fixed({"510100": 10, "510300": 0, "510400": float("nan"), "510600": 8})),
+            layer("b", _Fixed({"510100": 4, "510300": 5, "510400": 2, "510500": 3, "510600": 0})),
+            layer("ratio", DerivedSpec("ratio", "a", "b", 1000)),
+            layer("diff", DerivedSpec("difference", "a", "b")),
+            layer("drop", DerivedSpec("pct_reduction", "a", "b")),
+        ]
+    )
     ratio = reg.get("ratio").frame("prefecture").set_index("adcode")["value"]
-    assert ratio["510100"] == 2500          # 10 / 4 × 1000
-    assert ratio["510300"] == 0             # a real zero stays zero
-    assert pd.isna(ratio["510400"])         # numerator missing
-    assert pd.isna(ratio["510500"])         # numerator absent from the data
-    assert pd.isna(ratio["510600"])         # zero denominator: undefined, not infinite
-    assert pd.isna(ratio["510700"])         # neither operand has the region
+    assert ratio["510100"] == 2500  # 10 / 4 × 1000
+    assert ratio["510300"] == 0  # a real zero stays zero
+    assert pd.isna(ratio["510400"])  # numerator missing
+    assert pd.isna(ratio["510500"])  # numerator absent from the data
+    assert pd.isna(ratio["510600"])  # zero denominator: undefined, not infinite
+    assert pd.isna(ratio["510700"])  # neither operand has the region
     diff = reg.get("diff").frame("prefecture").set_index("adcode")["value"]
     assert diff["510100"] == 6 and diff["510300"] == -5 and pd.isna(diff["510500"])
     drop = reg.get("drop").frame("prefecture").set_index("adcode")["value"]
-    assert drop["510100"] == 60             # (10 − 4) / 10 × 100
-    assert pd.isna(drop["510300"])          # before = 0: no percentage
+    assert drop["510100"] == 60  # (10 − 4) / 10 × 100
+    assert pd.isna(drop["510300"])  # before = 0: no percentage

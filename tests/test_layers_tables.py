@@ -19,14 +19,33 @@ def _resource(tmp_path, body: str, name: str = "census2020"):
     return replace(res, path=path)
 
 
-@pytest.mark.parametrize("row,column,message", [
-    ("510100,成都市,prefecture,2020,pop_total,lots,persons,leiii/census,x.xlsx\n", "value", "'lots' is not a number"),
-    ("519999,某县,county,2020,pop_total,1,persons,leiii/census,x.xlsx\n", "adcode", "519999 is not a Sichuan division code"),
-    ("510100,成都市,prefecture,,pop_total,1,persons,leiii/census,x.xlsx\n", "year", "is empty but required"),
-    ("510100,成都市,prefecture,2020,pop_total,1,persons,,x.xlsx\n", "source_repo", "is empty but required"),
-    ("510100,成都市,county,2020,pop_total,1,persons,leiii/census,x.xlsx\n", "adcode", "is a prefecture, not a county"),
-    ("5101,成都市,prefecture,2020,pop_total,1,persons,leiii/census,x.xlsx\n", "adcode", "not a six-digit division code"),
-])
+@pytest.mark.parametrize(
+    "row,column,message",
+    [
+        (
+            "510100,成都市,prefecture,2020,pop_total,lots,persons,leiii/census,x.xlsx\n",
+            "value",
+            "'lots' is not a number",
+        ),
+        (
+            "519999,某县,county,2020,pop_total,1,persons,leiii/census,x.xlsx\n",
+            "adcode",
+            "519999 is not a Sichuan division code",
+        ),
+        ("510100,成都市,prefecture,,pop_total,1,persons,leiii/census,x.xlsx\n", "year", "is empty but required"),
+        ("510100,成都市,prefecture,2020,pop_total,1,persons,,x.xlsx\n", "source_repo", "is empty but required"),
+        (
+            "510100,成都市,county,2020,pop_total,1,persons,leiii/census,x.xlsx\n",
+            "adcode",
+            "is a prefecture, not a county",
+        ),
+        (
+            "5101,成都市,prefecture,2020,pop_total,1,persons,leiii/census,x.xlsx\n",
+            "adcode",
+            "not a six-digit division code",
+        ),
+    ],
+)
 def test_bad_rows_are_reported_with_file_row_and_column(tmp_path, row, column, message):
     res = _resource(tmp_path, CENSUS_HEADER + GOOD + row)
     with pytest.raises(DataValidationError) as err:
@@ -39,20 +58,22 @@ def test_bad_rows_are_reported_with_file_row_and_column(tmp_path, row, column, m
 
 def test_duplicate_region_names_both_rows(tmp_path):
     res = _resource(tmp_path, CENSUS_HEADER + GOOD + GOOD)
-    with pytest.raises(DataValidationError, match=r"row 2 .*duplicate region: 510100 pop_total 2020 already given in row 1"):
+    with pytest.raises(
+        DataValidationError, match=r"row 2 .*duplicate region: 510100 pop_total 2020 already given in row 1"
+    ):
         read_resource(res)
 
 
 def test_old_and_new_code_of_one_county_are_duplicates(tmp_path):
-    rows = ("513425,会理县,county,2020,pop_total,1,persons,r,p\n"
-            "513402,会理市,county,2020,pop_total,2,persons,r,p\n")
+    rows = "513425,会理县,county,2020,pop_total,1,persons,r,p\n513402,会理市,county,2020,pop_total,2,persons,r,p\n"
     with pytest.raises(DataValidationError, match="duplicate region"):
         read_resource(_resource(tmp_path, CENSUS_HEADER + rows))
 
 
 def test_every_problem_is_reported_not_just_the_first(tmp_path):
-    rows = ("510100,成都市,prefecture,2020,pop_total,x,persons,r,p\n"
-            "510300,自贡市,prefecture,20x0,pop_total,1,persons,r,p\n")
+    rows = (
+        "510100,成都市,prefecture,2020,pop_total,x,persons,r,p\n510300,自贡市,prefecture,20x0,pop_total,1,persons,r,p\n"
+    )
     with pytest.raises(DataValidationError) as err:
         read_resource(_resource(tmp_path, CENSUS_HEADER + rows))
     assert len(err.value.problems) == 2

@@ -29,8 +29,9 @@ def _render(view: ViewState, layer=None) -> tuple[mapbuild.MapData, str]:
 
 def _features(html: str) -> list[dict]:
     """The GeoJSON embedded by folium in the page."""
-    m = re.search(r"\.addData\((\{\"type\": \"FeatureCollection\".*?\})\);\n", html, re.S) or \
-        re.search(r"(\{\"features\": \[.*?\], \"type\": \"FeatureCollection\"\})", html, re.S)
+    m = re.search(r"\.addData\((\{\"type\": \"FeatureCollection\".*?\})\);\n", html, re.S) or re.search(
+        r"(\{\"features\": \[.*?\], \"type\": \"FeatureCollection\"\})", html, re.S
+    )
     assert m, "no FeatureCollection in the rendered map"
     return json.loads(m.group(1))["features"]
 

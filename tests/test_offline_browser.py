@@ -23,7 +23,7 @@ pytestmark = pytest.mark.browser
 
 # The page script. Not named app.py: the script's folder goes first on sys.path and would shadow
 # the `app` package. `?cdn=1` skips localize() for the negative control.
-PAGE = '''
+PAGE = """
 import folium
 import streamlit as st
 from streamlit_folium import st_folium
@@ -45,7 +45,7 @@ folium.Marker([30.45, 103.8]).add_to(m)
 if st.query_params.get("cdn") != "1":
     localize(m)
 st_folium(m, height=420, width=700, returned_objects=[], key="offline-map")
-'''
+"""
 
 
 @pytest.fixture(scope="module")
@@ -87,8 +87,7 @@ def test_localized_map_renders_without_foreign_requests(app_url, browser):
             if tab.blocked or time.monotonic() > deadline:
                 ARTIFACTS.mkdir(exist_ok=True)
                 tab.page.screenshot(path=str(ARTIFACTS / "offline_map.png"), full_page=True)
-                pytest.fail(f"no Leaflet map; foreign requests: {tab.blocked}; "
-                            f"failed requests: {tab.error_responses}")
+                pytest.fail(f"no Leaflet map; foreign requests: {tab.blocked}; failed requests: {tab.error_responses}")
             tab.page.wait_for_timeout(250)
         polygon = frame.locator("svg path.leaflet-interactive")
         polygon.first.wait_for(state="attached", timeout=30_000)
@@ -98,7 +97,8 @@ def test_localized_map_renders_without_foreign_requests(app_url, browser):
         # the browser has fetched them so the request log below is complete.
         fonts = frame.locator("body").evaluate(
             "async () => { await document.fonts.ready;"
-            " return [...document.fonts].filter(f => f.status === 'loaded').map(f => f.family); }")
+            " return [...document.fonts].filter(f => f.status === 'loaded').map(f => f.family); }"
+        )
         tab.page.wait_for_load_state("networkidle")
         ARTIFACTS.mkdir(exist_ok=True)
         tab.page.screenshot(path=str(ARTIFACTS / "offline_map.png"), full_page=True)

@@ -21,8 +21,25 @@ ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "streamlit_app.py")
 FOLIUM_COMPONENT = "streamlit_folium.st_folium"
 LIANGSHAN = "513400"
-LIANGSHAN_COUNTIES = {"西昌市", "会理市", "木里藏族自治县", "盐源县", "德昌县", "会东县", "宁南县", "普格县", "布拖县",
-                      "金阳县", "昭觉县", "喜德县", "冕宁县", "越西县", "甘洛县", "美姑县", "雷波县"}
+LIANGSHAN_COUNTIES = {
+    "西昌市",
+    "会理市",
+    "木里藏族自治县",
+    "盐源县",
+    "德昌县",
+    "会东县",
+    "宁南县",
+    "普格县",
+    "布拖县",
+    "金阳县",
+    "昭觉县",
+    "喜德县",
+    "冕宁县",
+    "越西县",
+    "甘洛县",
+    "美姑县",
+    "雷波县",
+}
 NO_DATA, FILTERED = "#d9d9d9", "#f2f2f2"
 
 
@@ -56,8 +73,7 @@ def unknown_elements(at: AppTest, kind: str) -> list:
 
 def map_component(at: AppTest):
     """The st_folium component instance's proto (AppTest has no class for custom components)."""
-    found = [e.proto for e in unknown_elements(at, "component_instance")
-             if e.proto.component_name == FOLIUM_COMPONENT]
+    found = [e.proto for e in unknown_elements(at, "component_instance") if e.proto.component_name == FOLIUM_COMPONENT]
     assert len(found) == 1, f"expected one st_folium component, found {len(found)}"
     return found[0]
 
@@ -391,6 +407,7 @@ def _mean_lon_lat(features: list[dict]) -> tuple[float, float]:
         else:
             for part in c:
                 walk(part)
+
     for f in features:
         walk(f["geometry"]["coordinates"])
     return sum(xs) / len(xs), sum(ys) / len(ys)
@@ -447,8 +464,19 @@ def test_url_sets_the_widgets():
 
 
 def test_url_round_trips_every_parameter():
-    given = {"lang": "en", "layer": "pop_60plus", "level": "county", "area": "region:panxi", "norm": "pop_total",
-             "min": "150", "palette": "Blues", "rev": "1", "basemap": "openstreetmap", "k": "6", "sel": LIANGSHAN}
+    given = {
+        "lang": "en",
+        "layer": "pop_60plus",
+        "level": "county",
+        "area": "region:panxi",
+        "norm": "pop_total",
+        "min": "150",
+        "palette": "Blues",
+        "rev": "1",
+        "basemap": "openstreetmap",
+        "k": "6",
+        "sel": LIANGSHAN,
+    }
     at = run_app(given)
     assert not at.warning
     expected = {k: v for k, v in given.items() if k != "level"}  # county is the default level

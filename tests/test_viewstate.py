@@ -8,14 +8,31 @@ from layers import default_registry
 REG = default_registry()
 
 
-@pytest.mark.parametrize("view", [
-    DEFAULT,
-    ViewState(lang="en", layer="pop_60plus", level="prefecture", norm="pop_total", scheme="fisher_jenks", k=7,
-              palette="RdBu", reverse=True, basemap="amap", vmin=100.5, vmax=300.0, selected="510100"),
-    ViewState(layer="townships_reduction_pct", area="513400", level="county", scheme="manual", breaks=(10.0, 25.5, 40.0)),
-    ViewState(layer="economic_region", area="region:panxi", selected="513402"),
-    ViewState(layer="pop_65plus_share", area="group:ethnic", level="prefecture"),
-])
+@pytest.mark.parametrize(
+    "view",
+    [
+        DEFAULT,
+        ViewState(
+            lang="en",
+            layer="pop_60plus",
+            level="prefecture",
+            norm="pop_total",
+            scheme="fisher_jenks",
+            k=7,
+            palette="RdBu",
+            reverse=True,
+            basemap="amap",
+            vmin=100.5,
+            vmax=300.0,
+            selected="510100",
+        ),
+        ViewState(
+            layer="townships_reduction_pct", area="513400", level="county", scheme="manual", breaks=(10.0, 25.5, 40.0)
+        ),
+        ViewState(layer="economic_region", area="region:panxi", selected="513402"),
+        ViewState(layer="pop_65plus_share", area="group:ethnic", level="prefecture"),
+    ],
+)
 def test_url_round_trip(view):
     params = to_query_params(view)
     assert all(isinstance(v, str) for v in params.values())
@@ -29,21 +46,24 @@ def test_defaults_are_not_written_to_the_url():
     assert to_query_params(replace(DEFAULT, k=7)) == {"k": "7"}
 
 
-@pytest.mark.parametrize("params,field,expected", [
-    ({"layer": "nope"}, "layer", DEFAULT.layer),
-    ({"layer": "townships_jiedao_2021"}, "layer", DEFAULT.layer),  # hidden operand layers are not views
-    ({"k": "99"}, "k", DEFAULT.k),
-    ({"k": "five"}, "k", DEFAULT.k),
-    ({"area": "xyz"}, "area", "all"),
-    ({"area": "region:atlantis"}, "area", "all"),
-    ({"basemap": "google"}, "basemap", DEFAULT.basemap),
-    ({"min": "abc"}, "vmin", None),
-    ({"rev": "maybe"}, "reverse", False),
-    ({"sel": "<script>"}, "selected", None),
-    ({"sel": "999999"}, "selected", None),
-    ({"lang": "fr"}, "lang", "zh"),
-    ({"palette": "Rainbow"}, "palette", ""),
-])
+@pytest.mark.parametrize(
+    "params,field,expected",
+    [
+        ({"layer": "nope"}, "layer", DEFAULT.layer),
+        ({"layer": "townships_jiedao_2021"}, "layer", DEFAULT.layer),  # hidden operand layers are not views
+        ({"k": "99"}, "k", DEFAULT.k),
+        ({"k": "five"}, "k", DEFAULT.k),
+        ({"area": "xyz"}, "area", "all"),
+        ({"area": "region:atlantis"}, "area", "all"),
+        ({"basemap": "google"}, "basemap", DEFAULT.basemap),
+        ({"min": "abc"}, "vmin", None),
+        ({"rev": "maybe"}, "reverse", False),
+        ({"sel": "<script>"}, "selected", None),
+        ({"sel": "999999"}, "selected", None),
+        ({"lang": "fr"}, "lang", "zh"),
+        ({"palette": "Rainbow"}, "palette", ""),
+    ],
+)
 def test_invalid_values_fall_back_with_a_notice(params, field, expected):
     view, notices = from_query_params(params, REG)
     assert getattr(view, field) == expected
