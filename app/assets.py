@@ -39,9 +39,10 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Iterator, TypeVar
+from typing import ClassVar, TypeVar
 from urllib.parse import urlsplit
 
 from branca.colormap import ColorMap
@@ -200,7 +201,7 @@ def _css_urls(css: str) -> list[str]:
 class _ResourceCollector(HTMLParser):
     """Collects every URL an HTML page loads by itself: scripts, stylesheets/links, media, CSS url()."""
 
-    _ATTRS = {
+    _ATTRS: ClassVar[dict[str, tuple[str, ...]]] = {
         "script": ("src",),
         "link": ("href",),
         "img": ("src",),

@@ -7,11 +7,10 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geodata import load_boundaries
-from layers import Registry, default_registry, summary
-
 from app import mapbuild
 from app.viewstate import ViewState
+from geodata import load_boundaries
+from layers import Registry, default_registry, summary
 
 
 @st.cache_resource(show_spinner=False)

@@ -18,19 +18,18 @@ import pandas as pd
 import shapely
 from branca.element import MacroElement, Template
 
-from geodata.codes import gazetteer
-from geodata.regions import ECONOMIC_REGIONS
-from layers.classify import Classification, ClassificationError, classify
-from layers.groups import GROUPS
-from layers.model import Layer, rank_descending
-from layers.registry import Registry
-
 from app import templating
 from app.assets import localize
 from app.basemaps import BASEMAPS
 from app.i18n import t
 from app.palettes import FILTERED_COLOUR, NO_DATA_COLOUR, PALETTES
 from app.viewstate import ViewState
+from geodata.codes import gazetteer
+from geodata.regions import ECONOMIC_REGIONS
+from layers.classify import Classification, ClassificationError, classify
+from layers.groups import GROUPS
+from layers.model import Layer, rank_descending
+from layers.registry import Registry
 
 templating.install()
 
@@ -119,7 +118,7 @@ def _categorical(layer: Layer, view: ViewState, table: pd.DataFrame, unmapped: p
     colours = base.colours(max(len(cats), 3), view.reverse)
     while len(colours) < len(cats):  # more categories than the palette has: extend with a second one
         colours += PALETTES["Paired"].colours(12)
-    mapping = dict(zip(cats, colours))
+    mapping = dict(zip(cats, colours, strict=False))  # the palette may hold more colours than needed
     table["rank"] = pd.Series([pd.NA] * len(table), dtype="Int64")
     table["in_range"] = table["value"].notna()
     table["cls"] = pd.Series([cats.index(v) if pd.notna(v) else pd.NA for v in table["value"]], dtype="Int64")
@@ -136,12 +135,8 @@ def format_value(value, layer: Layer, lang: str = "zh") -> str:
     if layer.is_categorical:
         return str(value)
     v = float(value)
-    if layer.kind == "count" and abs(v - round(v)) < 1e-9:
-        text = f"{v:,.0f}"
-    elif abs(v) >= 100:
-        text = f"{v:,.0f}"
-    else:
-        text = f"{v:,.1f}"
+    whole = (layer.kind == "count" and abs(v - round(v)) < 1e-09) or abs(v) >= 100
+    text = f"{v:,.0f}" if whole else f"{v:,.1f}"
     unit = layer.unit(lang)
     return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
 
@@ -278,7 +273,7 @@ def geometry_dicts(boundaries: gpd.GeoDataFrame) -> dict[str, dict]:
     if hit is not None and hit[0] is boundaries:
         return hit[1]
     geoms = shapely.transform(np.asarray(boundaries.geometry.values), lambda c: np.round(c, COORD_DECIMALS))
-    out = {code: json.loads(shapely.to_geojson(g)) for code, g in zip(boundaries["adcode"], geoms)}
+    out = {code: json.loads(shapely.to_geojson(g)) for code, g in zip(boundaries["adcode"], geoms, strict=True)}
     if len(_GEOMETRY_CACHE) > 16:
         _GEOMETRY_CACHE.clear()
     _GEOMETRY_CACHE[id(boundaries)] = (boundaries, out)

@@ -8,13 +8,12 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from geodata.codes import gazetteer
-from layers import Registry
-from layers.annotations import local_reports, reports_for, township_changes
-
 from app import cache
 from app.i18n import t, unit_text
 from app.mapbuild import MapData, format_value, shown_table
+from geodata.codes import gazetteer
+from layers import Registry
+from layers.annotations import local_reports, reports_for, township_changes
 
 SUMMARY_IDS = (
     "township_count_before",
@@ -35,7 +34,7 @@ def summary_strip(lang: str) -> None:
     rec = rec[rec["published_resource"] == "seed_figures"].set_index("published_key")
     st.markdown(f"**{t('summary', lang)}**")
     cols = st.columns(4) + st.columns(4)
-    for col, fid in zip(cols, SUMMARY_IDS):
+    for col, fid in zip(cols, SUMMARY_IDS, strict=True):
         row = df.loc[fid]
         label = row["indicator_en"] if lang == "en" else row["indicator_zh"]
         value = f"{row['value']:,.10g} {unit_text(row['unit'], lang)}".strip()

@@ -6,16 +6,15 @@ from dataclasses import replace
 
 import streamlit as st
 
+from app.basemaps import BASEMAPS
+from app.i18n import t
+from app.palettes import PALETTES
+from app.viewstate import LANGS, ViewState, from_query_params, sanitise, to_query_params
 from geodata.codes import gazetteer
 from geodata.regions import ECONOMIC_REGIONS
 from layers import Registry
 from layers.classify import MAX_CLASSES, MIN_CLASSES, SCHEMES
 from layers.groups import GROUPS
-
-from app.basemaps import BASEMAPS
-from app.i18n import t
-from app.palettes import PALETTES
-from app.viewstate import LANGS, ViewState, from_query_params, sanitise, to_query_params
 from layers.registry import THEMES
 
 

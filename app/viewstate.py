@@ -5,14 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields, replace
 
+from app.basemaps import BASEMAPS
+from app.palettes import PALETTES
 from geodata.codes import gazetteer
 from geodata.regions import ECONOMIC_REGIONS
 from layers.classify import MAX_CLASSES, MIN_CLASSES, SCHEMES
 from layers.groups import GROUPS
 from layers.registry import LEVELS, Registry
-
-from app.basemaps import BASEMAPS
-from app.palettes import PALETTES
 
 LANGS = ("zh", "en")
 

@@ -17,10 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app import mapbuild, templating  # noqa: E402
-from app.viewstate import ViewState  # noqa: E402
-from geodata import load_boundaries  # noqa: E402
-from layers import default_registry  # noqa: E402
+from app import mapbuild, templating
+from app.viewstate import ViewState
+from geodata import load_boundaries
+from layers import default_registry
 
 
 def naive(full, layer) -> str:

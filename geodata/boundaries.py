@@ -15,7 +15,7 @@ import json
 import os
 import sqlite3
 import tempfile
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import geopandas as gpd
@@ -73,7 +73,7 @@ def source_version() -> str:
     return get_provider().version
 
 
-@lru_cache(maxsize=None)
+@cache
 def _source(level: str) -> gpd.GeoDataFrame:
     """Full-detail GCJ-02 polygons for one level with current codes and names."""
     gaz = gazetteer()
@@ -104,7 +104,7 @@ def _source(level: str) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(records, geometry="geometry", crs="EPSG:4326")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _simplified_counties(detail: str) -> gpd.GeoDataFrame:
     src = _source("county")
     out = src.copy()
@@ -135,12 +135,12 @@ def _build(level: str, detail: str, datum: str) -> gpd.GeoDataFrame:
     return gdf
 
 
-@lru_cache(maxsize=None)
+@cache
 def _full_wgs84_areas(level: str) -> tuple[tuple[str, float], ...]:
     src = _source(level)
     geoms = gpd.GeoSeries(_datum.gcj02_to_wgs84(np.asarray(src.geometry.values)), crs="EPSG:4326")
     areas = geoms.to_crs(EQUAL_AREA_CRS).area / 1e6
-    return tuple(zip(src["adcode"], areas.round(3)))
+    return tuple(zip(src["adcode"], areas.round(3), strict=True))
 
 
 def _areas_km2(level: str) -> list[float]:

@@ -41,7 +41,7 @@ class AmbiguousRegionError(RegionLookupError):
 class NoBoundaryError(RegionLookupError):
     """A statistical unit (e.g. an economic development zone) that has no boundary of its own."""
 
-    def __init__(self, query: str, message: str, zone: "Division"):
+    def __init__(self, query: str, message: str, zone: Division):
         self.zone = zone
         super().__init__(query, message, (zone.adcode,))
 

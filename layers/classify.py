@@ -5,9 +5,8 @@ Values that are missing stay out of the classification (they are drawn as "no da
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import warnings
+from dataclasses import dataclass
 
 import mapclassify
 import numpy as np
@@ -57,8 +56,8 @@ class Classification:
         return pd.Series(idx, index=values.index, dtype="Int64").where(v.notna())
 
     def intervals(self) -> list[tuple[float, float]]:
-        lows = (self.lower,) + self.upper_bounds[:-1]
-        return list(zip(lows, self.upper_bounds))
+        lows = (self.lower, *self.upper_bounds[:-1])
+        return list(zip(lows, self.upper_bounds, strict=True))
 
 
 def classify(
@@ -78,7 +77,7 @@ def classify(
         if len(set(breaks)) != len(breaks):
             raise ClassificationError(f"manual breaks repeat a value: {manual_breaks}")
         inner = tuple(b for b in breaks if lo <= b < hi)
-        return Classification(scheme, lo, inner + (hi,))
+        return Classification(scheme, lo, (*inner, hi))
     distinct = len(np.unique(y))
     if distinct == 1:
         return Classification(scheme, lo, (hi,))

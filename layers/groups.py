@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from geodata.codes import gazetteer
 from layers.builders import ethnic_autonomy, poverty_exit_year

@@ -10,8 +10,9 @@ Missing stays missing (NaN); a zero in the data stays zero.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -35,12 +36,12 @@ class IndicatorSpec:
     year: int
     zone_resource: str | None = None  # where development-zone rows live, if not in ``resource``
 
-    def values(self, layer: "Layer", level: str) -> pd.Series:
+    def values(self, layer: Layer, level: str) -> pd.Series:
         table = shipped_long_table(self.resource)
         rows = table[(table["level"] == level) & (table["indicator"] == self.indicator) & (table["year"] == self.year)]
         return rows.set_index("adcode")["value"]
 
-    def unmapped(self, layer: "Layer", level: str) -> pd.DataFrame:
+    def unmapped(self, layer: Layer, level: str) -> pd.DataFrame:
         """Rows with no boundary of their own (development zones) that belong to this level's parents."""
         if level != "county":
             return _no_zones()
@@ -75,13 +76,13 @@ class DerivedSpec:
     b: str
     scale: float = 1.0
 
-    def values(self, layer: "Layer", level: str) -> pd.Series:
+    def values(self, layer: Layer, level: str) -> pd.Series:
         a = layer.registry.get(self.a).frame(level).set_index("adcode")["value"]
         b = layer.registry.get(self.b).frame(level).set_index("adcode")["value"]
         # NaN in either operand propagates: computed only where both exist.
         return OPERATIONS[self.op](a.astype(float), b.astype(float), self.scale)
 
-    def unmapped(self, layer: "Layer", level: str) -> pd.DataFrame:
+    def unmapped(self, layer: Layer, level: str) -> pd.DataFrame:
         a = layer.registry.get(self.a).unmapped(level)
         b = layer.registry.get(self.b).unmapped(level).set_index("adcode")["value"]
         if a.empty:
@@ -95,12 +96,12 @@ class DerivedSpec:
 class BuilderSpec:
     builder: str
 
-    def values(self, layer: "Layer", level: str) -> pd.Series:
+    def values(self, layer: Layer, level: str) -> pd.Series:
         from layers.builders import BUILDERS
 
         return BUILDERS[self.builder](level)
 
-    def unmapped(self, layer: "Layer", level: str) -> pd.DataFrame:
+    def unmapped(self, layer: Layer, level: str) -> pd.DataFrame:
         return _no_zones()
 
 
@@ -138,7 +139,7 @@ class Layer:
     hidden: bool = False  # operands of derived layers that are not worth a menu entry
     published_total: PublishedTotal | None = None
     year_en: str = ""  # when the year label has words in it (e.g. "2020 人口 / 2018 乡镇")
-    registry: "Registry | None" = field(default=None, compare=False, repr=False)
+    registry: Registry | None = field(default=None, compare=False, repr=False)
 
     # --- text in the chosen language ------------------------------------------------------
     def title(self, lang: str = "zh") -> str:
@@ -181,7 +182,8 @@ class Layer:
         values = self.spec.values(self, level)
         if values.index.has_duplicates:
             raise ValueError(
-                f"layer {self.id!r}: duplicate regions at {level} level: {sorted(values.index[values.index.duplicated()])}"
+                f"layer {self.id!r}: duplicate regions at {level} level: "
+                f"{sorted(values.index[values.index.duplicated()])}"
             )
         frame = pd.DataFrame(
             {
@@ -200,7 +202,7 @@ class Layer:
         """Figures at this level that have no boundary (development zones), listed rather than dropped."""
         return self.spec.unmapped(self, level)
 
-    def normalised(self, by: str) -> "Layer":
+    def normalised(self, by: str) -> Layer:
         """This layer per 1,000 people of ``by`` (a population layer) or per 1,000 km² (``area_km2``)."""
         if by not in self.normalise_by:
             raise ValueError(f"layer {self.id!r} offers normalisation by {self.normalise_by}, not {by!r}")

@@ -96,7 +96,7 @@ def _check_entry(entry: dict, where: str, resources: dict) -> list[str]:
     for key in ("resource", "zone_resource"):
         if key in data and data[key] not in resources:
             problems.append(f"{where}: {key} {data[key]!r} is not in datapackage.json")
-    if ("builder" in data or "op" not in data and "resource" not in data) and not entry.get("sources"):
+    if ("builder" in data or ("op" not in data and "resource" not in data)) and not entry.get("sources"):
         problems.append(f"{where}: a builder layer must list its sources")
     return problems
 
@@ -120,7 +120,7 @@ def load_registry(path: Path = LAYERS_TOML) -> Registry:
         if layer_id in layers:
             return layers[layer_id]
         if layer_id in chain:
-            raise LayerDefinitionError(f"derived layers form a cycle: {' -> '.join(chain + (layer_id,))}")
+            raise LayerDefinitionError(f"derived layers form a cycle: {' -> '.join((*chain, layer_id))}")
         if layer_id not in by_id:
             raise LayerDefinitionError(f"{' -> '.join(chain)} refers to unknown layer {layer_id!r}")
         e = by_id[layer_id]
@@ -136,7 +136,7 @@ def load_registry(path: Path = LAYERS_TOML) -> Registry:
         elif isinstance(spec, DerivedSpec):
             if spec.op not in OPERATIONS:
                 raise LayerDefinitionError(f"{where}: op {spec.op!r} is not one of {list(OPERATIONS)}")
-            a, b = build(spec.a, chain + (layer_id,)), build(spec.b, chain + (layer_id,))
+            a, b = build(spec.a, (*chain, layer_id)), build(spec.b, (*chain, layer_id))
             missing = set(e["levels"]) - (set(a.levels) & set(b.levels))
             if missing:
                 raise LayerDefinitionError(f"{where}: operands lack level(s) {sorted(missing)}")

@@ -10,7 +10,7 @@ import csv
 import json
 import math
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -145,10 +145,7 @@ def validate_rows(resource: Resource, rows: list[dict[str, str]], header: list[s
 def _check_level(file: str, i: int, row: dict[str, str], gaz: Gazetteer) -> list[Problem]:
     division = gaz.by_code[row["adcode"]]
     level = row["level"]
-    if level in ZONE_LEVELS:
-        ok = division.level == "zone"
-    else:
-        ok = gaz.get(row["adcode"]).level == level
+    ok = division.level == "zone" if level in ZONE_LEVELS else gaz.get(row["adcode"]).level == level
     if ok:
         return []
     return [Problem(file, i, "adcode", f"{row['adcode']} ({division.name}) is a {division.level}, not a {level}")]
@@ -167,7 +164,8 @@ def _check_duplicates(file: str, rows: list[dict[str, str]], gaz: Gazetteer) -> 
                     file,
                     i,
                     "adcode",
-                    f"duplicate region: {row['adcode']} {row['indicator']} {row['year']} already given in row {seen[key]}",
+                    f"duplicate region: {row['adcode']} {row['indicator']} {row['year']} "
+                    f"already given in row {seen[key]}",
                 )
             )
         else:
@@ -190,7 +188,7 @@ def read_resource(resource: Resource, gaz: Gazetteer | None = None) -> pd.DataFr
     return pd.DataFrame(rows, columns=header, dtype=str)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _cached_long(path: Path) -> pd.DataFrame:
     resources = {r.path: r for r in read_datapackage().values()}
     return long_table(resources[path])

@@ -14,7 +14,6 @@ import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-
 from browser_support import ARTIFACTS, FOLIUM_IFRAME, ROOT, LocalOnlyPage, chromium, streamlit_server
 
 pytestmark = pytest.mark.browser

@@ -8,7 +8,6 @@ region, by contrast, must send one (it selects the region) — which also shows 
 from __future__ import annotations
 
 import pytest
-
 from browser_support import FOLIUM_IFRAME, ROOT, LocalOnlyPage, chromium, streamlit_server
 
 pytestmark = pytest.mark.browser

@@ -156,7 +156,7 @@ def test_layer_definition_errors_name_the_entry(tmp_path):
         load_registry(_toml(tmp_path, BASE.replace('unit_en = "persons"\n', "")))
     with pytest.raises(LayerDefinitionError, match="theme 'weather'"):
         load_registry(_toml(tmp_path, BASE.replace('theme = "population"', 'theme = "weather"')))
-    with pytest.raises(LayerDefinitionError, match="resource 'nowhere' is not in datapackage.json"):
+    with pytest.raises(LayerDefinitionError, match=r"resource 'nowhere' is not in datapackage\.json"):
         load_registry(_toml(tmp_path, BASE.replace('resource = "census2020"', 'resource = "nowhere"')))
     cyclic = BASE.replace(
         'data = { resource = "census2020", indicator = "pop_total", year = 2020 }',

@@ -16,7 +16,6 @@ import time
 
 import folium
 import pytest
-
 from browser_support import ARTIFACTS, FOLIUM_IFRAME, ROOT, LocalOnlyPage, chromium, page_script, streamlit_server
 
 pytestmark = pytest.mark.browser

@@ -276,7 +276,7 @@ def test_area_economic_region():
     df = table(at)
     assert len(df) == 5 + 17
     assert all(code[:4] in ("5104", "5134") for code in df["adcode"])
-    assert LIANGSHAN_COUNTIES < set(df[df.columns[0]])
+    assert set(df[df.columns[0]]) > LIANGSHAN_COUNTIES
 
 
 def test_area_widget_agrees_with_the_map_for_a_prefecture_only_layer():
@@ -527,7 +527,7 @@ def test_selection_shows_details_and_highlights_region():
     shown = values(at)[LIANGSHAN]
     assert f"{shown:,.0f}" in row["数值"].iloc[0]
     assert len(figures) > 20
-    figure = dict(zip(figures["图层"], figures["数值"]))
+    figure = dict(zip(figures["图层"], figures["数值"], strict=True))
     assert re.fullmatch(r"[\d,]+ 人", figure["常住人口"]) and figure["五大经济区"] == "攀西经济区"
     style = {f["properties"]["adcode"]: f["properties"]["style"] for f in map_features(at)}
     assert style[LIANGSHAN]["weight"] > max(s["weight"] for c, s in style.items() if c != LIANGSHAN)

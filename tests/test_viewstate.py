@@ -67,7 +67,7 @@ def test_defaults_are_not_written_to_the_url():
 def test_invalid_values_fall_back_with_a_notice(params, field, expected):
     view, notices = from_query_params(params, REG)
     assert getattr(view, field) == expected
-    assert notices and any(list(params)[0] in str(n) for n in notices)
+    assert notices and any(next(iter(params)) in str(n) for n in notices)
     assert all(n.text("zh") != n.text("en") for n in notices)
 
 
