@@ -4,12 +4,12 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY      = $(VENV)/bin/python
 
-.PHONY: run test system-deps data bench
+.PHONY: run test lint system-deps data bench
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e ".[test]"
+	$(PY) -m pip install -q -e ".[test,lint]"
 	touch $@
 
 run: $(VENV)/.installed
@@ -20,6 +20,12 @@ system-deps:
 
 test: $(VENV)/.installed system-deps
 	$(PY) -m pytest
+
+# Format check, lint and types with the versions pinned in pyproject.toml (the `lint` extra); CI runs this first.
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 # Rebuild the committed derived tables from the npm code lists (needs the npm registry or its cache).
 data: $(VENV)/.installed

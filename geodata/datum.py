@@ -7,6 +7,9 @@ over shapely geometries. Being a pointwise function, it keeps shared borders sha
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 import prcoords
 import shapely
@@ -14,7 +17,7 @@ import shapely
 DATUMS = ("wgs84", "gcj02")
 
 
-def _map_points(coords: np.ndarray, func) -> np.ndarray:
+def _map_points(coords: np.ndarray, func: Callable[[prcoords.Coords], Any]) -> np.ndarray:
     out = np.empty_like(coords)
     for i, (lon, lat) in enumerate(coords):
         p = func(prcoords.Coords(lat, lon))
@@ -31,10 +34,10 @@ def wgs84_to_gcj02_points(coords: np.ndarray) -> np.ndarray:
     return _map_points(np.asarray(coords, dtype=float), prcoords.wgs_gcj)
 
 
-def gcj02_to_wgs84(geoms):
+def gcj02_to_wgs84(geoms: Any) -> Any:
     """Shapely geometry or array of geometries, GCJ-02 → WGS84."""
     return shapely.transform(geoms, gcj02_to_wgs84_points)
 
 
-def wgs84_to_gcj02(geoms):
+def wgs84_to_gcj02(geoms: Any) -> Any:
     return shapely.transform(geoms, wgs84_to_gcj02_points)

@@ -77,14 +77,14 @@ class DerivedSpec:
     scale: float = 1.0
 
     def values(self, layer: Layer, level: str) -> pd.Series:
-        a = layer.registry.get(self.a).frame(level).set_index("adcode")["value"]
-        b = layer.registry.get(self.b).frame(level).set_index("adcode")["value"]
+        a = layer.siblings.get(self.a).frame(level).set_index("adcode")["value"]
+        b = layer.siblings.get(self.b).frame(level).set_index("adcode")["value"]
         # NaN in either operand propagates: computed only where both exist.
         return OPERATIONS[self.op](a.astype(float), b.astype(float), self.scale)
 
     def unmapped(self, layer: Layer, level: str) -> pd.DataFrame:
-        a = layer.registry.get(self.a).unmapped(level)
-        b = layer.registry.get(self.b).unmapped(level).set_index("adcode")["value"]
+        a = layer.siblings.get(self.a).unmapped(level)
+        b = layer.siblings.get(self.b).unmapped(level).set_index("adcode")["value"]
         if a.empty:
             return a
         a = a.copy()
@@ -159,6 +159,13 @@ class Layer:
         return "; ".join(dict.fromkeys(texts))
 
     @property
+    def siblings(self) -> Registry:
+        """The registry this layer was loaded into (derived and normalised layers look up their operands there)."""
+        if self.registry is None:
+            raise LookupError(f"layer {self.id!r} is not part of a registry")
+        return self.registry
+
+    @property
     def is_categorical(self) -> bool:
         return self.kind == "category"
 
@@ -168,7 +175,7 @@ class Layer:
 
         Layers are immutable, so the registry keeps each frame once computed (a copy is returned).
         """
-        cache = self.registry.frames if self.registry is not None else {}
+        cache: dict[tuple[object, ...], pd.DataFrame] = self.registry.frames if self.registry is not None else {}
         key = (self.id, level, self.spec)
         if key not in cache:
             cache[key] = self._compute_frame(level)
@@ -206,7 +213,7 @@ class Layer:
         """This layer per 1,000 people of ``by`` (a population layer) or per 1,000 km² (``area_km2``)."""
         if by not in self.normalise_by:
             raise ValueError(f"layer {self.id!r} offers normalisation by {self.normalise_by}, not {by!r}")
-        base = self.registry.get(by)
+        base = self.siblings.get(by)
         per_zh, per_en = (
             ("每千平方公里", "per 1,000 km²")
             if by == "area_km2"

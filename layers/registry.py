@@ -9,6 +9,9 @@ import tomllib
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
+
+import pandas as pd
 
 from layers.model import KINDS, BuilderSpec, DerivedSpec, IndicatorSpec, Layer, PublishedTotal, _merge_sources
 from layers.tables import DATA_DIR, Source, read_datapackage
@@ -33,7 +36,8 @@ class LayerDefinitionError(ValueError):
 
 class Registry:
     def __init__(self, layers: list[Layer]):
-        self.frames: dict[tuple, object] = {}  # (layer id, level, spec) -> frame, filled by Layer.frame
+        # (layer id, level, spec) -> frame, filled by Layer.frame
+        self.frames: dict[tuple[object, ...], pd.DataFrame] = {}
         self._layers: dict[str, Layer] = {}
         for layer in layers:
             self._add(layer)
@@ -69,7 +73,7 @@ class Registry:
         ]
 
 
-def _spec(entry: dict, where: str):
+def _spec(entry: dict[str, Any], where: str) -> IndicatorSpec | DerivedSpec | BuilderSpec:
     data = entry["data"]
     if "resource" in data:
         return IndicatorSpec(data["resource"], data["indicator"], int(data["year"]), data.get("zone_resource"))
@@ -80,7 +84,7 @@ def _spec(entry: dict, where: str):
     raise LayerDefinitionError(f"{where}: data must name a resource, an op or a builder, got {data}")
 
 
-def _check_entry(entry: dict, where: str, resources: dict) -> list[str]:
+def _check_entry(entry: dict[str, Any], where: str, resources: dict[str, Any]) -> list[str]:
     problems = [f"{where}: missing {key!r}" for key in REQUIRED if key not in entry]
     if problems:
         return problems
@@ -184,7 +188,7 @@ def default_registry() -> Registry:
     return load_registry()
 
 
-def list_layers(**filters) -> list[Layer]:
+def list_layers(**filters: Any) -> list[Layer]:
     return default_registry().list_layers(**filters)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from geodata.codes import RegionLookupError, gazetteer
+from layers.registry import Registry
 from layers.tables import Resource, read_datapackage, read_resource, shipped_long_table
 
 THEME_NAMES = {
@@ -43,9 +44,10 @@ def pilot_places() -> pd.DataFrame:
     gaz = gazetteer()
     codes, problems = [], []
     for i, row in enumerate(df.itertuples(), start=1):
-        query = row.place_name if row.scope_level == "prefecture" else f"{row.place_name}({row.parent_name})"
+        level = str(row.scope_level)
+        query = str(row.place_name) if level == "prefecture" else f"{row.place_name}({row.parent_name})"
         try:
-            codes.append(gaz.resolve(query, row.scope_level))
+            codes.append(gaz.resolve(query, level))
         except RegionLookupError as exc:
             problems.append(f"{res.display_path}, row {i}, column 'place_name': {exc}")
     if problems:
@@ -67,7 +69,7 @@ def published_value(resource: str, key: str) -> tuple[float, str, str]:
     return float(row["value"]), str(row["year"]), res.sources[0].title
 
 
-def reconciliation(registry) -> pd.DataFrame:
+def reconciliation(registry: Registry) -> pd.DataFrame:
     """For every layer with a published province total: sum of counties (+ zones) vs that figure."""
     rows = []
     for layer in registry.list_layers(include_hidden=True):

@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -67,7 +68,7 @@ class Resource:
     sources: tuple[Source, ...]
     licence: str
     notes: str
-    fields: tuple[dict, ...] = field(compare=False)
+    fields: tuple[dict[str, Any], ...] = field(compare=False)
 
     @property
     def display_path(self) -> str:
@@ -94,7 +95,7 @@ def read_datapackage(path: Path = DATAPACKAGE) -> dict[str, Resource]:
     return out
 
 
-def _check_value(value: str, spec: dict, gaz: Gazetteer) -> str | None:
+def _check_value(value: str, spec: dict[str, Any], gaz: Gazetteer) -> str | None:
     kind = spec.get("type", "string")
     if value == "":
         return "is empty but required" if spec.get("required") else None
@@ -152,7 +153,7 @@ def _check_level(file: str, i: int, row: dict[str, str], gaz: Gazetteer) -> list
 
 
 def _check_duplicates(file: str, rows: list[dict[str, str]], gaz: Gazetteer) -> list[Problem]:
-    seen: dict[tuple, int] = {}
+    seen: dict[tuple[str, ...], int] = {}
     problems = []
     for i, row in enumerate(rows, start=1):
         if row.get("adcode", "") not in gaz.by_code:

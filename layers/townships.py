@@ -24,7 +24,10 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:  # typing only: the rules stay importable by the build scripts without the gazetteer
+    from geodata.codes import Division
 
 PROVINCE_ADCODE = "510000"
 
@@ -134,7 +137,7 @@ def village_exclusion_reason(name: str) -> str:
 class GazetteerLike(Protocol):
     """What the rules need from ``geodata.codes.Gazetteer``."""
 
-    by_code: Mapping[str, object]
+    by_code: Mapping[str, Division]
 
     def current_code(self, adcode: str) -> str: ...
 

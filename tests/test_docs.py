@@ -1,6 +1,7 @@
 """Every user-facing option is documented in the README (after datasette's test_docs.py)."""
 
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,8 @@ from layers import default_registry
 from layers.classify import SCHEMES
 from layers.groups import GROUPS
 
-README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def test_readme_opens_with_the_two_setup_commands():
@@ -42,3 +44,23 @@ def test_every_cli_command_is_documented():
     sub = next(a for a in build_parser()._actions if a.dest == "command")
     for name in sub.choices:
         assert f"coverage-atlas {name}" in README
+
+
+def test_ci_checks_lint_and_types_before_the_tests():
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "make lint" in ci and "make test" in ci
+    assert ci.index("make lint") < ci.index("make test")
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    lint = makefile.split("\nlint:", 1)[1].split("\n\n", 1)[0]
+    assert "ruff format --check" in lint and "ruff check" in lint and "mypy" in lint
+
+
+def test_checker_versions_are_pinned_in_one_place():
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    lint = pyproject["project"]["optional-dependencies"]["lint"]
+    pins = {re.split(r"==", spec)[0]: spec for spec in lint if "==" in spec}
+    assert {"ruff", "mypy", "pre-commit"} <= set(pins)
+    hooks = (ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8")
+    # The hooks run the tools from .venv (installed from those pins), never a second pinned copy.
+    assert "rev:" not in hooks and "repo: local" in hooks
+    assert all(f".venv/bin/{tool}" in hooks for tool in ("ruff", "mypy"))
