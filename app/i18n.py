@@ -52,9 +52,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "reconciliation": ("与公布总数对账", "Reconciliation with published totals"),
     "notices": ("链接中的部分参数无效，已改用默认值：", "Some link parameters were invalid and fell back to defaults:"),
     "unmapped": (
-        "无边界的统计单位（计入所属市州，不在地图上显示）：",
-        "Statistical units without a boundary (counted in their prefecture, not mapped):",
+        "无边界的统计开发区（已计入所在区的数值，不另计）：",
+        "Statistical development zones without a boundary (already included in their district's value):",
     ),
+    "note": ("备注", "Note"),
     "notes": ("说明", "Notes"),
     "share_link": ("复制浏览器地址即可分享当前视图。", "Copy the browser address to share this view."),
     "economic_region": ("经济区", "Economic region"),

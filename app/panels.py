@@ -14,6 +14,7 @@ from app.mapbuild import MapData, format_value, shown_table
 from geodata.codes import gazetteer
 from layers import Registry
 from layers.annotations import local_reports, reports_for, township_changes
+from layers.zones import contained_zones, zone_figures, zone_heading
 
 SUMMARY_IDS = (
     "township_count_before",
@@ -103,6 +104,15 @@ def details_panel(registry: Registry, data: MapData, on_drill) -> None:
         )
     with st.expander(t("all_layers", lang), expanded=True):
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    for zone in contained_zones(code):  # 含内江经济开发区：the zone's own figures, already in the values above
+        with st.expander(zone_heading(zone, lang), expanded=True):
+            figures = [
+                (lay.title(lang), format_value(v, lay, lang), lay.year_label(lang))
+                for lay, v in zone_figures(registry, zone)
+            ]
+            st.dataframe(
+                pd.DataFrame(figures, columns=[t(k, lang) for k in ("layer", "value", "year")]), hide_index=True
+            )
     changes = township_changes(code)
     if not changes.empty:
         removed = changes[changes["change"] == "removed"]
