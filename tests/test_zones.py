@@ -162,3 +162,29 @@ def test_zone_rows_follow_the_filter_of_their_district():
     zones = get_layer("pop_total").unmapped("county")
     only_chengdu = with_zone_rows(table[table["parent_adcode"] == "510100"], zones)
     assert not only_chengdu["adcode"].isin(list(CONTAINING_DISTRICT)).any()
+
+
+def test_dachuan_2021_catchments_count_the_towns_that_moved_into_the_zone():
+    # In the 2021 list 河市镇, 金垭镇 and 石板街道 are under 达州经济开发区 511771, while the 2020 census counts
+    # their people under 达川区 511703. Shipped before, 达川区 divided its census people by a township and village
+    # count without those towns. Folding the zone puts both sides on the same outline. By hand, from the raw rows:
+    #   census 2020 pop_60plus: 达川区 211,337 + 达州经开区 10,053 = 221,390
+    #   census 2020 pop_0_14:   达川区 147,191 + 达州经开区  6,573 = 153,764
+    #   2021 townships_total:   达川区 28 + 达州经开区 5 = 33
+    #   2021 villages_total:    达川区 385 + 达州经开区 70 = 455
+    #   people 60+ per township after the merger: 221,390 / 33 = 6,708.8   (was 211,337 / 28 = 7,547.8)
+    #   children per village after the merger:    153,764 / 455 = 337.9    (was 147,191 / 385 = 382.3)
+    assert (census("511703", "pop_60plus"), census("511771", "pop_60plus")) == (211_337, 10_053)
+    assert (census("511703", "pop_0_14"), census("511771", "pop_0_14")) == (147_191, 6_573)
+    assert (count("511703", 2021, "townships_total"), count("511771", 2021, "townships_total")) == (28, 5)
+    assert (count("511703", 2021, "villages_total"), count("511771", 2021, "villages_total")) == (385, 70)
+    elderly = get_layer("elderly_per_township_2021").frame("county").set_index("adcode")["value"]
+    children = get_layer("children_per_village_2021").frame("county").set_index("adcode")["value"]
+    assert elderly["511703"] == pytest.approx(221_390 / 33)
+    assert round(elderly["511703"], 1) == 6708.8
+    assert children["511703"] == pytest.approx(153_764 / 455)
+    assert round(children["511703"], 1) == 337.9
+    # 2018 on the same outline: 54 + 2 townships (斌郎乡, 幺塘乡 in the zone) → 221,390 / 56 = 3,953.4
+    before = get_layer("elderly_per_township_2018").frame("county").set_index("adcode")["value"]
+    assert (count("511703", 2018, "townships_total"), count("511771", 2018, "townships_total")) == (54, 2)
+    assert before["511703"] == pytest.approx(221_390 / 56)
