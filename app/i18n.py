@@ -41,8 +41,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "parent": ("上级", "Parent"),
     "children": ("下辖", "Contains"),
     "all_layers": ("所有图层的数值", "Figures on every layer"),
-    "merged_away": ("改革中撤并的乡镇（2018→2021）", "Townships merged away (2018→2021)"),
-    "new_units": ("改革中新设或更名的乡镇", "Townships created or renamed"),
+    "merged_away": (
+        "2018年名单中已不在本地的乡镇（合并、拆分、移出、更名）",
+        "Townships of 2018 no longer listed here (merged, split, moved out, renamed)",
+    ),
+    "new_units": (
+        "2021年名单中新出现的乡镇（合并新设、拆分、移入、更名）",
+        "Townships new here in 2021 (formed by merger, split, moved in, renamed)",
+    ),
     "local_reports": ("地方报道中的数字（仅供参考，不可比较）", "Figures from local reports (cited, not comparable)"),
     "pilots": ("2021年文章点名", "Named in the 2021 article"),
     "ranking": ("排名", "Ranking"),

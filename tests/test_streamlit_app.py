@@ -588,3 +588,15 @@ def test_district_with_a_development_zone_says_so_and_lists_the_zone_figures():
     full = table(at, zones=True)
     assert full["adcode"].tolist()[full["adcode"].tolist().index("511002") + 1] == "511071"
     assert "不另计" in full.set_index("adcode").loc["511071", "备注"]
+
+
+def test_change_list_says_which_changes_are_transfers_and_which_mergers():
+    at = run_app({"sel": "511524"})  # 长宁县: 下长镇 went to 江安县, the others merged
+    removed = next(
+        d.value for d in at.main.dataframe if "kind_label" in d.value.columns and "下长镇" in set(d.value["name"])
+    )
+    kinds = dict(zip(removed["name"], removed["kind_label"], strict=True))
+    assert kinds["下长镇"] == "移交（跨县）"
+    assert set(kinds.values()) == {"移交（跨县）", "合并"}
+    labels = [e.label for e in at.main.expander]
+    assert any(label.startswith("2018年名单中已不在本地的乡镇") and label.endswith(": 5") for label in labels)

@@ -15,10 +15,14 @@ from geodata.nbs_tables import VERSIONS, fetch_tarball, tarball_path
 from layers.townships import (
     RESIDENTS_COMMITTEE,
     VILLAGE_COMMITTEE,
+    Attribution,
+    TownshipUnit,
     name_stem,
+    township_changes,
     township_exclusion_reason,
     township_type,
     village_exclusion_reason,
+    village_stem,
     village_type,
 )
 
@@ -31,6 +35,7 @@ BUILT_FILES = (
     "zone_units.csv",
     "excluded_units.csv",
     "township_changes_2018_2021.csv",
+    "change_counts_2018_2021.csv",
 )
 YEARS = sorted(VERSIONS)
 INDICATORS = (
@@ -354,6 +359,101 @@ def test_changes_account_for_the_difference_between_2018_and_2021():
     assert not any(r["name"] in ("斌郎乡", "斌郎街道") for r in changes)
     reused = {(r["change"], r["name"]) for r in changes if r["code"] == "510185003"}
     assert reused == {("removed", "十里坝街道办事处")}
+
+
+def test_every_change_has_a_kind_and_transfers_are_matched_by_name_and_villages():
+    changes = read("township_changes_2018_2021.csv")
+    assert {r["kind"] for r in changes} <= {"merger", "split", "transfer", "rename", "new"}
+    assert all(r["kind"] for r in changes)
+    transfers = {(r["county_adcode"], r["change"], r["name"], r["linked"]) for r in changes if r["kind"] == "transfer"}
+    assert transfers == {
+        ("511524", "removed", "下长镇", "511523118 下长镇 (11)"),  # 长宁县 → 江安县, 11 village names shared
+        ("511523", "added", "下长镇", "511524108 下长镇 (11)"),
+        ("511002", "removed", "靖民镇", "511071103 靖民镇 (3)"),  # 内江 市中区 → 内江经济开发区
+        ("511071", "added", "靖民镇", "511002106 靖民镇 (3)"),
+        ("511703", "removed", "河市镇", "511771100 河市镇 (10)"),  # 达川区 → 达州经济开发区
+        ("511771", "added", "河市镇", "511703110 河市镇 (10)"),
+        ("511703", "removed", "金垭镇", "511771101 金垭镇 (5)"),
+        ("511771", "added", "金垭镇", "511703112 金垭镇 (5)"),
+        ("511703", "removed", "石板镇", "511771002 石板街道 (3)"),
+        ("511771", "added", "石板街道", "511703111 石板镇 (3)"),
+    }
+    by_key = {(r["county_adcode"], r["change"], r["name"]): r for r in changes}
+    # Same name, no shared villages: 阆中's 石龙镇 merged into 阆中's 河溪街道; 南部's 石龙镇 was formed by
+    # merging 南部's own 群龙乡 and 平桥乡. The note still records the coincidence of names.
+    langzhong = by_key["511381", "removed", "石龙镇"]
+    assert langzhong["kind"] == "merger" and langzhong["linked"] == "511381006 河溪街道 (5)"
+    assert "same place name added in 511321" in langzhong["note"]
+    nanbu = by_key["511321", "added", "石龙镇"]
+    assert nanbu["kind"] == "merger" and nanbu["linked"] == "511321202 群龙乡 (6); 511321211 平桥乡 (4)"
+    assert by_key["513426", "removed", "拉马乡"]["kind"] == "merger"  # 会东 拉马乡 ≠ 美姑 拉马镇
+    assert by_key["510683", "added", "麓棠镇"]["kind"] == "rename"  # 土门镇 renamed, the same 7 villages
+    assert by_key["510525", "removed", "古蔺镇"]["kind"] == "split"  # into 彰德街道 (22) and 金兰街道 (12)
+
+
+def test_change_counts_add_up_and_apply_transfers():
+    c, zones = counts(), counts("zone_counts.csv")
+    changes = counts("change_counts_2018_2021.csv")
+    kinds = ("merger", "split", "transfer", "rename")
+    for area in [d.adcode for d in gazetteer().current("county")] + [z.adcode for z in gazetteer().zones()]:
+        source = zones if area in {z.adcode for z in gazetteer().zones()} else c
+        removed = sum(changes[area, 2021, f"removed_{k}"] for k in kinds)
+        added = sum(changes[area, 2021, f"added_{k}"] for k in (*kinds, "new"))
+        before, after = source[area, 2018, "townships_total"], source[area, 2021, "townships_total"]
+        assert after - before == added - removed, area
+        base = changes[area, 2021, "townships_before_transfers_applied"]
+        assert base == before - changes[area, 2021, "removed_transfer"] + changes[area, 2021, "added_transfer"], area
+    # Every transfer stays inside the province: its base is the 2018 count, 4,607.
+    assert changes["510000", 2021, "townships_before_transfers_applied"] == 4607
+    assert changes["510000", 2021, "removed_transfer"] == changes["510000", 2021, "added_transfer"] == 5
+
+
+def test_changning_and_jiangan_reduction_net_and_through_mergers():
+    # By hand from division_counts.csv and the one transfer (下长镇 长宁县 511524 → 江安县 511523):
+    #   长宁县: 18 (2018) → 13 (2021): net (18 − 13) / 18 = 27.8 %; mergers (18 − 1 − 13) / (18 − 1) = 4/17 = 23.5 %
+    #   江安县: 18 (2018) → 14 (2021): net (18 − 14) / 18 = 22.2 %; mergers (18 + 1 − 14) / (18 + 1) = 5/19 = 26.3 %
+    from layers import get_layer
+
+    c = counts()
+    assert (c["511524", 2018, "townships_total"], c["511524", 2021, "townships_total"]) == (18, 13)
+    assert (c["511523", 2018, "townships_total"], c["511523", 2021, "townships_total"]) == (18, 14)
+    net = get_layer("townships_reduction_pct").frame("county").set_index("adcode")["value"]
+    mergers = get_layer("townships_reduction_mergers_pct").frame("county").set_index("adcode")["value"]
+    reduction = get_layer("townships_reduction_mergers").frame("county").set_index("adcode")["value"]
+    assert net["511524"] == pytest.approx(5 / 18 * 100) and round(net["511524"], 1) == 27.8
+    assert mergers["511524"] == pytest.approx(4 / 17 * 100) and round(mergers["511524"], 1) == 23.5
+    assert net["511523"] == pytest.approx(4 / 18 * 100) and round(net["511523"], 1) == 22.2
+    assert mergers["511523"] == pytest.approx(5 / 19 * 100) and round(mergers["511523"], 1) == 26.3
+    assert (reduction["511524"], reduction["511523"]) == (4, 5)
+    # Moves between a district and the zone inside it are no change of the outline: 达川区 + 达州经开区
+    # 54 + 2 = 56 (2018) → 28 + 5 = 33 (2021), 23 through mergers, the same as net.
+    assert reduction["511703"] == 56 - 33
+
+
+def _unit(code: str, name: str, area: str) -> TownshipUnit:
+    return TownshipUnit(2018, code, name, "镇", area, Attribution(area, "", area[:4] + "00"))
+
+
+def test_transfer_needs_shared_villages_not_only_the_name():
+    a, b = "511501", "511502"
+    before = [_unit("511501101", "甲镇", a), _unit("511501102", "乙镇", a), _unit("511502101", "丙镇", b)]
+    after = [_unit("511502102", "甲镇", b), _unit("511502103", "乙镇", b), _unit("511502101", "丙镇", b)]
+    v18 = {"511501101": frozenset({"一", "二", "三"}), "511501102": frozenset({"四", "五"}), "511502101": frozenset()}
+    # 甲镇 keeps two village names (a transfer); 乙镇 shares only one (a namesake: its villages went elsewhere)
+    v21 = {"511502102": frozenset({"一", "二"}), "511502103": frozenset({"四", "六"}), "511502101": frozenset()}
+    kinds = {(c.change, c.name): c.kind for c in township_changes(before, after, v18, v21)}
+    assert kinds == {
+        ("removed", "甲镇"): "transfer",
+        ("added", "甲镇"): "transfer",
+        ("removed", "乙镇"): "merger",
+        ("added", "乙镇"): "new",
+    }
+
+
+def test_village_stem():
+    assert village_stem("大田村民委员会") == village_stem("大田社区村民委员会") == "大田"
+    assert village_stem("石龙村民委员会") == village_stem("石龙村村民委员会") == "石龙"
+    assert village_stem("长兴社区居民委员会") == "长兴"
 
 
 def test_name_stem():
