@@ -103,14 +103,64 @@ _VIRTUAL_MARKERS = ("虚拟", "虚社区")
 _LIVING_OR_WORK_AREA_ENDINGS = ("生活区", "管理区", "居住区", "居民区", "队", "分场", "牧场")
 
 
-def village_type(name: str) -> str | None:
-    """village_committee / residents_committee, or None for a unit that is neither."""
+# Garbled committee names (2018: 金像寺社区居委会会, 八一村民委员会员, 光明社区委会; 2021: 渡口社区委员会,
+# 团结社区居民委员) are committees whose ending was mistyped in the list. The tolerant rule reads the
+# committee word anywhere in the name, after a trailing parenthesis (华丰路社区居委会（筹）, 幸福社区（一社区）)
+# is set aside: village words first.
+_TOLERANT_VILLAGE_MARKERS = ("农村社区", "村民委", "村委")
+_TOLERANT_RESIDENTS_MARKERS = ("社区", "居委", "居民委", "委员会", "委会")
+_TRAILING_PARENTHESIS = re.compile(r"[（(][^（()）]*[）)]$")
+# NBS village-level code classes (last three digits): 001–199 居委会, 200–399 村委会, 400–499 类似居委会.
+_SIMILAR_TO_RESIDENTS_CLASS = range(400, 500)
+
+
+def _is_placeholder_or_below_village(name: str) -> bool:
+    return (
+        any(m in name for m in _VIRTUAL_MARKERS)
+        or name.endswith("村民小组")
+        or name.endswith(_LIVING_OR_WORK_AREA_ENDINGS)
+    )
+
+
+def village_type(name: str, code: str | None = None) -> str | None:
+    """village_committee / residents_committee, or None for a unit that is neither.
+
+    The strict rule is the name ending; names it cannot read (:func:`tolerated_reason` says why) are
+    counted by the tolerant rule unless they are placeholders, villager groups or living/work areas.
+    """
     if any(m in name for m in _VIRTUAL_MARKERS):
         return None
     for ending, kind in _VILLAGE_ENDINGS:
         if name.endswith(ending):
             return kind
+    return _tolerant_village_type(name, code)
+
+
+def _tolerant_village_type(name: str, code: str | None) -> str | None:
+    if _is_placeholder_or_below_village(name):
+        return None
+    core = _TRAILING_PARENTHESIS.sub("", name)
+    if any(m in core for m in _TOLERANT_VILLAGE_MARKERS):
+        return VILLAGE_COMMITTEE
+    if any(m in core for m in _TOLERANT_RESIDENTS_MARKERS):
+        return RESIDENTS_COMMITTEE
+    # No committee word at all, but coded in the NBS class 类似居委会: 2018 510311112401 四川卫生康复职业学院,
+    # the same code as 四川卫生康复职业学院社区 from 2021.
+    if code is not None and len(code) == 12 and int(code[9:]) in _SIMILAR_TO_RESIDENTS_CLASS:
+        return RESIDENTS_COMMITTEE
     return None
+
+
+def tolerated_reason(name: str, code: str | None = None) -> str:
+    """Why a counted village-level unit needed the tolerant rule ("" when its name ending is regular)."""
+    if any(m in name for m in _VIRTUAL_MARKERS) or any(name.endswith(e) for e, _ in _VILLAGE_ENDINGS):
+        return ""
+    if _tolerant_village_type(name, code) is None:
+        return ""
+    core = _TRAILING_PARENTHESIS.sub("", name)
+    if any(m in core for m in _TOLERANT_VILLAGE_MARKERS + _TOLERANT_RESIDENTS_MARKERS):
+        return "garbled_committee_ending" if core == name else "parenthesised_suffix"
+    return "no_committee_word_nbs_class_400"
 
 
 def village_exclusion_reason(name: str) -> str:
@@ -123,8 +173,7 @@ def village_exclusion_reason(name: str) -> str:
         # 康乌牧场生活区, 511502102401 翠外管理区; 2018: 513231400501 农场农业队, 513422100500
         # 康乌牧场), not committees.
         return "living_or_work_area"
-    # Garbled endings such as 居委会会, 社区居委, 村委会会, 村民委员会员, 社区委员会.
-    # They are not guessed into a type; the excluded file lists them for review.
+    # Neither a committee word nor the NBS 类似居委会 class: nothing says it is a committee.
     return "no_committee_ending"
 
 
@@ -198,6 +247,7 @@ class VillageUnit:
     name: str
     type: str  # village_committee / residents_committee
     where: Attribution
+    tolerated: str = ""  # why the tolerant rule was needed (garbled name), "" for a regular name
 
 
 def classify_townships(
@@ -237,7 +287,7 @@ def classify_villages(
     units, excluded = [], []
     for row in villages:
         where = attribute(row["areaCode"], gazetteer)
-        kind = village_type(row["name"])
+        kind = village_type(row["name"], row["code"])
         if kind is None:
             excluded.append(
                 ExcludedUnit(
@@ -251,7 +301,9 @@ def classify_villages(
                 )
             )
         else:
-            units.append(VillageUnit(year, row["code"], row["name"], kind, where))
+            units.append(
+                VillageUnit(year, row["code"], row["name"], kind, where, tolerated_reason(row["name"], row["code"]))
+            )
     return units, excluded
 
 

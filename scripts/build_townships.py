@@ -8,6 +8,7 @@ Counts Sichuan's township-level (乡/镇/街道) and village-level (村/居委�
   zone_counts.csv                 the same counts for the three development zones (no county)
   zone_units.csv                  the townships listed under those zones, and where each is in 2023
   excluded_units.csv              every township- or village-level unit the rules leave out, with a reason
+  tolerated_village_names.csv     village-level units counted although their name is garbled, with the reason
   township_changes_2018_2021.csv  per county, the townships removed and added between 2018 and 2021, with
                                   the kind of change (merger / split / transfer / rename / new)
   change_counts_2018_2021.csv     long table of those changes per area and kind, and the 2018 count with
@@ -35,6 +36,7 @@ from geodata.nbs_tables import VERSIONS, read_table  # noqa: E402
 from layers.townships import (  # noqa: E402
     ExcludedUnit,
     TownshipUnit,
+    VillageUnit,
     change_counts,
     classify_townships,
     classify_villages,
@@ -66,6 +68,7 @@ def build(out: Path) -> None:
     townships: dict[int, list[TownshipUnit]] = {}
     village_names: dict[int, dict[str, frozenset[str]]] = {}
     excluded: list[ExcludedUnit] = []
+    tolerated: list[VillageUnit] = []
     counts = []
     for year, version in sorted(VERSIONS.items()):
         t_units, t_excluded = classify_townships(year, read_table(version.version, "streets"), gaz)
@@ -73,6 +76,7 @@ def build(out: Path) -> None:
         v_units, v_excluded = classify_villages(year, village_rows, gaz)
         townships[year] = t_units
         village_names[year] = village_names_by_township(village_rows)
+        tolerated += [v for v in v_units if v.tolerated]
         excluded += t_excluded + v_excluded
         # Only the zones listed in this year get zone rows (none in 2023).
         zones = sorted(
@@ -147,6 +151,11 @@ def build(out: Path) -> None:
             f"county_name_{latest}",
         ],
         zone_rows,
+    )
+    write_csv(
+        out / "tolerated_village_names.csv",
+        ["year", "code", "name", "county_adcode", "counted_as", "reason"],
+        [[v.year, v.code, v.name, v.where.area_adcode, v.type, v.tolerated] for v in tolerated],
     )
     write_csv(
         out / "excluded_units.csv",
