@@ -52,7 +52,7 @@ def _township_changes() -> pd.DataFrame:
 CHANGE_KIND_LABELS: dict[str, tuple[str, str]] = {
     "merger": ("合并", "merger"),
     "split": ("拆分", "split"),
-    "transfer": ("移交（跨县）", "transfer (between areas)"),
+    "transfer": ("移交（在县或开发区之间）", "transfer (between counties or zones)"),
     "rename": ("更名", "rename"),
     "new": ("新设（村未追踪到）", "new (no villages traced)"),
 }
@@ -65,7 +65,8 @@ def township_changes(adcode: str, lang: str = "zh") -> pd.DataFrame:
 
     df = _township_changes()
     gaz = gazetteer()
-    codes = {adcode} | {d.adcode for d in gaz.children(adcode)} | set(contained_zones(adcode))
+    codes = {adcode} | {d.adcode for d in gaz.children(adcode)}
+    codes |= {zone for code in codes for zone in contained_zones(code)}
     out = df[df["county_adcode"].isin(codes)].reset_index(drop=True)
     out["kind_label"] = [CHANGE_KIND_LABELS[k][1 if lang == "en" else 0] for k in out["kind"]]
     return out

@@ -596,7 +596,7 @@ def test_change_list_says_which_changes_are_transfers_and_which_mergers():
         d.value for d in at.main.dataframe if "kind_label" in d.value.columns and "下长镇" in set(d.value["name"])
     )
     kinds = dict(zip(removed["name"], removed["kind_label"], strict=True))
-    assert kinds["下长镇"] == "移交（跨县）"
-    assert set(kinds.values()) == {"移交（跨县）", "合并"}
+    assert kinds["下长镇"] == "移交（在县或开发区之间）"
+    assert set(kinds.values()) == {"移交（在县或开发区之间）", "合并"}
     labels = [e.label for e in at.main.expander]
     assert any(label.startswith("2018年名单中已不在本地的乡镇") and label.endswith(": 5") for label in labels)

@@ -188,3 +188,13 @@ def test_dachuan_2021_catchments_count_the_towns_that_moved_into_the_zone():
     before = get_layer("elderly_per_township_2018").frame("county").set_index("adcode")["value"]
     assert (count("511703", 2018, "townships_total"), count("511771", 2018, "townships_total")) == (54, 2)
     assert before["511703"] == pytest.approx(221_390 / 56)
+
+
+def test_change_lists_of_a_district_and_its_prefecture_include_the_zone_inside():
+    from layers.annotations import township_changes
+
+    dachuan = township_changes("511703")
+    assert {"511703", "511771"} == set(dachuan["county_adcode"])
+    moved = dachuan[dachuan["name"] == "河市镇"]
+    assert set(moved["change"]) == {"removed", "added"} and set(moved["kind_label"]) == {"移交（在县或开发区之间）"}
+    assert "511771" in set(township_changes("511700")["county_adcode"])
