@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 import pandas as pd
 
@@ -45,6 +46,12 @@ POVERTY_CATEGORIES = {"national": ("国家级贫困县", "national"), "provincia
 
 
 def poverty_counties() -> pd.DataFrame:
+    """A copy of :func:`_poverty_counties` (read and validated once per process)."""
+    return _poverty_counties().copy()
+
+
+@lru_cache(maxsize=1)
+def _poverty_counties() -> pd.DataFrame:
     """Sichuan's 88 former poverty counties: 66 national and 22 provincial, with today's codes and names.
 
     The raw lists keep the names they were published under (马尔康县, 康定县); ``name`` here is today's
@@ -89,7 +96,10 @@ def poverty_category(level: str) -> pd.Series:
     if level != "county":
         raise ValueError("poverty category is a county-level category")
     df = _poverty_list()
-    return pd.Series({r.adcode: POVERTY_CATEGORIES[r.category][0] for r in df.itertuples()}, dtype=object)
+    labels = {
+        str(code): POVERTY_CATEGORIES[str(cat)][0] for code, cat in zip(df["adcode"], df["category"], strict=True)
+    }
+    return pd.Series(labels, dtype="object")
 
 
 def _count_per_prefecture(df: pd.DataFrame) -> pd.Series:
