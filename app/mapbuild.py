@@ -30,6 +30,7 @@ from layers.classify import Classification, ClassificationError, classify
 from layers.groups import GROUPS
 from layers.model import Layer, rank_descending
 from layers.registry import Registry
+from layers.zones import with_zone_rows
 
 templating.install()
 
@@ -366,7 +367,7 @@ def datum_for(view: ViewState) -> str:
 def shown_table(data: MapData) -> pd.DataFrame:
     """Exactly what is shown, for the table and its CSV download (labels in the UI language)."""
     lang, layer = data.view.lang, data.layer
-    df = data.table
+    df = with_zone_rows(data.table, data.unmapped, lang)  # zones listed after their district, with a note
     out = pd.DataFrame(
         {
             t("name", lang): df["name"],
@@ -379,6 +380,7 @@ def shown_table(data: MapData) -> pd.DataFrame:
         out[t("filtered_out", lang)] = df["status"].eq("filtered")
     out[t("year", lang)] = layer.year_label(lang)
     out[t("source", lang)] = layer.source_text()
+    out[t("note", lang)] = df["note"]
     return out
 
 

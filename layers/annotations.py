@@ -48,9 +48,25 @@ def _township_changes() -> pd.DataFrame:
     return pd.read_csv(TOWNSHIP_CHANGES, dtype=str, keep_default_na=False)
 
 
-def township_changes(adcode: str) -> pd.DataFrame:
-    """Townships removed and added 2018→2021 in a county, or in every county of a prefecture."""
+# The kinds of change in township_changes_2018_2021.csv (layers/townships.py decides them by shared villages).
+CHANGE_KIND_LABELS: dict[str, tuple[str, str]] = {
+    "merger": ("合并", "merger"),
+    "split": ("拆分", "split"),
+    "transfer": ("移交（在县或开发区之间）", "transfer (between counties or zones)"),
+    "rename": ("更名", "rename"),
+    "new": ("新设（村未追踪到）", "new (no villages traced)"),
+}
+
+
+def township_changes(adcode: str, lang: str = "zh") -> pd.DataFrame:
+    """Townships removed and added 2018→2021 in a county (with any development zone inside it), or in
+    every county of a prefecture; ``kind_label`` names the kind of change in ``lang``."""
+    from layers.zones import contained_zones
+
     df = _township_changes()
     gaz = gazetteer()
     codes = {adcode} | {d.adcode for d in gaz.children(adcode)}
-    return df[df["county_adcode"].isin(codes)].reset_index(drop=True)
+    codes |= {zone for code in codes for zone in contained_zones(code)}
+    out = df[df["county_adcode"].isin(codes)].reset_index(drop=True)
+    out["kind_label"] = [CHANGE_KIND_LABELS[k][1 if lang == "en" else 0] for k in out["kind"]]
+    return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 import pandas as pd
 
@@ -41,29 +42,84 @@ def ethnic_autonomy(level: str) -> pd.Series:
     return pd.Series(out, dtype=object)
 
 
-def _poverty_list() -> pd.DataFrame:
-    df = read_resource(read_datapackage()["poverty_counties"])
+POVERTY_CATEGORIES = {"national": ("国家级贫困县", "national"), "provincial": ("省定贫困县", "provincial")}
+
+
+def poverty_counties() -> pd.DataFrame:
+    """A copy of :func:`_poverty_counties` (read and validated once per process)."""
+    return _poverty_counties().copy()
+
+
+@lru_cache(maxsize=1)
+def _poverty_counties() -> pd.DataFrame:
+    """Sichuan's 88 former poverty counties: 66 national and 22 provincial, with today's codes and names.
+
+    The raw lists keep the names they were published under (马尔康县, 康定县); ``name`` here is today's
+    (马尔康市, 康定市) and ``listed_name`` the one in the list.
+    """
     gaz = gazetteer()
+    resources = read_datapackage()
+    national = read_resource(resources["poverty_counties"]).assign(category="national")
+    provincial = read_resource(resources["provincial_poverty_counties"])
+    df = pd.concat([national, provincial], ignore_index=True)[["adcode", "name", "exit_year", "category"]]
+    df = df.rename(columns={"name": "listed_name"})
     df["adcode"] = df["adcode"].map(gaz.current_code)
+    df["name"] = [gaz.by_code[c].name for c in df["adcode"]]
+    if df["adcode"].duplicated().any():
+        raise ValueError(f"a county is on both poverty lists: {sorted(df.loc[df['adcode'].duplicated(), 'adcode'])}")
     return df
+
+
+def _poverty_list(category: str | None = None) -> pd.DataFrame:
+    df = poverty_counties()
+    return df if category is None else df[df["category"] == category]
 
 
 def poverty_exit_year(level: str) -> pd.Series:
     """County: the year a national poverty county exited poverty (摘帽); others get no category."""
     if level != "county":
         raise ValueError("poverty exit year is a county-level category")
+    df = _poverty_list("national")
+    return pd.Series({r.adcode: f"{r.exit_year}年摘帽" for r in df.itertuples()}, dtype=object)
+
+
+def poverty_exit_year_all(level: str) -> pd.Series:
+    """County: exit year of each of the 88 poverty counties, national or provincial."""
+    if level != "county":
+        raise ValueError("poverty exit year is a county-level category")
     df = _poverty_list()
     return pd.Series({r.adcode: f"{r.exit_year}年摘帽" for r in df.itertuples()}, dtype=object)
+
+
+def poverty_category(level: str) -> pd.Series:
+    """County: 国家级贫困县 (66) or 省定贫困县 (22); other counties were on neither list."""
+    if level != "county":
+        raise ValueError("poverty category is a county-level category")
+    df = _poverty_list()
+    labels = {
+        str(code): POVERTY_CATEGORIES[str(cat)][0] for code, cat in zip(df["adcode"], df["category"], strict=True)
+    }
+    return pd.Series(labels, dtype="object")
+
+
+def _count_per_prefecture(df: pd.DataFrame) -> pd.Series:
+    gaz = gazetteer()
+    counts = df["adcode"].map(lambda c: gaz.by_code[c].parent_adcode).value_counts()
+    return counts.reindex([d.adcode for d in gaz.current("prefecture")], fill_value=0).astype(float)
 
 
 def poverty_county_count(level: str) -> pd.Series:
     """Prefecture: how many of the 66 national poverty counties it has (a complete list, so 0 is real)."""
     if level != "prefecture":
         raise ValueError("poverty county count is a prefecture-level figure")
-    df = _poverty_list()
-    gaz = gazetteer()
-    counts = df["adcode"].map(lambda c: gaz.by_code[c].parent_adcode).value_counts()
-    return counts.reindex([d.adcode for d in gaz.current("prefecture")], fill_value=0).astype(float)
+    return _count_per_prefecture(_poverty_list("national"))
+
+
+def poverty_county_count_all(level: str) -> pd.Series:
+    """Prefecture: how many of the 88 poverty counties (66 national + 22 provincial) it has."""
+    if level != "prefecture":
+        raise ValueError("poverty county count is a prefecture-level figure")
+    return _count_per_prefecture(_poverty_list())
 
 
 def pilots_2021(level: str) -> pd.Series:
@@ -80,6 +136,9 @@ BUILDERS: dict[str, Callable[[str], pd.Series]] = {
     "economic_region": economic_region,
     "ethnic_autonomy": ethnic_autonomy,
     "poverty_exit_year": poverty_exit_year,
+    "poverty_exit_year_all": poverty_exit_year_all,
+    "poverty_category": poverty_category,
     "poverty_county_count": poverty_county_count,
+    "poverty_county_count_all": poverty_county_count_all,
     "pilots_2021": pilots_2021,
 }

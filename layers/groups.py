@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from geodata.codes import gazetteer
-from layers.builders import ethnic_autonomy, poverty_exit_year
+from layers.builders import ethnic_autonomy, poverty_counties
 
 
 @dataclass(frozen=True)
@@ -20,12 +20,16 @@ class RegionGroup:
         return self.name_en if lang == "en" else self.name_zh
 
 
-def _poverty(level: str) -> set[str]:
-    counties = set(poverty_exit_year("county").dropna().index)
-    if level == "county":
-        return counties
-    gaz = gazetteer()
-    return {gaz.by_code[c].parent_adcode for c in counties}  # prefectures with at least one
+def _poverty(categories: tuple[str, ...]) -> Callable[[str], set[str]]:
+    def members(level: str) -> set[str]:
+        df = poverty_counties()
+        counties = set(df.loc[df["category"].isin(categories), "adcode"])
+        if level == "county":
+            return counties
+        gaz = gazetteer()
+        return {gaz.by_code[c].parent_adcode for c in counties}  # prefectures with at least one
+
+    return members
 
 
 def _ethnic(level: str) -> set[str]:
@@ -36,11 +40,13 @@ def _ethnic(level: str) -> set[str]:
 GROUPS: dict[str, RegionGroup] = {
     g.id: g
     for g in (
+        # The labels say exactly what the lists hold (data/context/: 66 national, 22 provincial).
+        RegionGroup("poverty", "国家级贫困县（66）", "National poverty counties (66)", _poverty(("national",))),
         RegionGroup(
-            "poverty",
-            "原国家级贫困县（及其所在市州）",
-            "Former national poverty counties (and their prefectures)",
-            _poverty,
+            "poverty_all",
+            "贫困县（含省定，88）",
+            "Poverty counties incl. provincial (88)",
+            _poverty(("national", "provincial")),
         ),
         RegionGroup("ethnic", "民族自治地方（自治州、自治县及州内县市）", "Ethnic autonomous areas", _ethnic),
     )

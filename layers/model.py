@@ -18,6 +18,7 @@ import pandas as pd
 
 from geodata.codes import gazetteer
 from layers.tables import Source, shipped_long_table
+from layers.zones import fold_into_districts
 
 if TYPE_CHECKING:
     from layers.registry import Registry
@@ -39,14 +40,31 @@ class IndicatorSpec:
     def values(self, layer: Layer, level: str) -> pd.Series:
         table = shipped_long_table(self.resource)
         rows = table[(table["level"] == level) & (table["indicator"] == self.indicator) & (table["year"] == self.year)]
-        return rows.set_index("adcode")["value"]
+        values = rows.set_index("adcode")["value"]
+        zones = self._zone_rows() if level == "county" else None
+        if zones is None or zones.empty:
+            return values
+        # A county outline holds the development zone inside it (layers/zones.py): add the zone's figure.
+        # Only counts add up; a share or rate must be declared as a ratio of counts so that it is
+        # recomputed from the folded numerator and denominator.
+        if layer.kind != "count":
+            raise ValueError(
+                f"layer {layer.id!r} ({layer.kind}) has development-zone rows; only counts can be folded into "
+                "their district — declare it as a ratio of count layers in data/layers.toml"
+            )
+        if values.index.has_duplicates:
+            return values  # _compute_frame names the duplicates
+        return fold_into_districts(values, zones.set_index("adcode")["value"])
+
+    def _zone_rows(self) -> pd.DataFrame:
+        table = shipped_long_table(self.zone_resource or self.resource)
+        return table[(table["level"] == "zone") & (table["indicator"] == self.indicator) & (table["year"] == self.year)]
 
     def unmapped(self, layer: Layer, level: str) -> pd.DataFrame:
-        """Rows with no boundary of their own (development zones) that belong to this level's parents."""
+        """The development zones' own figures (no boundary; already included in their district's value)."""
         if level != "county":
             return _no_zones()
-        table = shipped_long_table(self.zone_resource or self.resource)
-        rows = table[(table["level"] == "zone") & (table["indicator"] == self.indicator) & (table["year"] == self.year)]
+        rows = self._zone_rows()
         gaz = gazetteer()
         return pd.DataFrame(
             {

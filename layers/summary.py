@@ -70,7 +70,11 @@ def published_value(resource: str, key: str) -> tuple[float, str, str]:
 
 
 def reconciliation(registry: Registry) -> pd.DataFrame:
-    """For every layer with a published province total: sum of counties (+ zones) vs that figure."""
+    """For every layer with a published province total: sum of counties vs that figure.
+
+    County values already include the development zones inside them (layers/zones.py), so the zones
+    are not added again; ``development_zones`` says how much of the sum they make up.
+    """
     rows = []
     for layer in registry.list_layers(include_hidden=True):
         if layer.published_total is None:
@@ -79,7 +83,7 @@ def reconciliation(registry: Registry) -> pd.DataFrame:
         value, year, source = published_value(pub.resource, pub.key)
         counties = layer.frame("county")["value"].sum(min_count=1)
         zones = layer.unmapped("county")["value"].sum()
-        total = float(counties + zones)
+        total = float(counties)
         rows.append(
             {
                 "layer_id": layer.id,

@@ -106,14 +106,64 @@ _VIRTUAL_MARKERS = ("虚拟", "虚社区")
 _LIVING_OR_WORK_AREA_ENDINGS = ("生活区", "管理区", "居住区", "居民区", "队", "分场", "牧场")
 
 
-def village_type(name: str) -> str | None:
-    """village_committee / residents_committee, or None for a unit that is neither."""
+# Garbled committee names (2018: 金像寺社区居委会会, 八一村民委员会员, 光明社区委会; 2021: 渡口社区委员会,
+# 团结社区居民委员) are committees whose ending was mistyped in the list. The tolerant rule reads the
+# committee word anywhere in the name, after a trailing parenthesis (华丰路社区居委会（筹）, 幸福社区（一社区）)
+# is set aside: village words first.
+_TOLERANT_VILLAGE_MARKERS = ("农村社区", "村民委", "村委")
+_TOLERANT_RESIDENTS_MARKERS = ("社区", "居委", "居民委", "委员会", "委会")
+_TRAILING_PARENTHESIS = re.compile(r"[（(][^（()）]*[）)]$")
+# NBS village-level code classes (last three digits): 001–199 居委会, 200–399 村委会, 400–499 类似居委会.
+_SIMILAR_TO_RESIDENTS_CLASS = range(400, 500)
+
+
+def _is_placeholder_or_below_village(name: str) -> bool:
+    return (
+        any(m in name for m in _VIRTUAL_MARKERS)
+        or name.endswith("村民小组")
+        or name.endswith(_LIVING_OR_WORK_AREA_ENDINGS)
+    )
+
+
+def village_type(name: str, code: str | None = None) -> str | None:
+    """village_committee / residents_committee, or None for a unit that is neither.
+
+    The strict rule is the name ending; names it cannot read (:func:`tolerated_reason` says why) are
+    counted by the tolerant rule unless they are placeholders, villager groups or living/work areas.
+    """
     if any(m in name for m in _VIRTUAL_MARKERS):
         return None
     for ending, kind in _VILLAGE_ENDINGS:
         if name.endswith(ending):
             return kind
+    return _tolerant_village_type(name, code)
+
+
+def _tolerant_village_type(name: str, code: str | None) -> str | None:
+    if _is_placeholder_or_below_village(name):
+        return None
+    core = _TRAILING_PARENTHESIS.sub("", name)
+    if any(m in core for m in _TOLERANT_VILLAGE_MARKERS):
+        return VILLAGE_COMMITTEE
+    if any(m in core for m in _TOLERANT_RESIDENTS_MARKERS):
+        return RESIDENTS_COMMITTEE
+    # No committee word at all, but coded in the NBS class 类似居委会: 2018 510311112401 四川卫生康复职业学院,
+    # the same code as 四川卫生康复职业学院社区 from 2021.
+    if code is not None and len(code) == 12 and int(code[9:]) in _SIMILAR_TO_RESIDENTS_CLASS:
+        return RESIDENTS_COMMITTEE
     return None
+
+
+def tolerated_reason(name: str, code: str | None = None) -> str:
+    """Why a counted village-level unit needed the tolerant rule ("" when its name ending is regular)."""
+    if any(m in name for m in _VIRTUAL_MARKERS) or any(name.endswith(e) for e, _ in _VILLAGE_ENDINGS):
+        return ""
+    if _tolerant_village_type(name, code) is None:
+        return ""
+    core = _TRAILING_PARENTHESIS.sub("", name)
+    if any(m in core for m in _TOLERANT_VILLAGE_MARKERS + _TOLERANT_RESIDENTS_MARKERS):
+        return "garbled_committee_ending" if core == name else "parenthesised_suffix"
+    return "no_committee_word_nbs_class_400"
 
 
 def village_exclusion_reason(name: str) -> str:
@@ -126,8 +176,7 @@ def village_exclusion_reason(name: str) -> str:
         # 康乌牧场生活区, 511502102401 翠外管理区; 2018: 513231400501 农场农业队, 513422100500
         # 康乌牧场), not committees.
         return "living_or_work_area"
-    # Garbled endings such as 居委会会, 社区居委, 村委会会, 村民委员会员, 社区委员会.
-    # They are not guessed into a type; the excluded file lists them for review.
+    # Neither a committee word nor the NBS 类似居委会 class: nothing says it is a committee.
     return "no_committee_ending"
 
 
@@ -201,6 +250,7 @@ class VillageUnit:
     name: str
     type: str  # village_committee / residents_committee
     where: Attribution
+    tolerated: str = ""  # why the tolerant rule was needed (garbled name), "" for a regular name
 
 
 def classify_townships(
@@ -240,7 +290,7 @@ def classify_villages(
     units, excluded = [], []
     for row in villages:
         where = attribute(row["areaCode"], gazetteer)
-        kind = village_type(row["name"])
+        kind = village_type(row["name"], row["code"])
         if kind is None:
             excluded.append(
                 ExcludedUnit(
@@ -254,7 +304,9 @@ def classify_villages(
                 )
             )
         else:
-            units.append(VillageUnit(year, row["code"], row["name"], kind, where))
+            units.append(
+                VillageUnit(year, row["code"], row["name"], kind, where, tolerated_reason(row["name"], row["code"]))
+            )
     return units, excluded
 
 
@@ -346,18 +398,70 @@ class Change:
     name: str
     type: str
     note: str
+    kind: str = ""  # merger / split / transfer / rename / new (see classify rules below)
+    linked: str = ""  # units of the other list sharing village names with this one: "code name (shared)"
 
 
-def township_changes(before: Iterable[TownshipUnit], after: Iterable[TownshipUnit]) -> list[Change]:
-    """Townships that disappeared from and appeared in each area between two lists.
+# --- what kind of change: traced through the villages -----------------------------------------
+
+CHANGE_KINDS = ("merger", "split", "transfer", "rename", "new")
+# Village names are compared without their committee ending and type word: 大田村民委员会 (2018) and
+# 大田社区村民委员会 (2021) are the same place 大田; 石龙村民委员会 and 石龙村村民委员会 too.
+_VILLAGE_COMMITTEE_WORDS = re.compile(r"(村民委员会|居民委员会|村委会|居委会|委员会|农村社区)$")
+_VILLAGE_TYPE_WORDS = re.compile(r"(社区|村)+$")
+# Two units are linked when at least this many village names of the one are found in the other. One
+# shared name is not enough: common names (民主, 新华, 红旗 …) recur across a prefecture, and every
+# single-name coincidence among same-name townships in different counties is of that kind (e.g. 兴隆镇
+# 510524 and 兴隆镇 513423), while the real moves share 3 to 11 (README, "Changes 2018 → 2021").
+LINK_MIN_SHARED_VILLAGES = 2
+
+
+def village_stem(name: str) -> str:
+    """A village-level unit's place name without committee ending and type word (大田社区村民委员会 → 大田)."""
+    stem = _VILLAGE_TYPE_WORDS.sub("", _VILLAGE_COMMITTEE_WORDS.sub("", name))
+    return stem or name
+
+
+def village_names_by_township(villages: Iterable[Mapping[str, str]]) -> dict[str, frozenset[str]]:
+    """Village-level place names (stems) per township code, from one year's villages.csv rows.
+
+    Every row counts here, committees or not: the names only trace where a township's land went.
+    """
+    out: dict[str, set[str]] = defaultdict(set)
+    for row in villages:
+        out[row["code"][:9]].add(village_stem(row["name"]))
+    return {code: frozenset(names) for code, names in out.items()}
+
+
+def township_changes(
+    before: Iterable[TownshipUnit],
+    after: Iterable[TownshipUnit],
+    villages_before: Mapping[str, frozenset[str]] | None = None,
+    villages_after: Mapping[str, frozenset[str]] | None = None,
+) -> list[Change]:
+    """Townships that disappeared from and appeared in each area between two lists, and what kind of change.
 
     Identity is the place name within today's county (or zone), not the code: the NBS renumbers
     within a county when units merge or change type (斌郎乡 511771200 became 斌郎街道 511771001) and
     reuses freed codes for other places (510185003 was 十里坝街道办事处 in 2018 and is 新市街道 in 2021,
     while 新市镇 510185102's code went to 杨家镇). So a unit that keeps its stem is unchanged whatever
     its code or type; a code whose name changed is one removed and one added unit. The note column
-    flags reused codes and place names that reappear in another area (moves between counties or
-    into a zone), so that plain renames and moves can be recognised on review.
+    flags reused codes and place names that reappear in another area, so that plain renames and moves
+    can be recognised on review.
+
+    With the village lists of both years, each change is classified (``kind``) by where its villages
+    went, counting only links of at least ``LINK_MIN_SHARED_VILLAGES`` shared village names:
+
+    * ``transfer``: removed in one area and added in another under the same place name, the two
+      sharing villages (下长镇 长宁县 → 江安县). A same name without shared villages is no transfer
+      (石龙镇: 阆中's was merged in 2019, 南部's was formed from 南部's own 乡).
+    * ``rename``: a removed and an added unit of the same area linked only to each other (出江镇 → 䢺江镇).
+    * removed ``split``: its villages went to two or more units; removed ``merger``: everything else
+      (its villages went into one other unit, or could not be traced — a unit that neither moved nor
+      was renamed has had its land absorbed by others in its area).
+    * added ``merger``: formed from two or more units of which at least one was removed; added
+      ``split``: carved out of units that continue, or out of one removed unit that was divided;
+      added ``new``: no villages traced to any unit of the earlier list.
     """
     before_by_area: dict[str, list[TownshipUnit]] = defaultdict(list)
     after_by_area: dict[str, list[TownshipUnit]] = defaultdict(list)
@@ -388,7 +492,7 @@ def township_changes(before: Iterable[TownshipUnit], after: Iterable[TownshipUni
 
     # A removed unit whose place name is added in another area of the prefecture may have moved
     # (靖民镇: 市中区 2018, 内江经济开发区 2021) or be a namesake (会东县 拉马乡 and 美姑县 拉马镇, far
-    # apart): the note states the fact and leaves the judgement to the reader.
+    # apart): the note states the fact; the kind (by shared villages) decides.
     def namesake(unit: TownshipUnit, others: list[TownshipUnit]) -> TownshipUnit | None:
         candidates = [
             o
@@ -412,9 +516,141 @@ def township_changes(before: Iterable[TownshipUnit], after: Iterable[TownshipUni
             notes.append(f"code {'now' if change == 'removed' else 'was'} {same_code.name}")
         return "; ".join(notes)
 
-    rows = [Change(u.where.area_adcode, "removed", u.code, u.name, u.type, note(u, "removed")) for u in removed]
-    rows += [Change(u.where.area_adcode, "added", u.code, u.name, u.type, note(u, "added")) for u in added]
+    kinds: dict[tuple[str, str], tuple[str, str]] = {}
+    if villages_before is not None and villages_after is not None:
+        kinds = _classify(removed, added, before_by_area, after_by_area, villages_before, villages_after)
+
+    def row(u: TownshipUnit, change: str) -> Change:
+        kind, linked = kinds.get((change, u.code), ("", ""))
+        return Change(u.where.area_adcode, change, u.code, u.name, u.type, note(u, change), kind, linked)
+
+    rows = [row(u, "removed") for u in removed] + [row(u, "added") for u in added]
     return sorted(rows, key=lambda c: (c.area_adcode, c.change != "removed", c.code))
+
+
+def _classify(
+    removed: list[TownshipUnit],
+    added: list[TownshipUnit],
+    before_by_area: Mapping[str, list[TownshipUnit]],
+    after_by_area: Mapping[str, list[TownshipUnit]],
+    villages_before: Mapping[str, frozenset[str]],
+    villages_after: Mapping[str, frozenset[str]],
+) -> dict[tuple[str, str], tuple[str, str]]:
+    """(change, code) -> (kind, linked) for every removed and added unit; rules in township_changes."""
+    empty: frozenset[str] = frozenset()
+
+    def shared(old: TownshipUnit, new: TownshipUnit) -> int:
+        return len(villages_before.get(old.code, empty) & villages_after.get(new.code, empty))
+
+    def listing(links: list[tuple[TownshipUnit, int]]) -> str:
+        ordered = sorted(links, key=lambda link: (-link[1], link[0].code))
+        return "; ".join(f"{u.code} {u.name} ({n})" for u, n in ordered)
+
+    out: dict[tuple[str, str], tuple[str, str]] = {}
+    removed_codes = {u.code for u in removed}
+
+    # Transfers: same place name in another area, with shared villages (the best-linked one if several).
+    moved_to: dict[str, tuple[TownshipUnit, int]] = {}
+    for r in removed:
+        candidates = [
+            (a, shared(r, a))
+            for a in added
+            if a.where.area_adcode != r.where.area_adcode and name_stem(a.name) == name_stem(r.name)
+        ]
+        candidates = [c for c in candidates if c[1] >= LINK_MIN_SHARED_VILLAGES]
+        if candidates:
+            moved_to[r.code] = max(candidates, key=lambda c: (c[1], c[0].code))
+    moved_from = {a.code: (r_code, n) for r_code, (a, n) in moved_to.items()}
+    by_code = {u.code: u for u in removed}
+    for r_code, (a, n) in moved_to.items():
+        out["removed", r_code] = ("transfer", listing([(a, n)]))
+        out["added", a.code] = ("transfer", listing([(by_code[r_code], n)]))
+
+    def successors(r: TownshipUnit) -> list[tuple[TownshipUnit, int]]:
+        links = [(u, shared(r, u)) for u in after_by_area.get(r.where.area_adcode, [])]
+        return [link for link in links if link[1] >= LINK_MIN_SHARED_VILLAGES]
+
+    def sources(a: TownshipUnit) -> list[tuple[TownshipUnit, int]]:
+        links = [(u, shared(u, a)) for u in before_by_area.get(a.where.area_adcode, [])]
+        return [link for link in links if link[1] >= LINK_MIN_SHARED_VILLAGES]
+
+    succ = {r.code: successors(r) for r in removed if r.code not in moved_to}
+    src = {a.code: sources(a) for a in added if a.code not in moved_from}
+    for r in removed:
+        if r.code in moved_to:
+            continue
+        links = succ[r.code]
+        only = links[0][0] if len(links) == 1 else None
+        if only is not None and only.code in src and [u.code for u, _ in src[only.code]] == [r.code]:
+            kind = "rename"
+        else:
+            kind = "split" if len(links) >= 2 else "merger"
+        out["removed", r.code] = (kind, listing(links))
+    for a in added:
+        if a.code in moved_from:
+            continue
+        links = src[a.code]
+        if not links:
+            kind = "new"
+        elif len(links) == 1 and out.get(("removed", links[0][0].code), ("",))[0] == "rename":
+            kind = "rename"
+        elif len(links) >= 2 and any(u.code in removed_codes for u, _ in links):
+            kind = "merger"
+        else:
+            kind = "split"
+        out["added", a.code] = (kind, listing(links))
+    return out
+
+
+def change_counts(
+    changes: Iterable[Change],
+    before: Iterable[TownshipUnit],
+    year: int,
+    counties: Iterable[str],
+    prefectures: Iterable[str],
+    zones: Iterable[str],
+    prefecture_of: Mapping[str, str],
+) -> list[CountRow]:
+    """Per area, how many townships were removed and added by each kind of change, and the earlier count
+    with transfers applied (``townships_before_transfers_applied``: the earlier list's townships of the
+    land the area holds in the later list), the base of "reduction through mergers".
+    """
+    tally: Counter[tuple[str, str]] = Counter()
+
+    def add(area: str, indicator: str, n: int = 1) -> None:
+        for a in (PROVINCE_ADCODE, prefecture_of[area], area):
+            tally[a, indicator] += n
+
+    for u in before:
+        add(u.where.area_adcode, CHANGE_BASE_INDICATOR)
+    for c in changes:
+        add(c.area_adcode, f"{c.change}_{c.kind}")
+        if c.kind == "transfer":
+            add(c.area_adcode, CHANGE_BASE_INDICATOR, 1 if c.change == "added" else -1)
+    levels = [
+        ("province", [PROVINCE_ADCODE]),
+        ("prefecture", list(prefectures)),
+        ("county", list(counties)),
+        ("zone", list(zones)),
+    ]
+    known = {a for _, areas in levels for a in areas}
+    unknown = {a for a, _ in tally} - known
+    if unknown:
+        raise ValueError(f"changes counted in areas outside the listing: {sorted(unknown)}")
+    return [
+        CountRow(area, level, year, indicator, tally[area, indicator])
+        for level, areas in levels
+        for area in areas
+        for indicator in CHANGE_INDICATORS
+    ]
+
+
+CHANGE_BASE_INDICATOR = "townships_before_transfers_applied"
+CHANGE_INDICATORS = (
+    CHANGE_BASE_INDICATOR,
+    *(f"removed_{k}" for k in CHANGE_KINDS if k != "new"),
+    *(f"added_{k}" for k in CHANGE_KINDS),
+)
 
 
 # --- where the zones' townships went ----------------------------------------------------------

@@ -8,7 +8,11 @@ Counts Sichuan's township-level (乡/镇/街道) and village-level (村/居委�
   zone_counts.csv                 the same counts for the three development zones (no county)
   zone_units.csv                  the townships listed under those zones, and where each is in 2023
   excluded_units.csv              every township- or village-level unit the rules leave out, with a reason
-  township_changes_2018_2021.csv  per county, the townships removed and added between 2018 and 2021
+  tolerated_village_names.csv     village-level units counted although their name is garbled, with the reason
+  township_changes_2018_2021.csv  per county, the townships removed and added between 2018 and 2021, with
+                                  the kind of change (merger / split / transfer / rename / new)
+  change_counts_2018_2021.csv     long table of those changes per area and kind, and the 2018 count with
+                                  transfers applied (the base of "reduction through mergers")
 
 Usage: python scripts/build_townships.py [OUTPUT_DIR]   (default: data/townships)
 
@@ -32,10 +36,13 @@ from geodata.nbs_tables import VERSIONS, read_table  # noqa: E402
 from layers.townships import (  # noqa: E402
     ExcludedUnit,
     TownshipUnit,
+    VillageUnit,
+    change_counts,
     classify_townships,
     classify_villages,
     count_units,
     township_changes,
+    village_names_by_township,
     zone_destination,
 )
 
@@ -59,12 +66,17 @@ def build(out: Path) -> None:
     latest = max(VERSIONS)
 
     townships: dict[int, list[TownshipUnit]] = {}
+    village_names: dict[int, dict[str, frozenset[str]]] = {}
     excluded: list[ExcludedUnit] = []
+    tolerated: list[VillageUnit] = []
     counts = []
     for year, version in sorted(VERSIONS.items()):
         t_units, t_excluded = classify_townships(year, read_table(version.version, "streets"), gaz)
-        v_units, v_excluded = classify_villages(year, read_table(version.version, "villages"), gaz)
+        village_rows = read_table(version.version, "villages")
+        v_units, v_excluded = classify_villages(year, village_rows, gaz)
         townships[year] = t_units
+        village_names[year] = village_names_by_township(village_rows)
+        tolerated += [v for v in v_units if v.tolerated]
         excluded += t_excluded + v_excluded
         # Only the zones listed in this year get zone rows (none in 2023).
         zones = sorted(
@@ -141,17 +153,37 @@ def build(out: Path) -> None:
         zone_rows,
     )
     write_csv(
+        out / "tolerated_village_names.csv",
+        ["year", "code", "name", "county_adcode", "counted_as", "reason"],
+        [[v.year, v.code, v.name, v.where.area_adcode, v.type, v.tolerated] for v in tolerated],
+    )
+    write_csv(
         out / "excluded_units.csv",
         ["year", "level", "code", "name", "listed_county_adcode", "county_adcode", "reason"],
         [[e.year, e.level, e.code, e.name, e.listed_county_adcode, e.where.area_adcode, e.reason] for e in excluded],
     )
+    changes = township_changes(
+        townships[CHANGES_FROM], townships[CHANGES_TO], village_names[CHANGES_FROM], village_names[CHANGES_TO]
+    )
     write_csv(
         out / f"township_changes_{CHANGES_FROM}_{CHANGES_TO}.csv",
-        ["county_adcode", "change", "code", "name", "type", "note"],
-        [
-            [c.area_adcode, c.change, c.code, c.name, c.type, c.note]
-            for c in township_changes(townships[CHANGES_FROM], townships[CHANGES_TO])
-        ],
+        ["county_adcode", "change", "code", "name", "type", "note", "kind", "linked"],
+        [[c.area_adcode, c.change, c.code, c.name, c.type, c.note, c.kind, c.linked] for c in changes],
+    )
+    change_zones = sorted({d.adcode for d in gaz.zones() if {CHANGES_FROM, CHANGES_TO} & set(d.listed_years)})
+    change_rows = change_counts(
+        changes,
+        townships[CHANGES_FROM],
+        CHANGES_TO,
+        counties,
+        prefectures,
+        change_zones,
+        {d.adcode: d.parent_adcode for d in [*gaz.current("county"), *gaz.zones()]},
+    )
+    write_csv(
+        out / f"change_counts_{CHANGES_FROM}_{CHANGES_TO}.csv",
+        ["adcode", "level", "year", "indicator", "value"],
+        [[c.adcode, c.level, c.year, c.indicator, c.value] for c in change_rows],
     )
 
 

@@ -41,6 +41,7 @@ LIANGSHAN_COUNTIES = {
     "雷波县",
 }
 NO_DATA, FILTERED = "#d9d9d9", "#f2f2f2"
+ZONES = {"511071", "511771", "511971"}  # statistical development zones, listed in the table after their district
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -99,11 +100,14 @@ def class_colours(at: AppTest) -> set[str]:
     return set(fills(at).values()) - {NO_DATA, FILTERED}
 
 
-def table(at: AppTest) -> pd.DataFrame:
-    """The data table (the last dataframe on the page, after the ranking chart)."""
+def table(at: AppTest, zones: bool = False) -> pd.DataFrame:
+    """The data table (the last dataframe on the page, after the ranking chart).
+
+    Development-zone rows (no outline; already included in their district) are left out unless asked for.
+    """
     df = at.main.dataframe[-1].value
     assert "adcode" in df.columns, list(df.columns)
-    return df
+    return df if zones else df[~df["adcode"].isin(ZONES)].reset_index(drop=True)
 
 
 def value_column(df: pd.DataFrame) -> str:
@@ -564,3 +568,35 @@ def test_clear_selection_removes_details_and_url_parameter():
     assert not any(m.value == "### 凉山彝族自治州" for m in at.markdown)
     assert "sel" not in at.query_params
     assert any("点击地图上的区域" in c.value for c in at.caption)
+
+
+def test_district_with_a_development_zone_says_so_and_lists_the_zone_figures():
+    at = run_app({"layer": "pop_total", "sel": "511002", "area": "511000"})  # 内江 市中区, containing 内江经开区
+    assert "### 市中区" in markdown_texts(at)
+    labels = [e.label for e in at.main.expander]
+    heading = next(label for label in labels if label.startswith("含内江经济开发区"))
+    assert "已计入市中区" in heading
+    zone_figures = next(
+        d.value
+        for d in at.main.dataframe
+        if list(d.value.columns) == ["图层", "数值", "年份"] and "常住人口" in set(d.value["图层"])
+    )
+    figure = dict(zip(zone_figures["图层"], zone_figures["数值"], strict=True))
+    assert figure["常住人口"] == "87,914 人"  # the census row of 511071 itself
+    # the district's own figure is its whole outline: 337,106 + 87,914
+    assert values(at)["511002"] == 425_020
+    full = table(at, zones=True)
+    assert full["adcode"].tolist()[full["adcode"].tolist().index("511002") + 1] == "511071"
+    assert "不另计" in full.set_index("adcode").loc["511071", "备注"]
+
+
+def test_change_list_says_which_changes_are_transfers_and_which_mergers():
+    at = run_app({"sel": "511524"})  # 长宁县: 下长镇 went to 江安县, the others merged
+    removed = next(
+        d.value for d in at.main.dataframe if "kind_label" in d.value.columns and "下长镇" in set(d.value["name"])
+    )
+    kinds = dict(zip(removed["name"], removed["kind_label"], strict=True))
+    assert kinds["下长镇"] == "移交（在县或开发区之间）"
+    assert set(kinds.values()) == {"移交（在县或开发区之间）", "合并"}
+    labels = [e.label for e in at.main.expander]
+    assert any(label.startswith("2018年名单中已不在本地的乡镇") and label.endswith(": 5") for label in labels)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import subprocess
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
@@ -15,10 +15,15 @@ from geodata.nbs_tables import VERSIONS, fetch_tarball, tarball_path
 from layers.townships import (
     RESIDENTS_COMMITTEE,
     VILLAGE_COMMITTEE,
+    Attribution,
+    TownshipUnit,
     name_stem,
+    tolerated_reason,
+    township_changes,
     township_exclusion_reason,
     township_type,
     village_exclusion_reason,
+    village_stem,
     village_type,
 )
 
@@ -31,6 +36,8 @@ BUILT_FILES = (
     "zone_units.csv",
     "excluded_units.csv",
     "township_changes_2018_2021.csv",
+    "change_counts_2018_2021.csv",
+    "tolerated_village_names.csv",
 )
 YEARS = sorted(VERSIONS)
 INDICATORS = (
@@ -234,18 +241,65 @@ def test_village_names_counted(name, kind):
         ("白皎煤矿虚社区", "virtual_placeholder"),  # 2018 511526101401
         ("虚拟四川省新华劳动教育管理所居民委员会", "virtual_placeholder"),
         ("街村村民小组", "villager_group"),  # 2018 511102105398
-        ("金像寺社区居委会会", "no_committee_ending"),  # garbled ending, not guessed
-        ("八一村民委员会员", "no_committee_ending"),
         ("农场农业队", "living_or_work_area"),  # 2018 513231400501
         ("牧场一分场", "living_or_work_area"),
         ("康乌牧场生活区", "living_or_work_area"),  # 2021 513422100500
         ("翠外管理区", "living_or_work_area"),  # 2021 511502102401
-        ("渡口社区委员会", "no_committee_ending"),  # 2021 513325100002
     ],
 )
 def test_village_level_non_committees_excluded(name, reason):
     assert village_type(name) is None
     assert village_exclusion_reason(name) == reason
+
+
+@pytest.mark.parametrize(
+    "name, code, kind",
+    [
+        ("金像寺社区居委会会", "510104035006", RESIDENTS_COMMITTEE),  # 2018–2019
+        ("八一村民委员会员", "513433115209", VILLAGE_COMMITTEE),
+        ("光明社区委会", "510116002003", RESIDENTS_COMMITTEE),
+        ("杏花村社区居委员会", "511421133003", RESIDENTS_COMMITTEE),  # 村 in the place name, not a 村委
+        ("东山村委员会", "510903203204", VILLAGE_COMMITTEE),
+        ("响滩子农村社区民委员会", "511324202003", VILLAGE_COMMITTEE),
+        ("华丰路社区居委会（筹）", "510106025013", RESIDENTS_COMMITTEE),  # committee in preparation
+        ("色柯镇幸福社区（一社区）", "513333100002", RESIDENTS_COMMITTEE),
+        ("渡口社区委员会", "513325100002", RESIDENTS_COMMITTEE),  # 2021
+        ("团结社区居民委员", "513333100003", RESIDENTS_COMMITTEE),  # 2020–2023
+        ("黄桷村村委员会", "510311109204", VILLAGE_COMMITTEE),  # 2023
+        # no committee word, NBS class 400–499 (类似居委会); the same code is 四川卫生康复职业学院社区 from 2021
+        ("四川卫生康复职业学院", "510311112401", RESIDENTS_COMMITTEE),
+    ],
+)
+def test_garbled_committee_names_are_counted_by_the_tolerant_rule(name, code, kind):
+    assert village_type(name, code) == kind
+    assert tolerated_reason(name, code)
+
+
+def test_tolerant_rule_never_counts_placeholders_or_work_areas():
+    for name in ("高新技术开发区虚拟社区", "白皎煤矿虚社区", "街村村民小组", "康乌牧场生活区", "农场农业队"):
+        assert village_type(name, "510000000401") is None, name
+    assert village_type("四川卫生康复职业学院", "510311112201") is None  # class 200–399 without a 村 word
+
+
+def test_garbled_names_are_listed_with_their_reason_and_placeholders_stay_excluded():
+    tolerated = read("tolerated_village_names.csv")
+    per_year = Counter(r["year"] for r in tolerated)
+    assert per_year == {"2018": 31, "2019": 24, "2020": 1, "2021": 2, "2023": 3}
+    assert {r["name"] for r in tolerated if r["year"] == "2021"} == {"渡口社区委员会", "团结社区居民委员"}
+    assert all(r["reason"] and r["counted_as"] in (VILLAGE_COMMITTEE, RESIDENTS_COMMITTEE) for r in tolerated)
+    excluded = read("excluded_units.csv")
+    assert not [r for r in excluded if r["reason"] == "no_committee_ending"]
+    virtual = Counter(r["year"] for r in excluded if r["reason"] == "virtual_placeholder")
+    assert virtual == {"2018": 34, "2019": 29, "2020": 10, "2021": 10, "2023": 10}
+    assert not {(r["year"], r["code"]) for r in tolerated} & {(r["year"], r["code"]) for r in excluded}
+
+
+def test_village_totals_include_the_garbled_names():
+    # By hand: 2021 village totals were 34,377 by the strict rule; + 2 garbled (渡口社区委员会 in 雅江县 513325,
+    # 团结社区居民委员 in 色达县 513333) = 34,379. 2018: 53,482 + 31 = 53,513.
+    c = counts()
+    assert c["510000", 2021, "villages_total"] == 34_377 + 2
+    assert c["510000", 2018, "villages_total"] == 53_482 + 31
 
 
 def test_name_rule_agrees_with_nbs_code_classes():
@@ -354,6 +408,101 @@ def test_changes_account_for_the_difference_between_2018_and_2021():
     assert not any(r["name"] in ("斌郎乡", "斌郎街道") for r in changes)
     reused = {(r["change"], r["name"]) for r in changes if r["code"] == "510185003"}
     assert reused == {("removed", "十里坝街道办事处")}
+
+
+def test_every_change_has_a_kind_and_transfers_are_matched_by_name_and_villages():
+    changes = read("township_changes_2018_2021.csv")
+    assert {r["kind"] for r in changes} <= {"merger", "split", "transfer", "rename", "new"}
+    assert all(r["kind"] for r in changes)
+    transfers = {(r["county_adcode"], r["change"], r["name"], r["linked"]) for r in changes if r["kind"] == "transfer"}
+    assert transfers == {
+        ("511524", "removed", "下长镇", "511523118 下长镇 (11)"),  # 长宁县 → 江安县, 11 village names shared
+        ("511523", "added", "下长镇", "511524108 下长镇 (11)"),
+        ("511002", "removed", "靖民镇", "511071103 靖民镇 (3)"),  # 内江 市中区 → 内江经济开发区
+        ("511071", "added", "靖民镇", "511002106 靖民镇 (3)"),
+        ("511703", "removed", "河市镇", "511771100 河市镇 (10)"),  # 达川区 → 达州经济开发区
+        ("511771", "added", "河市镇", "511703110 河市镇 (10)"),
+        ("511703", "removed", "金垭镇", "511771101 金垭镇 (5)"),
+        ("511771", "added", "金垭镇", "511703112 金垭镇 (5)"),
+        ("511703", "removed", "石板镇", "511771002 石板街道 (3)"),
+        ("511771", "added", "石板街道", "511703111 石板镇 (3)"),
+    }
+    by_key = {(r["county_adcode"], r["change"], r["name"]): r for r in changes}
+    # Same name, no shared villages: 阆中's 石龙镇 merged into 阆中's 河溪街道; 南部's 石龙镇 was formed by
+    # merging 南部's own 群龙乡 and 平桥乡. The note still records the coincidence of names.
+    langzhong = by_key["511381", "removed", "石龙镇"]
+    assert langzhong["kind"] == "merger" and langzhong["linked"] == "511381006 河溪街道 (5)"
+    assert "same place name added in 511321" in langzhong["note"]
+    nanbu = by_key["511321", "added", "石龙镇"]
+    assert nanbu["kind"] == "merger" and nanbu["linked"] == "511321202 群龙乡 (6); 511321211 平桥乡 (4)"
+    assert by_key["513426", "removed", "拉马乡"]["kind"] == "merger"  # 会东 拉马乡 ≠ 美姑 拉马镇
+    assert by_key["510683", "added", "麓棠镇"]["kind"] == "rename"  # 土门镇 renamed, the same 7 villages
+    assert by_key["510525", "removed", "古蔺镇"]["kind"] == "split"  # into 彰德街道 (22) and 金兰街道 (12)
+
+
+def test_change_counts_add_up_and_apply_transfers():
+    c, zones = counts(), counts("zone_counts.csv")
+    changes = counts("change_counts_2018_2021.csv")
+    kinds = ("merger", "split", "transfer", "rename")
+    for area in [d.adcode for d in gazetteer().current("county")] + [z.adcode for z in gazetteer().zones()]:
+        source = zones if area in {z.adcode for z in gazetteer().zones()} else c
+        removed = sum(changes[area, 2021, f"removed_{k}"] for k in kinds)
+        added = sum(changes[area, 2021, f"added_{k}"] for k in (*kinds, "new"))
+        before, after = source[area, 2018, "townships_total"], source[area, 2021, "townships_total"]
+        assert after - before == added - removed, area
+        base = changes[area, 2021, "townships_before_transfers_applied"]
+        assert base == before - changes[area, 2021, "removed_transfer"] + changes[area, 2021, "added_transfer"], area
+    # Every transfer stays inside the province: its base is the 2018 count, 4,607.
+    assert changes["510000", 2021, "townships_before_transfers_applied"] == 4607
+    assert changes["510000", 2021, "removed_transfer"] == changes["510000", 2021, "added_transfer"] == 5
+
+
+def test_changning_and_jiangan_reduction_net_and_through_mergers():
+    # By hand from division_counts.csv and the one transfer (下长镇 长宁县 511524 → 江安县 511523):
+    #   长宁县: 18 (2018) → 13 (2021): net (18 − 13) / 18 = 27.8 %; mergers (18 − 1 − 13) / (18 − 1) = 4/17 = 23.5 %
+    #   江安县: 18 (2018) → 14 (2021): net (18 − 14) / 18 = 22.2 %; mergers (18 + 1 − 14) / (18 + 1) = 5/19 = 26.3 %
+    from layers import get_layer
+
+    c = counts()
+    assert (c["511524", 2018, "townships_total"], c["511524", 2021, "townships_total"]) == (18, 13)
+    assert (c["511523", 2018, "townships_total"], c["511523", 2021, "townships_total"]) == (18, 14)
+    net = get_layer("townships_reduction_pct").frame("county").set_index("adcode")["value"]
+    mergers = get_layer("townships_reduction_mergers_pct").frame("county").set_index("adcode")["value"]
+    reduction = get_layer("townships_reduction_mergers").frame("county").set_index("adcode")["value"]
+    assert net["511524"] == pytest.approx(5 / 18 * 100) and round(net["511524"], 1) == 27.8
+    assert mergers["511524"] == pytest.approx(4 / 17 * 100) and round(mergers["511524"], 1) == 23.5
+    assert net["511523"] == pytest.approx(4 / 18 * 100) and round(net["511523"], 1) == 22.2
+    assert mergers["511523"] == pytest.approx(5 / 19 * 100) and round(mergers["511523"], 1) == 26.3
+    assert (reduction["511524"], reduction["511523"]) == (4, 5)
+    # Moves between a district and the zone inside it are no change of the outline: 达川区 + 达州经开区
+    # 54 + 2 = 56 (2018) → 28 + 5 = 33 (2021), 23 through mergers, the same as net.
+    assert reduction["511703"] == 56 - 33
+
+
+def _unit(code: str, name: str, area: str) -> TownshipUnit:
+    return TownshipUnit(2018, code, name, "镇", area, Attribution(area, "", area[:4] + "00"))
+
+
+def test_transfer_needs_shared_villages_not_only_the_name():
+    a, b = "511501", "511502"
+    before = [_unit("511501101", "甲镇", a), _unit("511501102", "乙镇", a), _unit("511502101", "丙镇", b)]
+    after = [_unit("511502102", "甲镇", b), _unit("511502103", "乙镇", b), _unit("511502101", "丙镇", b)]
+    v18 = {"511501101": frozenset({"一", "二", "三"}), "511501102": frozenset({"四", "五"}), "511502101": frozenset()}
+    # 甲镇 keeps two village names (a transfer); 乙镇 shares only one (a namesake: its villages went elsewhere)
+    v21 = {"511502102": frozenset({"一", "二"}), "511502103": frozenset({"四", "六"}), "511502101": frozenset()}
+    kinds = {(c.change, c.name): c.kind for c in township_changes(before, after, v18, v21)}
+    assert kinds == {
+        ("removed", "甲镇"): "transfer",
+        ("added", "甲镇"): "transfer",
+        ("removed", "乙镇"): "merger",
+        ("added", "乙镇"): "new",
+    }
+
+
+def test_village_stem():
+    assert village_stem("大田村民委员会") == village_stem("大田社区村民委员会") == "大田"
+    assert village_stem("石龙村民委员会") == village_stem("石龙村村民委员会") == "石龙"
+    assert village_stem("长兴社区居民委员会") == "长兴"
 
 
 def test_name_stem():
