@@ -8,6 +8,7 @@ from streamlit_folium import st_folium
 
 from app import cache, panels
 from app.i18n import t
+from app.markup import escape
 from app.sidebar import init_from_url, read_sidebar
 
 st.set_page_config(page_title="四川民政服务覆盖图集 · Sichuan Coverage Atlas", page_icon="🗺️", layout="wide")
@@ -33,7 +34,7 @@ panels.summary_strip(lang)
 
 data = cache.map_data(view)
 if data.error:
-    st.error(data.error)
+    st.error(escape(data.error))
 map_col, detail_col = st.columns([3, 1.3])
 with map_col:
     # st_folium renders the map it is given and leaves it altered: a second render of the same object

@@ -51,6 +51,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "summary": ("2021年全省概况", "Province in 2021"),
     "reconciliation": ("与公布总数对账", "Reconciliation with published totals"),
     "notices": ("链接中的部分参数无效，已改用默认值：", "Some link parameters were invalid and fell back to defaults:"),
+    "more_notices": ("另有 {n} 条", "and {n} more"),
     "unmapped": (
         "无边界的统计单位（计入所属市州，不在地图上显示）：",
         "Statistical units without a boundary (counted in their prefecture, not mapped):",

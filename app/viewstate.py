@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 
+from app import markup
 from app.basemaps import BASEMAPS
 from app.palettes import PALETTES
 from geodata.codes import gazetteer
@@ -23,28 +25,36 @@ class Notice:
     kind: str  # a key of NOTICE_TEXT
     args: tuple[tuple[str, str], ...] = ()
 
-    def text(self, lang: str = "en") -> str:
+    def _format(self, lang: str, fmt: Callable[[str, str], str]) -> str:
         zh, en = NOTICE_TEXT[self.kind]
-        return (en if lang == "en" else zh).format(**dict(self.args))
+        return (en if lang == "en" else zh).format(**{k: fmt(k, v) for k, v in self.args})
+
+    def text(self, lang: str = "en") -> str:
+        """Plain text: values cut to a readable length, parameter values quoted."""
+        return self._format(lang, lambda k, v: repr(markup.shorten(v)) if k in ("value", "norm") else markup.shorten(v))
+
+    def markdown(self, lang: str = "en") -> str:
+        """For Markdown-rendering elements: every value (from the address) as literal inline code."""
+        return self._format(lang, lambda _, v: markup.code(v))
 
     def __str__(self) -> str:
         return self.text("en")
 
 
 NOTICE_TEXT = {
-    "unknown_param": ("未知的链接参数 {key}={value!r}，已忽略", "unknown URL parameter {key}={value!r} ignored"),
-    "bad_value": ("链接参数 {key}={value!r} 无效，已使用默认值", "{key}={value!r} is not valid; using the default"),
+    "unknown_param": ("未知的链接参数 {key}={value}，已忽略", "unknown URL parameter {key}={value} ignored"),
+    "bad_value": ("链接参数 {key}={value} 无效，已使用默认值", "{key}={value} is not valid; using the default"),
     "level_missing": (
         "图层 {layer} 没有{level}数据，改为显示{shown}",
         "layer {layer} has no {level} level; showing {shown}",
     ),
     "norm_missing": (
-        "图层 {layer} 不提供 norm={norm!r}，改为绝对值",
-        "norm={norm!r} is not offered by layer {layer}; showing absolute values",
+        "图层 {layer} 不提供 norm={norm}，改为绝对值",
+        "norm={norm} is not offered by layer {layer}; showing absolute values",
     ),
     "range_inverted": ("最小值大于最大值，已取消数值范围", "min is above max; value filter removed"),
     "manual_without_breaks": ("手动分级缺少断点，改用分位数", "manual classification without breaks; using quantiles"),
-    "bad_selection": ("sel={value!r} 不是行政区，已取消选择", "sel={value!r} is not a region; selection cleared"),
+    "bad_selection": ("sel={value} 不是行政区，已取消选择", "sel={value} is not a region; selection cleared"),
 }
 
 
