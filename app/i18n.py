@@ -51,6 +51,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "summary": ("2021年全省概况", "Province in 2021"),
     "reconciliation": ("与公布总数对账", "Reconciliation with published totals"),
     "notices": ("链接中的部分参数无效，已改用默认值：", "Some link parameters were invalid and fell back to defaults:"),
+    "zone_explained": (
+        "{name}是统计用的经济开发区，没有自己的边界，因此不在地图上；它的数字计入{parent}（市州层级），"
+        "在县级地图中单独列在“说明”里。",
+        "{name} is a statistical development zone with no boundary of its own, so it is not on the map; "
+        "its figures count towards {parent} at prefecture level and are listed separately under the notes "
+        "on county maps.",
+    ),
     "more_notices": ("另有 {n} 条", "and {n} more"),
     "unmapped": (
         "无边界的统计单位（计入所属市州，不在地图上显示）：",

@@ -83,6 +83,9 @@ def details_panel(registry: Registry, data: MapData, on_drill) -> None:
         return
     gaz = gazetteer()
     div = gaz.get(code)
+    if div.level == "zone":
+        _zone_details(registry, div, lang)
+        return
     st.markdown(f"### {escape(div.name)}")
     st.button(
         t("clear_selection", lang), key="clear_selection", on_click=st.session_state.update, kwargs={"selected": None}
@@ -125,6 +128,33 @@ def details_panel(registry: Registry, data: MapData, on_drill) -> None:
         with st.expander(t("pilots", lang)):
             for r in mine.itertuples():
                 st.markdown(f"- {escape(r.role_en if lang == 'en' else r.role_zh)} — {escape(r.source)}")
+
+
+def _zone_details(registry: Registry, zone, lang: str) -> None:
+    """A statistical development zone has figures but no boundary: say so, and list the figures it has."""
+    parent = gazetteer().by_code[zone.parent_adcode]
+    st.markdown(f"### {escape(zone.name)}")
+    st.button(
+        t("clear_selection", lang), key="clear_selection", on_click=st.session_state.update, kwargs={"selected": None}
+    )
+    st.caption(f"{zone.adcode} · {t('parent', lang)}: {escape(parent.name)}")
+    st.info(t("zone_explained", lang, name=escape(zone.name), parent=escape(parent.name)))
+    rows = []
+    for layer in registry.list_layers(level="county"):
+        figures = layer.unmapped("county")
+        mine = figures[figures["adcode"] == zone.adcode]
+        if not mine.empty:
+            rows.append(
+                {
+                    t("layer", lang): layer.title(lang),
+                    t("value", lang): format_value(mine["value"].iloc[0], layer, lang),
+                    t("year", lang): layer.year_label(lang),
+                    t("source", lang): layer.source_text(short=True),
+                }
+            )
+    if rows:
+        with st.expander(t("all_layers", lang), expanded=True):
+            st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
 def _report_list(reports: pd.DataFrame, lang: str) -> None:

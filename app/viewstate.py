@@ -54,6 +54,10 @@ NOTICE_TEXT = {
     ),
     "range_inverted": ("最小值大于最大值，已取消数值范围", "min is above max; value filter removed"),
     "manual_without_breaks": ("手动分级缺少断点，改用分位数", "manual classification without breaks; using quantiles"),
+    "selection_renamed": (
+        "sel={value}（{old}）是旧代码，已显示现行的 {code} {name}",
+        "sel={value} ({old}) is an old code; showing today's {code} {name}",
+    ),
     "bad_selection": ("sel={value} 不是行政区，已取消选择", "sel={value} is not a region; selection cleared"),
 }
 
@@ -205,9 +209,21 @@ def sanitise(view: ViewState, registry: Registry, notices: list[Notice] | None =
         # A prefecture's area filter shows its counties.
         view = replace(view, level="county") if "county" in layer.levels else replace(view, area="all")
     if view.selected:
-        try:
-            gazetteer().get(view.selected)
-        except KeyError:
-            notices.append(_notice("bad_selection", value=view.selected))
-            view = replace(view, selected=None)
+        view = _resolve_selection(view, notices)
+    return view
+
+
+def _resolve_selection(view: ViewState, notices: list[Notice]) -> ViewState:
+    """An old code follows the crosswalk to today's region (射洪县 510922 → 射洪市 510981) with a notice;
+    a development zone stays selected (the details panel explains it); anything else is dropped."""
+    gaz = gazetteer()
+    code = view.selected or ""
+    current = gaz.by_code.get(gaz.current_code(code))
+    if current is None or not (current.level == "zone" or (current.is_current and current.level in LEVELS)):
+        notices.append(_notice("bad_selection", value=code))
+        return replace(view, selected=None)
+    if current.adcode != code:
+        old = gaz.by_code[code].name
+        notices.append(_notice("selection_renamed", value=code, old=old, code=current.adcode, name=current.name))
+        return replace(view, selected=current.adcode)
     return view

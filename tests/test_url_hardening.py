@@ -66,3 +66,23 @@ def test_many_unknown_parameters_are_summarised():
     (warning,) = at.main.warning
     assert warning.value.count("\n- ") == 21  # 20 notices and "… and 280 more"
     assert "280" in warning.value
+
+
+@pytest.mark.parametrize(("old", "new", "name"), [("510922", "510981", "射洪市"), ("513425", "513402", "会理市")])
+def test_an_old_selection_code_shows_the_current_region(old, new, name):
+    at = run({"sel": old})
+    assert f"### {name}" in [m.value for m in at.main.markdown]
+    (warning,) = at.main.warning
+    assert old in warning.value and new in warning.value
+    assert at.query_params["sel"] == new
+    figures = at.main.dataframe[1].value  # the details panel's figures on every layer
+    assert len(figures) > 20 and figures.iloc[:, 1].astype(str).str.strip().ne("").all()
+
+
+def test_a_development_zone_selection_is_explained():
+    at = run({"sel": "511071", "lang": "en"})
+    assert "### 内江经济开发区" in [m.value for m in at.main.markdown]
+    (info,) = at.main.info
+    assert "development zone" in info.value and "内江市" in info.value
+    figures = at.main.dataframe[1].value
+    assert len(figures) >= 1  # the zone's own census figures, not an empty table

@@ -89,3 +89,18 @@ def test_sanitise_fixes_inconsistent_combinations():
     assert v.scheme == "quantiles"
     v = sanitise(ViewState(level="prefecture", area="513400"), REG)
     assert v.level == "county"  # a prefecture's area shows its counties
+
+
+@pytest.mark.parametrize(("old", "new"), [("510922", "510981"), ("513425", "513402"), ("510132", "510118")])
+def test_old_selection_codes_follow_the_crosswalk_with_a_notice(old, new):
+    view, notices = from_query_params({"sel": old}, REG)
+    assert view.selected == new
+    assert [n.kind for n in notices] == ["selection_renamed"]
+    assert old in str(notices[0]) and new in str(notices[0])
+
+
+def test_a_development_zone_stays_selected_and_the_province_does_not():
+    view, notices = from_query_params({"sel": "511071"}, REG)
+    assert view.selected == "511071" and notices == []
+    view, notices = from_query_params({"sel": "510000"}, REG)
+    assert view.selected is None and [n.kind for n in notices] == ["bad_selection"]
