@@ -35,6 +35,7 @@ panels.summary_strip(lang)
 data = cache.map_data(view)
 if data.error:
     st.error(escape(data.error))
+panels.classification_note(data)
 map_col, detail_col = st.columns([3, 1.3])
 with map_col:
     # st_folium renders the map it is given and leaves it altered: a second render of the same object

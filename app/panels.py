@@ -74,6 +74,22 @@ def notices(lang: str) -> None:
         st.warning(t("notices", lang) + "\n" + "\n".join(lines))
 
 
+def classification_note(data: MapData) -> None:
+    """Say why the map has fewer classes than asked for (breaks outside the data, std_mean bounds beyond it)."""
+    c = data.classification
+    if c is None or c.k >= c.requested_k:
+        return
+    lang, n, k = data.view.lang, c.k, c.requested_k
+    if c.dropped:
+        breaks = ", ".join(f"{b:,.10g}" for b in c.dropped)
+        text = t("breaks_outside", lang, breaks=escape(breaks), lo=f"{c.lower:,.6g}", hi=f"{c.upper_bounds[-1]:,.6g}")
+    elif c.scheme == "std_mean":
+        text = t("std_mean_fewer", lang)
+    else:
+        text = t("fewer_values", lang)
+    st.info(t("fewer_classes", lang, n=n, k=k) + text)
+
+
 def details_panel(registry: Registry, data: MapData, on_drill) -> None:
     lang = data.view.lang
     st.subheader(t("details", lang))

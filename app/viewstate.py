@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
@@ -53,6 +54,10 @@ NOTICE_TEXT = {
         "norm={norm} is not offered by layer {layer}; showing absolute values",
     ),
     "range_inverted": ("最小值大于最大值，已取消数值范围", "min is above max; value filter removed"),
+    "too_many_breaks": (
+        "链接给出 {n} 个手动断点；最多 {most} 个（9 级），已不用这些断点",
+        "the link gives {n} manual breaks; at most {most} (9 classes) can be used, so they were dropped",
+    ),
     "manual_without_breaks": ("手动分级缺少断点，改用分位数", "manual classification without breaks; using quantiles"),
     "selection_renamed": (
         "sel={value}（{old}）是旧代码，已显示现行的 {code} {name}",
@@ -147,6 +152,10 @@ def _valid_area(area: str) -> bool:
     return area in {d.adcode for d in gazetteer().current("prefecture")}
 
 
+def _parse_breaks(text: str) -> tuple[float, ...]:
+    return tuple(sorted({float(b) for b in text.replace("，", ",").split(",") if b.strip()}))
+
+
 def from_query_params(params: dict[str, str | list[Notice]], registry: Registry) -> tuple[ViewState, list[Notice]]:
     """A view from URL parameters; each unusable value falls back to its default with a notice."""
     notices: list[Notice] = []
@@ -179,7 +188,10 @@ def from_query_params(params: dict[str, str | list[Notice]], registry: Registry)
     take("vmax", float, lambda v: v == v and abs(v) != float("inf"))
     take("scheme", str, lambda v: v in SCHEMES)
     take("k", int, lambda v: MIN_CLASSES <= v <= MAX_CLASSES)
-    take("breaks", lambda t: tuple(sorted(float(b) for b in t.split(",") if b.strip())), lambda v: len(v) >= 1)
+    take("breaks", _parse_breaks, lambda v: len(v) >= 1 and all(math.isfinite(b) for b in v))
+    if len(values.get("breaks", ())) > MAX_CLASSES - 1:
+        notices.append(_notice("too_many_breaks", n=str(len(values["breaks"])), most=str(MAX_CLASSES - 1)))
+        del values["breaks"]
     take("palette", str, lambda v: v in PALETTES)
     take("reverse", lambda t: {"1": True, "0": False}[t], lambda v: True)
     take("basemap", str, lambda v: v in BASEMAPS)

@@ -86,3 +86,20 @@ def test_a_development_zone_selection_is_explained():
     assert "development zone" in info.value and "内江市" in info.value
     figures = at.main.dataframe[1].value
     assert len(figures) >= 1  # the zone's own census figures, not an empty table
+
+
+def test_too_many_manual_breaks_fall_back_with_a_notice():
+    at = run({"scheme": "manual", "breaks": ",".join(map(str, range(10_000)))})
+    (warning,) = at.main.warning
+    assert "10000" in warning.value and not at.main.error
+
+
+@pytest.mark.parametrize(
+    ("params", "shown", "asked"),
+    [({"scheme": "manual", "breaks": "1e9,2e9"}, 1, 3), ({"scheme": "std_mean", "k": "9"}, 6, 9)],
+)
+def test_fewer_classes_than_asked_are_explained(params, shown, asked):
+    at = run({**params, "lang": "en"})
+    (info,) = at.main.info
+    assert f"shows {shown} classes, not the {asked} asked for" in info.value
+    assert page_problems(at) == []

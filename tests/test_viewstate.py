@@ -104,3 +104,15 @@ def test_a_development_zone_stays_selected_and_the_province_does_not():
     assert view.selected == "511071" and notices == []
     view, notices = from_query_params({"sel": "510000"}, REG)
     assert view.selected is None and [n.kind for n in notices] == ["bad_selection"]
+
+
+def test_manual_breaks_from_the_address_are_checked():
+    view, notices = from_query_params({"scheme": "manual", "breaks": ",".join(map(str, range(10_000)))}, REG)
+    assert view.breaks == () and view.scheme == "quantiles"
+    assert [n.kind for n in notices] == ["too_many_breaks", "manual_without_breaks"]
+    assert "10000" in str(notices[0])
+    for bad in ("nan", "inf,5", "1,-inf"):
+        view, notices = from_query_params({"scheme": "manual", "breaks": bad}, REG)
+        assert view.breaks == () and [n.kind for n in notices] == ["bad_value", "manual_without_breaks"]
+    view, notices = from_query_params({"scheme": "manual", "breaks": "5,1,5"}, REG)
+    assert view.breaks == (1.0, 5.0) and notices == []
