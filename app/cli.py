@@ -43,13 +43,23 @@ def _resolve(args: argparse.Namespace) -> int:
 
 def _build_cache(args: argparse.Namespace) -> int:
     from geodata import load_boundaries
+    from geodata.boundaries import DETAILS, is_cached
 
+    status = 0
     for level in ("province", "prefecture", "county"):
-        for detail in ("web", "full"):
+        for detail in DETAILS:  # every detail the app draws, "overview" included
             for datum in ("wgs84", "gcj02"):
                 gdf = load_boundaries(level, detail=detail, datum=datum)
-                print(f"{level:<10} {detail:<4} {datum:<5} {len(gdf):>3} regions")
-    return 0
+                if is_cached(level, detail, datum):
+                    print(f"{level:<10} {detail:<8} {datum:<5} {len(gdf):>3} regions")
+                else:
+                    print(f"error: could not write the {level} {detail} {datum} cache", file=sys.stderr)
+                    status = 1
+    if status:
+        print(
+            "error: the boundary cache is not writable; set COVERAGE_ATLAS_CACHE to a writable folder", file=sys.stderr
+        )
+    return status
 
 
 def build_parser() -> argparse.ArgumentParser:

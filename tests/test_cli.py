@@ -23,3 +23,25 @@ def test_python_dash_m_app_and_console_script_run():
     exe = f"{sys.prefix}/bin/coverage-atlas"
     out = subprocess.run([exe, "--help"], capture_output=True, text=True, check=True)
     assert "serve" in out.stdout and "resolve" in out.stdout
+
+
+def test_build_cache_builds_every_detail_the_app_draws(monkeypatch, capsys):
+    import geodata
+    from geodata import boundaries
+
+    built = []
+    monkeypatch.setattr(geodata, "load_boundaries", lambda level, detail, datum: built.append((detail, datum)) or [1])
+    monkeypatch.setattr(boundaries, "is_cached", lambda *args: True)
+    assert main(["build-cache"]) == 0
+    # The app's default province-wide views draw "overview" (mapbuild.boundary_detail).
+    assert {d for d, _ in built} == {"overview", "web", "full"} and len(built) == 18
+
+
+def test_build_cache_says_when_it_cannot_write(monkeypatch, capsys):
+    import geodata
+    from geodata import boundaries
+
+    monkeypatch.setattr(geodata, "load_boundaries", lambda level, detail, datum: [1])
+    monkeypatch.setattr(boundaries, "is_cached", lambda *args: False)
+    assert main(["build-cache"]) == 1
+    assert "not writable" in capsys.readouterr().err
