@@ -46,12 +46,13 @@ with map_col:
         key="atlas_map",
         height=620,
         use_container_width=True,
-        returned_objects=["last_active_drawing"],
+        returned_objects=["last_active_drawing", "last_object_clicked", "last_object_clicked_count"],
     )
-    drawing = (clicked or {}).get("last_active_drawing") or {}
-    code = (drawing.get("properties") or {}).get("adcode")
-    if code and code != st.session_state.get("last_click"):
-        st.session_state.update(last_click=code, selected=code)
+    # The component keeps returning its last click on every rerun; a click is new when its region, count or
+    # position differs, so the same region can be chosen again after "clear selection".
+    click = panels.map_click(clicked)
+    if click and click != st.session_state.get("last_click"):
+        st.session_state.update(last_click=click, selected=click[0])
         st.rerun()
 with detail_col:
     panels.details_panel(registry, data, drill_down)

@@ -90,6 +90,15 @@ def classification_note(data: MapData) -> None:
     st.info(t("fewer_classes", lang, n=n, k=k) + text)
 
 
+def map_click(returned: dict | None) -> tuple[str, int, str] | None:
+    """(adcode, click count, position) of st_folium's last click on a region, or None."""
+    returned = returned or {}
+    code = ((returned.get("last_active_drawing") or {}).get("properties") or {}).get("adcode")
+    if not code:
+        return None
+    return code, int(returned.get("last_object_clicked_count") or 0), str(returned.get("last_object_clicked"))
+
+
 def details_panel(registry: Registry, data: MapData, on_drill) -> None:
     lang = data.view.lang
     st.subheader(t("details", lang))
