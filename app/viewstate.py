@@ -53,6 +53,10 @@ NOTICE_TEXT = {
         "图层 {layer} 不提供 norm={norm}，改为绝对值",
         "norm={norm} is not offered by layer {layer}; showing absolute values",
     ),
+    "palette_kind": (
+        "配色 palette={value} 不适用于图层 {layer}，已使用该图层的默认配色",
+        "palette={value} does not suit layer {layer}; using the layer's default palette",
+    ),
     "range_inverted": ("最小值大于最大值，已取消数值范围", "min is above max; value filter removed"),
     "too_many_breaks": (
         "链接给出 {n} 个手动断点；最多 {most} 个（9 级），已不用这些断点",
@@ -211,6 +215,9 @@ def sanitise(view: ViewState, registry: Registry, notices: list[Notice] | None =
     if view.norm != "absolute" and view.norm not in layer.normalise_by:
         notices.append(_notice("norm_missing", norm=view.norm, layer=layer.id))
         view = replace(view, norm="absolute")
+    if view.palette in PALETTES and (PALETTES[view.palette].kind == "qualitative") != layer.is_categorical:
+        notices.append(_notice("palette_kind", value=view.palette, layer=layer.id))
+        view = replace(view, palette="")
     if view.vmin is not None and view.vmax is not None and view.vmin > view.vmax:
         notices.append(_notice("range_inverted"))
         view = replace(view, vmin=None, vmax=None)

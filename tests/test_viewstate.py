@@ -116,3 +116,8 @@ def test_manual_breaks_from_the_address_are_checked():
         assert view.breaks == () and [n.kind for n in notices] == ["bad_value", "manual_without_breaks"]
     view, notices = from_query_params({"scheme": "manual", "breaks": "5,1,5"}, REG)
     assert view.breaks == (1.0, 5.0) and notices == []
+
+
+def test_a_palette_of_the_wrong_kind_falls_back_with_a_notice():
+    view, notices = from_query_params({"palette": "Set2"}, REG)  # qualitative, for a sequential layer
+    assert view.palette == "" and [n.kind for n in notices] == ["palette_kind"]
