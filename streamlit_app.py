@@ -8,6 +8,7 @@ from streamlit_folium import st_folium
 
 from app import cache, panels
 from app.i18n import t
+from app.markup import escape
 from app.sidebar import init_from_url, read_sidebar
 
 st.set_page_config(page_title="四川民政服务覆盖图集 · Sichuan Coverage Atlas", page_icon="🗺️", layout="wide")
@@ -33,7 +34,8 @@ panels.summary_strip(lang)
 
 data = cache.map_data(view)
 if data.error:
-    st.error(data.error)
+    st.error(escape(data.error))
+panels.classification_note(data)
 map_col, detail_col = st.columns([3, 1.3])
 with map_col:
     # st_folium renders the map it is given and leaves it altered: a second render of the same object
@@ -44,12 +46,13 @@ with map_col:
         key="atlas_map",
         height=620,
         use_container_width=True,
-        returned_objects=["last_active_drawing"],
+        returned_objects=["last_active_drawing", "last_object_clicked", "last_object_clicked_count"],
     )
-    drawing = (clicked or {}).get("last_active_drawing") or {}
-    code = (drawing.get("properties") or {}).get("adcode")
-    if code and code != st.session_state.get("last_click"):
-        st.session_state.update(last_click=code, selected=code)
+    # The component keeps returning its last click on every rerun; a click is new when its region, count or
+    # position differs, so the same region can be chosen again after "clear selection".
+    click = panels.map_click(clicked)
+    if click and click != st.session_state.get("last_click"):
+        st.session_state.update(last_click=click, selected=click[0])
         st.rerun()
 with detail_col:
     panels.details_panel(registry, data, drill_down)

@@ -27,6 +27,23 @@ def _serve(args: argparse.Namespace) -> int:
     return subprocess.call(cmd)
 
 
+def _port(text: str) -> int:
+    """A TCP port for ``serve --port``: argparse turns the ValueError into a one-line usage error."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number (1-65535)")
+    return port
+
+
+def _printable(text: str) -> str:
+    """Echoed input with control characters (ANSI escapes, tabs, newlines) shown as escapes, not obeyed:
+    the output stays one tab-separated line per name and cannot recolour or rewrite the terminal."""
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
+
+
 def _resolve(args: argparse.Namespace) -> int:
     from geodata import RegionLookupError, gazetteer
 
@@ -34,29 +51,39 @@ def _resolve(args: argparse.Namespace) -> int:
     for query in args.names:
         try:
             code = gazetteer().resolve(query, args.level)
-            print(f"{query}\t{code}\t{gazetteer().full_label(code)}")
+            print(f"{_printable(query)}\t{code}\t{gazetteer().full_label(code)}")
         except RegionLookupError as exc:
-            print(f"{query}\terror: {exc}", file=sys.stderr)
+            print(f"{_printable(query)}\terror: {_printable(str(exc))}", file=sys.stderr)
             status = 1
     return status
 
 
 def _build_cache(args: argparse.Namespace) -> int:
     from geodata import load_boundaries
+    from geodata.boundaries import DETAILS, is_cached
 
+    status = 0
     for level in ("province", "prefecture", "county"):
-        for detail in ("web", "full"):
+        for detail in DETAILS:  # every detail the app draws, "overview" included
             for datum in ("wgs84", "gcj02"):
                 gdf = load_boundaries(level, detail=detail, datum=datum)
-                print(f"{level:<10} {detail:<4} {datum:<5} {len(gdf):>3} regions")
-    return 0
+                if is_cached(level, detail, datum):
+                    print(f"{level:<10} {detail:<8} {datum:<5} {len(gdf):>3} regions")
+                else:
+                    print(f"error: could not write the {level} {detail} {datum} cache", file=sys.stderr)
+                    status = 1
+    if status:
+        print(
+            "error: the boundary cache is not writable; set COVERAGE_ATLAS_CACHE to a writable folder", file=sys.stderr
+        )
+    return status
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="coverage-atlas", description="Sichuan Coverage Atlas")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("serve", help="start the web app")
-    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--port", type=_port, default=8501)
     p.set_defaults(func=_serve)
     p = sub.add_parser("resolve", help="resolve region names or codes to current six-digit codes")
     p.add_argument("names", nargs="+")

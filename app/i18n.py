@@ -57,6 +57,28 @@ TEXT: dict[str, tuple[str, str]] = {
     "summary": ("2021年全省概况", "Province in 2021"),
     "reconciliation": ("与公布总数对账", "Reconciliation with published totals"),
     "notices": ("链接中的部分参数无效，已改用默认值：", "Some link parameters were invalid and fell back to defaults:"),
+    "zone_explained": (
+        "{name}是统计用的经济开发区，没有自己的边界，因此不在地图上；它的数字计入{parent}（市州层级），"
+        "在县级地图中单独列在“说明”里。",
+        "{name} is a statistical development zone with no boundary of its own, so it is not on the map; "
+        "its figures count towards {parent} at prefecture level and are listed separately under the notes "
+        "on county maps.",
+    ),
+    "fewer_classes": ("地图显示 {n} 级，而不是所要求的 {k} 级：", "The map shows {n} classes, not the {k} asked for: "),
+    "breaks_outside": (
+        "断点 {breaks} 不在所显示数据的范围（{lo} – {hi}）内，已略去。",
+        "the breaks {breaks} lie outside the values shown ({lo} – {hi}) and were left out.",
+    ),
+    "std_mean_fewer": (
+        "标准差分级以均值加减若干个标准差为界，超出数据最小值或最大值的界限被略去。",
+        "standard-deviation classes are bounded at the mean ± whole or half standard deviations; "
+        "bounds beyond the smallest or largest value are left out.",
+    ),
+    "fewer_values": (
+        "数据中不同的数值（或不同的分位点）少于所要求的级数。",
+        "the values have fewer distinct values (or distinct quantiles) than classes asked for.",
+    ),
+    "more_notices": ("另有 {n} 条", "and {n} more"),
     "unmapped": (
         "无边界的统计开发区（已计入所在区的数值，不另计）：",
         "Statistical development zones without a boundary (already included in their district's value):",

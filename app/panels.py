@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -11,6 +9,7 @@ import streamlit as st
 from app import cache
 from app.i18n import t, unit_text
 from app.mapbuild import MapData, format_value, shown_table
+from app.markup import escape
 from geodata.codes import gazetteer
 from layers import Registry
 from layers.annotations import local_reports, reports_for, township_changes
@@ -39,16 +38,16 @@ def summary_strip(lang: str) -> None:
         row = df.loc[fid]
         label = row["indicator_en"] if lang == "en" else row["indicator_zh"]
         value = f"{row['value']:,.10g} {unit_text(row['unit'], lang)}".strip()
-        help_text = f"{row['year']} · {t('source', lang)}: {row['source']} — “{row['quote']}”"
+        help_text = f"{escape(row['year'])} · {t('source', lang)}: {escape(row['source'])} — “{escape(row['quote'])}”"
         delta = None
         if fid in rec.index:
             r = rec.loc[fid]
             help_text += (
                 f"\n\n{t('regions_sum', lang)}: {r['sum_of_regions']:,.0f} "
-                f"({r['year']}, {r['layer_source']}); {t('gap', lang)} {r['gap']:+,.0f}"
+                f"({escape(r['year'])}, {escape(r['layer_source'])}); {t('gap', lang)} {r['gap']:+,.0f}"
             )
             delta = f"{t('regions_sum', lang)} {r['sum_of_regions']:,.0f}"
-        col.metric(label, value, delta=delta, delta_color="off", delta_arrow="off", help=help_text)
+        col.metric(escape(label), value, delta=delta, delta_color="off", delta_arrow="off", help=help_text)
     with st.expander(t("all_figures", lang, n=len(df))):
         table = pd.DataFrame(
             {
@@ -61,13 +60,44 @@ def summary_strip(lang: str) -> None:
             }
         ).sort_values(t("theme", lang), kind="stable")
         st.dataframe(table, hide_index=True, width="stretch")
-        st.caption(f"{t('source', lang)}: {df['source'].iloc[0]}")
+        st.caption(f"{t('source', lang)}: {escape(df['source'].iloc[0])}")
+
+
+MAX_NOTICES = 20  # a crafted address can carry hundreds of unknown parameters
 
 
 def notices(lang: str) -> None:
     items = st.session_state.get("notices") or []
     if items:
-        st.warning(t("notices", lang) + "\n" + "\n".join(f"- {n.text(lang)}" for n in items))
+        lines = [f"- {n.markdown(lang)}" for n in items[:MAX_NOTICES]]
+        if len(items) > MAX_NOTICES:
+            lines.append(f"- … {t('more_notices', lang, n=len(items) - MAX_NOTICES)}")
+        st.warning(t("notices", lang) + "\n" + "\n".join(lines))
+
+
+def classification_note(data: MapData) -> None:
+    """Say why the map has fewer classes than asked for (breaks outside the data, std_mean bounds beyond it)."""
+    c = data.classification
+    if c is None or c.k >= c.requested_k:
+        return
+    lang, n, k = data.view.lang, c.k, c.requested_k
+    if c.dropped:
+        breaks = ", ".join(f"{b:,.10g}" for b in c.dropped)
+        text = t("breaks_outside", lang, breaks=escape(breaks), lo=f"{c.lower:,.6g}", hi=f"{c.upper_bounds[-1]:,.6g}")
+    elif c.scheme == "std_mean":
+        text = t("std_mean_fewer", lang)
+    else:
+        text = t("fewer_values", lang)
+    st.info(t("fewer_classes", lang, n=n, k=k) + text)
+
+
+def map_click(returned: dict | None) -> tuple[str, int, str] | None:
+    """(adcode, click count, position) of st_folium's last click on a region, or None."""
+    returned = returned or {}
+    code = ((returned.get("last_active_drawing") or {}).get("properties") or {}).get("adcode")
+    if not code:
+        return None
+    return code, int(returned.get("last_object_clicked_count") or 0), str(returned.get("last_object_clicked"))
 
 
 def details_panel(registry: Registry, data: MapData, on_drill) -> None:
@@ -79,18 +109,19 @@ def details_panel(registry: Registry, data: MapData, on_drill) -> None:
         return
     gaz = gazetteer()
     div = gaz.get(code)
-    st.markdown(f"### {html.escape(div.name)}")
+    if div.level == "zone":
+        _zone_details(registry, div, lang)
+        return
+    st.markdown(f"### {escape(div.name)}")
     st.button(
         t("clear_selection", lang), key="clear_selection", on_click=st.session_state.update, kwargs={"selected": None}
     )
-    st.caption(
-        f"{code} · {t('parent', lang)}: {html.escape(gaz.get(div.parent_adcode).name) if div.parent_adcode else '—'}"
-    )
+    st.caption(f"{code} · {t('parent', lang)}: {escape(gaz.get(div.parent_adcode).name) if div.parent_adcode else '—'}")
     if div.level == "prefecture":
         children = gaz.children(code)
-        st.caption(f"{t('children', lang)} ({len(children)}): " + "、".join(html.escape(c.name) for c in children))
+        st.caption(f"{t('children', lang)} ({len(children)}): " + "、".join(escape(c.name) for c in children))
         if data.view.level == "prefecture":
-            st.button(t("drill_down", lang, name=div.name), on_click=on_drill, args=(code,), key="drill")
+            st.button(t("drill_down", lang, name=escape(div.name)), on_click=on_drill, args=(code,), key="drill")
     rows = []
     for layer in registry.list_layers(level=div.level):
         value = layer.frame(div.level).set_index("adcode").loc[code, "value"]
@@ -132,7 +163,34 @@ def details_panel(registry: Registry, data: MapData, on_drill) -> None:
     if not mine.empty:
         with st.expander(t("pilots", lang)):
             for r in mine.itertuples():
-                st.markdown(f"- {html.escape(r.role_en if lang == 'en' else r.role_zh)} — {html.escape(r.source)}")
+                st.markdown(f"- {escape(r.role_en if lang == 'en' else r.role_zh)} — {escape(r.source)}")
+
+
+def _zone_details(registry: Registry, zone, lang: str) -> None:
+    """A statistical development zone has figures but no boundary: say so, and list the figures it has."""
+    parent = gazetteer().by_code[zone.parent_adcode]
+    st.markdown(f"### {escape(zone.name)}")
+    st.button(
+        t("clear_selection", lang), key="clear_selection", on_click=st.session_state.update, kwargs={"selected": None}
+    )
+    st.caption(f"{zone.adcode} · {t('parent', lang)}: {escape(parent.name)}")
+    st.info(t("zone_explained", lang, name=escape(zone.name), parent=escape(parent.name)))
+    rows = []
+    for layer in registry.list_layers(level="county"):
+        figures = layer.unmapped("county")
+        mine = figures[figures["adcode"] == zone.adcode]
+        if not mine.empty:
+            rows.append(
+                {
+                    t("layer", lang): layer.title(lang),
+                    t("value", lang): format_value(mine["value"].iloc[0], layer, lang),
+                    t("year", lang): layer.year_label(lang),
+                    t("source", lang): layer.source_text(short=True),
+                }
+            )
+    if rows:
+        with st.expander(t("all_layers", lang), expanded=True):
+            st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
 def _report_list(reports: pd.DataFrame, lang: str) -> None:
@@ -140,9 +198,9 @@ def _report_list(reports: pd.DataFrame, lang: str) -> None:
     gaz = gazetteer()
     for r in reports.itertuples():
         st.markdown(
-            f"- **{html.escape(gaz.full_label(r.adcode))}** {r.year}: {html.escape(r.indicator)} = "
-            f"{html.escape(r.value)} {html.escape(r.unit)} — “{html.escape(r.quote)}” "
-            f"({t('source', lang)}: {html.escape(r.source_url)})"
+            f"- **{escape(gaz.full_label(r.adcode))}** {escape(r.year)}: {escape(r.indicator)} = "
+            f"{escape(r.value)} {escape(r.unit)} — “{escape(r.quote)}” "
+            f"({t('source', lang)}: {escape(r.source_url)})"
         )
 
 
@@ -171,7 +229,7 @@ def ranking_chart(data: MapData) -> None:
         )
         .properties(height=max(200, 14 * len(df)))
     )
-    st.markdown(f"**{t('ranking', lang)}** · {t('source', lang)}: {layer.source_text(short=True)}")
+    st.markdown(f"**{t('ranking', lang)}** · {t('source', lang)}: {escape(layer.source_text(short=True))}")
     st.altair_chart(chart, width="stretch")
 
 
@@ -193,10 +251,10 @@ def notes_and_reconciliation(data: MapData) -> None:
     lang, layer = data.view.lang, data.layer
     with st.expander(t("notes", lang)):
         if layer.notes(lang):
-            st.write(layer.notes(lang))
+            st.markdown(escape(layer.notes(lang)))
         for s in layer.sources:
-            st.markdown(f"- {html.escape(s.title)}" + (f" — {html.escape(s.path)}" if s.path else ""))
-        st.caption(f"Licence: {layer.licence}")
+            st.markdown(f"- {escape(s.title)}" + (f" — {escape(s.path)}" if s.path else ""))
+        st.caption(f"Licence: {escape(layer.licence)}")
         if not data.unmapped.empty:
             st.write(t("unmapped", lang))
             st.dataframe(data.unmapped, hide_index=True)

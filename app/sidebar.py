@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import streamlit as st
 
+from app import markup
 from app.basemaps import BASEMAPS
 from app.i18n import t
 from app.palettes import PALETTES
@@ -71,9 +72,9 @@ def _parse_breaks(text: str, lang: str) -> tuple[tuple[float, ...], str | None]:
             out.append(float(part))
         except ValueError:
             msg = (
-                f"手动断点中的“{part}”不是数字；请用逗号分隔数字，例如 1000,5000"
+                f"手动断点中的 {markup.code(part)} 不是数字；请用逗号分隔数字，例如 1000,5000"
                 if lang == "zh"
-                else f"manual break {part!r} is not a number; separate numbers with commas, e.g. 1000,5000"
+                else f"manual break {markup.code(part)} is not a number; separate numbers with commas, e.g. 1000,5000"
             )
             return (), msg
     return tuple(sorted(set(out))), None

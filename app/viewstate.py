@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 
+from app import markup
 from app.basemaps import BASEMAPS
 from app.palettes import PALETTES
 from geodata.codes import gazetteer
@@ -23,28 +26,48 @@ class Notice:
     kind: str  # a key of NOTICE_TEXT
     args: tuple[tuple[str, str], ...] = ()
 
-    def text(self, lang: str = "en") -> str:
+    def _format(self, lang: str, fmt: Callable[[str, str], str]) -> str:
         zh, en = NOTICE_TEXT[self.kind]
-        return (en if lang == "en" else zh).format(**dict(self.args))
+        return (en if lang == "en" else zh).format(**{k: fmt(k, v) for k, v in self.args})
+
+    def text(self, lang: str = "en") -> str:
+        """Plain text: values cut to a readable length, parameter values quoted."""
+        return self._format(lang, lambda k, v: repr(markup.shorten(v)) if k in ("value", "norm") else markup.shorten(v))
+
+    def markdown(self, lang: str = "en") -> str:
+        """For Markdown-rendering elements: every value (from the address) as literal inline code."""
+        return self._format(lang, lambda _, v: markup.code(v))
 
     def __str__(self) -> str:
         return self.text("en")
 
 
 NOTICE_TEXT = {
-    "unknown_param": ("未知的链接参数 {key}={value!r}，已忽略", "unknown URL parameter {key}={value!r} ignored"),
-    "bad_value": ("链接参数 {key}={value!r} 无效，已使用默认值", "{key}={value!r} is not valid; using the default"),
+    "unknown_param": ("未知的链接参数 {key}={value}，已忽略", "unknown URL parameter {key}={value} ignored"),
+    "bad_value": ("链接参数 {key}={value} 无效，已使用默认值", "{key}={value} is not valid; using the default"),
     "level_missing": (
         "图层 {layer} 没有{level}数据，改为显示{shown}",
         "layer {layer} has no {level} level; showing {shown}",
     ),
     "norm_missing": (
-        "图层 {layer} 不提供 norm={norm!r}，改为绝对值",
-        "norm={norm!r} is not offered by layer {layer}; showing absolute values",
+        "图层 {layer} 不提供 norm={norm}，改为绝对值",
+        "norm={norm} is not offered by layer {layer}; showing absolute values",
+    ),
+    "palette_kind": (
+        "配色 palette={value} 不适用于图层 {layer}，已使用该图层的默认配色",
+        "palette={value} does not suit layer {layer}; using the layer's default palette",
     ),
     "range_inverted": ("最小值大于最大值，已取消数值范围", "min is above max; value filter removed"),
+    "too_many_breaks": (
+        "链接给出 {n} 个手动断点；最多 {most} 个（9 级），已不用这些断点",
+        "the link gives {n} manual breaks; at most {most} (9 classes) can be used, so they were dropped",
+    ),
     "manual_without_breaks": ("手动分级缺少断点，改用分位数", "manual classification without breaks; using quantiles"),
-    "bad_selection": ("sel={value!r} 不是行政区，已取消选择", "sel={value!r} is not a region; selection cleared"),
+    "selection_renamed": (
+        "sel={value}（{old}）是旧代码，已显示现行的 {code} {name}",
+        "sel={value} ({old}) is an old code; showing today's {code} {name}",
+    ),
+    "bad_selection": ("sel={value} 不是行政区，已取消选择", "sel={value} is not a region; selection cleared"),
 }
 
 
@@ -133,6 +156,10 @@ def _valid_area(area: str) -> bool:
     return area in {d.adcode for d in gazetteer().current("prefecture")}
 
 
+def _parse_breaks(text: str) -> tuple[float, ...]:
+    return tuple(sorted({float(b) for b in text.replace("，", ",").split(",") if b.strip()}))
+
+
 def from_query_params(params: dict[str, str | list[Notice]], registry: Registry) -> tuple[ViewState, list[Notice]]:
     """A view from URL parameters; each unusable value falls back to its default with a notice."""
     notices: list[Notice] = []
@@ -165,7 +192,10 @@ def from_query_params(params: dict[str, str | list[Notice]], registry: Registry)
     take("vmax", float, lambda v: v == v and abs(v) != float("inf"))
     take("scheme", str, lambda v: v in SCHEMES)
     take("k", int, lambda v: MIN_CLASSES <= v <= MAX_CLASSES)
-    take("breaks", lambda t: tuple(sorted(float(b) for b in t.split(",") if b.strip())), lambda v: len(v) >= 1)
+    take("breaks", _parse_breaks, lambda v: len(v) >= 1 and all(math.isfinite(b) for b in v))
+    if len(values.get("breaks", ())) > MAX_CLASSES - 1:
+        notices.append(_notice("too_many_breaks", n=str(len(values["breaks"])), most=str(MAX_CLASSES - 1)))
+        del values["breaks"]
     take("palette", str, lambda v: v in PALETTES)
     take("reverse", lambda t: {"1": True, "0": False}[t], lambda v: True)
     take("basemap", str, lambda v: v in BASEMAPS)
@@ -185,6 +215,9 @@ def sanitise(view: ViewState, registry: Registry, notices: list[Notice] | None =
     if view.norm != "absolute" and view.norm not in layer.normalise_by:
         notices.append(_notice("norm_missing", norm=view.norm, layer=layer.id))
         view = replace(view, norm="absolute")
+    if view.palette in PALETTES and (PALETTES[view.palette].kind == "qualitative") != layer.is_categorical:
+        notices.append(_notice("palette_kind", value=view.palette, layer=layer.id))
+        view = replace(view, palette="")
     if view.vmin is not None and view.vmax is not None and view.vmin > view.vmax:
         notices.append(_notice("range_inverted"))
         view = replace(view, vmin=None, vmax=None)
@@ -195,9 +228,21 @@ def sanitise(view: ViewState, registry: Registry, notices: list[Notice] | None =
         # A prefecture's area filter shows its counties.
         view = replace(view, level="county") if "county" in layer.levels else replace(view, area="all")
     if view.selected:
-        try:
-            gazetteer().get(view.selected)
-        except KeyError:
-            notices.append(_notice("bad_selection", value=view.selected))
-            view = replace(view, selected=None)
+        view = _resolve_selection(view, notices)
+    return view
+
+
+def _resolve_selection(view: ViewState, notices: list[Notice]) -> ViewState:
+    """An old code follows the crosswalk to today's region (射洪县 510922 → 射洪市 510981) with a notice;
+    a development zone stays selected (the details panel explains it); anything else is dropped."""
+    gaz = gazetteer()
+    code = view.selected or ""
+    current = gaz.by_code.get(gaz.current_code(code))
+    if current is None or not (current.level == "zone" or (current.is_current and current.level in LEVELS)):
+        notices.append(_notice("bad_selection", value=code))
+        return replace(view, selected=None)
+    if current.adcode != code:
+        old = gaz.by_code[code].name
+        notices.append(_notice("selection_renamed", value=code, old=old, code=current.adcode, name=current.name))
+        return replace(view, selected=current.adcode)
     return view

@@ -10,11 +10,14 @@ or does not read, is rebuilt rather than trusted.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import logging
 import os
 import sqlite3
 import tempfile
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -37,6 +40,7 @@ TOLERANCES = {"web": 0.0035, "overview": 0.007}
 EQUAL_AREA_CRS = "+proj=aea +lat_0=0 +lon_0=105 +lat_1=25 +lat_2=47 +datum=WGS84 +units=m +no_defs"
 # Bump when the processing below changes, so that old caches are rebuilt.
 BUILD_VERSION = "1"
+log = logging.getLogger(__name__)
 COLUMNS = ["adcode", "name", "short_name", "parent_adcode", "level", "area_km2", "geometry"]
 
 
@@ -181,13 +185,39 @@ def _read_cache(path: Path, meta_path: Path, key: dict[str, object]) -> gpd.GeoD
         return None
 
 
+def _replace_atomically(path: Path, write: Callable[[Path], object]) -> None:
+    """``write(tmp)`` into a temporary file beside ``path``, then rename it over ``path``; the temporary
+    file never outlives a failure (a full disk, a directory where the file should be …)."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.close(fd)
+        write(Path(tmp))
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+
+
 def _write_cache(gdf: gpd.GeoDataFrame, path: Path, meta_path: Path, key: dict[str, object]) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".parquet.tmp")
-    os.close(fd)
-    gdf.to_parquet(tmp)
-    sha = _sha256(Path(tmp))
-    os.replace(tmp, path)
-    meta_path.write_text(json.dumps({"key": key, "sha256": sha, "rows": len(gdf)}, ensure_ascii=False, indent=1))
+    shas = []
+
+    def write_parquet(tmp: Path) -> None:
+        gdf.to_parquet(tmp)
+        shas.append(_sha256(tmp))
+
+    _replace_atomically(path, write_parquet)
+    meta = json.dumps({"key": key, "sha256": shas[0], "rows": len(gdf)}, ensure_ascii=False, indent=1)
+    _replace_atomically(meta_path, lambda tmp: tmp.write_text(meta, encoding="utf-8"))
+
+
+_warned: list[str] = []
+
+
+def _cache_unusable(exc: OSError) -> None:
+    """One warning per process: the app carries on with boundaries built in memory."""
+    if not _warned:
+        _warned.append(str(exc))
+        log.warning("boundary cache not usable (%s); building boundaries in memory instead", exc)
 
 
 def cache_paths(level: str, detail: str = "web", datum: str = "wgs84") -> tuple[Path, Path]:
@@ -201,14 +231,30 @@ def load_boundaries(level: str, *, detail: str = "web", datum: str = "wgs84") ->
     EPSG:4326 axes; ``datum="wgs84"`` for OSM/CartoDB/Tianditu basemaps, ``"gcj02"`` for Amap.
     """
     _check_args(level, detail, datum)
-    path, meta_path = cache_paths(level, detail, datum)
     key = _cache_key(level, detail, datum)
+    try:
+        path, meta_path = cache_paths(level, detail, datum)
+    except OSError as exc:  # $COVERAGE_ATLAS_CACHE is a file, or its folder cannot be created
+        _cache_unusable(exc)
+        return _build(level, detail, datum)
     cached = _read_cache(path, meta_path, key)
     if cached is not None:
         return cached
     gdf = _build(level, detail, datum)
-    _write_cache(gdf, path, meta_path, key)
+    try:
+        _write_cache(gdf, path, meta_path, key)
+    except OSError as exc:  # read-only folder, files of another user, a directory in the way …
+        _cache_unusable(exc)
     return gdf
+
+
+def is_cached(level: str, detail: str = "web", datum: str = "wgs84") -> bool:
+    """Whether a valid cache file for these boundaries is on disk (``build-cache`` checks its work)."""
+    try:
+        path, meta_path = cache_paths(level, detail, datum)
+    except OSError:
+        return False
+    return _read_cache(path, meta_path, _cache_key(level, detail, datum)) is not None
 
 
 def areas_km2(level: str) -> pd.Series:

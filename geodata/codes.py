@@ -218,24 +218,89 @@ class Gazetteer:
         return current
 
 
+class GazetteerError(ValueError):
+    """The gazetteer files themselves are broken: reported against them, not the tables that use them."""
+
+
+def _rows(path: Path, columns: list[str], problems: list[str]) -> list[dict[str, str]]:
+    where = f"data/gazetteer/{path.name}"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        problems.append(f"{where}: is not UTF-8 (byte {exc.start}: {exc.reason})")
+        return []
+    reader = csv.DictReader(text.splitlines())
+    if reader.fieldnames is None or any(c not in reader.fieldnames for c in columns):
+        problems.append(f"{where}: header must hold {columns}, has {reader.fieldnames}")
+        return []
+    rows = []
+    for i, r in enumerate(reader, start=1):
+        if None in r or None in r.values():
+            problems.append(f"{where}, row {i}: {len(r)} fields where the header has {len(reader.fieldnames)}")
+        else:
+            rows.append({"_row": str(i), **r})
+    return rows
+
+
+def _check_divisions(rows: list[dict[str, str]], problems: list[str]) -> None:
+    where = "data/gazetteer/sichuan_divisions.csv"
+    seen: dict[str, str] = {}
+    for r in rows:
+        at = f"{where}, row {r['_row']}"
+        if not re.fullmatch(r"\d{6}", r["adcode"]):
+            problems.append(f"{at}, column 'adcode': {r['adcode']!r} is not a six-digit code")
+        elif r["adcode"] in seen:
+            problems.append(f"{at}, column 'adcode': duplicate {r['adcode']}, already in row {seen[r['adcode']]}")
+        else:
+            seen[r["adcode"]] = r["_row"]
+        if r["level"] not in (*LEVELS, "zone"):
+            problems.append(f"{at}, column 'level': {r['level']!r} is not one of {[*LEVELS, 'zone']}")
+        if not r["name"].strip():
+            problems.append(f"{at}, column 'name': empty")
+        if not re.fullmatch(r"\d{4}(;\d{4})*", r["listed_years"]):
+            problems.append(f"{at}, column 'listed_years': {r['listed_years']!r} is not years separated by ';'")
+    for r in rows:
+        if r["level"] != "province" and r["parent_adcode"] not in seen:
+            problems.append(f"{where}, row {r['_row']}, column 'parent_adcode': {r['parent_adcode']!r} is not listed")
+
+
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
-    with (DATA_DIR / "sichuan_divisions.csv").open(encoding="utf-8") as f:
-        divisions = [
-            Division(
-                r["adcode"],
-                r["name"],
-                r["level"],
-                r["parent_adcode"],
-                tuple(int(y) for y in r["listed_years"].split(";")),
-            )
-            for r in csv.DictReader(f)
-        ]
-    with (DATA_DIR / "crosswalk.csv").open(encoding="utf-8") as f:
-        crosswalk = [
-            CrosswalkEntry(r["old_adcode"], r["old_name"], r["new_adcode"], r["new_name"], r["first_listed_new"])
-            for r in csv.DictReader(f)
-        ]
+    problems: list[str] = []
+    division_rows = _rows(
+        DATA_DIR / "sichuan_divisions.csv", ["adcode", "name", "level", "parent_adcode", "listed_years"], problems
+    )
+    _check_divisions(division_rows, problems)
+    columns = ["old_adcode", "old_name", "new_adcode", "new_name", "first_listed_new"]
+    crosswalk_rows = _rows(DATA_DIR / "crosswalk.csv", columns, problems)
+    codes = {r["adcode"] for r in division_rows}
+    seen_old: set[str] = set()
+    for r in crosswalk_rows:
+        at = f"data/gazetteer/crosswalk.csv, row {r['_row']}"
+        for column in ("old_adcode", "new_adcode"):
+            if r[column] not in codes:
+                problems.append(f"{at}, column {column!r}: {r[column]!r} is not in sichuan_divisions.csv")
+        if r["old_adcode"] in seen_old:
+            problems.append(f"{at}, column 'old_adcode': duplicate {r['old_adcode']}")
+        seen_old.add(r["old_adcode"])
+    if problems:
+        raise GazetteerError(
+            f"{len(problems)} problem(s) in the gazetteer:\n" + "\n".join(f"  - {p}" for p in problems)
+        )
+    divisions = [
+        Division(
+            r["adcode"],
+            r["name"],
+            r["level"],
+            r["parent_adcode"],
+            tuple(int(y) for y in r["listed_years"].split(";")),
+        )
+        for r in division_rows
+    ]
+    crosswalk = [
+        CrosswalkEntry(r["old_adcode"], r["old_name"], r["new_adcode"], r["new_name"], r["first_listed_new"])
+        for r in crosswalk_rows
+    ]
     return Gazetteer(divisions, crosswalk)
 
 

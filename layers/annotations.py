@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from geodata.codes import gazetteer
-from layers.tables import read_datapackage, read_resource
+from layers.tables import DataValidationError, Problem, read_csv, read_datapackage, read_resource
 
 REPORT_RESOURCES = {
     "local_reports_elderly_care": ("养老服务", "Elderly care"),
@@ -43,9 +43,45 @@ def reports_for(adcode: str) -> pd.DataFrame:
 TOWNSHIP_CHANGES = Path(__file__).resolve().parents[1] / "data" / "townships" / "township_changes_2018_2021.csv"
 
 
+def read_township_changes(path: Path = TOWNSHIP_CHANGES) -> pd.DataFrame:
+    """The derived table of township changes, checked: county codes, change kinds, nine-digit township
+    codes under their county, no township listed twice (raises :class:`DataValidationError`)."""
+    display = f"data/townships/{path.name}"
+    header, rows = read_csv(path, display)
+    gaz = gazetteer()
+    problems: list[Problem] = []
+    columns = ["county_adcode", "change", "code", "name", "type", "note"]
+    if header != columns:
+        raise DataValidationError([Problem(display, None, None, f"header must be {columns}, is {header}")])
+    seen: dict[tuple[str, str], int] = {}
+    for i, row in enumerate(rows, start=1):
+        if None in row or None in row.values():
+            problems.append(Problem(display, i, None, "row has a different number of fields than the header"))
+            continue
+        county = gaz.by_code.get(row["county_adcode"])
+        if county is None or county.level not in ("county", "zone"):
+            message = f"{row['county_adcode']!r} is not a county or development-zone code"
+            problems.append(Problem(display, i, "county_adcode", message))
+        if row["change"] not in ("removed", "added"):
+            problems.append(Problem(display, i, "change", f"{row['change']!r} is not 'removed' or 'added'"))
+        if not (len(row["code"]) == 9 and row["code"].isdigit()):
+            problems.append(Problem(display, i, "code", f"{row['code']!r} is not a nine-digit township code"))
+        if not row["name"].strip():
+            problems.append(Problem(display, i, "name", "is empty but required"))
+        key = (row["change"], row["code"])
+        if key in seen:
+            problems.append(
+                Problem(display, i, "code", f"township {row['code']} {row['change']} twice (row {seen[key]})")
+            )
+        seen.setdefault(key, i)
+    if problems:
+        raise DataValidationError(problems)
+    return pd.DataFrame(rows, columns=header, dtype=str)
+
+
 @lru_cache(maxsize=1)
 def _township_changes() -> pd.DataFrame:
-    return pd.read_csv(TOWNSHIP_CHANGES, dtype=str, keep_default_na=False)
+    return read_township_changes()
 
 
 # The kinds of change in township_changes_2018_2021.csv (layers/townships.py decides them by shared villages).

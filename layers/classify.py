@@ -5,6 +5,7 @@ Values that are missing stay out of the classification (they are drawn as "no da
 
 from __future__ import annotations
 
+import math
 import warnings
 from dataclasses import dataclass
 
@@ -30,8 +31,9 @@ MIN_CLASSES, MAX_CLASSES = 2, 9
 
 
 def _std_multiples(k: int) -> list[float]:
-    half = max(1, (k - 1) // 2)
-    return [float(m) for m in range(-half, half + 1) if m != 0] if k % 2 else [float(m) for m in range(-half, half + 1)]
+    """k − 1 bounds in standard deviations around the mean, so that k classes result where the data reach
+    that far: even k puts a bound at the mean (k=4: −1, 0, 1), odd k centres a class on it (k=3: ±0.5)."""
+    return [m - (k - 2) / 2 for m in range(k - 1)]
 
 
 class ClassificationError(ValueError):
@@ -43,6 +45,8 @@ class Classification:
     scheme: str
     lower: float  # minimum of the classified values
     upper_bounds: tuple[float, ...]  # upper bound of each class, ascending
+    requested_k: int = 0  # classes asked for (k, or manual breaks + 1); more than k when some fell away
+    dropped: tuple[float, ...] = ()  # manual breaks outside the data, left out
 
     @property
     def k(self) -> int:
@@ -74,20 +78,29 @@ def classify(
         breaks = sorted(float(b) for b in manual_breaks)
         if not breaks:
             raise ClassificationError("manual classification needs at least one break")
+        if not all(math.isfinite(b) for b in breaks):
+            raise ClassificationError(f"manual breaks must be finite numbers, not {manual_breaks}")
         if len(set(breaks)) != len(breaks):
             raise ClassificationError(f"manual breaks repeat a value: {manual_breaks}")
+        if len(breaks) > MAX_CLASSES - 1:
+            raise ClassificationError(
+                f"{len(breaks)} manual breaks make {len(breaks) + 1} classes; "
+                f"at most {MAX_CLASSES} classes ({MAX_CLASSES - 1} breaks) can be told apart"
+            )
         inner = tuple(b for b in breaks if lo <= b < hi)
-        return Classification(scheme, lo, (*inner, hi))
+        dropped = tuple(b for b in breaks if not lo <= b < hi)
+        return Classification(scheme, lo, (*inner, hi), len(breaks) + 1, dropped)
+    k = int(min(max(k, MIN_CLASSES), MAX_CLASSES))
     distinct = len(np.unique(y))
     if distinct == 1:
-        return Classification(scheme, lo, (hi,))
-    k = int(min(max(k, MIN_CLASSES), MAX_CLASSES, distinct))
+        return Classification(scheme, lo, (hi,), k)
+    k_used = min(k, distinct)
     with warnings.catch_warnings():
         # Without numba, FisherJenks warns that it runs pure Python; at 183 values that is instant.
         warnings.filterwarnings("ignore", message="Numba not installed")
         # Ties can leave fewer distinct quantiles than k; the bounds below collapse them anyway.
         warnings.filterwarnings("ignore", message="Not enough unique values")
-        result = _CLASSIFIERS[scheme](y, k)
+        result = _CLASSIFIERS[scheme](y, k_used)
     # mapclassify may return bins beyond the data (StdMean) or repeated ones (Quantiles on ties).
     bounds = [float(b) for b in np.unique(result.bins) if lo <= b < hi] + [hi]
-    return Classification(scheme, lo, tuple(dict.fromkeys(bounds)))
+    return Classification(scheme, lo, tuple(dict.fromkeys(bounds)), k)

