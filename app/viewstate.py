@@ -42,6 +42,10 @@ NOTICE_TEXT = {
         "图层 {layer} 不提供 norm={norm!r}，改为绝对值",
         "norm={norm!r} is not offered by layer {layer}; showing absolute values",
     ),
+    "range_clamped": (
+        "链接参数 {key}={value} 超出数据范围（{lo} – {hi}），已改为最接近的数据值",
+        "{key}={value} lies outside the data range ({lo} – {hi}); using the nearest value in the data",
+    ),
     "range_inverted": ("最小值大于最大值，已取消数值范围", "min is above max; value filter removed"),
     "manual_without_breaks": ("手动分级缺少断点，改用分位数", "manual classification without breaks; using quantiles"),
     "bad_selection": ("sel={value!r} 不是行政区，已取消选择", "sel={value!r} is not a region; selection cleared"),
