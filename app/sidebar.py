@@ -22,7 +22,7 @@ from app.basemaps import BASEMAPS
 from app.i18n import t
 from app.mapbuild import effective_layer
 from app.palettes import PALETTES
-from app.viewstate import LANGS, Notice, ViewState, from_query_params, sanitise, to_query_params
+from app.viewstate import DEFAULT, LANGS, Notice, ViewState, from_query_params, sanitise, to_query_params
 from geodata.codes import gazetteer
 from geodata.regions import ECONOMIC_REGIONS
 from layers import Registry
@@ -250,7 +250,7 @@ def read_sidebar(registry: Registry, value_range: ValueRange) -> ViewState:
     st.session_state.setdefault("_palettes", {})[layer_id] = palette
     reverse = sb.checkbox(t("reverse", lang), key="w_reverse")
     basemaps = list(BASEMAPS)
-    _settle("w_basemap", basemaps, _basemap_label, "cartodb_positron")
+    _settle("w_basemap", basemaps, _basemap_label, DEFAULT.basemap)
     basemap = sb.selectbox(t("basemap", lang), basemaps, key="w_basemap", format_func=lambda b: _basemap_label(b, lang))
     view = replace(
         view,

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 from browser_support import FOLIUM_IFRAME, ROOT, LocalOnlyPage, chromium, streamlit_server
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from app.i18n import t
 from layers.registry import THEMES
@@ -113,11 +114,16 @@ class Session:
         """Open the selectbox labelled ``t(key)``; click the first option containing ``want`` (typed into the
         box to filter the list) or, without ``want``, a random one of those listed."""
         box = self.combobox(key)
-        box.click()
-        if want:
-            box.fill(want)
         options = self.page.get_by_role("option")
-        options.first.wait_for(timeout=TIMEOUT)
+        for attempt in range(3):  # a click that lands while the sidebar re-renders may not open the list
+            box.click()
+            if want:
+                box.fill(want)
+            try:
+                options.first.wait_for(timeout=5_000 if attempt < 2 else TIMEOUT)
+                break
+            except PlaywrightTimeout:
+                self.page.keyboard.press("Escape")
         labels = options.all_inner_texts()
         if want:
             index = next(i for i, label in enumerate(labels) if want in label)
@@ -287,7 +293,7 @@ def test_random_walk_over_the_controls(server, browser):
         if s.lang == "zh":
             s.switch_language()  # both languages, whatever the dice said
         s.assert_labels_in_language()
-    except AssertionError as failure:
-        raise AssertionError(f"random walk with ATLAS_WALK_SEED={seed}: {failure}") from None
+    except Exception as failure:  # an assertion or a Playwright timeout: name the seed and the steps
+        raise AssertionError(f"random walk with ATLAS_WALK_SEED={seed}: {failure}\nsteps: {s.steps}") from failure
     finally:
         s.tab.close()
