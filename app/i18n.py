@@ -91,6 +91,24 @@ TEXT: dict[str, tuple[str, str]] = {
     "clear_selection": ("清除选择", "Clear selection"),
     "no_values": ("所选范围内没有数据。", "No data in the chosen area."),
     "category": ("类别", "Category"),
+    "level_fixed_in_prefecture": (
+        "在单个市（州）范围内按县（市、区）显示；要比较各市（州），请把范围改为全省或某个经济区。",
+        "Within one prefecture the map shows its counties; to compare prefectures, set the area to the whole "
+        "province or an economic region.",
+    ),
+    "area_reset_prefecture_only": (
+        "该图层只有市（州）数据，无法在单个市（州）内显示，范围已改为全省。",
+        "This layer has prefecture figures only and cannot be shown inside one prefecture; the area is now the "
+        "whole province.",
+    ),
+    "manual_sets_classes": (
+        "手动分级：分级数由断点决定（n个断点分为n+1级），不使用分级数滑块。",
+        "Manual breaks set the classes (n breaks give n + 1 classes); the class count does not apply.",
+    ),
+    "breaks_outside_input": (
+        "以下断点不在数据范围（{lo} – {hi}）内，未使用：{breaks}",
+        "These breaks lie outside the data range ({lo} – {hi}) and are not used: {breaks}",
+    ),
     "manual_hint": ("输入断点后按手动分级；在此之前按分位数分级。", "Until breaks are entered, quantiles are used."),
     "all_figures": ("文章中的全部{n}项全省数字（按主题）", "All {n} province-wide figures of the article, by theme"),
     "quote": ("原文", "Quote"),

@@ -1,22 +1,41 @@
-"""The sidebar: widgets in, one frozen :class:`ViewState` out. The URL is read once per session."""
+"""The sidebar: widgets in, one frozen :class:`ViewState` out. The URL is read once per session.
+
+Streamlit sends a selectbox's or radio's value between browser and server as its *displayed label*, not as
+the option behind it. When the language changes, the browser keeps sending the old-language label until the
+server tells it the new one; a stale label is not an option, so it reaches callbacks and the script as a raw
+string (this crashed the page, issue 8). Hence: no on_change callbacks (layer changes are detected in the
+script by comparing with the previous run), every labelled widget's value is mapped back to its option before
+the widget is drawn (from a label in either language), and a language change re-sends every labelled value
+so that the browser adopts the new labels at once.
+"""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from dataclasses import replace
+from typing import cast
 
 import streamlit as st
 
 from app import markup
 from app.basemaps import BASEMAPS
 from app.i18n import t
+from app.mapbuild import effective_layer
 from app.palettes import PALETTES
-from app.viewstate import LANGS, ViewState, from_query_params, sanitise, to_query_params
+from app.viewstate import DEFAULT, LANGS, Notice, ViewState, from_query_params, sanitise, to_query_params
 from geodata.codes import gazetteer
 from geodata.regions import ECONOMIC_REGIONS
 from layers import Registry
 from layers.classify import MAX_CLASSES, MIN_CLASSES, SCHEMES
 from layers.groups import GROUPS
+from layers.model import Layer
 from layers.registry import THEMES
+
+# Widgets whose option labels depend on the language (see the module docstring).
+LABELLED_KEYS = ("w_theme", "w_layer", "w_level", "w_area", "w_norm", "w_scheme", "w_palette", "w_basemap")
+Label = Callable[[str, str], str]  # (option, lang) -> label
+ValueRange = Callable[[ViewState], tuple[float | None, float | None]]  # (min, max) of the data shown
 
 
 def init_from_url(registry: Registry) -> None:
@@ -43,23 +62,84 @@ def init_from_url(registry: Registry) -> None:
             "w_reverse": view.reverse,
             "w_basemap": view.basemap,
             "selected": view.selected,
+            "_layer": view.layer,
+            "_palettes": {view.layer: view.palette or layer.palette},
         }
     )
 
 
-def _on_theme_change(registry: Registry) -> None:
-    layers = registry.list_layers(theme=st.session_state.w_theme)
-    st.session_state.w_layer = layers[0].id
-    _on_layer_change(registry)
+# --- option labels, one function per labelled widget --------------------------------------------
+def _theme_label(th: str, lang: str) -> str:
+    return THEMES[th][1 if lang == "en" else 0]
 
 
-def _on_layer_change(registry: Registry) -> None:
-    layer = registry.get(st.session_state.w_layer)
-    st.session_state.w_palette = layer.palette
-    if st.session_state.w_level not in layer.levels:
-        st.session_state.w_level = layer.levels[0]
-    if st.session_state.w_norm not in ("absolute", *layer.normalise_by):
-        st.session_state.w_norm = "absolute"
+def _level_label(level: str, lang: str) -> str:
+    return t(level, lang)
+
+
+def _area_label(a: str, lang: str) -> str:
+    if a == "all":
+        return t("whole_province", lang)
+    if a.startswith("group:"):
+        return GROUPS[a.removeprefix("group:")].name(lang)
+    if a.startswith("region:"):
+        r = ECONOMIC_REGIONS[a.removeprefix("region:")]
+        return r.name_en if lang == "en" else r.name_zh
+    return gazetteer().by_code[a].name
+
+
+def _scheme_label(s: str, lang: str) -> str:
+    return SCHEMES[s][1 if lang == "en" else 0]
+
+
+def _palette_label(n: str, lang: str) -> str:
+    p = PALETTES[n]
+    if lang == "zh":
+        return f"{n}（{p.kind}{'，' + t('cb_safe', lang) if p.colourblind_safe else ''}）"
+    return f"{n} ({p.kind}{', ' + t('cb_safe', lang) if p.colourblind_safe else ''})"
+
+
+def _basemap_label(b: str, lang: str) -> str:
+    return BASEMAPS[b].label(lang)
+
+
+def _layer_label(registry: Registry) -> Label:
+    return lambda i, lang: registry.get(i).title(lang)
+
+
+def _norm_label(registry: Registry) -> Label:
+    def label(n: str, lang: str) -> str:
+        if n == "absolute":
+            return t("absolute", lang)
+        if n == "area_km2":
+            return "每千平方公里" if lang == "zh" else "per 1,000 km²"
+        base = registry.get(n).title(lang)
+        return f"每千{base}" if lang == "zh" else f"per 1,000 {base.lower()}"
+
+    return label
+
+
+def _settle(key: str, options: list[str], label: Label, default: str | None = None) -> str:
+    """Make the widget's stored value one of ``options`` before the widget is drawn and return it.
+
+    A stale label (in either language) maps back to its option; anything else falls back to ``default``.
+    """
+    value = st.session_state.get(key)
+    if value not in options:
+        by_label = {label(o, lang): o for o in options for lang in LANGS}
+        value = by_label.get(value) if isinstance(value, str) else None
+        if value is None:
+            value = default if default in options else options[0]
+        st.session_state[key] = value
+    return value
+
+
+def _resend_labels() -> None:
+    """After a language change: assign every labelled widget its own value, which makes Streamlit send the
+    value (as its new label) to the browser, so the browser stops holding the old-language label."""
+    for key in LABELLED_KEYS:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
 
 
 def _parse_breaks(text: str, lang: str) -> tuple[tuple[float, ...], str | None]:
@@ -69,18 +149,25 @@ def _parse_breaks(text: str, lang: str) -> tuple[tuple[float, ...], str | None]:
         if not part:
             continue
         try:
-            out.append(float(part))
+            value = float(part)
         except ValueError:
+            value = math.nan
+        if not math.isfinite(value):
             msg = (
                 f"手动断点中的 {markup.code(part)} 不是数字；请用逗号分隔数字，例如 1000,5000"
                 if lang == "zh"
                 else f"manual break {markup.code(part)} is not a number; separate numbers with commas, e.g. 1000,5000"
             )
             return (), msg
+        out.append(value)
     return tuple(sorted(set(out))), None
 
 
-def read_sidebar(registry: Registry, value_range) -> ViewState:
+def _fmt(x: float) -> str:
+    return f"{x:,.10g}"
+
+
+def read_sidebar(registry: Registry, value_range: ValueRange) -> ViewState:
     """Draw the sidebar and return the view it describes. ``value_range(view)`` gives (min, max) of the data."""
     sb = st.sidebar
     lang = sb.radio(
@@ -90,36 +177,47 @@ def read_sidebar(registry: Registry, value_range) -> ViewState:
         horizontal=True,
         format_func=lambda x: {"zh": "中文", "en": "English"}[x],
     )
+    if st.session_state.get("_lang") not in (None, lang):
+        _resend_labels()
+    st.session_state["_lang"] = lang
+
     themes = [th for th in THEMES if registry.list_layers(theme=th)]
-    theme = sb.selectbox(
-        t("theme", lang),
-        themes,
-        key="w_theme",
-        on_change=_on_theme_change,
-        args=(registry,),
-        format_func=lambda th: THEMES[th][1 if lang == "en" else 0],
-    )
+    theme = _settle("w_theme", themes, _theme_label)
+    sb.selectbox(t("theme", lang), themes, key="w_theme", format_func=lambda th: _theme_label(th, lang))
+
     layer_ids = [layer.id for layer in registry.list_layers(theme=theme)]
-    if st.session_state.get("w_layer") not in layer_ids:
-        st.session_state.w_layer = layer_ids[0]
-        _on_layer_change(registry)
-    layer_id = sb.selectbox(
-        t("layer", lang),
-        layer_ids,
-        key="w_layer",
-        on_change=_on_layer_change,
-        args=(registry,),
-        format_func=lambda i: registry.get(i).title(lang),
-    )
+    previous = st.session_state.get("_layer")
+    layer_label = _layer_label(registry)
+    # A new theme starts at its first layer; a stale label of the current layer maps back to it.
+    layer_id = _settle("w_layer", layer_ids, layer_label, previous)
     layer = registry.get(layer_id)
-    if st.session_state.get("w_area", "all").isdigit():
+    if previous is not None and layer_id != previous:
+        _enter_layer(registry, layer)
+    st.session_state["_layer"] = layer_id
+    sb.selectbox(t("layer", lang), layer_ids, key="w_layer", format_func=lambda i: layer_label(i, lang))
+
+    area_message = None
+    if str(st.session_state.get("w_area", "all")).isdigit():
         if "county" in layer.levels:
             st.session_state.w_level = "county"  # a prefecture's area shows its counties
         else:
             # A prefecture-level-only layer cannot be shown inside one prefecture; the view falls back
             # to the whole province (viewstate.sanitise), and the area widget has to say so too.
             st.session_state.w_area = "all"
-    level = sb.radio(t("level", lang), layer.levels, key="w_level", horizontal=True, format_func=lambda x: t(x, lang))
+            area_message = t("area_reset_prefecture_only", lang)
+    levels = list(layer.levels)
+    _settle("w_level", levels, _level_label)
+    in_prefecture = str(st.session_state.get("w_area", "all")).isdigit()
+    level = sb.radio(
+        t("level", lang),
+        levels,
+        key="w_level",
+        horizontal=True,
+        format_func=lambda x: _level_label(x, lang),
+        disabled=in_prefecture and len(levels) > 1,
+    )
+    if in_prefecture and len(levels) > 1:
+        sb.caption(t("level_fixed_in_prefecture", lang))
 
     gaz = gazetteer()
     areas = [
@@ -128,33 +226,16 @@ def read_sidebar(registry: Registry, value_range) -> ViewState:
         *(f"group:{g}" for g in GROUPS),
         *(d.adcode for d in gaz.current("prefecture")),
     ]
-
-    def area_label(a: str) -> str:
-        if a == "all":
-            return t("whole_province", lang)
-        if a.startswith("group:"):
-            return GROUPS[a.removeprefix("group:")].name(lang)
-        if a.startswith("region:"):
-            r = ECONOMIC_REGIONS[a.removeprefix("region:")]
-            return r.name_en if lang == "en" else r.name_zh
-        return gaz.by_code[a].name
-
-    area = sb.selectbox(t("area", lang), areas, key="w_area", format_func=area_label)
+    _settle("w_area", areas, _area_label, "all")
+    area = sb.selectbox(t("area", lang), areas, key="w_area", format_func=lambda a: _area_label(a, lang))
+    if area_message:
+        sb.info(area_message)
 
     norm_options = ["absolute", *layer.normalise_by]
-    if st.session_state.get("w_norm") not in norm_options:
-        st.session_state.w_norm = "absolute"
-
-    def norm_label(n: str) -> str:
-        if n == "absolute":
-            return t("absolute", lang)
-        if n == "area_km2":
-            return "每千平方公里" if lang == "zh" else "per 1,000 km²"
-        base = registry.get(n).title(lang)
-        return f"每千{base}" if lang == "zh" else f"per 1,000 {base.lower()}"
-
+    norm_label = _norm_label(registry)
+    _settle("w_norm", norm_options, norm_label, "absolute")
     norm = (
-        sb.radio(t("normalisation", lang), norm_options, key="w_norm", format_func=norm_label)
+        sb.radio(t("normalisation", lang), norm_options, key="w_norm", format_func=lambda n: norm_label(n, lang))
         if len(norm_options) > 1
         else "absolute"
     )
@@ -162,53 +243,16 @@ def read_sidebar(registry: Registry, value_range) -> ViewState:
     view = sanitise(ViewState(lang=lang, layer=layer_id, level=level, area=area, norm=norm), registry)
 
     if not layer.is_categorical:
-        lo, hi = value_range(view)
-        if lo is not None and hi is not None and hi > lo:
-            key = f"w_range::{view.layer}::{view.level}::{view.norm}::{view.area}"
-            if key not in st.session_state:
-                url_lo, url_hi = st.session_state.pop("url_range", (None, None))
-                st.session_state[key] = (
-                    max(lo, url_lo) if url_lo is not None else lo,
-                    min(hi, url_hi) if url_hi is not None else hi,
-                )
-            chosen = sb.slider(
-                t("value_filter", lang), min_value=float(lo), max_value=float(hi), key=key, step=_step(lo, hi)
-            )
-            view = replace(view, vmin=chosen[0] if chosen[0] > lo else None, vmax=chosen[1] if chosen[1] < hi else None)
+        view = _numeric_controls(view, value_range, effective_layer(registry, view))
 
-        scheme = sb.selectbox(
-            t("classification", lang),
-            list(SCHEMES),
-            key="w_scheme",
-            format_func=lambda s: SCHEMES[s][1 if lang == "en" else 0],
-        )
-        k = sb.slider(t("classes", lang), MIN_CLASSES, MAX_CLASSES, key="w_k")
-        breaks: tuple[float, ...] = ()
-        if scheme == "manual":
-            breaks, problem = _parse_breaks(sb.text_input(t("manual_breaks", lang), key="w_breaks"), lang)
-            if problem:
-                sb.error(problem)
-            elif not breaks:
-                sb.info(t("manual_hint", lang))
-        view = replace(view, scheme=scheme, k=k, breaks=breaks)
-
-    palettes = [p for p in PALETTES.values() if (p.kind == "qualitative") == layer.is_categorical]
-    if st.session_state.get("w_palette") not in {p.name for p in palettes}:
-        st.session_state.w_palette = palettes[0].name
-    palette = sb.selectbox(
-        t("palette", lang),
-        [p.name for p in palettes],
-        key="w_palette",
-        format_func=lambda n: (
-            f"{n}（{PALETTES[n].kind}{'，' + t('cb_safe', lang) if PALETTES[n].colourblind_safe else ''}）"
-            if lang == "zh"
-            else f"{n} ({PALETTES[n].kind}{', ' + t('cb_safe', lang) if PALETTES[n].colourblind_safe else ''})"
-        ),
-    )
+    palettes = [p.name for p in PALETTES.values() if (p.kind == "qualitative") == layer.is_categorical]
+    palette = _settle("w_palette", palettes, _palette_label, layer.palette)
+    palette = sb.selectbox(t("palette", lang), palettes, key="w_palette", format_func=lambda n: _palette_label(n, lang))
+    st.session_state.setdefault("_palettes", {})[layer_id] = palette
     reverse = sb.checkbox(t("reverse", lang), key="w_reverse")
-    basemap = sb.selectbox(
-        t("basemap", lang), list(BASEMAPS), key="w_basemap", format_func=lambda b: BASEMAPS[b].label(lang)
-    )
+    basemaps = list(BASEMAPS)
+    _settle("w_basemap", basemaps, _basemap_label, DEFAULT.basemap)
+    basemap = sb.selectbox(t("basemap", lang), basemaps, key="w_basemap", format_func=lambda b: _basemap_label(b, lang))
     view = replace(
         view,
         palette="" if palette == layer.palette else palette,
@@ -222,6 +266,108 @@ def read_sidebar(registry: Registry, value_range) -> ViewState:
     if params != st.query_params.to_dict():
         st.query_params.from_dict(params)
     return view
+
+
+def _enter_layer(registry: Registry, layer: Layer) -> None:
+    """The user moved to another layer: its palette (the one last chosen on it, else its own), and a level and
+    normalisation it offers. Classification settings are left alone (a categorical layer has none)."""
+    st.session_state.w_palette = st.session_state.get("_palettes", {}).get(layer.id, layer.palette)
+    if st.session_state.get("w_level") not in layer.levels:
+        st.session_state.w_level = layer.levels[0]
+    if st.session_state.get("w_norm") not in ("absolute", *layer.normalise_by):
+        st.session_state.w_norm = "absolute"
+
+
+def _numeric_controls(view: ViewState, value_range: ValueRange, shown: Layer) -> ViewState:
+    """Value filter, classification, class count and manual breaks of a numeric layer.
+
+    These widgets are not drawn on categorical layers; ``persist_state="session"`` keeps their values meanwhile.
+    """
+    sb, lang = st.sidebar, view.lang
+    lo, hi = value_range(view)
+    unit = shown.unit(lang)
+    if lo is not None and hi is not None and hi > lo:
+        step = _step(lo, hi)
+        decimals = 0 if shown.kind == "count" else max(0, min(3, -math.floor(math.log10(step))))
+        key = f"w_range::{view.layer}::{view.level}::{view.norm}::{view.area}"
+        if key not in st.session_state:
+            st.session_state[key] = _initial_range(lo, hi)
+        else:  # a kept value from an earlier visit, clamped in case the data changed
+            a, b = st.session_state[key]
+            st.session_state[key] = (min(max(a, lo), hi), max(min(b, hi), lo))
+        label = t("value_filter", lang)
+        if unit:
+            label += f"（{unit}）" if lang == "zh" else f" ({unit})"
+        # sprintf-style, as the browser prints it: thousands separators, the layer's precision, the unit.
+        number = f"%,.{decimals}f" + (f" {unit.replace('%', '%%')}" if unit else "")
+        chosen = cast(  # a range: the value in session state is a pair
+            "tuple[float, float]",
+            sb.slider(
+                label,
+                min_value=float(lo),
+                max_value=float(hi),
+                key=key,
+                step=step,
+                format=number,
+                persist_state="session",
+            ),
+        )
+        view = replace(view, vmin=chosen[0] if chosen[0] > lo else None, vmax=chosen[1] if chosen[1] < hi else None)
+
+    schemes = list(SCHEMES)
+    _settle("w_scheme", schemes, _scheme_label, "quantiles")
+    scheme = sb.selectbox(
+        t("classification", lang),
+        schemes,
+        key="w_scheme",
+        format_func=lambda s: _scheme_label(s, lang),
+        persist_state="session",
+    )
+    breaks: tuple[float, ...] = ()
+    if scheme == "manual":
+        # The breaks set the classes; the class-count slider would do nothing, so it is not shown.
+        k = int(st.session_state.get("w_k", 5))
+        sb.caption(t("manual_sets_classes", lang))
+        breaks, problem = _parse_breaks(
+            sb.text_input(t("manual_breaks", lang), key="w_breaks", persist_state="session"), lang
+        )
+        if problem:
+            sb.error(problem)
+        elif not breaks:
+            sb.info(t("manual_hint", lang))
+        elif lo is not None and hi is not None:
+            outside = [b for b in breaks if not lo <= b < hi]
+            if outside:
+                sb.warning(
+                    t(
+                        "breaks_outside_input",
+                        lang,
+                        breaks=", ".join(_fmt(b) for b in outside),
+                        lo=_fmt(lo),
+                        hi=_fmt(hi),
+                    )
+                )
+    else:
+        k = sb.slider(t("classes", lang), MIN_CLASSES, MAX_CLASSES, key="w_k", persist_state="session")
+    return replace(view, scheme=scheme, k=k, breaks=breaks)
+
+
+def _initial_range(lo: float, hi: float) -> tuple[float, float]:
+    """The full data range, narrowed by ``min``/``max`` from the address, clamped into the data with a notice."""
+    url_lo, url_hi = st.session_state.pop("url_range", (None, None))
+    notices: list[Notice] = st.session_state.setdefault("notices", [])
+    out = []
+    for key, asked, default in (("min", url_lo, lo), ("max", url_hi, hi)):
+        if asked is None:
+            out.append(default)
+            continue
+        value = min(max(asked, lo), hi)
+        if value != asked:
+            notices.append(
+                Notice("range_clamped", (("key", key), ("value", _fmt(asked)), ("lo", _fmt(lo)), ("hi", _fmt(hi))))
+            )
+        out.append(value)
+    return out[0], out[1]
 
 
 def _step(lo: float, hi: float) -> float:

@@ -57,6 +57,10 @@ NOTICE_TEXT = {
         "配色 palette={value} 不适用于图层 {layer}，已使用该图层的默认配色",
         "palette={value} does not suit layer {layer}; using the layer's default palette",
     ),
+    "range_clamped": (
+        "链接参数 {key}={value} 超出数据范围（{lo} – {hi}），已改为最接近的数据值",
+        "{key}={value} lies outside the data range ({lo} – {hi}); using the nearest value in the data",
+    ),
     "range_inverted": ("最小值大于最大值，已取消数值范围", "min is above max; value filter removed"),
     "too_many_breaks": (
         "链接给出 {n} 个手动断点；最多 {most} 个（9 级），已不用这些断点",

@@ -1,0 +1,299 @@
+"""Every sidebar control in a real browser, after a language switch, and a seeded random walk over them.
+
+Streamlit sends a selectbox's or radio's value from the browser as its displayed label. After a language
+switch the browser used to keep the old-language labels, and the next change of any control crashed the page
+(issue 8: ``IndexError`` in a theme callback). AppTest passes option values, not labels, so only a browser
+shows this. Each step here waits for the script run to finish and then checks that neither the page nor the
+server log holds an exception.
+
+The random walk prints its seed; ``ATLAS_WALK_SEED=<seed> pytest tests/test_browser_controls.py -k walk``
+replays it (``ATLAS_WALK_STEPS`` changes its length).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from browser_support import FOLIUM_IFRAME, ROOT, LocalOnlyPage, chromium, streamlit_server
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from app.i18n import t
+from layers.registry import THEMES
+
+pytestmark = pytest.mark.browser
+
+FIRST_LOAD_TIMEOUT = 150_000  # ms
+TIMEOUT = 150_000  # a first visit to the land-area layer computes areas from full-detail boundaries
+LANG_LABEL = {"zh": "中文", "en": "English"}
+SERVER_FAILURE = re.compile(r"Traceback|Uncaught app exception|Uncaught app execution|Error:")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    log = tmp_path_factory.mktemp("atlas_controls") / "streamlit.log"
+    with streamlit_server(ROOT / "streamlit_app.py", cwd=ROOT, log_path=log) as url:
+        yield url, log
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as b:
+        yield b
+
+
+@dataclass
+class Session:
+    """One browser tab on the app, with what it did so far (for failure messages)."""
+
+    tab: LocalOnlyPage
+    log: Path
+    lang: str
+    steps: list[str] = field(default_factory=list)
+    log_seen: int = 0
+
+    @property
+    def page(self):
+        return self.tab.page
+
+    @property
+    def sidebar(self):
+        return self.page.locator('[data-testid="stSidebar"]')
+
+    # --- waiting and checking ------------------------------------------------------------------
+    def settle(self) -> None:
+        """Wait for the run the last action started (if any) to finish, and for one map on the page."""
+        app = self.page.locator('[data-testid="stApp"]')
+        deadline = time.monotonic() + 1.0
+        while time.monotonic() < deadline and app.get_attribute("data-test-script-state") != "running":
+            self.page.wait_for_timeout(50)
+        deadline = time.monotonic() + TIMEOUT / 1000
+        while True:
+            state = app.get_attribute("data-test-script-state")
+            maps = self.page.locator(FOLIUM_IFRAME).count()
+            if state not in ("running", "rerunRequested") and maps <= 1:
+                break
+            if time.monotonic() > deadline:
+                raise AssertionError(f"run not finished after {TIMEOUT / 1000:.0f} s ({state}, {maps} maps)")
+            self.page.wait_for_timeout(100)
+        self.page.wait_for_timeout(150)  # the component's own messages after a run
+
+    def check(self) -> None:
+        """No exception in the page, in its scripts or in the server log since the last check."""
+        exceptions = self.page.locator('[data-testid="stException"]')
+        assert exceptions.count() == 0, self._failure(exceptions.first.inner_text())
+        assert not self.tab.page_errors, self._failure(str(self.tab.page_errors))
+        text = self.log.read_text(errors="replace")
+        new, self.log_seen = text[self.log_seen :], len(text)
+        assert not SERVER_FAILURE.search(new), self._failure("server log:\n" + new[-3000:])
+
+    def _failure(self, what: str) -> str:
+        return f"{what}\n\nafter these steps:\n" + "\n".join(f"  {i + 1}. {s}" for i, s in enumerate(self.steps))
+
+    def act(self, description: str, action) -> None:
+        """Do ``action``; a ``{}`` in ``description`` is filled with what the action returns (a chosen option)."""
+        started = time.monotonic()
+        self.steps.append(description)
+        done = action()
+        if "{}" in description:
+            self.steps[-1] = description.format(done)
+        self.settle()
+        self.check()
+        print(f"{time.monotonic() - started:5.1f} s  {self.steps[-1]}")
+
+    # --- the controls ------------------------------------------------------------------------
+    def combobox(self, key: str):
+        return self.sidebar.get_by_role("combobox", name=t(key, self.lang), exact=True)
+
+    def choose(self, key: str, want: str | None = None, rng: random.Random | None = None) -> str:
+        """Open the selectbox labelled ``t(key)``; click the first option containing ``want`` (typed into the
+        box to filter the list) or, without ``want``, a random one of those listed."""
+        box = self.combobox(key)
+        options = self.page.get_by_role("option")
+        for attempt in range(3):  # a click that lands while the sidebar re-renders may not open the list
+            box.click()
+            if want:
+                box.fill(want)
+            try:
+                options.first.wait_for(timeout=5_000 if attempt < 2 else TIMEOUT)
+                break
+            except PlaywrightTimeout:
+                self.page.keyboard.press("Escape")
+        labels = options.all_inner_texts()
+        if want:
+            index = next(i for i, label in enumerate(labels) if want in label)
+        else:
+            index = (rng or random.Random()).randrange(len(labels))
+        options.nth(index).click()
+        return labels[index]
+
+    def radio_group(self, key: str):
+        return self.sidebar.locator('[data-testid="stRadio"]').filter(has_text=t(key, self.lang))
+
+    def click_radio(self, key: str, option_label: str) -> None:
+        self.radio_group(key).get_by_text(option_label, exact=True).click()
+
+    def slider(self, key: str):
+        return self.sidebar.locator('[data-testid="stSlider"]').filter(has_text=t(key, self.lang))
+
+    def nudge(self, key: str, thumb: int, presses: str) -> None:
+        handle = self.slider(key).get_by_role("slider").nth(thumb)
+        handle.focus()
+        for press in presses.split():
+            self.page.keyboard.press(press)
+
+    def switch_language(self) -> None:
+        target = "en" if self.lang == "zh" else "zh"
+        self.act(f"language → {target}", lambda: self.sidebar.get_by_text(LANG_LABEL[target], exact=True).click())
+        self.lang = target
+        self.page.get_by_role("heading", name=t("app_title", target)).wait_for(timeout=TIMEOUT)
+
+    def assert_labels_in_language(self) -> None:
+        """The browser shows the current language's labels and one level button is selected (issue 8)."""
+        theme_labels = {label[0 if self.lang == "zh" else 1] for label in THEMES.values()}
+        shown = self.combobox("theme").input_value()
+        assert shown in theme_labels, self._failure(f"theme box shows {shown!r}, not a {self.lang} theme name")
+        level = self.radio_group("level").get_by_role("radio")
+        checked = [i for i in range(level.count()) if level.nth(i).is_checked()]
+        assert len(checked) == 1, self._failure(f"level buttons checked: {checked}")
+
+
+def open_app(server, browser, query: str) -> Session:
+    url, log = server
+    tab = LocalOnlyPage(browser, viewport=(1400, 1000))
+    lang = "en" if "lang=en" in query else "zh"
+    session = Session(tab, log, lang, log_seen=len(log.read_text(errors="replace")))
+    tab.page.goto(f"{url}/?{query}", wait_until="domcontentloaded")
+    tab.page.frame_locator(FOLIUM_IFRAME).locator("path.leaflet-interactive").first.wait_for(timeout=FIRST_LOAD_TIMEOUT)
+    session.settle()
+    session.check()
+    return session
+
+
+def assert_slider_shows_unit(s: Session) -> None:
+    """The value slider of the default layer prints whole persons with thousands separators and the unit (issue
+    8 item 9: it showed ``268.00 – 25910.33``). At prefecture level the data run from about 400 to 14,000."""
+    unit = "人/乡镇" if s.lang == "zh" else "persons per township"
+    shown = s.slider("value_filter").locator('[data-testid="stSliderThumbValue"]').all_inner_texts()
+    assert len(shown) == 2, shown
+    assert all(re.fullmatch(rf"\d{{1,3}}(,\d{{3}})* {re.escape(unit)}", x) for x in shown), shown
+    assert "," in shown[1], shown  # the maximum is in the tens of thousands
+
+
+def every_control(s: Session) -> None:
+    """Change each sidebar control once, in the current language, checking after each change."""
+    lang = s.lang
+    s.assert_labels_in_language()
+    assert_slider_shows_unit(s)
+    s.act("level → counties", lambda: s.click_radio("level", t("county", lang)))
+    s.act("level → prefectures", lambda: s.click_radio("level", t("prefecture", lang)))
+    s.act("theme → population", lambda: s.choose("theme", THEMES["population"][0 if lang == "zh" else 1]))
+    s.act("layer → 0–14", lambda: s.choose("layer", "0–14"))
+    s.act(
+        "normalisation → per 1,000 people",
+        lambda: s.click_radio("normalisation", "每千常住人口" if lang == "zh" else "per 1,000 resident population"),
+    )
+    s.act("value range: raise the minimum", lambda: s.nudge("value_filter", 0, "PageUp PageUp"))
+    s.act("value range: lower the maximum", lambda: s.nudge("value_filter", 1, "PageDown"))
+    s.act(
+        "classification → equal interval",
+        lambda: s.choose("classification", "等间距" if lang == "zh" else "Equal interval"),
+    )
+    s.act("classes: fewer", lambda: s.nudge("classes", 0, "ArrowLeft ArrowLeft"))
+    s.act(
+        "classification → manual", lambda: s.choose("classification", "手动断点" if lang == "zh" else "Manual breaks")
+    )
+    breaks = s.sidebar.get_by_label(t("manual_breaks", lang))
+    s.act("manual breaks → 1,50", lambda: (breaks.fill("1,50"), breaks.press("Enter")))
+    s.act("palette → Blues", lambda: s.choose("palette", "Blues"))
+    s.act("reverse on", lambda: s.sidebar.get_by_text(t("reverse", lang), exact=True).click())
+    s.act("area → Liangshan", lambda: s.choose("area", "凉山"))
+    s.act("basemap → none", lambda: s.choose("basemap", "OpenStreetMap"))
+    s.act("theme → highlights", lambda: s.choose("theme", THEMES["highlights"][0 if lang == "zh" else 1]))
+    s.act("area → whole province", lambda: s.choose("area", t("whole_province", lang)))
+    s.assert_labels_in_language()
+
+
+@pytest.mark.parametrize("start", ["zh", "en"])
+def test_every_control_after_switching_language(server, browser, start):
+    # Prefecture level (21 regions) keeps each rerun cheap; the walk visits counties too.
+    s = open_app(server, browser, "level=prefecture&basemap=none" + ("&lang=en" if start == "en" else ""))
+    try:
+        s.switch_language()
+        every_control(s)
+        s.switch_language()  # and back: the labels follow again
+        s.assert_labels_in_language()
+        s.act("level → counties", lambda: s.click_radio("level", t("county", s.lang)))
+    finally:
+        s.tab.close()
+
+
+# --- the random walk ------------------------------------------------------------------------------
+BREAKS = ["1000,5000", "abc", "", "-5,1e9", "3000", "0.5, 2, 40"]
+SLIDER_KEYS = ["ArrowRight", "ArrowLeft", "PageUp", "PageDown", "Home", "End"]
+
+
+def random_step(s: Session, rng: random.Random) -> None:
+    """One change of a randomly chosen control that is on the page now."""
+    present = {
+        "language": True,
+        "theme": True,
+        "layer": True,
+        "level": s.radio_group("level").get_by_role("radio").count() > 1
+        and s.radio_group("level").get_by_role("radio").first.is_enabled(),
+        "area": True,
+        "normalisation": s.radio_group("normalisation").count() == 1,
+        "value_filter": s.slider("value_filter").count() == 1,
+        "classification": s.combobox("classification").count() == 1,
+        "classes": s.slider("classes").count() == 1,
+        "manual_breaks": s.sidebar.get_by_label(t("manual_breaks", s.lang)).count() == 1,
+        "palette": True,
+        "reverse": True,
+        "basemap": True,
+    }
+    weights = {"language": 2, "theme": 2, "layer": 3, "area": 2}
+    controls = [c for c, ok in present.items() if ok]
+    control = rng.choices(controls, weights=[weights.get(c, 1) for c in controls])[0]
+    if control == "language":
+        s.switch_language()
+        s.assert_labels_in_language()
+    elif control in ("theme", "layer", "area", "classification", "palette", "basemap"):
+        s.act(f"{control} → {{}}", lambda: s.choose(control, rng=rng))
+    elif control in ("level", "normalisation"):
+        radios = s.radio_group(control).get_by_role("radio")
+        i = rng.randrange(radios.count())
+        label = s.radio_group(control).locator('label[data-baseweb="radio"]').nth(i).inner_text()
+        s.act(f"{control} → {label}", lambda: s.click_radio(control, label))
+    elif control in ("value_filter", "classes"):
+        thumbs = s.slider(control).get_by_role("slider").count()
+        thumb, key = rng.randrange(thumbs), rng.choice(SLIDER_KEYS)
+        s.act(f"{control} thumb {thumb}: {key}", lambda: s.nudge(control, thumb, key))
+    elif control == "manual_breaks":
+        text = rng.choice(BREAKS)
+        box = s.sidebar.get_by_label(t("manual_breaks", s.lang))
+        s.act(f"manual breaks → {text!r}", lambda: (box.fill(text), box.press("Enter")))
+    elif control == "reverse":
+        s.act("reverse", lambda: s.sidebar.get_by_text(t("reverse", s.lang), exact=True).click())
+
+
+def test_random_walk_over_the_controls(server, browser):
+    seed = int(os.environ.get("ATLAS_WALK_SEED") or random.SystemRandom().randrange(10**6))
+    steps = int(os.environ.get("ATLAS_WALK_STEPS", "50"))
+    print(f"random walk: ATLAS_WALK_SEED={seed} ATLAS_WALK_STEPS={steps}")
+    rng = random.Random(seed)
+    s = open_app(server, browser, "level=prefecture&basemap=none")
+    try:
+        for _ in range(steps):
+            random_step(s, rng)
+        if s.lang == "zh":
+            s.switch_language()  # both languages, whatever the dice said
+        s.assert_labels_in_language()
+    except Exception as failure:  # an assertion or a Playwright timeout: name the seed and the steps
+        raise AssertionError(f"random walk with ATLAS_WALK_SEED={seed}: {failure}\nsteps: {s.steps}") from failure
+    finally:
+        s.tab.close()
