@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
 from app import markup
 from app.basemaps import BASEMAPS
@@ -164,16 +165,16 @@ def _parse_breaks(text: str) -> tuple[float, ...]:
     return tuple(sorted({float(b) for b in text.replace("，", ",").split(",") if b.strip()}))
 
 
-def from_query_params(params: dict[str, str | list[Notice]], registry: Registry) -> tuple[ViewState, list[Notice]]:
+def from_query_params(params: Mapping[str, str | list[str]], registry: Registry) -> tuple[ViewState, list[Notice]]:
     """A view from URL parameters; each unusable value falls back to its default with a notice."""
     notices: list[Notice] = []
-    values = {}
-    raw = {k: (v[-1] if isinstance(v, list) else v) for k, v in params.items()}
+    values: dict[str, Any] = {}
+    raw: dict[str, str] = {k: (v[-1] if isinstance(v, list) else v) for k, v in params.items()}
     unknown = sorted(set(raw) - set(_KEYS.values()))
     for key in unknown:
         notices.append(_notice("unknown_param", key=key, value=raw[key]))
 
-    def take(name: str, parse, valid) -> None:
+    def take(name: str, parse: Callable[[str], Any], valid: Callable[[Any], bool]) -> None:
         key = _KEYS[name]
         if key not in raw:
             return

@@ -180,7 +180,7 @@ PRIMARY_KEYS = {
 
 def _check_duplicate_keys(file: str, name: str, rows: list[dict[str, str]], header: list[str]) -> list[Problem]:
     key_columns = PRIMARY_KEYS.get(name, tuple(header))
-    seen: dict[tuple[str, ...], int] = {}
+    seen: dict[tuple[str | None, ...], int] = {}
     problems = []
     for i, row in enumerate(rows, start=1):
         key = tuple(row.get(c) for c in key_columns)
