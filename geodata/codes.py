@@ -208,7 +208,8 @@ class Gazetteer:
                 query,
                 f"{query!r} is {d.adcode} {d.name}, a statistical development zone of "
                 f"{self.by_code[d.parent_adcode].name} with no boundary of its own; "
-                f"its figures count towards {d.parent_adcode} at prefecture level",
+                "its figures are counted in the district whose outline contains it "
+                f"(layers.zones.CONTAINING_DISTRICT) and so in {d.parent_adcode}",
                 d,
             )
         if not d.is_current:
