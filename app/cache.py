@@ -51,7 +51,7 @@ GEO_URL = "/app/static/geo"
 
 def publish_geometry(frame: ViewState, shapes: gpd.GeoDataFrame) -> str:
     """Write the frame's regions to static/geo (once per content) and return their URL."""
-    body = mapbuild.regions_geojson(shapes, mapbuild.shown_codes(frame))
+    body = mapbuild.regions_file(shapes, mapbuild.shown_codes(frame))
     name = f"{frame.level}-{hashlib.sha256(body).hexdigest()[:16]}.json"
     path = GEO_DIR / name
     if not path.exists():
@@ -96,7 +96,7 @@ def map_frame(view: ViewState) -> folium.Map:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def view_payload(view: ViewState) -> dict:
+def view_payload(view: ViewState) -> dict[str, object]:
     """Colours, tooltips and legend of one view (read-only: shared by every session)."""
     return mapbuild.view_payload(map_data(view))
 

@@ -374,16 +374,37 @@ def frame_key(view: ViewState) -> ViewState:
     return ViewState(level=view.level, area=view.area, basemap=view.basemap)
 
 
-def regions_geojson(boundaries: gpd.GeoDataFrame, codes: list[str]) -> bytes:
-    """Compact GeoJSON of the regions ``codes`` (in boundaries order) with only their adcode."""
+GEOMETRY_SCALE = 10**COORD_DECIMALS
+
+
+def _delta_ring(ring: list[list[float]]) -> list[int]:
+    out: list[int] = []
+    px = py = 0
+    for x, y in ring:
+        ix, iy = round(x * GEOMETRY_SCALE), round(y * GEOMETRY_SCALE)
+        out += [ix - px, iy - py]
+        px, py = ix, iy
+    return out
+
+
+def regions_file(boundaries: gpd.GeoDataFrame, codes: list[str]) -> bytes:
+    """The regions ``codes`` (in boundaries order) as compact JSON for the page's map to fetch.
+
+    ``{"scale": 1000, "regions": [[adcode, [polygon: [ring: [dx, dy, dx, dy, ...]]]]]}``: every ring is
+    its coordinates times ``scale`` (they are rounded to COORD_DECIMALS already), each as the
+    difference from the one before, the first from (0, 0). Small integers instead of repeated
+    ``104.123`` halve the file after gzip; RegionsLayer turns it back into GeoJSON MultiPolygons.
+    """
     geometries = geometry_dicts(boundaries)
     wanted = set(codes)
-    features = [
-        {"type": "Feature", "geometry": geometries[code], "properties": {"adcode": code}}
-        for code in boundaries["adcode"]
-        if code in wanted
-    ]
-    return json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":")).encode()
+    regions = []
+    for code in boundaries["adcode"]:
+        if code not in wanted:
+            continue
+        geometry = geometries[code]
+        polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+        regions.append([code, [[_delta_ring(ring) for ring in polygon] for polygon in polygons]])
+    return json.dumps({"scale": GEOMETRY_SCALE, "regions": regions}, separators=(",", ":")).encode()
 
 
 class RegionsLayer(MacroElement):
@@ -422,7 +443,22 @@ class RegionsLayer(MacroElement):
         };
         fetch({{ this.url|tojson }})
             .then(function (r) { return r.json(); })
-            .then(function (data) { {{ this.get_name() }}.addData(data); window.atlasApplyView(); });
+            .then(function (packed) {
+                // see app.mapbuild.regions_file
+                var q = packed.scale;
+                var ring = function (r) {
+                    var x = 0, y = 0, out = [];
+                    for (var i = 0; i < r.length; i += 2) { x += r[i]; y += r[i + 1]; out.push([x / q, y / q]); }
+                    return out;
+                };
+                var features = packed.regions.map(function (g) {
+                    var coordinates = g[1].map(function (p) { return p.map(ring); });
+                    return {type: "Feature", properties: {adcode: g[0]},
+                            geometry: {type: "MultiPolygon", coordinates: coordinates}};
+                });
+                {{ this.get_name() }}.addData({type: "FeatureCollection", features: features});
+                window.atlasApplyView();
+            });
         {% endmacro %}
     """)
 
@@ -445,7 +481,7 @@ class ViewStyle(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, payload: dict):
+    def __init__(self, payload: dict[str, object]):
         super().__init__()
         self._name = "AtlasView"
         self.payload_js = script_json(payload)
@@ -460,7 +496,7 @@ def script_json(value: object) -> str:
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
-def view_payload(data: MapData) -> dict:
+def view_payload(data: MapData) -> dict[str, object]:
     """What the frame needs from one view: style and tooltip per region code, and the legend."""
     n_ranked = int(data.table["rank"].notna().sum())
     rows = data.table.to_dict("records")
@@ -471,7 +507,7 @@ def view_payload(data: MapData) -> dict:
     }
 
 
-def view_layer(payload: dict) -> folium.FeatureGroup:
+def view_layer(payload: dict[str, object]) -> folium.FeatureGroup:
     """A new st_folium ``feature_group_to_add`` carrying ``payload`` (st_folium alters what it gets)."""
     group = folium.FeatureGroup(name="atlas view", control=False)
     group.add_child(ViewStyle(payload))
@@ -547,7 +583,7 @@ __all__ = [
     "legend_html",
     "map_data",
     "page_map",
-    "regions_geojson",
+    "regions_file",
     "shown_codes",
     "shown_table",
     "tooltip_html",

@@ -9,6 +9,7 @@ is the last dataframe on the page. Expected values come from outside the page wh
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from pathlib import Path
@@ -97,13 +98,26 @@ def map_features(at: AppTest) -> list[dict]:
     (the file the browser gets at that URL), each with the tooltip and style the view gives its code."""
     urls = re.findall(r"fetch\(\"/app/static/([^\"]+)\"\)", map_args(at)["script"])
     assert len(urls) == 1, f"expected one GeoJSON layer in the map, found {len(urls)}"
-    shapes = json.loads((ROOT / "static" / urls[0]).read_text(encoding="utf-8"))
+    packed = json.loads((ROOT / "static" / urls[0]).read_text(encoding="utf-8"))
     view = view_table(at)
-    assert set(view["styles"]) == set(view["tips"]) == {f["properties"]["adcode"] for f in shapes["features"]}
-    for f in shapes["features"]:
-        code = f["properties"]["adcode"]
-        f["properties"].update(tip=view["tips"][code], style=view["styles"][code])
-    return shapes["features"]
+    assert set(view["styles"]) == set(view["tips"]) == {code for code, _ in packed["regions"]}
+    return [
+        {
+            "type": "Feature",
+            "geometry": {"type": "MultiPolygon", "coordinates": [_undelta(p, packed["scale"]) for p in polygons]},
+            "properties": {"adcode": code, "tip": view["tips"][code], "style": view["styles"][code]},
+        }
+        for code, polygons in packed["regions"]
+    ]
+
+
+def _undelta(polygon: list[list[int]], scale: int) -> list[list[list[float]]]:
+    """Rings stored as scaled coordinate differences (x and y alternating) back to [lon, lat] pairs."""
+    rings = []
+    for ring in polygon:
+        xs, ys = itertools.accumulate(ring[0::2]), itertools.accumulate(ring[1::2])
+        rings.append([[x / scale, y / scale] for x, y in zip(xs, ys, strict=True)])
+    return rings
 
 
 def fills(at: AppTest) -> dict[str, str]:
