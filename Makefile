@@ -32,5 +32,9 @@ data: $(VENV)/.installed
 	$(PY) scripts/build_gazetteer.py
 	$(PY) scripts/build_townships.py
 
-bench: $(VENV)/.installed
-	$(PY) bench/map_size.py
+# Both benchmarks: map builder vs explore() in one process, then the page in headless Chromium
+# (atlas vs naive app vs bare Streamlit page; RUNS=N for more or fewer runs).
+RUNS ?= 5
+bench: $(VENV)/.installed system-deps
+	$(PY) bench/map_size.py --repeat $(RUNS)
+	$(PY) bench/page_speed.py --runs $(RUNS)

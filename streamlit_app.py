@@ -1,12 +1,11 @@
 """Sichuan Coverage Atlas — the page: sidebar → view state → pure map/table builders → render."""
 
-import copy
 from dataclasses import replace
 
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app import cache, panels
+from app import cache, mapbuild, panels
 from app.i18n import t
 from app.markup import escape
 from app.sidebar import init_from_url, read_sidebar
@@ -38,15 +37,15 @@ if data.error:
 panels.classification_note(data)
 map_col, detail_col = st.columns([3, 1.3])
 with map_col:
-    # st_folium renders the map it is given and leaves it altered: a second render of the same object
-    # emits extra `.addTo` lines naming an undefined variable (the map stays blank) and a different
-    # script (a new component key, so a click is lost). The cached map must reach it only as a copy.
+    # The frame (tiles, shapes, fit) depends only on level, area and basemap: a new layer or colours
+    # keep the iframe, its pan and zoom, and send only the small style table (feature_group_to_add).
     clicked = st_folium(
-        copy.deepcopy(cache.folium_map(view)),
+        cache.map_frame(view),
         key="atlas_map",
         height=620,
         use_container_width=True,
         returned_objects=["last_active_drawing", "last_object_clicked", "last_object_clicked_count"],
+        feature_group_to_add=mapbuild.view_layer(cache.view_payload(view)),
     )
     # The component keeps returning its last click on every rerun; a click is new when its region, count or
     # position differs, so the same region can be chosen again after "clear selection".

@@ -11,6 +11,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _serve(args: argparse.Namespace) -> int:
+    # Build boundaries and map geometry now, so the first planner of the day does not wait for it.
+    from app.cache import warm
+
+    warm()
     cmd = [
         sys.executable,
         "-m",

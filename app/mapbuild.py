@@ -360,6 +360,194 @@ def build_map(boundaries: gpd.GeoDataFrame, data: MapData, *, height: int = 620)
     return localize(m)  # Leaflet & co. from /app/static, never from a CDN
 
 
+# --- the live page: one map frame per area, colours per view -----------------------------------
+# st_folium sends its whole script whenever it changes and rebuilds the iframe (a reload, a lost
+# viewport). So the page keeps a frame that depends only on what is drawn where — level, area,
+# detail, datum, basemap — and fetches its geometry from a static file the browser caches; the
+# layer's colours, tooltips and legend travel as a small style table that restyles the drawn
+# shapes in place (st_folium's ``feature_group_to_add``, swapped without a reload).
+REGION_HIGHLIGHT = {"weight": 2.5, "color": "#222222"}
+_PENDING_STYLE = {"fillColor": "#ffffff", "fillOpacity": 0, "color": "#999999", "weight": 0.6}
+
+
+def frame_key(view: ViewState) -> ViewState:
+    """The part of a view the map frame depends on; views with the same key share one frame."""
+    return ViewState(level=view.level, area=view.area, basemap=view.basemap)
+
+
+GEOMETRY_SCALE = 10**COORD_DECIMALS
+
+
+def _delta_ring(ring: list[list[float]]) -> list[int]:
+    out: list[int] = []
+    px = py = 0
+    for x, y in ring:
+        ix, iy = round(x * GEOMETRY_SCALE), round(y * GEOMETRY_SCALE)
+        out += [ix - px, iy - py]
+        px, py = ix, iy
+    return out
+
+
+def regions_file(boundaries: gpd.GeoDataFrame, codes: list[str]) -> bytes:
+    """The regions ``codes`` (in boundaries order) as compact JSON for the page's map to fetch.
+
+    ``{"scale": 1000, "regions": [[adcode, [polygon: [ring: [dx, dy, dx, dy, ...]]]]]}``: every ring is
+    its coordinates times ``scale`` (they are rounded to COORD_DECIMALS already), each as the
+    difference from the one before, the first from (0, 0). Small integers instead of repeated
+    ``104.123`` halve the file after gzip; RegionsLayer turns it back into GeoJSON MultiPolygons.
+    """
+    geometries = geometry_dicts(boundaries)
+    wanted = set(codes)
+    regions = []
+    for code in boundaries["adcode"]:
+        if code not in wanted:
+            continue
+        geometry = geometries[code]
+        polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+        regions.append([code, [[_delta_ring(ring) for ring in polygon] for polygon in polygons]])
+    return json.dumps({"scale": GEOMETRY_SCALE, "regions": regions}, separators=(",", ":")).encode()
+
+
+class RegionsLayer(MacroElement):
+    """The region shapes, fetched from ``url`` and styled from ``window.atlasView`` (see ViewStyle).
+
+    ``atlasApplyView`` restyles the drawn shapes and rewrites the legend; it runs when the shapes
+    arrive and whenever a new view's style table does, whichever comes last.
+    """
+
+    _template = Template("""
+        {% macro header(this, kwargs) %}<style>{{ this.css }}</style>{% endmacro %}
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJson(null, {
+            style: function (f) {
+                var v = window.atlasView;
+                return (v && v.styles[f.properties.adcode]) || {{ this.pending|tojson }};
+            },
+            onEachFeature: function (f, layer) {
+                layer.on("mouseover", function () { layer.setStyle({{ this.highlight|tojson }}); });
+                layer.on("mouseout", function () { {{ this.get_name() }}.resetStyle(layer); });
+            }
+        }).addTo({{ this._parent.get_name() }});
+        // One tooltip for the whole layer (as folium's GeoJsonTooltip), its text looked up on opening.
+        {{ this.get_name() }}.bindTooltip(function (layer) {
+            var v = window.atlasView;
+            return (v && v.tips[layer.feature.properties.adcode]) || "";
+        }, {sticky: true});
+        var {{ this.get_name() }}_legend = L.control({position: "bottomright"});
+        {{ this.get_name() }}_legend.onAdd = function () { return L.DomUtil.create("div"); };
+        {{ this.get_name() }}_legend.addTo({{ this._parent.get_name() }});
+        window.atlasApplyView = function () {
+            var v = window.atlasView;
+            if (!v) { return; }
+            {{ this.get_name() }}.eachLayer(function (l) { {{ this.get_name() }}.resetStyle(l); });
+            {{ this.get_name() }}_legend.getContainer().innerHTML = v.legend;
+        };
+        fetch({{ this.url|tojson }})
+            .then(function (r) { return r.json(); })
+            .then(function (packed) {
+                // see app.mapbuild.regions_file
+                var q = packed.scale;
+                var ring = function (r) {
+                    var x = 0, y = 0, out = [];
+                    for (var i = 0; i < r.length; i += 2) { x += r[i]; y += r[i + 1]; out.push([x / q, y / q]); }
+                    return out;
+                };
+                var features = packed.regions.map(function (g) {
+                    var coordinates = g[1].map(function (p) { return p.map(ring); });
+                    return {type: "Feature", properties: {adcode: g[0]},
+                            geometry: {type: "MultiPolygon", coordinates: coordinates}};
+                });
+                {{ this.get_name() }}.addData({type: "FeatureCollection", features: features});
+                window.atlasApplyView();
+            });
+        {% endmacro %}
+    """)
+
+    def __init__(self, url: str):
+        super().__init__()
+        self._name = "AtlasRegions"
+        self.url = url
+        self.pending = _PENDING_STYLE
+        self.highlight = REGION_HIGHLIGHT
+        self.css = _LEGEND_CSS
+
+
+class ViewStyle(MacroElement):
+    """One view's style table (colours by code, tooltips, legend), applied to the drawn regions."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        window.atlasView = {{ this.payload_js }};
+        if (window.atlasApplyView) { window.atlasApplyView(); }
+        {% endmacro %}
+    """)
+
+    def __init__(self, payload: dict[str, object]):
+        super().__init__()
+        self._name = "AtlasView"
+        self.payload_js = script_json(payload)
+
+
+def script_json(value: object) -> str:
+    """JSON safe inside a <script>: like Jinja's ``tojson`` but with Chinese as UTF-8 (half the bytes
+    of ``\\uXXXX`` escapes); only the characters that could end the script or an HTML context are escaped."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027")):
+        text = text.replace(char, escape)
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def view_payload(data: MapData) -> dict[str, object]:
+    """What the frame needs from one view: style and tooltip per region code, and the legend."""
+    n_ranked = int(data.table["rank"].notna().sum())
+    rows = data.table.to_dict("records")
+    return {
+        "styles": {r["adcode"]: _style(r, data.view.selected == r["adcode"]) for r in rows},
+        "tips": {r["adcode"]: tooltip_html(r, data, n_ranked) for r in rows},
+        "legend": legend_html(data),
+    }
+
+
+def view_layer(payload: dict[str, object]) -> folium.FeatureGroup:
+    """A new st_folium ``feature_group_to_add`` carrying ``payload`` (st_folium alters what it gets)."""
+    group = folium.FeatureGroup(name="atlas view", control=False)
+    group.add_child(ViewStyle(payload))
+    return group
+
+
+def page_map(
+    boundaries: gpd.GeoDataFrame, codes: list[str], geometry_url: str, basemap_id: str, *, height: int = 620
+) -> folium.Map:
+    """The page's map frame: tiles, the regions fetched from ``geometry_url``, the fit to them.
+
+    Only Leaflet's own script and stylesheet are loaded: nothing here uses jQuery, Bootstrap or
+    Font Awesome, which a folium map names by default (ten files loaded one after another).
+    """
+    basemap = BASEMAPS.get(basemap_id, BASEMAPS["none"])
+    minx, miny, maxx, maxy = boundaries[boundaries["adcode"].isin(codes)].total_bounds
+    m = folium.Map(
+        location=[(miny + maxy) / 2, (minx + maxx) / 2],
+        zoom_start=6,
+        tiles=None,
+        zoom_snap=0.25,
+        zoom_delta=0.5,
+        control_scale=True,
+        prefer_canvas=False,
+        height=height,
+    )
+    m.default_js = [(name, url) for name, url in m.default_js if name == "leaflet"]
+    m.default_css = [(name, url) for name, url in m.default_css if name == "leaflet_css"]
+    if basemap.provider is not None:
+        p = basemap.provider
+        folium.TileLayer(
+            tiles=basemap.tile_url(), attr=p.html_attribution, name=basemap.id, max_zoom=p.get("max_zoom", 18)
+        ).add_to(m)
+    m.add_child(RegionsLayer(geometry_url))
+    m.add_child(FocusWithoutScroll())
+    m.fit_bounds([[miny, minx], [maxy, maxx]], padding_top_left=(10, 10), padding_bottom_right=(190, 40))
+    return localize(m)
+
+
 def datum_for(view: ViewState) -> str:
     return BASEMAPS.get(view.basemap, BASEMAPS["none"]).datum
 
@@ -392,10 +580,15 @@ __all__ = [
     "effective_layer",
     "feature_collection",
     "format_value",
+    "frame_key",
     "legend_entries",
     "legend_html",
     "map_data",
+    "page_map",
+    "regions_file",
     "shown_codes",
     "shown_table",
     "tooltip_html",
+    "view_layer",
+    "view_payload",
 ]

@@ -3,9 +3,12 @@
 Every script rerun starts with a message from the browser over Streamlit's websocket, so counting the
 frames the page sends while the user pans and zooms counts the reruns that would cause. A click on a
 region, by contrast, must send one (it selects the region) — which also shows the counter works.
+And a layer switch restyles the map in place: same iframe, same viewport, new colours.
 """
 
 from __future__ import annotations
+
+import time
 
 import pytest
 from browser_support import FOLIUM_IFRAME, ROOT, LocalOnlyPage, chromium, streamlit_server
@@ -55,3 +58,56 @@ def test_pan_and_zoom_do_not_rerun_but_a_click_does(tmp_path):
         assert len(sent) > settled, "a click on a region must reach the server (selection)"
         assert not tab.page_errors
         tab.close()
+
+
+def test_a_layer_switch_restyles_the_same_map_in_place(tmp_path):
+    """A new layer keeps the map iframe (same element, same document: no reload) and the user's pan
+    and zoom, and the shapes take the new layer's colours."""
+    with (
+        streamlit_server(ROOT / "streamlit_app.py", cwd=ROOT, log_path=tmp_path / "streamlit.log") as url,
+        chromium() as browser,
+    ):
+        tab = LocalOnlyPage(browser)
+        page = tab.page
+        page.goto(f"{url}/?level=prefecture&basemap=none")
+        frame = page.frame_locator(FOLIUM_IFRAME)
+        paths = frame.locator("path.leaflet-interactive")
+        paths.first.wait_for(timeout=150_000)
+        _until(page, lambda: page.locator(FOLIUM_IFRAME).count() == 1 and paths.count() == 21, "21 shapes")
+        _until(page, lambda: "60岁及以上" in frame.locator(".atlas-legend-title").inner_text(), "the legend")
+        # Mark the iframe element and its document; the user zooms in and pans.
+        page.locator(FOLIUM_IFRAME).evaluate("e => { e.dataset.atlasMark = 'kept'; }")
+        frame.locator("body").evaluate("() => { window.atlasMark = 'kept'; }")
+        frame.locator(".leaflet-control-zoom-in").click()
+        page.wait_for_timeout(600)
+        frame.locator("body").evaluate("() => window.map.panBy([40, -30], {animate: false})")
+        view_js = "() => [window.map.getZoom(), window.map.getCenter().lat, window.map.getCenter().lng]"
+        viewport = frame.locator("body").evaluate(view_js)
+        before = frame.locator("body").evaluate(FILLS_JS)
+
+        combo = page.locator('[data-testid="stSidebar"]').get_by_role("combobox", name="图层", exact=True)
+        combo.click()
+        page.get_by_role("option", name="有65岁及以上老人的户数", exact=True).click()
+        _until(
+            page, lambda: frame.locator(".atlas-legend-title").inner_text() == "有65岁及以上老人的户数", "new legend"
+        )
+
+        assert page.locator(FOLIUM_IFRAME).count() == 1
+        assert page.locator(FOLIUM_IFRAME).evaluate("e => e.dataset.atlasMark") == "kept", "iframe replaced"
+        assert frame.locator("body").evaluate("() => window.atlasMark") == "kept", "iframe reloaded"
+        assert frame.locator("body").evaluate(view_js) == viewport
+        after = frame.locator("body").evaluate(FILLS_JS)
+        assert paths.count() == 21 and after != before, "the shapes keep the old colours"
+        assert not tab.page_errors and not tab.blocked
+        tab.close()
+
+
+FILLS_JS = "() => Array.from(document.querySelectorAll('path.leaflet-interactive'), p => p.getAttribute('fill'))"
+
+
+def _until(page, condition, what: str, timeout_s: float = 90) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        page.wait_for_timeout(200)

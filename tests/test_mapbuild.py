@@ -193,3 +193,26 @@ def test_literal_template_shortcut_renders_the_same_page():
     ids = re.compile(r"_[0-9a-f]{32}")
     assert ids.sub("_X", fast) == ids.sub("_X", slow)
     assert len(fast) > 100_000
+
+
+def test_regions_file_keeps_every_vertex_of_the_shown_regions():
+    """The page's geometry file: the shown regions only, in order, every ring's vertices back to
+    within rounding when the scaled differences are summed up again."""
+    shapes = load_boundaries("prefecture", detail="overview")
+    codes = list(shapes["adcode"][3:8])
+    packed = json.loads(mapbuild.regions_file(shapes, codes))
+    assert [code for code, _ in packed["regions"]] == codes
+    for (code, polygons), geometry in zip(packed["regions"], shapes.geometry[3:8], strict=True):
+        parts = getattr(geometry, "geoms", [geometry])
+        assert len(polygons) == len(parts), code
+        for rings, part in zip(polygons, parts, strict=True):
+            expected = [part.exterior, *part.interiors]
+            assert len(rings) == len(expected), code
+            for ring, line in zip(rings, expected, strict=True):
+                xs, ys = ring[0::2], ring[1::2]
+                got = [(sum(xs[: i + 1]) / packed["scale"], sum(ys[: i + 1]) / packed["scale"]) for i in range(len(xs))]
+                assert len(got) == len(line.coords)
+                assert (
+                    max(abs(a - b) for p, q in zip(got, line.coords, strict=True) for a, b in zip(p, q, strict=True))
+                    <= 0.0005
+                )

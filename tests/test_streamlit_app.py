@@ -1,13 +1,15 @@
 """The page, driven headlessly through Streamlit's AppTest: every sidebar control, the URL, selection.
 
 What the map shows is read back from what st_folium would send to the browser: the component's
-``script`` argument holds the GeoJSON (one feature per region, with adcode, tooltip and style),
-the tile layer and the legend. The table is the last dataframe on the page. Expected values come
-from outside the page where possible (hard-coded region lists, another layer's figures, ColorBrewer).
+``script`` argument is the map frame (tile layer, the URL of the regions' GeoJSON under static/),
+``feature_group`` the view's style table (style and tooltip per region code, the legend). The table
+is the last dataframe on the page. Expected values come from outside the page where possible
+(hard-coded region lists, another layer's figures, ColorBrewer).
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from pathlib import Path
@@ -83,13 +85,40 @@ def map_args(at: AppTest) -> dict:
     return json.loads(map_component(at).json_args)
 
 
+def view_table(at: AppTest) -> dict:
+    """The view's style table (colours, tooltips, legend) the map frame applies, from feature_group_to_add."""
+    script = map_args(at)["feature_group"]
+    found = re.search(r"window\.atlasView = ", script)
+    assert found, "expected the view's style table in feature_group_to_add"
+    data, _ = json.JSONDecoder().raw_decode(script, found.end())
+    return data
+
+
 def map_features(at: AppTest) -> list[dict]:
-    """The GeoJSON features the map draws, parsed out of the map's Leaflet script."""
-    script = map_args(at)["script"]
-    calls = list(re.finditer(r"geo_json_\w+_add\(", script))
-    assert len(calls) == 1, f"expected one GeoJSON layer in the map, found {len(calls)}"
-    data, _ = json.JSONDecoder().raw_decode(script, calls[0].end())
-    return data["features"]
+    """The GeoJSON features the map draws: the shapes from the static file the frame's script fetches
+    (the file the browser gets at that URL), each with the tooltip and style the view gives its code."""
+    urls = re.findall(r"fetch\(\"/app/static/([^\"]+)\"\)", map_args(at)["script"])
+    assert len(urls) == 1, f"expected one GeoJSON layer in the map, found {len(urls)}"
+    packed = json.loads((ROOT / "static" / urls[0]).read_text(encoding="utf-8"))
+    view = view_table(at)
+    assert set(view["styles"]) == set(view["tips"]) == {code for code, _ in packed["regions"]}
+    return [
+        {
+            "type": "Feature",
+            "geometry": {"type": "MultiPolygon", "coordinates": [_undelta(p, packed["scale"]) for p in polygons]},
+            "properties": {"adcode": code, "tip": view["tips"][code], "style": view["styles"][code]},
+        }
+        for code, polygons in packed["regions"]
+    ]
+
+
+def _undelta(polygon: list[list[int]], scale: int) -> list[list[list[float]]]:
+    """Rings stored as scaled coordinate differences (x and y alternating) back to [lon, lat] pairs."""
+    rings = []
+    for ring in polygon:
+        xs, ys = itertools.accumulate(ring[0::2]), itertools.accumulate(ring[1::2])
+        rings.append([[x / scale, y / scale] for x, y in zip(xs, ys, strict=True)])
+    return rings
 
 
 def fills(at: AppTest) -> dict[str, str]:
@@ -183,6 +212,22 @@ def test_map_is_the_same_on_every_run_and_its_script_is_sound():
     added = re.findall(r"(\w+)\.addTo\(map_div\)", script)
     assert added and set(added) <= declared, set(added) - declared
     assert len(added) == len(set(added)), added  # nothing added twice
+
+
+def test_a_layer_switch_keeps_the_map_frame_and_sends_only_the_style_table():
+    """The frame (component key, script) stays across a layer switch, so the browser keeps its iframe,
+    pan and zoom; what changes travels as the style table, with no geometry in it."""
+    at = run_app({"level": "prefecture"})
+    frame_id, frame = map_component(at).id, map_args(at)
+    before = fills(at)
+    assert [u.rsplit("/", 1)[1] for u in frame["js_links"] + frame["css_links"]] == ["leaflet.js", "leaflet.css"]
+    sidebar_widget(at, "selectbox", "w_layer").set_value("households_with_65plus")
+    rerun(at)
+    after = map_args(at)
+    assert map_component(at).id == frame_id and after["script"] == frame["script"]
+    assert after["feature_group"] != frame["feature_group"] and fills(at) != before
+    assert "coordinates" not in after["feature_group"]
+    assert "有65岁及以上老人的户数" in view_table(at)["legend"]
 
 
 # --- each sidebar control ----------------------------------------------------------------------
@@ -397,8 +442,7 @@ def test_palette_and_reverse():
     reversed_ = fills(at)
     assert reversed_[top] == plain[bottom] and reversed_[bottom] == plain[top]
     assert params(at)["rev"] == "1"
-    script = map_args(at)["script"]
-    assert blues[-1] in script.lower()  # the legend shows the same colours
+    assert blues[-1] in view_table(at)["legend"].lower()  # the legend shows the same colours
 
 
 def _mean_lon_lat(features: list[dict]) -> tuple[float, float]:

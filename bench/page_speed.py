@@ -1,0 +1,342 @@
+"""What a planner waits for, in a real browser: the atlas vs the naive app vs a bare Streamlit page.
+
+Three real servers (`streamlit run`), headless Debian Chromium, every request leaving this machine
+aborted (tests/browser_support.py). Each server sits behind a small TCP relay that counts the bytes
+it sends to the browser, so "bytes" below are bytes on the wire (after gzip / websocket compression);
+the websocket payloads (after decompression) are counted separately from Chromium's frame events.
+
+Measured, in the same run so the ratios hold on a shared machine:
+
+* first map: a new browser context (empty cache) opens the page of a warm server; time until all
+  183 county shapes are drawn in the map iframe (the bare page: until its title shows); bytes sent
+  to the browser for that load;
+* layer switch: in a loaded page, another layer is chosen in the sidebar selectbox; time from the
+  click on the option to the new colours drawn in a single map iframe; bytes sent per switch;
+* server CPU (user+system) for one load and the switches of that session.
+
+    python bench/page_speed.py [--runs N] [--only atlas|naive]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
+
+from browser_support import FOLIUM_IFRAME, LocalOnlyPage, chromium, free_port, page_script, streamlit_server  # noqa: E402
+
+# The layers of the default theme, in turn: Streamlit keeps large messages in the browser for two
+# script runs and then sends a reference instead, so switching back and forth between two layers would
+# measure that cache; a cycle of five never repeats a message within its lifetime.
+LAYERS = (
+    "每个乡镇（街道）的60岁及以上人口（合并后）",  # the default
+    "有65岁及以上老人的户数",
+    "有65岁及以上老人的户占家庭户比例",
+    "每个乡镇（街道）的60岁及以上人口（合并前）",
+    "每个乡镇（街道）的60岁及以上人口：合并后增加",
+)
+N_COUNTIES = 183
+TIMEOUT = 180.0
+BARE_APP = 'import streamlit as st\n\nst.title("Bare page")\nst.write("Nothing else.")\n'
+NAIVE_CONFIG = "[server]\nenableStaticServing = true\n"
+FILLS_JS = "() => Array.from(document.querySelectorAll('path.leaflet-interactive'), p => p.getAttribute('fill')).join()"
+
+
+class Relay:
+    """A TCP relay on a free local port in front of ``target_port``; counts bytes sent to the client."""
+
+    def __init__(self, target_port: int):
+        self.target_port = target_port
+        self.port = free_port()
+        self.down = 0
+        self._loop = asyncio.new_event_loop()
+        ready = threading.Event()
+        threading.Thread(target=self._run, args=(ready,), daemon=True).start()
+        ready.wait(10)
+
+    def _run(self, ready: threading.Event) -> None:
+        asyncio.set_event_loop(self._loop)
+        self._loop.run_until_complete(asyncio.start_server(self._handle, "127.0.0.1", self.port))
+        ready.set()
+        self._loop.run_forever()
+
+    async def _pipe(self, reader, writer, count: bool) -> None:
+        try:
+            while data := await reader.read(65536):
+                if count:
+                    self.down += len(data)
+                writer.write(data)
+                await writer.drain()
+        except (ConnectionError, OSError):
+            pass
+        finally:
+            writer.close()
+
+    async def _handle(self, client_reader, client_writer) -> None:
+        server_reader, server_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
+        await asyncio.gather(
+            self._pipe(client_reader, server_writer, False), self._pipe(server_reader, client_writer, True)
+        )
+
+
+def server_cpu(port: int) -> float:
+    """User+system CPU seconds of the process listening on ``port`` (found through /proc)."""
+    inode = None
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            parts = line.split()
+            if int(parts[1].rsplit(":", 1)[1], 16) == port and parts[3] == "0A":
+                inode = parts[9]
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if any(os.readlink(f"/proc/{pid}/fd/{fd}") == f"socket:[{inode}]" for fd in os.listdir(f"/proc/{pid}/fd")):
+                stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                return (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
+        except OSError:
+            continue
+    raise RuntimeError(f"no process listens on port {port}")
+
+
+@dataclass
+class Side:
+    name: str
+    url: str
+    relay: Relay
+    first: list[float] = field(default_factory=list)
+    first_bytes: list[int] = field(default_factory=list)
+    first_parts: list[dict[str, int]] = field(default_factory=list)  # HTTP bytes by kind, see http_kind
+    switch: list[float] = field(default_factory=list)
+    switch_bytes: list[int] = field(default_factory=list)
+    switch_ws: list[int] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+
+
+def wait_for(page, condition, what: str, every_ms: int = 20):
+    deadline = time.monotonic() + TIMEOUT
+    while True:
+        try:
+            value = condition()
+        except Exception:  # the iframe can be detached between two calls while Streamlit swaps it
+            value = None
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"timed out waiting for {what}")
+        page.wait_for_timeout(every_ms)
+
+
+def map_fills(page) -> str | None:
+    """The fill colours of the drawn shapes, when exactly one map iframe shows all counties."""
+    if page.locator(FOLIUM_IFRAME).count() != 1:
+        return None
+    fills = page.frame_locator(FOLIUM_IFRAME).locator("body").evaluate(FILLS_JS, timeout=2000)
+    return fills if fills.count(",") == N_COUNTIES - 1 else None
+
+
+def settle(page, relay: Relay, quiet_ms: int = 1200) -> None:
+    """Until the script run is over and nothing has been sent to the browser for ``quiet_ms``."""
+    running = page.locator('[data-testid="stStatusWidgetRunningIcon"], [data-testid="stStatusWidgetRunningManIcon"]')
+    wait_for(page, lambda: running.count() == 0, "the script run to finish", every_ms=100)
+    while True:
+        before = relay.down
+        page.wait_for_timeout(quiet_ms)
+        if relay.down == before:
+            return
+
+
+def http_kind(url: str) -> str:
+    path = urlsplit(url).path
+    if path.startswith("/app/static/"):
+        return "app static (Leaflet, geometry)"
+    if path.startswith("/component/"):
+        return "map component"
+    if path.startswith("/static/"):
+        return "Streamlit frontend"
+    return "other HTTP"
+
+
+def first_load(browser, side: Side, is_map: bool):
+    tab = LocalOnlyPage(browser)
+    page = tab.page
+    # Encoded (on the wire) size of every HTTP response, the same-origin component iframe's included.
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    urls: dict[str, str] = {}
+    parts: dict[str, int] = {}
+    cdp.on("Network.responseReceived", lambda e: urls.__setitem__(e["requestId"], e["response"]["url"]))
+
+    def finished(e):
+        kind = http_kind(urls.get(e["requestId"], ""))
+        parts[kind] = parts.get(kind, 0) + int(e["encodedDataLength"])
+
+    cdp.on("Network.loadingFinished", finished)
+    start_bytes = side.relay.down
+    start = time.perf_counter()
+    page.goto(f"http://127.0.0.1:{side.relay.port}/")
+    if is_map:
+        wait_for(page, lambda: map_fills(page), "all county shapes in one map")
+    else:
+        page.get_by_text("Nothing else.").wait_for(timeout=TIMEOUT * 1000)
+    elapsed = time.perf_counter() - start
+    settle(page, side.relay)
+    side.first.append(elapsed)
+    side.first_bytes.append(side.relay.down - start_bytes)
+    parts["websocket (rest)"] = side.first_bytes[-1] - sum(parts.values())
+    side.first_parts.append(parts)
+    return tab
+
+
+def switch_layers(browser, side: Side, runs: int) -> None:
+    """One session: load the page, then ``runs`` layer switches; the server's CPU for all of it."""
+    port = int(side.url.rsplit(":", 1)[1])
+    cpu0 = server_cpu(port)
+    tab = LocalOnlyPage(browser)
+    page = tab.page
+    ws_bytes = [0]
+
+    def on_ws(ws):
+        ws.on("framereceived", lambda payload: ws_bytes.__setitem__(0, ws_bytes[0] + len(payload)))
+
+    page.on("websocket", on_ws)
+    page.goto(f"http://127.0.0.1:{side.relay.port}/")
+    wait_for(page, lambda: map_fills(page), "the first map")
+    settle(page, side.relay)
+    for i in range(runs):
+        target = LAYERS[(i + 1) % len(LAYERS)]
+        before = map_fills(page)
+        combo = page.locator('[data-testid="stSidebar"]').get_by_role("combobox", name="图层", exact=True)
+        combo.click()
+        option = page.get_by_role("option", name=target, exact=True)
+        option.wait_for(timeout=TIMEOUT * 1000)
+        b0, w0 = side.relay.down, ws_bytes[0]
+        start = time.perf_counter()
+        option.click()
+        wait_for(page, lambda old=before: (f := map_fills(page)) and f != old, f"the colours of {target}", every_ms=10)
+        side.switch.append(time.perf_counter() - start)
+        settle(page, side.relay)
+        side.switch_bytes.append(side.relay.down - b0)
+        side.switch_ws.append(ws_bytes[0] - w0)
+    side.cpu.append(server_cpu(port) - cpu0)
+    tab.close()
+
+
+def stats(values: list[float]) -> tuple[float, float]:
+    return statistics.median(values), min(values)
+
+
+def report(sides: dict[str, Side], runs: int) -> None:
+    print(f"\n{runs} runs each; median / minimum. Bytes are sent to the browser (on the wire, compressed).")
+    print(f"{'':<8}{'first map s':>18}{'first load KB':>16}{'switch s':>16}{'switch KB wire':>18}{'ws payload KB':>16}")
+    for s in sides.values():
+        row = f"{s.name:<8}" + "{:>10.2f} / {:<5.2f}".format(*stats(s.first))
+        row += f"{statistics.median(s.first_bytes) / 1e3:>16.0f}"
+        if s.switch:
+            row += "{:>8.2f} / {:<5.2f}".format(*stats(s.switch))
+            row += f"{statistics.median(s.switch_bytes) / 1e3:>18.1f}{statistics.median(s.switch_ws) / 1e3:>16.1f}"
+        print(row)
+    print("first load, KB on the wire by kind (median):")
+    for s in sides.values():
+        kinds = sorted({k for p in s.first_parts for k in p})
+        cells = [f"{k} {statistics.median(p.get(k, 0) for p in s.first_parts) / 1e3:.0f}" for k in kinds]
+        print(f"  {s.name:<6}" + ", ".join(cells))
+    for s in sides.values():
+        if s.cpu:
+            print(f"server CPU, one load + {runs} switches ({s.name}): {statistics.median(s.cpu):.2f} s")
+    atlas, naive, bare = sides.get("atlas"), sides.get("naive"), sides.get("bare")
+    if atlas and naive:
+        print(
+            f"layer switch: atlas {statistics.median(naive.switch) / statistics.median(atlas.switch):.1f}x faster "
+            "than naive (median; target >= 10x, and <= 0.4 s on a quiet machine)"
+        )
+    if atlas and bare:
+        print(
+            f"first map: atlas {statistics.median(atlas.first) / statistics.median(bare.first):.2f}x a bare page "
+            "(median; target <= 1.6x and <= 2 s)"
+        )
+    if atlas:
+        page = statistics.median(sum(v for k, v in p.items() if k != "Streamlit frontend") for p in atlas.first_parts)
+        print(
+            f"atlas bytes: {statistics.median(atlas.switch_bytes) / 1e3:.1f} KB per switch (target <= 50); first load "
+            f"{statistics.median(atlas.first_bytes) / 1e3:.0f} KB, of which {page / 1e3:.0f} KB is the page itself "
+            "(all but Streamlit's frontend bundle; target <= 200)"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--only", choices=["atlas", "naive"], help="skip the other map app")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="page_speed_") as tmp, chromium() as browser:
+        tmp_path = Path(tmp)
+        # The naive app and the bare page run from here: static serving on (the naive map needs the
+        # vendored Leaflet), everything else at Streamlit's defaults.
+        _mkdir(tmp_path / ".streamlit").joinpath("config.toml").write_text(NAIVE_CONFIG, encoding="utf-8")
+        scripts = {"bare": (page_script(_mkdir(tmp_path / "bare"), "bare_app.py", BARE_APP), tmp_path)}
+        if args.only != "naive":
+            scripts["atlas"] = (ROOT / "streamlit_app.py", ROOT)
+        if args.only != "atlas":
+            source = (ROOT / "bench" / "naive_app.py").read_text(encoding="utf-8")
+            scripts["naive"] = (page_script(_mkdir(tmp_path / "naive"), "naive_app.py", source), tmp_path)
+        sides: dict[str, Side] = {}
+        with _servers(scripts, tmp_path) as urls:
+            for name, url in urls.items():
+                sides[name] = Side(name, url, Relay(int(url.rsplit(":", 1)[1])))
+            for name, side in sides.items():  # warm each server: its caches, Python imports
+                print(f"warming {name}...", flush=True)
+                first_load(browser, side, name != "bare").close()
+                side.first.clear()
+                side.first_bytes.clear()
+                side.first_parts.clear()
+            for run in range(args.runs):  # interleaved, so a busy spell hits all sides alike
+                for name, side in sides.items():
+                    tab = first_load(browser, side, name != "bare")
+                    tab.close()
+                print(f"first loads, run {run + 1}/{args.runs} done", flush=True)
+            for name, side in sides.items():
+                if name != "bare":
+                    switch_layers(browser, side, args.runs)
+                    print(f"{name}: {args.runs} layer switches done", flush=True)
+        report({k: sides[k] for k in ("atlas", "naive", "bare") if k in sides}, args.runs)
+
+
+def _mkdir(path: Path) -> Path:
+    path.mkdir()
+    return path
+
+
+class _servers:
+    """Start every server at once (they warm up in parallel); yields name -> base URL."""
+
+    def __init__(self, scripts: dict[str, tuple[Path, Path]], logs: Path):
+        self.scripts, self.logs = scripts, logs
+        self.stack: list = []
+
+    def __enter__(self) -> dict[str, str]:
+        urls = {}
+        for name, (script, cwd) in self.scripts.items():
+            cm = streamlit_server(script, cwd=cwd, log_path=self.logs / f"{name}.log", timeout=TIMEOUT)
+            urls[name] = cm.__enter__()
+            self.stack.append(cm)
+        return urls
+
+    def __exit__(self, *exc) -> None:
+        for cm in reversed(self.stack):
+            cm.__exit__(*exc)
+
+
+if __name__ == "__main__":
+    main()
