@@ -50,7 +50,7 @@ def read_township_changes(path: Path = TOWNSHIP_CHANGES) -> pd.DataFrame:
     header, rows = read_csv(path, display)
     gaz = gazetteer()
     problems: list[Problem] = []
-    columns = ["county_adcode", "change", "code", "name", "type", "note"]
+    columns = ["county_adcode", "change", "code", "name", "type", "note", "kind", "linked"]
     if header != columns:
         raise DataValidationError([Problem(display, None, None, f"header must be {columns}, is {header}")])
     seen: dict[tuple[str, str], int] = {}
@@ -64,6 +64,8 @@ def read_township_changes(path: Path = TOWNSHIP_CHANGES) -> pd.DataFrame:
             problems.append(Problem(display, i, "county_adcode", message))
         if row["change"] not in ("removed", "added"):
             problems.append(Problem(display, i, "change", f"{row['change']!r} is not 'removed' or 'added'"))
+        if row["kind"] not in CHANGE_KIND_LABELS:
+            problems.append(Problem(display, i, "kind", f"{row['kind']!r} is not one of {list(CHANGE_KIND_LABELS)}"))
         if not (len(row["code"]) == 9 and row["code"].isdigit()):
             problems.append(Problem(display, i, "code", f"{row['code']!r} is not a nine-digit township code"))
         if not row["name"].strip():

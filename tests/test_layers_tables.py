@@ -264,6 +264,7 @@ def test_a_broken_crosswalk_is_reported_against_the_crosswalk(gazetteer_copy):
         (lambda lines: [lines[0], lines[1].replace("510104,", "519999,", 1), *lines[2:]], "'519999' is not a county"),
         (lambda lines: [lines[0], lines[1].replace("added", "merged"), *lines[2:]], "'merged' is not 'removed'"),
         (lambda lines: [lines[0], lines[1].replace("510104017", "5101040"), *lines[2:]], "nine-digit"),
+        (lambda lines: [lines[0], lines[1].replace(",merger,", ",fusion,"), *lines[2:]], "'fusion' is not one of"),
     ],
 )
 def test_township_changes_are_validated(tmp_path, edit, expected):
