@@ -16,6 +16,7 @@ import re
 from pathlib import Path, PurePosixPath
 
 import geopandas as gpd
+from branca.element import Figure
 
 from app.assets import DEFAULT_BASE_URL, VENDOR_DIR, external_urls
 from app.export.printmap import default_subtitle, default_title
@@ -85,6 +86,7 @@ def html_bytes(boundaries: gpd.GeoDataFrame, data: MapData, *, title: str | None
     heading = html.escape(default_title(data) if title is None else title)
     sub = html.escape(default_subtitle(data))
     root = m.get_root()
+    assert isinstance(root, Figure)
     root.title = default_title(data) if title is None else title  # branca escapes the <title> itself
     page = root.render()
     banner = (

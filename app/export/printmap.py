@@ -135,6 +135,21 @@ def _wrap(text: str, width_mm: float, size_pt: float) -> list[str]:
     return textwrap.wrap(text, max(20, int(width_mm / (em_mm * ems_per_char)))) or [""]
 
 
+_PROJECTED: dict[int, tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]] = {}
+
+
+def _projected(boundaries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The boundaries in the print projection, once per boundaries object (the atlas draws each level often)."""
+    hit = _PROJECTED.get(id(boundaries))
+    if hit is not None and hit[0] is boundaries:
+        return hit[1]
+    projected = boundaries[["adcode", "short_name", "geometry"]].to_crs(ALBERS_CGCS2000)
+    if len(_PROJECTED) > 8:
+        _PROJECTED.clear()
+    _PROJECTED[id(boundaries)] = (boundaries, projected)  # kept alive so its id is not reused
+    return projected
+
+
 def figure(boundaries: gpd.GeoDataFrame, data: MapData, options: PrintOptions) -> Figure:
     """The print map as a matplotlib Figure (for :func:`render` and the multi-page atlas)."""
     family = font_family()
@@ -162,7 +177,7 @@ def figure(boundaries: gpd.GeoDataFrame, data: MapData, options: PrintOptions) -
     ax.set_aspect("equal")
 
     table = data.table[["adcode", "colour", "status"]]
-    shapes = boundaries[["adcode", "short_name", "geometry"]].to_crs(ALBERS_CGCS2000)
+    shapes = _projected(boundaries)
     shown = shapes.merge(table, on="adcode", how="inner")
     context = shapes[~shapes["adcode"].isin(table["adcode"])]
     lw = 0.35 * scale
