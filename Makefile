@@ -28,3 +28,4 @@ data: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(PY) bench/map_size.py
+	$(PY) bench/export.py
