@@ -27,7 +27,8 @@ from tqdm import tqdm
 from app import mapbuild
 from app.export import printmap
 from app.export.fonts import font_family
-from app.export.printmap import PAPERS, PrintOptions
+from app.export.paper import MM_PER_INCH, PAPERS
+from app.export.printmap import PrintOptions
 from app.i18n import t
 from app.mapbuild import MapData
 from app.viewstate import ViewState, sanitise
@@ -83,7 +84,7 @@ def atlas_views(registry: Registry, lang: str) -> list[ViewState]:
 
 def _contents_page(report: AtlasReport, options: PrintOptions, lang: str) -> Figure:
     w, h = PAPERS[options.paper]
-    fig = Figure(figsize=(w / printmap.MM_PER_INCH, h / printmap.MM_PER_INCH), dpi=options.dpi)
+    fig = Figure(figsize=(w / MM_PER_INCH, h / MM_PER_INCH), dpi=options.dpi)
     family = [font_family(), "DejaVu Sans"]
     scale = min(w, h) / 210
     fig.text(0.5, 0.95, _t("atlas", lang), ha="center", fontproperties=FontProperties(family=family, size=18 * scale))

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 from urllib.parse import parse_qs, urlsplit
 
-from app.export.printmap import MAP_USE_NOTE, MAX_DPI, MIN_DPI, PAPERS
+from app.export.paper import MAP_USE_NOTE, MAX_DPI, MIN_DPI, PAPERS
 
 if TYPE_CHECKING:
     import geopandas as gpd

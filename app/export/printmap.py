@@ -28,6 +28,7 @@ from matplotlib.transforms import Bbox
 from matplotlib_scalebar.scalebar import ScaleBar
 
 from app.export.fonts import font_family
+from app.export.paper import DPI_PRESETS, MAP_USE_NOTE, MAX_DPI, MIN_DPI, MM_PER_INCH, PAPERS
 from app.i18n import t
 from app.mapbuild import MapData, legend_entries
 from geodata.codes import gazetteer
@@ -38,20 +39,7 @@ from layers.groups import GROUPS
 # The boundaries are WGS84; WGS84 and CGCS2000 differ by centimetres, far below a map's line width.
 ALBERS_CGCS2000 = pyproj.CRS.from_proj4("+proj=aea +lat_0=0 +lon_0=105 +lat_1=25 +lat_2=47 +ellps=GRS80 +units=m")
 
-PAPERS: dict[str, tuple[float, float]] = {  # name -> (width, height) in mm
-    "a4-landscape": (297.0, 210.0),
-    "a4-portrait": (210.0, 297.0),
-    "a3-landscape": (420.0, 297.0),
-    "a3-portrait": (297.0, 420.0),
-}
 FORMATS = ("png", "svg", "pdf")
-DPI_PRESETS = (150, 300, 600)  # screen, print, poster
-MIN_DPI, MAX_DPI = 50, 600
-MAP_USE_NOTE = {
-    "zh": "内部工作用图，不作为国界、行政区域界线依据",
-    "en": "Internal working map; not a basis for national or administrative boundaries",
-}
-MM_PER_INCH = 25.4
 NO_DATA_STYLE: dict[str, Any] = {"hatch": "////", "hatchcolor": "#ffffff", "edgecolor": "#888888", "linestyle": "--"}
 TEXT = {
     "export_date": ("制图日期", "Exported"),
