@@ -149,6 +149,9 @@ def figure(boundaries: gpd.GeoDataFrame, data: MapData, options: PrintOptions) -
     # A hair over the exact size: Agg truncates the canvas size to whole pixels.
     fig = Figure(figsize=((px_w + 0.01) / options.dpi, (px_h + 0.01) / options.dpi), dpi=options.dpi)
     canvas = FigureCanvasAgg(fig)
+    # GeoDataFrame.plot() ends with draw_idle(), a full render of the figure each time; the file is rendered
+    # once, when saved.
+    canvas.draw_idle = lambda *args, **kwargs: None  # type: ignore[method-assign]
     fig.patch.set_facecolor("white")
 
     def font(size: float) -> FontProperties:
