@@ -83,6 +83,7 @@ def test_xlsx_round_trip_data_and_metadata_sheets():
     assert meta["单位"] == "人/乡镇" and meta["导出日期"] == "2026-11-29"
     assert meta["分级方法"] == "quantiles, k=5"
     assert meta["视图参数"] == "min=3000"
+    assert meta["数值范围"] == "3000 –"
 
 
 def test_xlsx_in_english_names_its_sheets_in_english():

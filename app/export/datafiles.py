@@ -97,6 +97,12 @@ def csv_bytes(data: MapData) -> bytes:
     return _neutral_frame(view_table(data)).to_csv(index=False).encode("utf-8-sig")
 
 
+def _range_text(vmin: float | None, vmax: float | None) -> str:
+    if vmin is None and vmax is None:
+        return ""
+    return f"{'' if vmin is None else f'{vmin:g}'} – {'' if vmax is None else f'{vmax:g}'}".strip()
+
+
 def metadata_rows(data: MapData, date: dt.date) -> list[tuple[str, str]]:
     view, layer, lang = data.view, data.layer, data.view.lang
     c = data.classification
@@ -116,7 +122,7 @@ def metadata_rows(data: MapData, date: dt.date) -> list[tuple[str, str]]:
         ),
         (_t("breaks", lang), ", ".join(f"{b:g}" for b in (c.lower, *c.upper_bounds)) if c is not None else ""),
         (_t("palette", lang), (view.palette or layer.palette) + (" (reversed)" if view.reverse else "")),
-        (_t("value_filter", lang), f"{view.vmin if view.vmin is not None else ''} – {view.vmax or ''}".strip()),
+        (_t("value_filter", lang), _range_text(view.vmin, view.vmax)),
         (_t("export_date", lang), date.isoformat()),
         (_t("view", lang), "&".join(f"{k}={v}" for k, v in to_query_params(view).items())),
         (_t("notes", lang), layer.notes(lang)),
