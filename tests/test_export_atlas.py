@@ -63,3 +63,17 @@ def test_atlas_cli_rejects_unknown_formats_in_one_line(capsys, tmp_path):
     err = capsys.readouterr().err.strip().splitlines()
     assert err == ["coverage-atlas atlas: error: --formats 'pdf,tiff' is not valid; choose from: pdf, png"]
     assert not (tmp_path / "a").exists()
+
+
+def test_atlas_drawn_in_two_processes_equals_the_serial_one(tmp_path):
+    options = PrintOptions(dpi=50)
+    serial = build_atlas(tmp_path / "one", views=VIEWS, options=options, registry=registry(), load=boundaries)
+    parallel = build_atlas(
+        tmp_path / "two", views=VIEWS, options=options, registry=registry(), load=boundaries, workers=2
+    )
+    assert (parallel.maps, parallel.skipped, parallel.pages) == (serial.maps, serial.skipped, serial.pages)
+    for name in serial.files:
+        if name.endswith(".png"):
+            assert (tmp_path / "two" / name).read_bytes() == (tmp_path / "one" / name).read_bytes()
+    texts = [[p.extract_text() for p in pypdf.PdfReader(str(tmp_path / d / "atlas.pdf")).pages] for d in ("one", "two")]
+    assert texts[0] == texts[1] and len(texts[0]) == 4

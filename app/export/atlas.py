@@ -11,17 +11,21 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import io
+import multiprocessing
 import os
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import matplotlib
-from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
+from pypdf import PdfReader, PdfWriter
 from tqdm import tqdm
 
 from app import mapbuild
@@ -121,6 +125,42 @@ def _write(path: Path, produce: Callable[[Path], None]) -> None:
         raise
 
 
+@dataclass(frozen=True)
+class _Drawn:
+    layer: str
+    level: str
+    title: str = ""
+    reason: str | None = None
+    png: bytes = b""
+    pdf: bytes = b""
+
+
+_WORKER: dict[str, Any] = {}  # what each drawing process needs: registry, boundaries, options, formats
+
+
+def _init_worker(
+    registry: Registry, shapes: dict[str, gpd.GeoDataFrame], options: PrintOptions, formats: tuple[str, ...]
+) -> None:
+    _WORKER.update(registry=registry, shapes=shapes, options=options, formats=formats)
+
+
+def _draw(view: ViewState) -> _Drawn:
+    """One map as PNG and single-page PDF bytes, or the reason it cannot be drawn."""
+    registry, options, formats = _WORKER["registry"], _WORKER["options"], _WORKER["formats"]
+    data = mapbuild.map_data(mapbuild.effective_layer(registry, view), view)
+    reason = undrawable_reason(data)
+    if reason is not None:
+        return _Drawn(view.layer, view.level, reason=reason)
+    fig = printmap.figure(_WORKER["shapes"][view.level], data, options)
+    png, pdf = io.BytesIO(), io.BytesIO()
+    if "png" in formats:
+        fig.savefig(png, format="png", dpi=options.dpi, facecolor="white")
+    if "pdf" in formats:
+        with matplotlib.rc_context({"pdf.fonttype": 3}):
+            fig.savefig(pdf, format="pdf", facecolor="white")
+    return _Drawn(view.layer, view.level, printmap.default_title(data), None, png.getvalue(), pdf.getvalue())
+
+
 def build_atlas(
     out_dir: Path,
     *,
@@ -131,8 +171,13 @@ def build_atlas(
     views: list[ViewState] | None = None,
     load: Callable[[str], gpd.GeoDataFrame] | None = None,
     progress: bool = False,
+    workers: int = 1,
 ) -> AtlasReport:
-    """Draw every view (default: every layer × level) into ``out_dir``; return what was drawn and skipped."""
+    """Draw every view (default: every layer × level) into ``out_dir``; return what was drawn and skipped.
+
+    With ``workers > 1`` the maps are drawn in that many forked processes (each map is independent);
+    the pages are then put together in order, so the result is the same as drawing them one by one.
+    """
     if not set(formats) <= set(ATLAS_FORMATS) or not formats:
         raise AtlasError(f"formats {formats} are not among {', '.join(ATLAS_FORMATS)}")
     options = options or PrintOptions()
@@ -149,45 +194,61 @@ def build_atlas(
         (out_dir / "png").mkdir(exist_ok=True)
     report = AtlasReport()
     shapes = {level: load(level) for level in sorted({v.level for v in views})}
-    figures: list[Figure] = []
-    for view in tqdm(views, desc="atlas", unit="map", disable=not progress):
-        data = mapbuild.map_data(mapbuild.effective_layer(registry, view), view)
-        reason = undrawable_reason(data)
-        if reason is not None:
-            report.skipped.append((view.layer, view.level, reason))
+    init_args = (registry, shapes, options, tuple(formats))
+    bar = tqdm(total=len(views), desc="atlas", unit="map", disable=not progress)
+    if workers > 1 and len(views) > 1:
+        # fork: the children inherit the loaded registry and boundaries instead of unpickling them
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=init_args) as pool:
+            futures = [pool.submit(_draw, view) for view in views]
+            for future in as_completed(futures):
+                future.result()
+                bar.update()
+            drawn = [f.result() for f in futures]
+    else:
+        _init_worker(*init_args)
+        drawn = []
+        for view in views:
+            drawn.append(_draw(view))
+            bar.update()
+    bar.close()
+    pdf_pages: list[bytes] = []
+    for d in drawn:
+        if d.reason is not None:
+            report.skipped.append((d.layer, d.level, d.reason))
             continue
-        fig = printmap.figure(shapes[view.level], data, options)
-        report.maps.append((view.layer, view.level, printmap.default_title(data)))
+        report.maps.append((d.layer, d.level, d.title))
         if "png" in formats:
-            name = f"png/{view.layer}_{view.level}.png"
+            name = f"png/{d.layer}_{d.level}.png"
 
-            def write_png(path: Path, fig: Figure = fig) -> None:
-                fig.savefig(path, format="png", dpi=options.dpi, facecolor="white")
+            def write_png(path: Path, png: bytes = d.png) -> None:
+                path.write_bytes(png)
 
             _write(out_dir / name, write_png)
             report.files.append(name)
-        if "pdf" in formats:
-            figures.append(fig)
+        pdf_pages.append(d.pdf)
     if "pdf" in formats:
+        contents = io.BytesIO()
+        with matplotlib.rc_context({"pdf.fonttype": 3}):
+            _contents_page(report, options, lang).savefig(contents, format="pdf", facecolor="white")
+        writer = PdfWriter()
+        for page in (contents.getvalue(), *pdf_pages):
+            writer.append(PdfReader(io.BytesIO(page)))
+        writer.add_metadata({"/Title": _t("atlas", lang), "/Creator": "Sichuan Coverage Atlas"})
 
         def write_pdf(path: Path) -> None:
-            with (
-                matplotlib.rc_context({"pdf.fonttype": 3}),
-                PdfPages(path, metadata={"Title": _t("atlas", lang), "Creator": "Sichuan Coverage Atlas"}) as pdf,
-            ):
-                pdf.savefig(_contents_page(report, options, lang))
-                for fig in figures:
-                    pdf.savefig(fig)
+            with path.open("wb") as fh:
+                writer.write(fh)
 
         _write(out_dir / "atlas.pdf", write_pdf)
         report.files.insert(0, "atlas.pdf")
-        report.pages = len(figures) + 1
+        report.pages = len(pdf_pages) + 1
     else:
         report.pages = len(report.maps)
-    page = index_html(report, lang, options.date)
+    index = index_html(report, lang, options.date)
 
     def write_index(path: Path) -> None:
-        path.write_text(page, encoding="utf-8")
+        path.write_text(index, encoding="utf-8")
 
     _write(out_dir / "index.html", write_index)
     return report

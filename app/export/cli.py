@@ -96,6 +96,7 @@ def add_subcommands(sub: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--lang", default="zh", choices=["zh", "en"])
     p.add_argument("--dpi", type=int, default=150)
     p.add_argument("--paper", default="a4-landscape", choices=list(PAPERS))
+    p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes drawing maps (default: CPUs)")
     p.set_defaults(func=_atlas)
 
 
@@ -262,7 +263,9 @@ def _atlas(args: argparse.Namespace) -> int:
         return _fail(prog, f"--formats {args.formats!r} is not valid; choose from: {_choices(ATLAS_FORMATS)}")
     try:
         options = PrintOptions(paper=args.paper, dpi=args.dpi)
-        report = build_atlas(Path(args.out), formats=formats, lang=args.lang, options=options, progress=True)
+        report = build_atlas(
+            Path(args.out), formats=formats, lang=args.lang, options=options, progress=True, workers=args.workers
+        )
     except (AtlasError, PrintOptionError) as exc:
         return _fail(prog, str(exc))
     print(f"wrote {report.pages} map pages to {args.out}; {len(report.skipped)} not drawable")
