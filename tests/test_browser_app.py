@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from browser_support import ARTIFACTS, FOLIUM_IFRAME, ROOT, LocalOnlyPage, chromium, streamlit_server
+from playwright.sync_api import Error as PlaywrightError
 
 pytestmark = pytest.mark.browser
 
@@ -74,7 +75,10 @@ def legend_title(page) -> str:
     if not one_map(page):
         return ""
     legend = page.frame_locator(FOLIUM_IFRAME).locator(".atlas-legend-title")
-    return legend.inner_text() if legend.count() == 1 else ""
+    try:
+        return legend.inner_text() if legend.count() == 1 else ""
+    except PlaywrightError:  # a new map iframe appeared since one_map() looked: ask again
+        return ""
 
 
 def sidebar_select(page, label: str):

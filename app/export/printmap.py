@@ -187,6 +187,7 @@ def figure(boundaries: gpd.GeoDataFrame, data: MapData, options: PrintOptions) -
             part.plot(ax=ax, color=list(part["colour"]), linewidth=lw, **{**style, "facecolor": list(part["colour"])})
     ax.set_xlim(minx - pad, maxx + pad)
     ax.set_ylim(miny - pad, maxy + pad)
+    ax.apply_aspect()  # lay the axes out now: the labels below are placed in display coordinates
 
     if options.labels and (data.view.level == "prefecture" or data.view.prefecture_filter):
         _labels(canvas, ax, shown, font(7.5 * scale))
