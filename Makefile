@@ -38,3 +38,4 @@ RUNS ?= 5
 bench: $(VENV)/.installed system-deps
 	$(PY) bench/map_size.py --repeat $(RUNS)
 	$(PY) bench/page_speed.py --runs $(RUNS)
+	$(PY) bench/export.py

@@ -6,6 +6,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from app import cache, mapbuild, panels
+from app.export.panel import export_section
 from app.i18n import t
 from app.markup import escape
 from app.sidebar import init_from_url, read_sidebar
@@ -62,3 +63,4 @@ with chart_col:
     panels.ranking_chart(data)
 with table_col:
     panels.table_and_download(data)
+export_section(data)

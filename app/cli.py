@@ -95,6 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_resolve)
     p = sub.add_parser("build-cache", help="precompute the processed boundaries on disk")
     p.set_defaults(func=_build_cache)
+    from app.export.cli import add_subcommands  # export, atlas
+
+    add_subcommands(sub)
     return parser
 
 

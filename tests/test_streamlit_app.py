@@ -193,7 +193,7 @@ def test_starts_with_title_summary_and_map():
     assert {f["properties"]["adcode"] for f in features} == set(df["adcode"])
     # the default view: nothing selected yet, a hint instead of details; the address stays clean
     assert "点击地图上的区域查看详情。" in [c.value for c in at.main.caption]
-    assert not at.button  # no drill-down without a selection
+    assert [b.key for b in at.button] == ["export_prepare"]  # no drill-down without a selection
     assert params(at) == {}
     assert not at.warning and not at.error
 

@@ -1,0 +1,75 @@
+"""One entry point for every export format: a view and options in, file bytes, name and type out.
+
+The page, the CLI and the atlas all call :func:`export_file`; the boundaries come from a loader the
+caller passes (the page's process-wide cache, or ``geodata.load_boundaries`` in the CLI).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+
+from app import mapbuild
+from app.export import datafiles, htmlexport, printmap
+from app.export.printmap import PrintOptions
+from app.mapbuild import MapData
+from app.viewstate import ViewState
+
+FORMATS = ("png", "svg", "pdf", "html", "csv", "xlsx", "geojson", "gpkg")
+DATUMS = ("wgs84", "gcj02")
+MIME = {
+    "png": "image/png",
+    "svg": "image/svg+xml",
+    "pdf": "application/pdf",
+    "html": "text/html",
+    **datafiles.MIME,
+}
+BoundaryLoader = Callable[[str, str, str], gpd.GeoDataFrame]  # (level, detail, datum)
+
+
+class ExportError(ValueError):
+    """An export that cannot be made as asked; the message says why."""
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    print: PrintOptions = field(default_factory=PrintOptions)
+    datum: str = "wgs84"  # GeoJSON / GeoPackage only: "gcj02" for Amap-aligned data
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    data: bytes
+    file_name: str
+    mime: str
+
+
+def file_name(view: ViewState, fmt: str) -> str:
+    area = "" if view.area == "all" else "_" + view.area.replace(":", "-")
+    norm = "" if view.norm == "absolute" else f"_per_{view.norm}"
+    return f"sichuan_{view.layer}{norm}_{view.level}{area}.{fmt}"
+
+
+def export_data(data: MapData, fmt: str, load: BoundaryLoader, options: ExportOptions | None = None) -> bytes:
+    options = options or ExportOptions()
+    view = data.view
+    if fmt not in FORMATS:
+        raise ExportError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
+    if options.datum not in DATUMS:
+        raise ExportError(f"datum {options.datum!r} is not one of {', '.join(DATUMS)}")
+    if fmt in printmap.FORMATS:
+        return printmap.render(load(view.level, "web", "wgs84"), data, options.print, fmt)
+    if fmt == "html":
+        shapes = load(view.level, mapbuild.boundary_detail(view), mapbuild.datum_for(view))
+        return htmlexport.html_bytes(shapes, data, title=options.print.title)
+    if fmt == "csv":
+        return datafiles.csv_bytes(data)
+    if fmt == "xlsx":
+        return datafiles.xlsx_bytes(data, options.print.date)
+    return datafiles.geo_bytes(load(view.level, "web", options.datum), data, fmt)
+
+
+def export_file(data: MapData, fmt: str, load: BoundaryLoader, options: ExportOptions | None = None) -> ExportFile:
+    return ExportFile(export_data(data, fmt, load, options), file_name(data.view, fmt), MIME[fmt])

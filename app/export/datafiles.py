@@ -1,0 +1,185 @@
+"""Data files of the current view: CSV, XLSX, GeoJSON, GeoPackage.
+
+The rows are :func:`app.mapbuild.shown_table` of the app's MapData (what the table under the map
+shows), plus each region's class and colour; codes stay text. Spreadsheet files neutralise text
+cells that a spreadsheet would run as a formula (OWASP CSV injection: a leading ``= + - @``, tab or
+CR gets a ``'`` in front); numbers stay numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from app.export.printmap import area_label, default_title
+from app.i18n import t
+from app.mapbuild import MapData, legend_entries, shown_table
+from app.viewstate import to_query_params
+
+FORMATS = ("csv", "xlsx", "geojson", "gpkg")
+MIME = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "geojson": "application/geo+json",
+    "gpkg": "application/geopackage+sqlite3",
+}
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+TEXT = {
+    "class": ("分级", "Class"),
+    "colour": ("颜色", "Colour"),
+    "data_sheet": ("数据", "data"),
+    "meta_sheet": ("说明", "metadata"),
+    "field": ("项目", "field"),
+    "title": ("标题", "Title"),
+    "layer_id": ("图层", "Layer"),
+    "level": ("行政层级", "Level"),
+    "classification": ("分级方法", "Classification"),
+    "breaks": ("分级断点", "Class breaks"),
+    "palette": ("配色", "Palette"),
+    "normalisation": ("标准化", "Normalisation"),
+    "value_filter": ("数值范围", "Value range"),
+    "export_date": ("导出日期", "Export date"),
+    "view": ("视图参数", "View parameters"),
+    "licence": ("许可", "Licence"),
+    "notes": ("说明", "Notes"),
+    "unmapped": ("无边界的统计单位", "Units without a boundary"),
+}
+
+
+def _t(key: str, lang: str) -> str:
+    zh, en = TEXT[key]
+    return en if lang == "en" else zh
+
+
+def neutralise(value: Any) -> Any:
+    """A text value a spreadsheet would evaluate gets a leading apostrophe; anything else is unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def _neutral_frame(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    out.columns = [neutralise(str(c)) for c in out.columns]
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(neutralise)
+    return out
+
+
+def class_labels(data: MapData) -> pd.Series:
+    """Each region's legend label (the class it is drawn in), keyed by row of ``data.table``."""
+    if data.categories:
+        return data.table["value"].where(data.table["status"] != "no_data")
+    labels: dict[int, str] = {}
+    if data.classification is not None:
+        fills = [label for _, label, style in legend_entries(data) if style == "fill"]
+        labels = dict(enumerate(fills[: data.classification.k]))
+    return pd.Series([labels.get(int(c)) if pd.notna(c) else None for c in data.table["cls"]], index=data.table.index)
+
+
+def view_table(data: MapData) -> pd.DataFrame:
+    """The table under the map (labels in the view's language) with each region's class and colour."""
+    lang = data.view.lang
+    out = shown_table(data)
+    out[_t("class", lang)] = class_labels(data).astype(object).where(lambda s: s.notna(), None)
+    out[_t("colour", lang)] = data.table["colour"]
+    return out
+
+
+def csv_bytes(data: MapData) -> bytes:
+    """UTF-8 with a BOM (Excel in a Chinese locale reads it as UTF-8), codes as written (text)."""
+    return _neutral_frame(view_table(data)).to_csv(index=False).encode("utf-8-sig")
+
+
+def _range_text(vmin: float | None, vmax: float | None) -> str:
+    if vmin is None and vmax is None:
+        return ""
+    return f"{'' if vmin is None else f'{vmin:g}'} – {'' if vmax is None else f'{vmax:g}'}".strip()
+
+
+def metadata_rows(data: MapData, date: dt.date) -> list[tuple[str, str]]:
+    view, layer, lang = data.view, data.layer, data.view.lang
+    c = data.classification
+    rows = [
+        (_t("title", lang), default_title(data)),
+        (_t("layer_id", lang), layer.id),
+        (t("unit", lang), layer.unit(lang)),
+        (t("year", lang), layer.year_label(lang)),
+        (t("source", lang), layer.source_text()),
+        (_t("licence", lang), layer.licence),
+        (_t("level", lang), t(view.level, lang)),
+        (t("area", lang), area_label(view.area, lang)),
+        (_t("normalisation", lang), view.norm),
+        (
+            _t("classification", lang),
+            "categories" if data.categories else f"{view.scheme}, k={c.k if c else view.k}",
+        ),
+        (_t("breaks", lang), ", ".join(f"{b:g}" for b in (c.lower, *c.upper_bounds)) if c is not None else ""),
+        (_t("palette", lang), (view.palette or layer.palette) + (" (reversed)" if view.reverse else "")),
+        (_t("value_filter", lang), _range_text(view.vmin, view.vmax)),
+        (_t("export_date", lang), date.isoformat()),
+        (_t("view", lang), "&".join(f"{k}={v}" for k, v in to_query_params(view).items())),
+        (_t("notes", lang), layer.notes(lang)),
+    ]
+    if not data.unmapped.empty:
+        rows.append((_t("unmapped", lang), ", ".join(f"{r.adcode} {r.name}" for r in data.unmapped.itertuples())))
+    return rows
+
+
+def xlsx_bytes(data: MapData, date: dt.date | None = None) -> bytes:
+    """A data sheet and a metadata sheet (title, unit, year, source, classification, export date)."""
+    lang = data.view.lang
+    date = date or dt.date.today()
+    meta = pd.DataFrame(metadata_rows(data, date), columns=[_t("field", lang), t("value", lang)])
+    buf = io.BytesIO()
+    # Text stays text: without these options xlsxwriter turns "=…" into a live formula and "510100" into a number.
+    options = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
+    with pd.ExcelWriter(buf, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
+        _neutral_frame(view_table(data)).to_excel(writer, sheet_name=_t("data_sheet", lang), index=False)
+        _neutral_frame(meta).to_excel(writer, sheet_name=_t("meta_sheet", lang), index=False)
+        writer.sheets[_t("data_sheet", lang)].set_column(0, 0, 18)
+        writer.sheets[_t("meta_sheet", lang)].set_column(0, 1, 28)
+    return buf.getvalue()
+
+
+def regions_frame(boundaries: gpd.GeoDataFrame, data: MapData) -> gpd.GeoDataFrame:
+    """The shown regions with their values, ranks, classes and colours, plus layer metadata fields."""
+    layer, lang = data.layer, data.view.lang
+    table = data.table.assign(cls_label=class_labels(data))
+    out = boundaries[["adcode", "geometry"]].merge(table, on="adcode", how="inner")
+    value = out["value"] if layer.is_categorical else out["value"].astype(float)
+    return gpd.GeoDataFrame(
+        {
+            "adcode": out["adcode"].astype(str),
+            "name": out["name"].astype(str),
+            "parent_adcode": out["parent_adcode"].astype(str),
+            "value": value.astype(object) if layer.is_categorical else value,
+            "unit": layer.unit(lang),
+            "rank": out["rank"].astype("float64"),
+            "status": out["status"].astype(str),
+            "class": out["cls_label"].astype(object),
+            "colour": out["colour"].astype(str),
+            "layer": layer.title(lang),
+            "year": layer.year_label(lang),
+            "source": layer.source_text(),
+        },
+        geometry=out.geometry.values,
+        crs="EPSG:4326",
+    )
+
+
+def geo_bytes(boundaries: gpd.GeoDataFrame, data: MapData, fmt: str) -> bytes:
+    """GeoJSON or GeoPackage of the shown regions, in the datum of ``boundaries`` (WGS84 or GCJ-02)."""
+    driver = {"geojson": "GeoJSON", "gpkg": "GPKG"}[fmt]
+    # ~0.1 m: the web boundaries are simplified far more coarsely than that, so nothing is lost.
+    options = {"COORDINATE_PRECISION": 6} if fmt == "geojson" else {}
+    buf = io.BytesIO()
+    name = f"{data.layer.id}_{data.view.level}"
+    pyogrio.write_dataframe(regions_frame(boundaries, data), buf, driver=driver, layer=name, layer_options=options)
+    return buf.getvalue()

