@@ -23,6 +23,7 @@ from app.assets import localize
 from app.basemaps import BASEMAPS
 from app.i18n import t
 from app.palettes import FILTERED_COLOUR, NO_DATA_COLOUR, PALETTES
+from app.regionnames import parent_name, region_labels
 from app.viewstate import ViewState
 from geodata.codes import gazetteer
 from geodata.regions import ECONOMIC_REGIONS
@@ -42,7 +43,7 @@ class MapData:
 
     layer: Layer
     view: ViewState
-    table: pd.DataFrame  # adcode, name, parent_adcode, value, rank, in_range, cls, colour, status
+    table: pd.DataFrame  # adcode, name, label, parent_adcode, parent_name, value, rank, in_range, cls, colour, status
     classification: Classification | None
     categories: tuple[tuple[str, str], ...]  # (category, colour) for categorical layers
     unmapped: pd.DataFrame
@@ -77,6 +78,11 @@ def _palette(layer: Layer, view: ViewState):
 def map_data(layer: Layer, view: ViewState) -> MapData:
     frame = layer.frame(view.level)
     table = frame[frame["adcode"].isin(shown_codes(view))].reset_index(drop=True)
+    # Unique labels (市中区（内江）, 市中区（乐山）): charts and tables must never merge regions by name.
+    table.insert(2, "label", region_labels(table["adcode"], view.lang))
+    table.insert(
+        table.columns.get_loc("parent_adcode") + 1, "parent_name", [parent_name(c, view.lang) for c in table["adcode"]]
+    )
     unmapped = layer.unmapped(view.level)
     if view.prefecture_filter and not unmapped.empty:
         unmapped = unmapped[unmapped["parent_adcode"] == view.prefecture_filter]
@@ -147,7 +153,7 @@ def tooltip_html(row: dict, data: MapData, shown: int | None = None) -> str:
     e = html.escape
     shown = int(data.table["rank"].notna().sum()) if shown is None else shown
     lines = [
-        f"<b>{e(str(row['name']))}</b>",
+        f"<b>{e(str(row.get('label') or row['name']))}</b>",
         f"{e(layer.title(lang))}: <b>{e(format_value(row['value'], layer, lang))}</b>",
     ]
     if not layer.is_categorical and pd.notna(row.get("rank")):
@@ -369,17 +375,25 @@ def shown_table(data: MapData) -> pd.DataFrame:
     df = data.table
     out = pd.DataFrame(
         {
-            t("name", lang): df["name"],
-            "adcode": df["adcode"],
+            t("name", lang): df["label"],
+            t("code", lang): df["adcode"],
             f"{layer.title(lang)} ({layer.unit(lang)})": df["value"],
         }
     )
     if not layer.is_categorical:
         out[t("rank", lang)] = df["rank"]
+    out[t("parent_code", lang)] = df["parent_adcode"]
+    out[t("parent_name", lang)] = df["parent_name"]
+    if not layer.is_categorical:
         out[t("filtered_out", lang)] = df["status"].eq("filtered")
     out[t("year", lang)] = layer.year_label(lang)
     out[t("source", lang)] = layer.source_text()
     return out
+
+
+def table_csv(data: MapData) -> bytes:
+    """The shown table as CSV for Excel (UTF-8 with BOM, so Excel detects the encoding)."""
+    return shown_table(data).to_csv(index=False).encode("utf-8-sig")
 
 
 __all__ = [
@@ -395,5 +409,6 @@ __all__ = [
     "map_data",
     "shown_codes",
     "shown_table",
+    "table_csv",
     "tooltip_html",
 ]

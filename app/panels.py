@@ -10,7 +10,7 @@ import streamlit as st
 
 from app import cache
 from app.i18n import t, unit_text
-from app.mapbuild import MapData, format_value, shown_table
+from app.mapbuild import MapData, format_value, shown_table, table_csv
 from geodata.codes import gazetteer
 from layers import Registry
 from layers.annotations import local_reports, reports_for, township_changes
@@ -135,32 +135,56 @@ def _report_list(reports: pd.DataFrame, lang: str) -> None:
         )
 
 
+BAR_PX = 18  # one bar and its label per 18 px, so every region is labelled
+
+
+def ranking_chart_spec(data: MapData) -> alt.Chart | None:
+    """Bars keyed by code, labelled with unique names (市中区（内江）), longest first; None when nothing to rank."""
+    lang, layer = data.view.lang, data.layer
+    if layer.is_categorical:
+        return None
+    df = data.table.dropna(subset=["value"])[["adcode", "label", "parent_name", "value", "rank"]].copy()
+    if df.empty:
+        return None
+    df["selected"] = df["adcode"] == data.view.selected
+    df["rank"] = df["rank"].astype(int)
+    return (
+        alt.Chart(df)
+        .mark_bar()
+        .encode(
+            x=alt.X("value:Q", title=f"{layer.unit(lang)} ({layer.year_label(lang)})"),
+            # The label is unique per code (region_labels), so no two regions share a bar.
+            y=alt.Y(
+                "label:N",
+                sort=alt.EncodingSortField(field="value", order="descending"),
+                title=None,
+                axis=alt.Axis(labelOverlap=False, labelLimit=220),
+            ),
+            detail="adcode:N",
+            color=alt.condition(alt.datum.selected, alt.value("#d62728"), alt.value("#4c78a8")),
+            tooltip=[
+                alt.Tooltip("label:N", title=t("name", lang)),
+                alt.Tooltip("adcode:N", title=t("code", lang)),
+                alt.Tooltip("value:Q", title=f"{t('value', lang)} ({layer.unit(lang)})", format=",.1f"),
+                alt.Tooltip("rank:Q", title=t("rank", lang)),
+            ],
+        )
+        .properties(height=BAR_PX * len(df))
+    )
+
+
 def ranking_chart(data: MapData) -> None:
     lang, layer = data.view.lang, data.layer
     if layer.is_categorical:
         return
-    df = data.table.dropna(subset=["value"]).copy()
-    if df.empty:
+    chart = ranking_chart_spec(data)
+    if chart is None:
         st.info(t("no_values", lang))
         return
-    df["selected"] = df["adcode"] == data.view.selected
-    title = f"{layer.title(lang)} ({layer.unit(lang)}, {layer.year_label(lang)})"
-    chart = (
-        alt.Chart(df)
-        .mark_bar()
-        .encode(
-            x=alt.X("value:Q", title=title),
-            y=alt.Y("name:N", sort="-x", title=None),
-            color=alt.condition(alt.datum.selected, alt.value("#d62728"), alt.value("#4c78a8")),
-            tooltip=[
-                alt.Tooltip("name:N", title=t("name", lang)),
-                alt.Tooltip("value:Q", title=t("value", lang), format=",.1f"),
-                alt.Tooltip("rank:Q", title=t("rank", lang)),
-            ],
-        )
-        .properties(height=max(200, 14 * len(df)))
+    st.markdown(
+        f"**{t('ranking', lang)}: {html.escape(layer.title(lang))}** · "
+        f"{t('source', lang)}: {html.escape(layer.source_text(short=True))}"
     )
-    st.markdown(f"**{t('ranking', lang)}** · {t('source', lang)}: {layer.source_text(short=True)}")
     st.altair_chart(chart, width="stretch")
 
 
@@ -171,7 +195,7 @@ def table_and_download(data: MapData) -> None:
     st.dataframe(table, hide_index=True, width="stretch")
     st.download_button(
         t("download_csv", lang),
-        table.to_csv(index=False).encode("utf-8-sig"),
+        table_csv(data),
         file_name=f"sichuan_{data.layer.id}_{data.view.level}.csv",
         mime="text/csv",
         key="download",

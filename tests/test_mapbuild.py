@@ -111,7 +111,7 @@ def test_tooltip_has_name_value_unit_rank_year_source_and_escapes_names():
     view = ViewState(layer="pop_60plus", level="prefecture")
     data = _data(view)
     row = data.table.iloc[0].to_dict()
-    row["name"] = "<img src=x onerror=alert(1)>成都市"
+    row["name"] = row["label"] = "<img src=x onerror=alert(1)>成都市"
     tip = mapbuild.tooltip_html(row, data)
     assert "<img" not in tip and "&lt;img src=x onerror=alert(1)&gt;成都市" in tip
     assert "人" in tip and "排名" in tip and "/ 21" in tip and "2020" in tip and "来源" in tip

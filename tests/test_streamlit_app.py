@@ -101,7 +101,7 @@ def class_colours(at: AppTest) -> set[str]:
 
 def table(at: AppTest) -> pd.DataFrame:
     """The data table (the last dataframe on the page, after the ranking chart)."""
-    df = at.main.dataframe[-1].value
+    df = at.main.dataframe[-1].value.rename(columns={"区划代码": "adcode", "Code": "adcode"})
     assert "adcode" in df.columns, list(df.columns)
     return df
 
@@ -226,7 +226,8 @@ def test_layer_changes_table_header_ranking_and_values():
     assert value_column(table(at)).startswith(title)
     charts = unknown_elements(at, "vega_lite_chart") + unknown_elements(at, "arrow_vega_lite_chart")
     assert len(charts) == 1
-    assert json.loads(charts[0].proto.spec)["encoding"]["x"]["title"].startswith(title)
+    assert json.loads(charts[0].proto.spec)["encoding"]["x"]["title"].startswith("人/乡镇")
+    assert any(m.startswith(f"**排名: {title}**") for m in markdown_texts(at))  # the chart's heading
     after = values(at)
     # fewer townships before the merger: fewer people per township nearly everywhere
     assert (after.loc[before.index] < before).mean() > 0.6
