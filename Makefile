@@ -25,6 +25,7 @@ test: $(VENV)/.installed system-deps
 data: $(VENV)/.installed
 	$(PY) scripts/build_gazetteer.py
 	$(PY) scripts/build_townships.py
+	$(PY) scripts/build_names_en.py
 
 bench: $(VENV)/.installed
 	$(PY) bench/map_size.py

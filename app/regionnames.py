@@ -64,3 +64,10 @@ def region_labels(codes, lang: str = "zh") -> list[str]:
 def parent_name(adcode: str, lang: str = "zh") -> str:
     div = gazetteer().get(adcode)
     return region_name(div.parent_adcode, lang) if div.parent_adcode else ""
+
+
+def search_label(adcode: str, lang: str = "zh") -> str:
+    """A prefecture in the area search: its name in the UI language and its code, so 513400 finds 凉山州
+    and "Liangshan" finds it in the English interface."""
+    name = region_name(adcode, lang)
+    return f"{name}（{adcode}）" if lang == "zh" else f"{name} ({adcode})"

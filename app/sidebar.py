@@ -9,6 +9,7 @@ import streamlit as st
 from app.basemaps import BASEMAPS
 from app.i18n import t
 from app.palettes import PALETTES
+from app.regionnames import search_label
 from app.viewstate import LANGS, ViewState, from_query_params, sanitise, to_query_params
 from geodata.codes import gazetteer
 from geodata.regions import ECONOMIC_REGIONS
@@ -136,7 +137,7 @@ def read_sidebar(registry: Registry, value_range) -> ViewState:
         if a.startswith("region:"):
             r = ECONOMIC_REGIONS[a.removeprefix("region:")]
             return r.name_en if lang == "en" else r.name_zh
-        return gaz.by_code[a].name
+        return search_label(a, lang)
 
     area = sb.selectbox(t("area", lang), areas, key="w_area", format_func=area_label)
 

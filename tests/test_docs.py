@@ -42,3 +42,14 @@ def test_every_cli_command_is_documented():
     sub = next(a for a in build_parser()._actions if a.dest == "command")
     for name in sub.choices:
         assert f"coverage-atlas {name}" in README
+
+
+def test_default_basemap_works_in_mainland_china_and_is_documented():
+    from app.viewstate import DEFAULT
+
+    # CartoDB and OpenStreetMap tiles are blocked in mainland China: a new user would see grey.
+    assert DEFAULT.basemap in ("amap", "none")
+    assert BASEMAPS[DEFAULT.basemap].datum == ("gcj02" if DEFAULT.basemap == "amap" else "wgs84")
+    row = next(line for line in README.splitlines() if line.startswith("| `basemap` |"))
+    assert row.rstrip(" |").endswith(f"(`{DEFAULT.basemap}`)")
+    assert "in mainland China use Amap/Gaode" in README
