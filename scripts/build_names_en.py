@@ -17,7 +17,6 @@ Re-running reproduces the committed file byte for byte.
 from __future__ import annotations
 
 import csv
-import re
 import sys
 from pathlib import Path
 
