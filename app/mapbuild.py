@@ -226,6 +226,7 @@ _LEGEND_CSS = """
 .atlas-swatch{display:inline-block;width:18px;height:12px;flex:none}
 .atlas-legend-source{margin-top:4px;color:#555;font-size:11px}
 .atlas-src{color:#555;font-size:11px}
+.leaflet-tooltip{white-space:normal;max-width:260px;width:max-content;overflow-wrap:anywhere}
 """
 
 
@@ -377,7 +378,8 @@ def build_map(boundaries: gpd.GeoDataFrame, data: MapData, *, height: int = 620)
         name=data.layer.title(data.view.lang),
         style_function=lambda f: f["properties"]["style"],
         highlight_function=lambda f: {"weight": 2.5, "color": "#222222"},
-        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
+        # "auto": left of the pointer on the map's right half, so a tooltip is not cut at the iframe's edge.
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True, direction="auto"),
         zoom_on_click=False,
     ).add_to(m)
     m.add_child(Legend(legend_html(data)))

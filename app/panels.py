@@ -39,11 +39,30 @@ PAGE_CSS = """
   overflow-wrap: anywhere;
 }
 [data-testid="stMetricValue"] { font-size: 1.6rem !important; line-height: 1.25 !important; }
+
+/* The browser's print (Ctrl+P): title and map with its legend on one landscape page, nothing else. */
+@media print {
+  @page { size: A4 landscape; margin: 8mm; }
+  [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stDecoration"],
+  [data-testid="stStatusWidget"], [data-testid="stToolbar"] { display: none !important; }
+  [data-testid="stMain"] [data-testid="stElementContainer"]:not(:has(h1)):not(:has(iframe)),
+  [data-testid="stMain"] [data-testid="stExpander"],
+  [data-testid="stMain"] [data-testid="stLayoutWrapper"]:not(:has(iframe)),
+  [data-testid="stMain"] [data-testid="stHorizontalBlock"]:not(:has(iframe)),
+  [data-testid="stMain"] [data-testid="stColumn"]:not(:has(iframe)) { display: none !important; }
+  /* the caption under the title stays */
+  [data-testid="stMain"] [data-testid="stElementContainer"]:has(h1) + [data-testid="stElementContainer"] {
+    display: block !important; }
+  [data-testid="stMainBlockContainer"] { padding: 0 !important; max-width: none !important; }
+  [data-testid="stMain"] h1 { padding: 0 0 4px 0 !important; font-size: 1.6rem !important; }
+  [data-testid="stMain"] [data-testid="stVerticalBlock"] { gap: 4px !important; }
+  iframe { break-inside: avoid; }
+}
 """
 
 
 def page_style() -> None:
-    """Page-wide CSS (summary figures that wrap instead of being cut off)."""
+    """Page-wide CSS: summary figures that wrap instead of being cut off; print layout."""
     st.html(f"<style>{PAGE_CSS}</style>")
 
 
@@ -57,7 +76,7 @@ def summary_strip(lang: str) -> None:
     for col, fid in zip(cols, SUMMARY_IDS, strict=True):
         row = df.loc[fid]
         label = row["indicator_en"] if lang == "en" else row["indicator_zh"]
-        value = figure_text(row["value"], row["unit"], lang)
+        value = figure_text(float(row["value"]), str(row["unit"]), lang)
         help_text = f"{row['year']} · {t('source', lang)}: {row['source']} — “{row['quote']}”"
         delta = None
         if fid in rec.index:
@@ -85,7 +104,7 @@ def summary_strip(lang: str) -> None:
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 
 
-def _md(text: str) -> str:
+def _md(text: object) -> str:
     """Data text inside st.markdown/st.caption: every Markdown (and HTML) character taken literally."""
     return _MD_SPECIAL.sub(r"\\\1", str(text))
 
@@ -145,7 +164,9 @@ def details_figures(registry: Registry, data: MapData) -> None:
                 t("source", lang): layer.source_text(short=True),
             }
         )
-    with st.expander(f"{t('all_layers', lang)}: {region_label(div.adcode, lang)}", expanded=True):
+    # Keyed: without a key Streamlit would reuse the collapsed expander the previous run had at this position.
+    with st.expander(t("all_layers", lang), expanded=True, key="details_figures"):
+        st.caption(_md(region_label(div.adcode, lang)))
         st.dataframe(
             pd.DataFrame(rows),
             hide_index=True,
@@ -191,8 +212,8 @@ def details_figures(registry: Registry, data: MapData) -> None:
 def _report_list(reports: pd.DataFrame, lang: str) -> None:
     """Cited local figures as text, value as printed (e.g. "600+"), each with its source."""
     for r in reports.itertuples():
-        label, unit = report_indicator(r.indicator, r.unit, lang)
-        where = region_label(r.adcode, lang)
+        label, unit = report_indicator(str(r.indicator), str(r.unit), lang)
+        where = region_label(str(r.adcode), lang)
         sep = ": " if lang == "en" else "："
         st.markdown(
             f"- **{_md(where)}** {r.year}{sep}{_md(label)} {_md(r.value)} {_md(unit)} — “{_md(r.quote)}” "

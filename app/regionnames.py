@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from functools import cache
 
 from geodata.codes import gazetteer
@@ -54,8 +55,9 @@ def region_label(adcode: str, lang: str = "zh") -> str:
     return name
 
 
-def region_labels(codes, lang: str = "zh") -> list[str]:
+def region_labels(codes: Iterable[str], lang: str = "zh") -> list[str]:
     """Labels for ``codes``, guaranteed distinct (a code is appended should two still coincide)."""
+    codes = list(codes)
     labels = [region_label(c, lang) for c in codes]
     counts = Counter(labels)
     return [f"{lab} {c}" if counts[lab] > 1 else lab for lab, c in zip(labels, codes, strict=True)]

@@ -74,7 +74,7 @@ def split_name(name: str) -> tuple[str, list[str], str]:
     """凉山彝族自治州 → ("凉山", ["彝族"], "自治州"); 市中区 → ("市中", [], "区")."""
     suffix = next((zh for zh, _ in SUFFIXES if name.endswith(zh) and len(name) > len(zh)), "")
     stem = name[: len(name) - len(suffix)]
-    groups = []
+    groups: list[str] = []
     while True:
         hit = next((g for g in ETHNIC if stem.endswith(g)), None)
         if hit is None:

@@ -92,3 +92,68 @@ def test_map_controls_plain_leaflet_prefix_and_metric_scale(browser, app_url):
         assert re.fullmatch(r"\d+ k?m", lines.inner_text().strip()), lines.inner_text()
     finally:
         tab.close()
+
+
+# A point inside the region drawn furthest right: scan its bounding box's middle row from the right.
+EAST_POINT = """
+() => {
+  const paths = [...document.querySelectorAll('path.leaflet-interactive')];
+  const east = paths.reduce((a, b) => a.getBoundingClientRect().right > b.getBoundingClientRect().right ? a : b);
+  const r = east.getBoundingClientRect();
+  for (let dy of [0, -0.2, 0.2, -0.35, 0.35]) {
+    const y = r.top + r.height * (0.5 + dy);
+    for (let x = r.right - 2; x > r.left; x -= 2) {
+      if (document.elementFromPoint(x, y) === east) return [x, y];
+    }
+  }
+  return null;
+}
+"""
+
+
+def test_tooltip_at_the_east_edge_stays_inside_the_map(browser, app_url):
+    tab = open_app(browser, app_url, "?basemap=none", width=1280)
+    try:
+        page = tab.page
+        iframe = page.locator(FOLIUM_IFRAME)
+        iframe.evaluate("e => e.scrollIntoView({block: 'center'})")
+        page.wait_for_timeout(500)
+        frame = page.frame_locator(FOLIUM_IFRAME)
+        frame_handle = iframe.element_handle().content_frame()
+        point = frame_handle.evaluate(EAST_POINT)
+        assert point, "no point inside the easternmost region"
+        box = iframe.bounding_box()
+        page.mouse.move(box["x"] + point[0] - 6, box["y"] + point[1])
+        page.mouse.move(box["x"] + point[0], box["y"] + point[1])
+        tip = frame.locator(".leaflet-tooltip")
+        tip.first.wait_for(state="visible", timeout=TIMEOUT)
+        rect = tip.first.evaluate(
+            "e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom,"
+            " document.documentElement.clientWidth, document.documentElement.clientHeight]; }"
+        )
+        left, _top, right, _bottom, width, _height = rect
+        page.screenshot(path=str(ARTIFACTS / "tooltip_east_edge.png"))
+        assert left >= 0 and right <= width, rect
+        assert right - left <= 280, rect  # wrapped, not one long line
+    finally:
+        tab.close()
+
+
+def test_browser_print_gives_title_and_map_with_legend_on_one_page(browser, app_url):
+    tab = open_app(browser, app_url, "?basemap=none", width=1280)
+    try:
+        page = tab.page
+        page.emulate_media(media="print")
+        page.wait_for_timeout(500)
+        assert not page.locator('[data-testid="stSidebar"]').is_visible()
+        assert page.get_by_role("heading", name="四川民政服务覆盖图集").is_visible()
+        assert page.locator(FOLIUM_IFRAME).is_visible()
+        assert page.frame_locator(FOLIUM_IFRAME).locator(".atlas-legend").is_visible()
+        assert not page.locator('[data-testid="stMetric"]').first.is_visible()
+        pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / "print.pdf").write_bytes(pdf)
+        pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+        assert pages == 1, pages
+    finally:
+        tab.close()

@@ -212,3 +212,20 @@ def test_english_names_file_covers_every_region_and_is_rebuilt_by_its_script(tmp
     shutil.copy(ROOT / "data/gazetteer/sichuan_divisions.csv", tmp_path)
     subprocess.run([sys.executable, str(ROOT / "scripts/build_names_en.py"), str(tmp_path)], check=True)
     assert (tmp_path / "names_en.csv").read_bytes() == (ROOT / "data/gazetteer/names_en.csv").read_bytes()
+
+
+# --- item 8: nothing cut off ---------------------------------------------------------------------
+def test_ranking_chart_labels_every_region_and_keeps_its_axis_title_short():
+    at = run_app()
+    spec, df = chart(at)
+    axis = spec["encoding"]["y"]["axis"]
+    assert axis["labelOverlap"] is False  # Vega-Lite would otherwise drop every second label
+    assert spec["height"] >= 16 * len(df)  # room for each label (11 px font)
+    assert len(spec["encoding"]["x"]["title"]) <= 40, spec["encoding"]["x"]["title"]
+
+
+def test_details_figures_table_has_room_for_the_source_column():
+    at = run_app({"sel": "511100", "level": "prefecture"})
+    figures = next(d for d in at.main.dataframe if "来源" in d.value.columns and "图层" in d.value.columns)
+    config = json.loads(figures.proto.columns)
+    assert config["来源"]["width"] == "large" or config["来源"].get("width", 0) >= 300, config

@@ -253,7 +253,7 @@ def test_level_switches_between_21_prefectures_and_183_counties():
 def test_area_prefecture_shows_its_counties():
     at = run_app({"level": "prefecture"})
     area = sidebar_widget(at, "selectbox", "w_area")
-    assert "凉山彝族自治州" in area.options
+    assert "凉山彝族自治州（513400）" in area.options  # the code is searchable too
     area.set_value(LIANGSHAN)
     rerun(at)
     df = table(at)
