@@ -35,6 +35,8 @@ def test_pan_and_zoom_do_not_rerun_but_a_click_does(tmp_path):
         assert paths.count() == 21
         settled = len(sent)
 
+        page.locator(FOLIUM_IFRAME).evaluate("e => e.scrollIntoView({block: 'center'})")
+        page.wait_for_timeout(300)
         map_box = frame.locator(".leaflet-container").bounding_box()
         assert map_box is not None
         frame.locator(".leaflet-control-zoom-in").click()
