@@ -26,6 +26,7 @@ def drill_down(prefecture: str) -> None:
 
 
 view = read_sidebar(registry, value_range)
+panels.page_style()
 lang = view.lang
 st.title(t("app_title", lang))
 st.caption(t("app_caption", lang))
@@ -57,6 +58,7 @@ with map_col:
 with detail_col:
     panels.details_panel(registry, data, drill_down)
 
+panels.details_figures(registry, data)
 panels.notes_and_reconciliation(data)
 chart_col, table_col = st.columns(2)
 with chart_col:

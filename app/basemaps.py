@@ -51,18 +51,29 @@ def _tianditu(key: str) -> TileProvider:
     )
 
 
+def _gaode() -> TileProvider:
+    # xyzservices lists Gaode over http://; an https page would have its tiles treated as mixed content.
+    p = xyz.Gaode.Normal
+    return TileProvider({**p, "url": p.url.replace("http://", "https://", 1)})
+
+
 def _basemaps() -> dict[str, Basemap]:
-    out = {
-        "none": Basemap("none", "无底图", "No basemap", "wgs84", None),
-        "cartodb_positron": Basemap(
-            "cartodb_positron", "CartoDB Positron", "CartoDB Positron", "wgs84", xyz.CartoDB.Positron
-        ),
-        "openstreetmap": Basemap("openstreetmap", "OpenStreetMap", "OpenStreetMap", "wgs84", xyz.OpenStreetMap.Mapnik),
-        "amap": Basemap("amap", "高德地图（GCJ-02）", "Amap / Gaode (GCJ-02)", "gcj02", xyz.Gaode.Normal),
-    }
+    # Menu order: what works in mainland China first (Amap, Tianditu), then none, then the foreign tiles.
+    out = {"amap": Basemap("amap", "高德地图（GCJ-02）", "Amap / Gaode (GCJ-02)", "gcj02", _gaode())}
     key = os.environ.get("TIANDITU_KEY", "").strip()
     if key:
         out["tianditu"] = Basemap("tianditu", "天地图", "Tianditu", "wgs84", _tianditu(key))
+    out["none"] = Basemap("none", "无底图", "No basemap", "wgs84", None)
+    out["cartodb_positron"] = Basemap(
+        "cartodb_positron",
+        "CartoDB Positron（境外）",
+        "CartoDB Positron (outside China)",
+        "wgs84",
+        xyz.CartoDB.Positron,
+    )
+    out["openstreetmap"] = Basemap(
+        "openstreetmap", "OpenStreetMap（境外）", "OpenStreetMap (outside China)", "wgs84", xyz.OpenStreetMap.Mapnik
+    )
     return out
 
 

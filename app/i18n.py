@@ -29,12 +29,19 @@ TEXT: dict[str, tuple[str, str]] = {
     "no_data": ("无数据", "No data"),
     "filtered_out": ("不在所选范围", "Outside chosen range"),
     "rank": ("排名", "Rank"),
+    "in_range": ("在所选数值范围内", "In chosen range"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+    "no_data_note": ("空白单元格表示无数据，不是零", "an empty cell means no data, not zero"),
     "of": ("共", "of"),
     "source": ("来源", "Source"),
     "year": ("年份", "Year"),
     "unit": ("单位", "Unit"),
     "value": ("数值", "Value"),
     "name": ("名称", "Name"),
+    "code": ("区划代码", "Code"),
+    "parent_code": ("上级区划代码", "Parent code"),
+    "parent_name": ("上级区划", "Parent"),
     "details": ("详情", "Details"),
     "click_hint": ("点击地图上的区域查看详情。", "Click a region on the map for its details."),
     "drill_down": ("查看{name}下辖县（市、区）", "Show the counties of {name}"),
@@ -84,6 +91,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "Statistical development zones without a boundary (already included in their district's value):",
     ),
     "note": ("备注", "Note"),
+    "change_kind": ("变化类型", "Kind of change"),
+    "change_linked": ("关联乡镇（共有村数）", "Linked townships (shared villages)"),
     "notes": ("说明", "Notes"),
     "share_link": ("复制浏览器地址即可分享当前视图。", "Copy the browser address to share this view."),
     "economic_region": ("经济区", "Economic region"),
@@ -114,6 +123,20 @@ TEXT: dict[str, tuple[str, str]] = {
     "quote": ("原文", "Quote"),
     "regions_sum": ("各区域合计", "Sum of regions"),
     "gap": ("差额", "gap"),
+    "licence": ("许可", "Licence"),
+    "township_code": ("乡镇代码", "Township code"),
+    "county_code": ("县级区划代码", "County code"),
+    "township_type": ("类型", "Type"),
+    "published": ("公布数", "Published"),
+    "sum_of_counties": ("各县合计", "Sum of counties"),
+    "development_zones": ("开发区", "Development zones"),
+    "layer_source": ("图层来源", "Layer source"),
+    "published_source": ("公布数来源", "Source of the published figure"),
+    "published_label": ("公布数说明", "Published figure"),
+    "gap_pct": ("差额（%）", "Gap (%)"),
+    "figure": ("数字", "Figure"),
+    "figures_below": ("各图层数值见地图下方。", "Its figures on every layer are below the map."),
+    "nbs_codes": ("统计用区划代码", "NBS statistical division codes"),
 }
 
 
@@ -145,3 +168,82 @@ UNITS_EN: dict[str, str] = {
 def unit_text(unit: str, lang: str) -> str:
     """A unit as printed (Chinese) or its English rendering; unknown units are shown as printed."""
     return UNITS_EN.get(unit, unit) if lang == "en" else unit
+
+
+# English words for the article's base units (after 万/亿 are multiplied out); "" = a plain count.
+_BASE_UNITS_EN = {
+    "个": "",
+    "家": "",
+    "场": "events",
+    "人": "persons",
+    "名": "persons",
+    "人次": "person-times",
+    "户": "households",
+    "张": "beds",
+    "对": "couples",
+    "元": "yuan",
+}
+_SCALES = {"万": 1e4, "亿": 1e8}
+
+
+def figure_text(value: float, unit: str, lang: str) -> str:
+    """A published figure with its unit, "余" (more than) kept inside the figure where it cannot be cut off.
+
+    Chinese as printed (``1,000余个``, ``3.8万余人``); English with 万/亿 multiplied out
+    (``more than 38,000 persons``, 1.23 亿元 → ``123 million yuan``).
+    """
+    more = unit.endswith("（余）")
+    base = unit.removesuffix("（余）")
+    if lang != "en":
+        if base == "%":
+            return f"{value:,.10g}%"
+        if more:
+            return f"{value:,.10g}{base[0]}余{base[1:]}" if base[:1] in _SCALES else f"{value:,.10g}余{base}"
+        return f"{value:,.10g} {base}".strip()
+    scale = _SCALES.get(base[:1], 1.0)
+    rest = base[1:] if scale != 1.0 else base
+    if rest == "%":
+        return f"{value:,.10g}%"
+    words = _BASE_UNITS_EN.get(rest if rest else "个")
+    if words is None:  # a unit without an English rendering is shown as printed
+        return f"{'more than ' if more else ''}{value:,.10g} {unit}"
+    x = round(value * scale, 6)
+    number = f"{x / 1e9:,.10g} billion" if x >= 1e9 else f"{x / 1e6:,.10g} million" if x >= 1e6 else f"{x:,.10g}"
+    return f"{'more than ' if more else ''}{number} {words}".strip()
+
+
+# Cited local figures (data/local_reports/): indicator ids as (zh label, zh unit, en label, en unit).
+REPORT_INDICATORS: dict[str, tuple[str, str, str, str]] = {
+    "elderly_beds": ("养老机构床位数", "张", "Beds in elderly-care institutions", "beds"),
+    "elderly_institutions": ("养老机构数", "个", "Elderly-care institutions", "institutions"),
+    "child_protection_centres": ("未成年人（救助）保护中心", "个", "Child-protection centres", "centres"),
+    "child_protection_stations": (
+        "基层未成年人保护示范站（乡镇、街道）",
+        "个",
+        "Model child-protection stations (township/sub-district)",
+        "stations",
+    ),
+    "children_homes": ("儿童之家", "家", "Children's homes (儿童之家)", "homes"),
+    "village_child_protection_officers": (
+        "乡村未成年人保护专员",
+        "人",
+        "Village child-protection officers",
+        "persons",
+    ),
+    "orphans_tekun_and_de_facto_unsupported_children": (
+        "孤儿、特困及事实无人抚养儿童",
+        "人",
+        "Orphans, children in extreme hardship and de facto unsupported children",
+        "persons",
+    ),
+    "children_directors": ("设有儿童福利主任的村（社区）", "个", "Villages/communities with a child director", ""),
+    "children_in_difficulty": ("困境儿童", "人", "Children in difficulty", "persons"),
+}
+
+
+def report_indicator(indicator: str, unit: str, lang: str) -> tuple[str, str]:
+    """(label, unit) of a cited local figure in the UI language; an unknown id is shown as recorded."""
+    hit = REPORT_INDICATORS.get(indicator)
+    if hit is None:
+        return indicator, unit
+    return (hit[2], hit[3]) if lang == "en" else (hit[0], hit[1])

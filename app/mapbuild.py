@@ -6,7 +6,9 @@ functions can later feed exports and the batch atlas.
 
 from __future__ import annotations
 
+import csv
 import html
+import io
 import json
 import math
 from dataclasses import dataclass
@@ -23,6 +25,7 @@ from app.assets import localize
 from app.basemaps import BASEMAPS
 from app.i18n import t
 from app.palettes import FILTERED_COLOUR, NO_DATA_COLOUR, PALETTES
+from app.regionnames import parent_name, region_labels
 from app.viewstate import ViewState
 from geodata.codes import gazetteer
 from geodata.regions import ECONOMIC_REGIONS
@@ -43,7 +46,7 @@ class MapData:
 
     layer: Layer
     view: ViewState
-    table: pd.DataFrame  # adcode, name, parent_adcode, value, rank, in_range, cls, colour, status
+    table: pd.DataFrame  # adcode, name, label, parent_adcode, parent_name, value, rank, in_range, cls, colour, status
     classification: Classification | None
     categories: tuple[tuple[str, str], ...]  # (category, colour) for categorical layers
     unmapped: pd.DataFrame
@@ -78,6 +81,10 @@ def _palette(layer: Layer, view: ViewState):
 def map_data(layer: Layer, view: ViewState) -> MapData:
     frame = layer.frame(view.level)
     table = frame[frame["adcode"].isin(shown_codes(view))].reset_index(drop=True)
+    # Unique labels (市中区（内江）, 市中区（乐山）): charts and tables must never merge regions by name.
+    table.insert(2, "label", region_labels(table["adcode"], view.lang))
+    after_parent = list(table.columns).index("parent_adcode") + 1
+    table.insert(after_parent, "parent_name", [parent_name(c, view.lang) for c in table["adcode"]])
     unmapped = layer.unmapped(view.level)
     if view.prefecture_filter and not unmapped.empty:
         unmapped = unmapped[unmapped["parent_adcode"] == view.prefecture_filter]
@@ -148,7 +155,7 @@ def tooltip_html(row: dict, data: MapData, shown: int | None = None) -> str:
     e = html.escape
     shown = int(data.table["rank"].notna().sum()) if shown is None else shown
     lines = [
-        f"<b>{e(str(row['name']))}</b>",
+        f"<b>{e(str(row.get('label') or row['name']))}</b>",
         f"{e(layer.title(lang))}: <b>{e(format_value(row['value'], layer, lang))}</b>",
     ]
     if not layer.is_categorical and pd.notna(row.get("rank")):
@@ -173,11 +180,14 @@ def legend_entries(data: MapData) -> list[tuple[str, str, str]]:
     elif data.classification is not None:
         colours = _palette(layer, data.view).colours(data.classification.k, data.view.reverse)
         for i, (lo, hi) in enumerate(data.classification.intervals()):
-            count = int((data.table["cls"] == i).sum())
+            # Regions outside the value range are counted under their own entry, not in their class.
+            count = int(((data.table["cls"] == i) & (data.table["status"] == "shown")).sum())
             rows.append((colours[i], f"{_fmt_bound(lo, layer)} – {_fmt_bound(hi, layer)} ({count})", "fill"))
     statuses = set(data.table["status"])
     if "filtered" in statuses:
-        rows.append((FILTERED_COLOUR, t("filtered_out", lang), "fill"))
+        rows.append(
+            (FILTERED_COLOUR, f"{t('filtered_out', lang)} ({int((data.table['status'] == 'filtered').sum())})", "fill")
+        )
     if "no_data" in statuses:
         rows.append(
             (NO_DATA_COLOUR, f"{t('no_data', lang)} ({int((data.table['status'] == 'no_data').sum())})", "hatch")
@@ -216,6 +226,7 @@ _LEGEND_CSS = """
 .atlas-swatch{display:inline-block;width:18px;height:12px;flex:none}
 .atlas-legend-source{margin-top:4px;color:#555;font-size:11px}
 .atlas-src{color:#555;font-size:11px}
+.leaflet-tooltip{white-space:normal;max-width:260px;width:max-content;overflow-wrap:anywhere}
 """
 
 
@@ -234,6 +245,23 @@ class FocusWithoutScroll(MacroElement):
     def __init__(self):
         super().__init__()
         self._name = "FocusWithoutScroll"
+
+
+class PlainControls(MacroElement):
+    """A metric-only scale bar, and Leaflet's attribution prefix as the plain word "Leaflet":
+    Leaflet 1.9 puts a national flag before it, out of place on a map made for China."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});
+        {{ this._parent.get_name() }}.attributionControl.setPrefix(
+            '<a href="https://leafletjs.com" title="A JavaScript library for interactive maps">Leaflet</a>');
+        {% endmacro %}
+    """)
+
+    def __init__(self):
+        super().__init__()
+        self._name = "PlainControls"
 
 
 class Legend(MacroElement):
@@ -333,7 +361,7 @@ def build_map(boundaries: gpd.GeoDataFrame, data: MapData, *, height: int = 620)
         tiles=None,
         zoom_snap=0.25,
         zoom_delta=0.5,
-        control_scale=True,
+        control_scale=False,  # PlainControls adds a metric-only one
         prefer_canvas=False,
         height=height,
     )
@@ -350,11 +378,13 @@ def build_map(boundaries: gpd.GeoDataFrame, data: MapData, *, height: int = 620)
         name=data.layer.title(data.view.lang),
         style_function=lambda f: f["properties"]["style"],
         highlight_function=lambda f: {"weight": 2.5, "color": "#222222"},
-        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
+        # "auto": left of the pointer on the map's right half, so a tooltip is not cut at the iframe's edge.
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True, direction="auto"),
         zoom_on_click=False,
     ).add_to(m)
     m.add_child(Legend(legend_html(data)))
     m.add_child(FocusWithoutScroll())
+    m.add_child(PlainControls())
     # Keep the bottom-right corner, where the legend sits, clear of the regions.
     m.fit_bounds([[miny, minx], [maxy, maxx]], padding_top_left=(10, 10), padding_bottom_right=(190, 40))
     return localize(m)  # Leaflet & co. from /app/static, never from a CDN
@@ -552,24 +582,86 @@ def datum_for(view: ViewState) -> str:
     return BASEMAPS.get(view.basemap, BASEMAPS["none"]).datum
 
 
+def value_decimals(layer: Layer) -> int:
+    """Decimals a layer's figures are given to: counts whole, shares and per-1,000 rates to 0.01, rates to 0.1."""
+    if layer.kind == "count":
+        return 0
+    if layer.kind == "share" or "__per_1000_" in layer.id:
+        return 2
+    return 1
+
+
+def value_column(data: MapData) -> str:
+    layer, lang = data.layer, data.view.lang
+    return f"{layer.title(lang)} ({layer.unit(lang)})"
+
+
 def shown_table(data: MapData) -> pd.DataFrame:
-    """Exactly what is shown, for the table and its CSV download (labels in the UI language)."""
+    """Exactly what is shown, for the table and its CSV download (labels in the UI language).
+
+    Figures are rounded to the layer's precision and stay numbers; codes stay text; year and
+    source, the same for every row, are in :func:`table_notes` rather than repeated per row.
+    """
     lang, layer = data.view.lang, data.layer
     df = with_zone_rows(data.table, data.unmapped, lang)  # zones listed after their district, with a note
+    zone = df["status"].eq("zone")
+    if zone.any():  # zone rows come without the display columns of the shown regions
+        codes = df.loc[zone, "adcode"]
+        df.loc[zone, "label"] = list(region_labels(codes, lang))
+        df.loc[zone, "parent_name"] = [parent_name(c, lang) for c in codes]
+    if layer.is_categorical:
+        values = df["value"]
+    else:
+        digits = value_decimals(layer)
+        values = df["value"].astype(float).round(digits)
+        if digits == 0:
+            values = values.astype("Int64")
     out = pd.DataFrame(
         {
-            t("name", lang): df["name"],
-            "adcode": df["adcode"],
-            f"{layer.title(lang)} ({layer.unit(lang)})": df["value"],
+            t("name", lang): df["label"],
+            t("code", lang): df["adcode"].astype(str),
+            value_column(data): values,
         }
     )
     if not layer.is_categorical:
-        out[t("rank", lang)] = df["rank"]
-        out[t("filtered_out", lang)] = df["status"].eq("filtered")
-    out[t("year", lang)] = layer.year_label(lang)
-    out[t("source", lang)] = layer.source_text()
+        out[t("rank", lang)] = df["rank"].astype("Int64")
+    out[t("parent_code", lang)] = df["parent_adcode"].astype(str)
+    out[t("parent_name", lang)] = df["parent_name"]
+    if not layer.is_categorical:
+        answer = {"shown": t("yes", lang), "filtered": t("no", lang), "no_data": "", "zone": ""}
+        out[t("in_range", lang)] = [answer[s] for s in df["status"]]
     out[t("note", lang)] = df["note"]
     return out
+
+
+def table_notes(data: MapData) -> list[tuple[str, str]]:
+    """(label, text) notes that hold for every row of the table: unit, year, source, filters."""
+    lang, layer = data.view.lang, data.layer
+    notes = [
+        (t("unit", lang), layer.unit(lang)),
+        (t("year", lang), layer.year_label(lang)),
+        (t("source", lang), layer.source_text()),
+    ]
+    view = data.view
+    if not layer.is_categorical and (view.vmin is not None or view.vmax is not None):
+        lo = "" if view.vmin is None else _fmt_bound(view.vmin, layer)
+        hi = "" if view.vmax is None else _fmt_bound(view.vmax, layer)
+        notes.append((t("value_filter", lang), f"{lo} – {hi}"))
+    if len(data.table) and data.table["status"].eq("no_data").any():
+        notes.append((t("no_data", lang), t("no_data_note", lang)))
+    return notes
+
+
+def table_csv(data: MapData) -> bytes:
+    """The shown table as CSV for Excel: UTF-8 with BOM (Excel detects the encoding), the table first,
+    then, after an empty line, unit, year and source once (as a statistical table gives 资料来源 below it)."""
+    buf = io.StringIO()
+    shown_table(data).to_csv(buf, index=False, lineterminator="\r\n")
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow([])
+    for label, text in table_notes(data):
+        writer.writerow([label, text])
+    return buf.getvalue().encode("utf-8-sig")
 
 
 __all__ = [
@@ -588,7 +680,11 @@ __all__ = [
     "regions_file",
     "shown_codes",
     "shown_table",
+    "table_csv",
+    "table_notes",
     "tooltip_html",
+    "value_column",
+    "value_decimals",
     "view_layer",
     "view_payload",
 ]

