@@ -25,39 +25,49 @@ def crafted_view():
     """The default county view with hostile strings planted in a name and a category-like text cell."""
     data = data_for(ViewState(vmin=3000))
     table = data.table.copy()
-    table.loc[0, "name"] = CRAFTED
-    table.loc[1, "name"] = "+cmd|' /C calc'!A0"
-    table.loc[2, "name"] = "\tTabbed"
+    for column in ("name", "label"):  # the table shows the unique label (市中区（内江）)
+        table.loc[0, column] = CRAFTED
+        table.loc[1, column] = "+cmd|' /C calc'!A0"
+        table.loc[2, column] = "\tTabbed"
     return replace(data, table=table)
+
+
+def read_back(raw: bytes, **kwargs) -> pd.DataFrame:
+    """The table part of an exported CSV (unit, year and source follow it after an empty line)."""
+    text = raw.decode("utf-8-sig")
+    table_part, notes = text.split("\r\n\r\n", 1)
+    assert "来源" in notes or "Source" in notes
+    return pd.read_csv(io.StringIO(table_part), dtype=str, **kwargs)
 
 
 def test_csv_has_a_bom_keeps_codes_as_text_numbers_as_numbers_and_defuses_formulas():
     data = crafted_view()
     raw = datafiles.csv_bytes(data)
     assert raw.startswith(b"\xef\xbb\xbf")
-    back = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    back = read_back(raw, keep_default_na=False)
     expected = shown_table(data)
-    assert list(back["adcode"]) == list(expected["adcode"])  # as written, all six digits
+    assert list(back["区划代码"]) == list(expected["区划代码"])  # as written, all six digits
     assert back.loc[0, "名称"] == "'" + CRAFTED
     assert back.loc[1, "名称"].startswith("'+")
     assert back.loc[2, "名称"] == "'\tTabbed"
     assert back.loc[3, "名称"] == expected.loc[3, "名称"]  # ordinary names untouched
     value_col = next(c for c in back.columns if c.startswith("每个乡镇"))
-    numbers = pd.to_numeric(back[value_col])
-    np.testing.assert_allclose(numbers, data.table["value"].astype(float))
+    outlines = back["区划代码"].isin(data.table["adcode"])  # the zones' own rows follow their districts
+    numbers = pd.to_numeric(back.loc[outlines, value_col])
+    np.testing.assert_allclose(numbers, data.table["value"].astype(float).round(1))
     assert not any(v.startswith("'") for v in back[value_col])
 
 
 def test_csv_carries_the_screen_class_and_colour_of_each_region():
     data = data_for(ViewState(level="prefecture", vmax=10000))
-    back = pd.read_csv(io.BytesIO(datafiles.csv_bytes(data)), encoding="utf-8-sig", dtype=str)
+    back = read_back(datafiles.csv_bytes(data))
     assert list(back["颜色"]) == list(data.table["colour"])
     filtered = data.table["status"] == "filtered"
     assert filtered.any()
     legend = {colour: label for colour, label, _ in legend_entries(data)}
     shown = (data.table["status"] == "shown").to_numpy()
     assert list(back.loc[shown, "分级"]) == [legend[c] for c in data.table.loc[shown, "colour"]]
-    assert back["不在所选范围"].eq("True").sum() == int(filtered.sum())
+    assert back["在所选数值范围内"].eq("否").sum() == int(filtered.sum())
 
 
 def test_xlsx_round_trip_data_and_metadata_sheets():
@@ -66,13 +76,13 @@ def test_xlsx_round_trip_data_and_metadata_sheets():
     assert wb.sheetnames == ["数据", "说明"]
     sheet = wb["数据"]
     header = [c.value for c in sheet[1]]
-    code_col = header.index("adcode")
+    code_col = header.index("区划代码")
     value_col = next(i for i, h in enumerate(header) if h.startswith("每个乡镇"))
     rows = list(sheet.iter_rows(min_row=2))
-    assert len(rows) == 183
+    assert len(rows) == 183 + 3  # and the three development zones, each after its district
     for row in rows:
         assert row[code_col].data_type == "s" and len(row[code_col].value) == 6  # text, never a number
-        assert row[value_col].data_type == "n"  # a number, never text
+        assert row[value_col].data_type == "n" or row[value_col].value is None  # a number, never text
     name = rows[0][header.index("名称")]
     assert name.data_type == "s" and name.value == "'" + CRAFTED  # text, not a live formula
     assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
@@ -89,7 +99,7 @@ def test_xlsx_round_trip_data_and_metadata_sheets():
 def test_xlsx_in_english_names_its_sheets_in_english():
     wb = openpyxl.load_workbook(io.BytesIO(datafiles.xlsx_bytes(data_for(ViewState(lang="en", level="prefecture")))))
     assert wb.sheetnames == ["data", "metadata"]
-    assert [c.value for c in wb["data"][1]][:2] == ["Name", "adcode"]
+    assert [c.value for c in wb["data"][1]][:2] == ["Name", "Code"]
 
 
 @pytest.mark.parametrize("fmt", ["geojson", "gpkg"])

@@ -27,13 +27,19 @@ ROOT = Path(__file__).resolve().parents[1]
 SHIZHONG = {"511002": "内江", "511102": "乐山"}  # two counties named 市中区
 
 
+# Statistical zones without an outline and the district whose outline holds them (issue 10; checked against
+# the code lists in tests/test_zones.py): a district's figure is its own plus its zone's.
+ZONE_DISTRICT = {"511071": "511002", "511771": "511703", "511971": "511902"}
+
+
 def census_county(indicator: str) -> dict[str, float]:
     with (ROOT / "data/census/census2020_sichuan.csv").open(encoding="utf-8") as f:
-        return {
-            r["adcode"]: float(r["value"])
-            for r in csv.DictReader(f)
-            if r["level"] == "county" and r["indicator"] == indicator
-        }
+        rows = [r for r in csv.DictReader(f) if r["indicator"] == indicator]
+    values = {r["adcode"]: float(r["value"]) for r in rows if r["level"] == "county"}
+    for r in rows:
+        if r["adcode"] in ZONE_DISTRICT:
+            values[ZONE_DISTRICT[r["adcode"]]] += float(r["value"])
+    return values
 
 
 def expected_rank(values: dict[str, float], code: str) -> int:
@@ -89,7 +95,11 @@ def test_csv_rows_are_keyed_by_code_with_the_parent_prefecture():
     data = mapbuild.map_data(mapbuild.effective_layer(REG, view), view)
     rows = list(csv.reader(io.StringIO(mapbuild.table_csv(data).decode("utf-8-sig"))))
     header = rows[0]
-    by_code = {r[header.index("区划代码")]: r for r in rows[1:] if len(r) == len(header)}
+    by_code = {
+        r[header.index("区划代码")]: r
+        for r in rows[1:]
+        if len(r) == len(header) and r[header.index("区划代码")] not in ZONE_DISTRICT  # zone rows: no outline
+    }
     pop = census_county("pop_total")
     assert len(by_code) == len(pop) == 183  # one row per county (the census lists 会理 under its old code)
     for code, parent in SHIZHONG.items():
@@ -113,7 +123,7 @@ def test_csv_figures_are_rounded_numbers_and_source_is_given_once():
     header, rows, notes = _csv(ViewState())  # people aged 60+ per township: a rate, to 0.1
     value_col = header.index("每个乡镇（街道）的60岁及以上人口（合并后） (人/乡镇)")
     cells = [r[value_col] for r in rows]
-    assert len(rows) == 183 and all(c for c in cells)
+    assert len(rows) == 183 + 3 and all(c for c in cells)  # the three zones follow their districts
     assert all(len(c.partition(".")[2]) <= 1 for c in cells), [c for c in cells if len(c.partition(".")[2]) > 1]
     assert all(float(c) == float(c) for c in cells)  # numbers, not text with units or separators
     flat = "\n".join(",".join(r) for r in rows)

@@ -642,9 +642,9 @@ def test_district_with_a_development_zone_says_so_and_lists_the_zone_figures():
 def test_change_list_says_which_changes_are_transfers_and_which_mergers():
     at = run_app({"sel": "511524"})  # 长宁县: 下长镇 went to 江安县, the others merged
     removed = next(
-        d.value for d in at.main.dataframe if "kind_label" in d.value.columns and "下长镇" in set(d.value["name"])
+        d.value for d in at.main.dataframe if "变化类型" in d.value.columns and "下长镇" in set(d.value["名称"])
     )
-    kinds = dict(zip(removed["name"], removed["kind_label"], strict=True))
+    kinds = dict(zip(removed["名称"], removed["变化类型"], strict=True))
     assert kinds["下长镇"] == "移交（在县或开发区之间）"
     assert set(kinds.values()) == {"移交（在县或开发区之间）", "合并"}
     labels = [e.label for e in at.main.expander]

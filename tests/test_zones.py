@@ -143,17 +143,17 @@ def test_table_and_csv_list_each_zone_after_its_district_with_a_note():
     view = ViewState(layer="pop_total", level="county", area="511000")
     data = mapbuild.map_data(get_layer("pop_total"), view)
     table = mapbuild.shown_table(data)
-    codes = table["adcode"].tolist()
+    codes = table["区划代码"].tolist()
     assert codes[codes.index("511002") + 1] == "511071"
     assert len(table) == len(data.table) + 1  # the map and chart keep the 5 outlines; the table adds the zone
-    zone = table.set_index("adcode").loc["511071"]
+    zone = table.set_index("区划代码").loc["511071"]
     assert zone.iloc[1] == 87_914 and pd.isna(zone["排名"])
     assert "已计入市中区" in zone["备注"]
-    assert table.set_index("adcode").loc["511002", "备注"] == "含内江经济开发区（511071）"
+    assert table.set_index("区划代码").loc["511002", "备注"] == "含内江经济开发区（511071）"
     csv_text = table.to_csv(index=False)
     assert "511071" in csv_text and "不另计" in csv_text
     en = mapbuild.shown_table(mapbuild.map_data(get_layer("pop_total"), ViewState(level="county", lang="en")))
-    assert "already included in 511002" in en.set_index("adcode").loc["511071", "Note"]
+    assert "already included in 511002" in en.set_index("Code").loc["511071", "Note"]
     assert len(en) == 183 + 3
 
 

@@ -8,6 +8,7 @@ CR gets a ``'`` in front); numbers stay numbers.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 from typing import Any
@@ -18,7 +19,7 @@ import pyogrio
 
 from app.export.printmap import area_label, default_title
 from app.i18n import t
-from app.mapbuild import MapData, legend_entries, shown_table
+from app.mapbuild import MapData, legend_entries, shown_table, table_notes
 from app.viewstate import to_query_params
 
 FORMATS = ("csv", "xlsx", "geojson", "gpkg")
@@ -87,14 +88,28 @@ def view_table(data: MapData) -> pd.DataFrame:
     """The table under the map (labels in the view's language) with each region's class and colour."""
     lang = data.view.lang
     out = shown_table(data)
-    out[_t("class", lang)] = class_labels(data).astype(object).where(lambda s: s.notna(), None)
-    out[_t("colour", lang)] = data.table["colour"]
+    # By code, not by position: the table also lists development zones (no outline, so no class or colour).
+    codes = data.table["adcode"].to_numpy()
+    classes = dict(zip(codes, class_labels(data), strict=True))
+    colours = dict(zip(codes, data.table["colour"], strict=True))
+    shown_codes = out[t("code", lang)]
+    out[_t("class", lang)] = [
+        c if (c := classes.get(code)) is not None and pd.notna(c) else None for code in shown_codes
+    ]
+    out[_t("colour", lang)] = [colours.get(code) for code in shown_codes]
     return out
 
 
 def csv_bytes(data: MapData) -> bytes:
-    """UTF-8 with a BOM (Excel in a Chinese locale reads it as UTF-8), codes as written (text)."""
-    return _neutral_frame(view_table(data)).to_csv(index=False).encode("utf-8-sig")
+    """UTF-8 with a BOM (Excel in a Chinese locale reads it as UTF-8), codes as written (text); unit, year
+    and source once below the table, after an empty line, as on the page's CSV."""
+    buf = io.StringIO()
+    _neutral_frame(view_table(data)).to_csv(buf, index=False, lineterminator="\r\n")
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow([])
+    for label, text in table_notes(data):
+        writer.writerow([neutralise(label), neutralise(text)])
+    return buf.getvalue().encode("utf-8-sig")
 
 
 def _range_text(vmin: float | None, vmax: float | None) -> str:
