@@ -462,7 +462,7 @@ class RegionsLayer(MacroElement):
         {{ this.get_name() }}.bindTooltip(function (layer) {
             var v = window.atlasView;
             return (v && v.tips[layer.feature.properties.adcode]) || "";
-        }, {sticky: true});
+        }, {sticky: true, direction: "auto"});
         var {{ this.get_name() }}_legend = L.control({position: "bottomright"});
         {{ this.get_name() }}_legend.onAdd = function () { return L.DomUtil.create("div"); };
         {{ this.get_name() }}_legend.addTo({{ this._parent.get_name() }});
@@ -561,7 +561,7 @@ def page_map(
         tiles=None,
         zoom_snap=0.25,
         zoom_delta=0.5,
-        control_scale=True,
+        control_scale=False,  # PlainControls adds a metric-only one
         prefer_canvas=False,
         height=height,
     )
@@ -573,6 +573,7 @@ def page_map(
             tiles=basemap.tile_url(), attr=p.html_attribution, name=basemap.id, max_zoom=p.get("max_zoom", 18)
         ).add_to(m)
     m.add_child(RegionsLayer(geometry_url))
+    m.add_child(PlainControls())
     m.add_child(FocusWithoutScroll())
     m.fit_bounds([[miny, minx], [maxy, maxx]], padding_top_left=(10, 10), padding_bottom_right=(190, 40))
     return localize(m)
