@@ -266,10 +266,11 @@ def random_step(s: Session, rng: random.Random) -> None:
     elif control in ("theme", "layer", "area", "classification", "palette", "basemap"):
         s.act(f"{control} → {{}}", lambda: s.choose(control, rng=rng))
     elif control in ("level", "normalisation"):
-        radios = s.radio_group(control).get_by_role("radio")
-        i = rng.randrange(radios.count())
-        label = s.radio_group(control).locator('label[data-baseweb="radio"]').nth(i).inner_text()
-        s.act(f"{control} → {label}", lambda: s.click_radio(control, label))
+        # Read the labels in one go: a rerun still under way may redraw the group between two reads.
+        labels = s.radio_group(control).locator('label[data-baseweb="radio"]').all_inner_texts()
+        if labels:
+            label = rng.choice(labels).strip()
+            s.act(f"{control} → {label}", lambda: s.click_radio(control, label))
     elif control in ("value_filter", "classes"):
         thumbs = s.slider(control).get_by_role("slider").count()
         thumb, key = rng.randrange(thumbs), rng.choice(SLIDER_KEYS)
@@ -283,11 +284,16 @@ def random_step(s: Session, rng: random.Random) -> None:
 
 
 def test_random_walk_over_the_controls(server, browser):
-    seed = int(os.environ.get("ATLAS_WALK_SEED") or random.SystemRandom().randrange(10**6))
+    # A fixed seed by default keeps CI repeatable; ATLAS_WALK_SEED=random explores a new walk (its seed is printed).
+    chosen = os.environ.get("ATLAS_WALK_SEED", "199644")
+    seed = random.SystemRandom().randrange(10**6) if chosen == "random" else int(chosen)
     steps = int(os.environ.get("ATLAS_WALK_STEPS", "50"))
     print(f"random walk: ATLAS_WALK_SEED={seed} ATLAS_WALK_STEPS={steps}")
     rng = random.Random(seed)
     s = open_app(server, browser, "level=prefecture&basemap=none")
+    # The first visit to the land-area layer computes areas from the full-detail boundaries (tens of seconds
+    # on a busy 2-core machine); the walk is about exceptions, not speed, so it waits that out.
+    s.page.set_default_timeout(150_000)
     try:
         for _ in range(steps):
             random_step(s, rng)
