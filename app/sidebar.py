@@ -24,7 +24,16 @@ from app.i18n import t
 from app.mapbuild import effective_layer
 from app.palettes import PALETTES
 from app.regionnames import search_label
-from app.viewstate import DEFAULT, LANGS, Notice, ViewState, from_query_params, sanitise, to_query_params
+from app.viewstate import (
+    DEFAULT,
+    LANGS,
+    Notice,
+    ViewState,
+    area_label,
+    from_query_params,
+    sanitise,
+    to_query_params,
+)
 from geodata.codes import gazetteer
 from geodata.regions import ECONOMIC_REGIONS
 from layers import Registry
@@ -79,14 +88,7 @@ def _level_label(level: str, lang: str) -> str:
 
 
 def _area_label(a: str, lang: str) -> str:
-    if a == "all":
-        return t("whole_province", lang)
-    if a.startswith("group:"):
-        return GROUPS[a.removeprefix("group:")].name(lang)
-    if a.startswith("region:"):
-        r = ECONOMIC_REGIONS[a.removeprefix("region:")]
-        return r.name_en if lang == "en" else r.name_zh
-    return search_label(a, lang)
+    return area_label(a, lang, search_label)
 
 
 def _scheme_label(s: str, lang: str) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 
 from app import markup
 from app.basemaps import BASEMAPS
+from app.i18n import t
 from app.palettes import PALETTES
 from geodata.codes import gazetteer
 from geodata.regions import ECONOMIC_REGIONS
@@ -149,6 +150,19 @@ def to_query_params(view: ViewState) -> dict[str, str]:
         else:
             out[_KEYS[f.name]] = str(value)
     return out
+
+
+def area_label(area: str, lang: str, prefecture_label: Callable[[str, str], str] | None = None) -> str:
+    """An area value in words: the province, a group, an economic region, or a prefecture (by default its
+    gazetteer name; the sidebar passes a label that also shows the code, for searching)."""
+    if area == "all":
+        return t("whole_province", lang)
+    if area.startswith("group:"):
+        return GROUPS[area.removeprefix("group:")].name(lang)
+    if area.startswith("region:"):
+        r = ECONOMIC_REGIONS[area.removeprefix("region:")]
+        return r.name_en if lang == "en" else r.name_zh
+    return prefecture_label(area, lang) if prefecture_label else gazetteer().by_code[area].name
 
 
 def _valid_area(area: str) -> bool:

@@ -17,10 +17,10 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from app.export.printmap import area_label, default_title
+from app.export.printmap import default_title
 from app.i18n import t
 from app.mapbuild import MapData, legend_entries, shown_table, table_notes
-from app.viewstate import to_query_params
+from app.viewstate import area_label, to_query_params
 
 FORMATS = ("csv", "xlsx", "geojson", "gpkg")
 MIME = {

@@ -31,9 +31,7 @@ from app.export.fonts import font_family
 from app.export.paper import DPI_PRESETS, MAP_USE_NOTE, MAX_DPI, MIN_DPI, MM_PER_INCH, PAPERS
 from app.i18n import t
 from app.mapbuild import MapData, legend_entries
-from geodata.codes import gazetteer
-from geodata.regions import ECONOMIC_REGIONS
-from layers.groups import GROUPS
+from app.viewstate import area_label
 
 # CGCS2000 (GRS80 ellipsoid) Albers equal-area, standard parallels 25°/47°N, central meridian 105°E.
 # The boundaries are WGS84; WGS84 and CGCS2000 differ by centimetres, far below a map's line width.
@@ -81,17 +79,6 @@ def pixel_size(paper: str, dpi: int) -> tuple[int, int]:
     """The PNG size in pixels for a paper and resolution (each side rounded to the nearest pixel)."""
     w, h = PAPERS[paper]
     return round(w / MM_PER_INCH * dpi), round(h / MM_PER_INCH * dpi)
-
-
-def area_label(area: str, lang: str) -> str:
-    if area == "all":
-        return t("whole_province", lang)
-    if area.startswith("group:"):
-        return GROUPS[area.removeprefix("group:")].name(lang)
-    if area.startswith("region:"):
-        r = ECONOMIC_REGIONS[area.removeprefix("region:")]
-        return r.name_en if lang == "en" else r.name_zh
-    return gazetteer().by_code[area].name
 
 
 def default_title(data: MapData) -> str:
