@@ -49,11 +49,17 @@ ValueRange = Callable[[ViewState], tuple[float | None, float | None]]  # (min, m
 
 
 def init_from_url(registry: Registry) -> None:
-    """First run of a session: seed every widget from the address, remembering what was invalid."""
-    if st.session_state.get("_initialised"):
+    """Seed every widget from the address, remembering what was invalid: on the first run of a session, and
+    whenever the address is not the one this session last wrote. Streamlit pushes a browser history entry for
+    every view the sidebar writes to the address; Back/Forward then rerun the script with an older address,
+    and re-reading it here is what makes them step through the views (issue 8 item 7)."""
+    address = st.query_params.to_dict()
+    if st.session_state.get("_initialised") and address == st.session_state.get("_written_params", address):
         return
-    view, notices = from_query_params(st.query_params.to_dict(), registry)
+    view, notices = from_query_params(address, registry)
     layer = registry.get(view.layer)
+    for key in [k for k in st.session_state if str(k).startswith("w_range::")]:
+        del st.session_state[key]  # so that the address's min/max apply (see _initial_range)
     st.session_state.update(
         {
             "_initialised": True,
@@ -97,9 +103,10 @@ def _scheme_label(s: str, lang: str) -> str:
 
 def _palette_label(n: str, lang: str) -> str:
     p = PALETTES[n]
+    kind = t(f"palette_{p.kind}", lang)
     if lang == "zh":
-        return f"{n}（{p.kind}{'，' + t('cb_safe', lang) if p.colourblind_safe else ''}）"
-    return f"{n} ({p.kind}{', ' + t('cb_safe', lang) if p.colourblind_safe else ''})"
+        return f"{n}（{kind}{'，' + t('cb_safe', lang) if p.colourblind_safe else ''}）"
+    return f"{n} ({kind}{', ' + t('cb_safe', lang) if p.colourblind_safe else ''})"
 
 
 def _basemap_label(b: str, lang: str) -> str:
@@ -111,13 +118,15 @@ def _layer_label(registry: Registry) -> Label:
 
 
 def _norm_label(registry: Registry) -> Label:
+    """Radio options render Markdown, and a layer title is data (an uploaded layer's title is the user's)."""
+
     def label(n: str, lang: str) -> str:
         if n == "absolute":
             return t("absolute", lang)
         if n == "area_km2":
             return "每千平方公里" if lang == "zh" else "per 1,000 km²"
         base = registry.get(n).title(lang)
-        return f"每千{base}" if lang == "zh" else f"per 1,000 {base.lower()}"
+        return markup.escape(f"每千{base}" if lang == "zh" else f"per 1,000 {base.lower()}")
 
     return label
 
@@ -268,6 +277,7 @@ def read_sidebar(registry: Registry, value_range: ValueRange) -> ViewState:
     params = to_query_params(view)
     if params != st.query_params.to_dict():
         st.query_params.from_dict(params)
+    st.session_state["_written_params"] = params
     return view
 
 

@@ -260,4 +260,7 @@ def is_cached(level: str, detail: str = "web", datum: str = "wgs84") -> bool:
 def areas_km2(level: str) -> pd.Series:
     """Area in km² by adcode (full-detail WGS84 geometry in an Albers equal-area projection)."""
     _check_args(level, "full", "wgs84")
-    return pd.Series(dict(_full_wgs84_areas(level)), name="area_km2")
+    # The web boundaries carry the same full-detail areas and are cached on disk; recomputing them converts
+    # every full-detail vertex (tens of seconds per process, minutes on a loaded machine: issue 8's walk).
+    web = load_boundaries(level, detail="web", datum="wgs84")
+    return pd.Series(web["area_km2"].to_numpy(), index=pd.Index(web["adcode"]), name="area_km2")

@@ -550,6 +550,37 @@ def test_url_round_trips_every_parameter():
     assert "tile.openstreetmap.org" in map_args(at)["script"]
 
 
+def test_back_and_forward_restore_the_view_of_the_address():
+    """Browser Back/Forward rerun the script with an older address (Streamlit pushed one history entry per
+    view); the widgets follow the address instead of writing the newer view back over it (issue 8 item 7)."""
+    at = run_app({"layer": "pop_60plus_share", "level": "prefecture", "k": "4"})
+    first = params(at)
+    sidebar_widget(at, "selectbox", "w_layer").set_value("pop_60plus")
+    sidebar_widget(at, "slider", "w_k").set_value(6)
+    rerun(at)
+    second = params(at)
+    assert second["layer"] == "pop_60plus" and second["k"] == "6", second
+    # Back: the browser's address is the first view again when the script reruns.
+    at.query_params.clear()
+    at.query_params.update(first)
+    rerun(at)
+    assert sidebar_widget(at, "selectbox", "w_layer").value == "pop_60plus_share"
+    assert sidebar_widget(at, "slider", "w_k").value == 4
+    assert params(at) == first
+    assert len(class_colours(at)) == 4 and value_column(table(at)).startswith("60岁及以上人口占比")
+    # Forward again, with a value range in the address: the slider takes it although it was set before.
+    at.query_params.clear()
+    at.query_params.update({**second, "min": "300000"})
+    rerun(at)
+    assert sidebar_widget(at, "selectbox", "w_layer").value == "pop_60plus"
+    assert range_slider(at).value[0] == pytest.approx(300000)
+    assert params(at) == {**second, "min": "300000"}
+    # An ordinary widget change afterwards still moves the address on.
+    sidebar_widget(at, "slider", "w_k").set_value(3)
+    rerun(at)
+    assert params(at)["k"] == "3" and params(at)["layer"] == "pop_60plus"
+
+
 def test_invalid_url_values_give_a_notice_and_defaults():
     at = run_app({"layer": "nope", "k": "99", "area": "xyz", "foo": "bar"})
     warnings = [w.value for w in at.main.warning]
