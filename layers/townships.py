@@ -358,6 +358,20 @@ def count_units(
         for indicator in unit_indicators(unit):
             for area in areas:
                 tally[area, indicator] += 1
+    return _listing_rows(tally, year, INDICATORS, counties, prefectures, zones, f"{year}: units")
+
+
+def _listing_rows(
+    tally: Counter[tuple[str, str]],
+    year: int,
+    indicators: Iterable[str],
+    counties: Iterable[str],
+    prefectures: Iterable[str],
+    zones: Iterable[str],
+    what: str,
+) -> list[CountRow]:
+    """One row per (area, indicator) of the listing, 0 where nothing was counted; a tally in an area the
+    listing does not have is an error (``what`` names what was counted)."""
     levels = [
         ("province", [PROVINCE_ADCODE]),
         ("prefecture", list(prefectures)),
@@ -367,12 +381,12 @@ def count_units(
     known = {a for _, areas in levels for a in areas}
     unknown = {a for a, _ in tally} - known
     if unknown:
-        raise ValueError(f"{year}: units counted in areas outside the listing: {sorted(unknown)}")
+        raise ValueError(f"{what} counted in areas outside the listing: {sorted(unknown)}")
     return [
         CountRow(area, level, year, indicator, tally[area, indicator])
         for level, areas in levels
         for area in areas
-        for indicator in INDICATORS
+        for indicator in indicators
     ]
 
 
@@ -627,22 +641,7 @@ def change_counts(
         add(c.area_adcode, f"{c.change}_{c.kind}")
         if c.kind == "transfer":
             add(c.area_adcode, CHANGE_BASE_INDICATOR, 1 if c.change == "added" else -1)
-    levels = [
-        ("province", [PROVINCE_ADCODE]),
-        ("prefecture", list(prefectures)),
-        ("county", list(counties)),
-        ("zone", list(zones)),
-    ]
-    known = {a for _, areas in levels for a in areas}
-    unknown = {a for a, _ in tally} - known
-    if unknown:
-        raise ValueError(f"changes counted in areas outside the listing: {sorted(unknown)}")
-    return [
-        CountRow(area, level, year, indicator, tally[area, indicator])
-        for level, areas in levels
-        for area in areas
-        for indicator in CHANGE_INDICATORS
-    ]
+    return _listing_rows(tally, year, CHANGE_INDICATORS, counties, prefectures, zones, "changes")
 
 
 CHANGE_BASE_INDICATOR = "townships_before_transfers_applied"
