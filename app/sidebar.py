@@ -17,6 +17,7 @@ from dataclasses import replace
 from typing import cast
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from app import markup
 from app.basemaps import BASEMAPS
@@ -50,11 +51,14 @@ ValueRange = Callable[[ViewState], tuple[float | None, float | None]]  # (min, m
 
 def init_from_url(registry: Registry) -> None:
     """Seed every widget from the address, remembering what was invalid: on the first run of a session, and
-    whenever the address is not the one this session last wrote. Streamlit pushes a browser history entry for
-    every view the sidebar writes to the address; Back/Forward then rerun the script with an older address,
-    and re-reading it here is what makes them step through the views (issue 8 item 7)."""
+    after Back/Forward. Streamlit pushes a browser history entry for every view the sidebar writes to the
+    address; Back/Forward rerun the script with an older address, and re-reading it here is what makes them
+    step through the views (issue 8 item 7). Only a history navigation counts: a rerun requested while the
+    previous run is still under way also carries an older address, and must not undo the newer view."""
     address = st.query_params.to_dict()
-    if st.session_state.get("_initialised") and address == st.session_state.get("_written_params", address):
+    if st.session_state.get("_initialised") and (
+        not history_navigation() or address == st.session_state.get("_written_params", address)
+    ):
         return
     view, notices = from_query_params(address, registry)
     layer = registry.get(view.layer)
@@ -82,6 +86,12 @@ def init_from_url(registry: Registry) -> None:
             "_palettes": {view.layer: view.palette or layer.palette},
         }
     )
+
+
+def history_navigation() -> bool:
+    """Whether this run was started by the browser's Back/Forward (Streamlit marks such reruns)."""
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and ctx.is_history_navigation)
 
 
 # --- option labels, one function per labelled widget --------------------------------------------

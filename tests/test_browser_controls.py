@@ -12,6 +12,7 @@ replays it (``ATLAS_WALK_STEPS`` changes its length).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import re
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from browser_support import FOLIUM_IFRAME, ROOT, LocalOnlyPage, chromium, streamlit_server
+from browser_support import ARTIFACTS, FOLIUM_IFRAME, ROOT, LocalOnlyPage, chromium, streamlit_server
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from app.i18n import t
@@ -326,6 +327,10 @@ def test_random_walk_over_the_controls(server, browser):
             s.switch_language()  # both languages, whatever the dice said
         s.assert_labels_in_language()
     except Exception as failure:  # an assertion or a Playwright timeout: name the seed and the steps
+        ARTIFACTS.mkdir(exist_ok=True)
+        with contextlib.suppress(Exception):  # a hung page may not even give a screenshot
+            s.page.screenshot(path=ARTIFACTS / f"walk_{seed}.png", timeout=10_000)
+            (ARTIFACTS / f"walk_{seed}_sidebar.html").write_text(s.sidebar.inner_html(timeout=10_000))
         raise AssertionError(f"random walk with ATLAS_WALK_SEED={seed}: {failure}\nsteps: {s.steps}") from failure
     finally:
         s.tab.close()

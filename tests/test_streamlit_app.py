@@ -550,9 +550,15 @@ def test_url_round_trips_every_parameter():
     assert "tile.openstreetmap.org" in map_args(at)["script"]
 
 
-def test_back_and_forward_restore_the_view_of_the_address():
+def test_back_and_forward_restore_the_view_of_the_address(monkeypatch):
     """Browser Back/Forward rerun the script with an older address (Streamlit pushed one history entry per
-    view); the widgets follow the address instead of writing the newer view back over it (issue 8 item 7)."""
+    view) and mark the run as a history navigation; the widgets follow the address instead of writing the
+    newer view back over it (issue 8 item 7). AppTest cannot mark a run, so the marker is patched here; the
+    browser test in test_browser_controls.py does it for real."""
+    import app.sidebar
+
+    navigating = False
+    monkeypatch.setattr(app.sidebar, "history_navigation", lambda: navigating)
     at = run_app({"layer": "pop_60plus_share", "level": "prefecture", "k": "4"})
     first = params(at)
     sidebar_widget(at, "selectbox", "w_layer").set_value("pop_60plus")
@@ -560,7 +566,14 @@ def test_back_and_forward_restore_the_view_of_the_address():
     rerun(at)
     second = params(at)
     assert second["layer"] == "pop_60plus" and second["k"] == "6", second
+    # A rerun that is not a history navigation but carries an older address (requested while the previous
+    # run was under way) keeps the newer view.
+    at.query_params.clear()
+    at.query_params.update(first)
+    rerun(at)
+    assert sidebar_widget(at, "selectbox", "w_layer").value == "pop_60plus"
     # Back: the browser's address is the first view again when the script reruns.
+    navigating = True
     at.query_params.clear()
     at.query_params.update(first)
     rerun(at)
@@ -576,6 +589,7 @@ def test_back_and_forward_restore_the_view_of_the_address():
     assert range_slider(at).value[0] == pytest.approx(300000)
     assert params(at) == {**second, "min": "300000"}
     # An ordinary widget change afterwards still moves the address on.
+    navigating = False
     sidebar_widget(at, "slider", "w_k").set_value(3)
     rerun(at)
     assert params(at)["k"] == "3" and params(at)["layer"] == "pop_60plus"
