@@ -134,22 +134,42 @@ def _build(level: str, detail: str, datum: str) -> gpd.GeoDataFrame:
         gdf = _dissolve(_simplified_counties(detail), level)
     if datum == "wgs84":
         gdf["geometry"] = _datum.gcj02_to_wgs84(np.asarray(gdf.geometry.values))
-    gdf["area_km2"] = _areas_km2(level)
+    gdf["area_km2"] = _areas_km2(level, gdf["adcode"])
     gdf = gdf[COLUMNS].sort_values("adcode").reset_index(drop=True)
     return gdf
 
 
 @cache
 def _full_wgs84_areas(level: str) -> tuple[tuple[str, float], ...]:
+    """(adcode, km²) of one level, computed once from the full-detail geometry and kept on disk beside
+    the boundaries: every detail and datum of the level takes its areas from there, so a cache with
+    only some files missing need not read and convert the full-detail polygons again."""
+    key = {**_cache_key(level, "full", "wgs84"), "areas": EQUAL_AREA_CRS}
+    try:
+        path = cache_dir() / f"sichuan-{level}-areas.json"
+    except OSError:
+        path = None
+    if path is not None:
+        with contextlib.suppress(Exception):  # missing, unreadable or stale: computed again below
+            stored = json.loads(path.read_text(encoding="utf-8"))
+            if stored["key"] == key:
+                return tuple((str(code), float(area)) for code, area in stored["areas"])
     src = _source(level)
     geoms = gpd.GeoSeries(_datum.gcj02_to_wgs84(np.asarray(src.geometry.values)), crs="EPSG:4326")
     areas = geoms.to_crs(EQUAL_AREA_CRS).area / 1e6
-    return tuple(zip(src["adcode"], areas.round(3), strict=True))
+    result = tuple(zip(src["adcode"], areas.round(3), strict=True))
+    if path is not None:
+        text = json.dumps({"key": key, "areas": [[c, a] for c, a in result]}, ensure_ascii=False)
+        try:
+            _replace_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        except OSError as exc:
+            _cache_unusable(exc)
+    return result
 
 
-def _areas_km2(level: str) -> list[float]:
+def _areas_km2(level: str, codes: pd.Series) -> list[float]:
     areas = dict(_full_wgs84_areas(level))
-    return [areas[c] for c in _source(level)["adcode"]]
+    return [areas[c] for c in codes]
 
 
 # --- disk cache --------------------------------------------------------------------------
