@@ -31,7 +31,9 @@ lang = view.lang
 st.title(t("app_title", lang))
 st.caption(t("app_caption", lang))
 panels.notices(lang)
-panels.summary_strip(lang)
+# A new session's first run draws the map and what is above and beside it, then stops (see below).
+complete = bool(st.session_state.get("page_complete"))
+panels.summary_strip(lang, with_table=complete)
 
 data = cache.map_data(view)
 if data.error:
@@ -58,6 +60,12 @@ with map_col:
 with detail_col:
     panels.details_panel(registry, data, drill_down)
 
+# A new session's first run stops here: the chart (Vega) and the data grids below are the heaviest work for
+# the browser and held the map iframe up. They follow in the rerun that the map's first report starts anyway
+# (st_folium returns a value once drawn), or on any other interaction.
+if not complete:
+    st.session_state["page_complete"] = True
+    st.stop()
 panels.details_figures(registry, data)
 panels.notes_and_reconciliation(data)
 chart_col, table_col = st.columns(2)

@@ -65,7 +65,9 @@ def page_style() -> None:
     st.html(f"<style>{PAGE_CSS}</style>")
 
 
-def summary_strip(lang: str) -> None:
+def summary_strip(lang: str, *, with_table: bool = True) -> None:
+    """The headline figures; ``with_table=False`` leaves the collapsed table of all figures empty (a data grid
+    is rendered even when collapsed, and it held the first map up)."""
     df = cache.province_summary().set_index("id")
     # Where a layer sums the same figure from the regions, show that sum beside the published one.
     rec = cache.reconciliation()
@@ -87,6 +89,8 @@ def summary_strip(lang: str) -> None:
             delta = f"{t('regions_sum', lang)} {r['sum_of_regions']:,.0f}"
         col.metric(label, value, delta=delta, delta_color="off", delta_arrow="off", help=help_text)
     with st.expander(t("all_figures", lang, n=len(df))):
+        if not with_table:
+            return
         table = pd.DataFrame(
             {
                 t("theme", lang): df["theme_en" if lang == "en" else "theme_zh"],
@@ -356,7 +360,7 @@ def table_and_download(data: MapData) -> None:
     st.caption(" · ".join(f"{escape(label)}: {escape(text)}" for label, text in table_notes(data)))
     st.download_button(
         t("download_csv", lang),
-        table_csv(data),
+        lambda: table_csv(data),  # built when pressed, not sent with every page
         file_name=f"sichuan_{layer.id}_{data.view.level}.csv",
         mime="text/csv",
         key="download",

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from markdown_audit import constructs, markdown_strings
 from streamlit.testing.v1 import AppTest
+from test_streamlit_app import first_visit
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "streamlit_app.py")
@@ -37,9 +38,7 @@ def page_problems(at: AppTest) -> list[tuple[str, str, list[str]]]:
 def run(params: dict[str, str]) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
     at.query_params.update(params)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return first_visit(at)
 
 
 @pytest.mark.parametrize("payload", PAYLOADS, ids=range(len(PAYLOADS)))
