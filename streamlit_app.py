@@ -31,9 +31,7 @@ lang = view.lang
 st.title(t("app_title", lang))
 st.caption(t("app_caption", lang))
 panels.notices(lang)
-# A new session's first run draws the map and what is above and beside it, then stops (see below).
-complete = bool(st.session_state.get("page_complete"))
-panels.summary_strip(lang, with_table=complete)
+panels.summary_strip(lang)
 
 data = cache.map_data(view)
 if data.error:
@@ -63,7 +61,7 @@ with detail_col:
 # A new session's first run stops here: the chart (Vega) and the data grids below are the heaviest work for
 # the browser and held the map iframe up. They follow in the rerun that the map's first report starts anyway
 # (st_folium returns a value once drawn), or on any other interaction.
-if not complete:
+if not st.session_state.get("page_complete"):
     st.session_state["page_complete"] = True
     st.stop()
 panels.details_figures(registry, data)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,10 +13,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _serve(args: argparse.Namespace) -> int:
-    # Build boundaries and map geometry now, so the first planner of the day does not wait for it.
-    from app.cache import warm
+    # The default page's boundaries and geometry first, so the first planner of the day does not wait for
+    # them; the other levels, details and datums are built beside the running server, at low priority
+    # (every cache file is written atomically, so the server may build or read the same one meanwhile).
+    from app.cache import warm, warm_first
 
-    warm()
+    warm_first()
     cmd = [
         sys.executable,
         "-m",
@@ -28,7 +32,20 @@ def _serve(args: argparse.Namespace) -> int:
         "--browser.gatherUsageStats",
         "false",
     ]
-    return subprocess.call(cmd)
+    server = subprocess.Popen(cmd)
+    try:
+        os.nice(10)  # this process only: the server keeps its priority
+        try:
+            warm()
+        except Exception:  # the server builds whatever it needs itself; warming is only a head start
+            logging.getLogger(__name__).exception("warming the boundary cache failed")
+        return server.wait()
+    except KeyboardInterrupt:  # Ctrl+C reaches the server too (same process group); wait for it to stop
+        return server.wait()
+    finally:
+        if server.poll() is None:
+            server.terminate()
+            server.wait(10)
 
 
 def _port(text: str) -> int:

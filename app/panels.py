@@ -65,9 +65,13 @@ def page_style() -> None:
     st.html(f"<style>{PAGE_CSS}</style>")
 
 
-def summary_strip(lang: str, *, with_table: bool = True) -> None:
-    """The headline figures; ``with_table=False`` leaves the collapsed table of all figures empty (a data grid
-    is rendered even when collapsed, and it held the first map up)."""
+def lazy_expander(label: str, key: str):
+    """A collapsed expander whose content is built only once it is opened (a rerun): a data grid in a closed
+    expander is still sent and rendered, which held a new session's first map up."""
+    return st.expander(label, key=key, on_change="rerun")
+
+
+def summary_strip(lang: str) -> None:
     df = cache.province_summary().set_index("id")
     # Where a layer sums the same figure from the regions, show that sum beside the published one.
     rec = cache.reconciliation()
@@ -88,8 +92,9 @@ def summary_strip(lang: str, *, with_table: bool = True) -> None:
             )
             delta = f"{t('regions_sum', lang)} {r['sum_of_regions']:,.0f}"
         col.metric(label, value, delta=delta, delta_color="off", delta_arrow="off", help=help_text)
-    with st.expander(t("all_figures", lang, n=len(df))):
-        if not with_table:
+    expander = lazy_expander(t("all_figures", lang, n=len(df)), "all_figures")
+    with expander:
+        if not expander.open:
             return
         table = pd.DataFrame(
             {
@@ -426,5 +431,7 @@ def notes_and_reconciliation(data: MapData) -> None:
     if not reports.empty:
         with st.expander(f"{t('local_reports', lang)}: {len(reports)}"):
             _report_list(reports, lang)
-    with st.expander(t("reconciliation", lang)):
-        st.dataframe(reconciliation_table(lang), hide_index=True, width="stretch")
+    expander = lazy_expander(t("reconciliation", lang), "reconciliation")
+    with expander:
+        if expander.open:
+            st.dataframe(reconciliation_table(lang), hide_index=True, width="stretch")

@@ -672,5 +672,19 @@ def test_first_run_of_a_session_stops_below_the_map_and_the_rerun_completes_the_
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert map_component(at) is not None
-    assert len(at.main.dataframe) >= 2  # all figures, the shown table
+    assert at.main.dataframe  # the shown table among them
     assert unknown_elements(at, "vega_lite_chart") + unknown_elements(at, "arrow_vega_lite_chart")
+
+
+def test_collapsed_tables_are_built_when_their_expander_opens():
+    # A data grid in a closed expander was still sent and rendered on every page.
+    at = run_app()
+    closed = [list(d.value.columns) for d in at.main.dataframe]
+    assert ["主题", "名称", "数字", "年份", "原文"] not in closed
+    at.session_state["all_figures"] = True
+    at.session_state["reconciliation"] = True
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    columns = [list(d.value.columns) for d in at.main.dataframe]
+    assert len(columns) == len(closed) + 2, columns
+    assert ["主题", "名称", "数字", "年份", "原文"] in columns  # the province's figures with their quotes
