@@ -13,12 +13,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _serve(args: argparse.Namespace) -> int:
-    # The default page's boundaries and geometry first, so the first planner of the day does not wait for
-    # them; the other levels, details and datums are built beside the running server, at low priority
-    # (every cache file is written atomically, so the server may build or read the same one meanwhile).
-    from app.cache import warm, warm_first
-
-    warm_first()
+    # The server starts at once; beside it this process builds the default page's boundaries and geometry
+    # (while the server imports its modules and a first browser loads the frontend), then the other levels,
+    # details and datums at low priority. A session that needs boundaries still being built waits for them
+    # (geodata.boundaries locks each build), so nothing is built twice.
     cmd = [
         sys.executable,
         "-m",
@@ -34,8 +32,11 @@ def _serve(args: argparse.Namespace) -> int:
     ]
     server = subprocess.Popen(cmd)
     try:
-        os.nice(10)  # this process only: the server keeps its priority
         try:
+            from app.cache import warm, warm_first
+
+            warm_first()
+            os.nice(10)  # this process only: the server keeps its priority
             warm()
         except Exception:  # the server builds whatever it needs itself; warming is only a head start
             logging.getLogger(__name__).exception("warming the boundary cache failed")
