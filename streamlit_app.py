@@ -58,6 +58,12 @@ with map_col:
 with detail_col:
     panels.details_panel(registry, data, drill_down)
 
+# A new session's first run stops here: the chart (Vega) and the data grids below are the heaviest work for
+# the browser and held the map iframe up. They follow in the rerun that the map's first report starts anyway
+# (st_folium returns a value once drawn), or on any other interaction.
+if not st.session_state.get("page_complete"):
+    st.session_state["page_complete"] = True
+    st.stop()
 panels.details_figures(registry, data)
 panels.notes_and_reconciliation(data)
 chart_col, table_col = st.columns(2)

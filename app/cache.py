@@ -68,9 +68,16 @@ def geometry_url(frame: ViewState) -> str:
     return publish_geometry(frame, boundaries(frame.level, mapbuild.boundary_detail(frame), mapbuild.datum_for(frame)))
 
 
+def warm_first() -> None:
+    """What a new session's default page needs: its boundaries (and the areas on disk) and its geometry file."""
+    frame = mapbuild.frame_key(ViewState())
+    datum = mapbuild.datum_for(frame)
+    publish_geometry(frame, load_boundaries(frame.level, detail=mapbuild.boundary_detail(frame), datum=datum))
+
+
 def warm() -> None:
-    """Build the boundaries (disk cache) and the province-wide geometry files before the first session
-    (``coverage-atlas serve`` calls this before it starts the server)."""
+    """Build the boundaries (disk cache) and the province-wide geometry files of every level, detail and datum
+    (``coverage-atlas serve`` runs this beside the server, after :func:`warm_first`)."""
     datums = {mapbuild.datum_for(ViewState(basemap=b)): b for b in BASEMAPS}
     for level in ("prefecture", "county"):
         for datum, basemap in datums.items():

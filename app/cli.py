@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,10 +13,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _serve(args: argparse.Namespace) -> int:
-    # Build boundaries and map geometry now, so the first planner of the day does not wait for it.
-    from app.cache import warm
-
-    warm()
+    # The server starts at once; beside it this process builds the default page's boundaries and geometry
+    # (while the server imports its modules and a first browser loads the frontend), then the other levels,
+    # details and datums at low priority. A session that needs boundaries still being built waits for them
+    # (geodata.boundaries locks each build), so nothing is built twice.
     cmd = [
         sys.executable,
         "-m",
@@ -28,7 +30,23 @@ def _serve(args: argparse.Namespace) -> int:
         "--browser.gatherUsageStats",
         "false",
     ]
-    return subprocess.call(cmd)
+    server = subprocess.Popen(cmd)
+    try:
+        try:
+            from app.cache import warm, warm_first
+
+            warm_first()
+            os.nice(10)  # this process only: the server keeps its priority
+            warm()
+        except Exception:  # the server builds whatever it needs itself; warming is only a head start
+            logging.getLogger(__name__).exception("warming the boundary cache failed")
+        return server.wait()
+    except KeyboardInterrupt:  # Ctrl+C reaches the server too (same process group); wait for it to stop
+        return server.wait()
+    finally:
+        if server.poll() is None:
+            server.terminate()
+            server.wait(10)
 
 
 def _port(text: str) -> int:

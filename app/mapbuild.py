@@ -349,12 +349,14 @@ def boundary_detail(view: ViewState) -> str:
     return "web" if view.prefecture_filter else "overview"
 
 
-def build_map(boundaries: gpd.GeoDataFrame, data: MapData, *, height: int = 620) -> folium.Map:
-    """The choropleth. ``boundaries`` must already be in the basemap's datum and detail."""
-    basemap = BASEMAPS.get(data.view.basemap, BASEMAPS["none"])
-    shown = boundaries[boundaries["adcode"].isin(data.table["adcode"])]
-    minx, miny, maxx, maxy = shown.total_bounds
-    # Fractional zoom lets the fit below keep the legend corner clear without halving the scale.
+def base_map(
+    boundaries: gpd.GeoDataFrame, codes: list[str] | pd.Series, basemap_id: str, lang: str = "zh", *, height: int = 620
+) -> tuple[folium.Map, tuple[float, float, float, float]]:
+    """The folium.Map both maps start from: centred on the regions ``codes``, fractional zoom, the
+    basemap's tile layer (none for ``none``); returns it with the regions' bounds for the final fit."""
+    basemap = BASEMAPS.get(basemap_id, BASEMAPS["none"])
+    minx, miny, maxx, maxy = boundaries[boundaries["adcode"].isin(codes)].total_bounds
+    # Fractional zoom lets the fit keep the legend corner clear without halving the scale.
     m = folium.Map(
         location=[(miny + maxy) / 2, (minx + maxx) / 2],
         zoom_start=6,
@@ -370,9 +372,21 @@ def build_map(boundaries: gpd.GeoDataFrame, data: MapData, *, height: int = 620)
         folium.TileLayer(
             tiles=basemap.tile_url(),
             attr=p.html_attribution,
-            name=basemap.label(data.view.lang),
+            name=basemap.label(lang),
             max_zoom=p.get("max_zoom", 18),
         ).add_to(m)
+    return m, (minx, miny, maxx, maxy)
+
+
+def _fit(m: folium.Map, bounds: tuple[float, float, float, float]) -> None:
+    """Fit to the regions, keeping the bottom-right corner, where the legend sits, clear of them."""
+    minx, miny, maxx, maxy = bounds
+    m.fit_bounds([[miny, minx], [maxy, maxx]], padding_top_left=(10, 10), padding_bottom_right=(190, 40))
+
+
+def build_map(boundaries: gpd.GeoDataFrame, data: MapData, *, height: int = 620) -> folium.Map:
+    """The choropleth. ``boundaries`` must already be in the basemap's datum and detail."""
+    m, bounds = base_map(boundaries, data.table["adcode"], data.view.basemap, data.view.lang, height=height)
     folium.GeoJson(
         feature_collection(boundaries, data),
         name=data.layer.title(data.view.lang),
@@ -385,8 +399,7 @@ def build_map(boundaries: gpd.GeoDataFrame, data: MapData, *, height: int = 620)
     m.add_child(Legend(legend_html(data)))
     m.add_child(FocusWithoutScroll())
     m.add_child(PlainControls())
-    # Keep the bottom-right corner, where the legend sits, clear of the regions.
-    m.fit_bounds([[miny, minx], [maxy, maxx]], padding_top_left=(10, 10), padding_bottom_right=(190, 40))
+    _fit(m, bounds)
     return localize(m)  # Leaflet & co. from /app/static, never from a CDN
 
 
@@ -553,29 +566,13 @@ def page_map(
     Only Leaflet's own script and stylesheet are loaded: nothing here uses jQuery, Bootstrap or
     Font Awesome, which a folium map names by default (ten files loaded one after another).
     """
-    basemap = BASEMAPS.get(basemap_id, BASEMAPS["none"])
-    minx, miny, maxx, maxy = boundaries[boundaries["adcode"].isin(codes)].total_bounds
-    m = folium.Map(
-        location=[(miny + maxy) / 2, (minx + maxx) / 2],
-        zoom_start=6,
-        tiles=None,
-        zoom_snap=0.25,
-        zoom_delta=0.5,
-        control_scale=False,  # PlainControls adds a metric-only one
-        prefer_canvas=False,
-        height=height,
-    )
+    m, bounds = base_map(boundaries, codes, basemap_id, height=height)
     m.default_js = [(name, url) for name, url in m.default_js if name == "leaflet"]
     m.default_css = [(name, url) for name, url in m.default_css if name == "leaflet_css"]
-    if basemap.provider is not None:
-        p = basemap.provider
-        folium.TileLayer(
-            tiles=basemap.tile_url(), attr=p.html_attribution, name=basemap.id, max_zoom=p.get("max_zoom", 18)
-        ).add_to(m)
     m.add_child(RegionsLayer(geometry_url))
     m.add_child(PlainControls())
     m.add_child(FocusWithoutScroll())
-    m.fit_bounds([[miny, minx], [maxy, maxx]], padding_top_left=(10, 10), padding_bottom_right=(190, 40))
+    _fit(m, bounds)
     return localize(m)
 
 
@@ -667,6 +664,7 @@ def table_csv(data: MapData) -> bytes:
 
 __all__ = [
     "MapData",
+    "base_map",
     "boundary_detail",
     "build_map",
     "datum_for",

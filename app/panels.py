@@ -65,6 +65,12 @@ def page_style() -> None:
     st.html(f"<style>{PAGE_CSS}</style>")
 
 
+def lazy_expander(label: str, key: str):
+    """A collapsed expander whose content is built only once it is opened (a rerun): a data grid in a closed
+    expander is still sent and rendered, which held a new session's first map up."""
+    return st.expander(label, key=key, on_change="rerun")
+
+
 def summary_strip(lang: str) -> None:
     df = cache.province_summary().set_index("id")
     # Where a layer sums the same figure from the regions, show that sum beside the published one.
@@ -86,7 +92,10 @@ def summary_strip(lang: str) -> None:
             )
             delta = f"{t('regions_sum', lang)} {r['sum_of_regions']:,.0f}"
         col.metric(label, value, delta=delta, delta_color="off", delta_arrow="off", help=help_text)
-    with st.expander(t("all_figures", lang, n=len(df))):
+    expander = lazy_expander(t("all_figures", lang, n=len(df)), "all_figures")
+    with expander:
+        if not expander.open:
+            return
         table = pd.DataFrame(
             {
                 t("theme", lang): df["theme_en" if lang == "en" else "theme_zh"],
@@ -356,7 +365,7 @@ def table_and_download(data: MapData) -> None:
     st.caption(" · ".join(f"{escape(label)}: {escape(text)}" for label, text in table_notes(data)))
     st.download_button(
         t("download_csv", lang),
-        table_csv(data),
+        lambda: table_csv(data),  # built when pressed, not sent with every page
         file_name=f"sichuan_{layer.id}_{data.view.level}.csv",
         mime="text/csv",
         key="download",
@@ -422,5 +431,7 @@ def notes_and_reconciliation(data: MapData) -> None:
     if not reports.empty:
         with st.expander(f"{t('local_reports', lang)}: {len(reports)}"):
             _report_list(reports, lang)
-    with st.expander(t("reconciliation", lang)):
-        st.dataframe(reconciliation_table(lang), hide_index=True, width="stretch")
+    expander = lazy_expander(t("reconciliation", lang), "reconciliation")
+    with expander:
+        if expander.open:
+            st.dataframe(reconciliation_table(lang), hide_index=True, width="stretch")

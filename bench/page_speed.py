@@ -22,14 +22,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
+
+import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
@@ -91,8 +96,8 @@ class Relay:
         )
 
 
-def server_cpu(port: int) -> float:
-    """User+system CPU seconds of the process listening on ``port`` (found through /proc)."""
+def server_process(port: int) -> psutil.Process:
+    """The process listening on ``port`` (found through /proc: the socket's inode among its descriptors)."""
     inode = None
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         for line in Path(table).read_text().splitlines()[1:]:
@@ -102,11 +107,35 @@ def server_cpu(port: int) -> float:
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             if any(os.readlink(f"/proc/{pid}/fd/{fd}") == f"socket:[{inode}]" for fd in os.listdir(f"/proc/{pid}/fd")):
-                stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                return (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
+                return psutil.Process(int(pid))
         except OSError:
             continue
     raise RuntimeError(f"no process listens on port {port}")
+
+
+def server_cpu(port: int) -> float:
+    """User+system CPU seconds of the server process (psutil)."""
+    times = server_process(port).cpu_times()
+    return times.user + times.system
+
+
+class PeakRSS:
+    """Samples a process's resident memory every 0.1 s in a thread; ``peak`` in bytes."""
+
+    def __init__(self, process: psutil.Process):
+        self.process, self.peak, self._stop = process, process.memory_info().rss, threading.Event()
+        self.start_rss = self.peak
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.1):
+            self.peak = max(self.peak, self.process.memory_info().rss)
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
 
 
 @dataclass
@@ -232,11 +261,96 @@ def switch_layers(browser, side: Side, runs: int) -> None:
     tab.close()
 
 
+def concurrent_sessions(browser, side: Side, n: int) -> dict[str, float]:
+    """``n`` browser sessions opened at once and kept open until every one shows its map: the server's
+    peak resident memory meanwhile, its memory and CPU before and after, and the time until all maps show."""
+    port = int(side.url.rsplit(":", 1)[1])
+    process = server_process(port)
+    cpu0 = server_cpu(port)
+    sampler = PeakRSS(process)
+    start = time.perf_counter()
+    tabs = [LocalOnlyPage(browser) for _ in range(n)]
+    for tab in tabs:
+        tab.page.goto(f"http://127.0.0.1:{side.relay.port}/", wait_until="commit")
+    waiting = list(tabs)
+    deadline = time.monotonic() + TIMEOUT * 4
+    while waiting and time.monotonic() < deadline:  # a slow machine: report how many showed their map
+        waiting = [tab for tab in waiting if not _quiet(map_fills, tab.page)]
+        tabs[0].page.wait_for_timeout(200)
+    elapsed = time.perf_counter() - start
+    if not waiting:
+        settle(tabs[-1].page, side.relay)
+    peak = sampler.stop()
+    result = {
+        "sessions": n,
+        "maps shown": n - len(waiting),
+        "all maps s": elapsed,
+        "rss before MB": sampler.start_rss / 1e6,
+        "peak rss MB": peak / 1e6,
+        "cpu s": server_cpu(port) - cpu0,
+    }
+    for tab in tabs:
+        tab.close()
+    return result
+
+
+def _quiet(func, *args):
+    try:
+        return func(*args)
+    except Exception:  # an iframe detached while Streamlit swaps it
+        return None
+
+
+def cold_start(browser, runs: int) -> list[tuple[float, float]]:
+    """``coverage-atlas serve`` with an empty boundaries cache (COVERAGE_ATLAS_CACHE pointing at a new
+    folder): seconds from the command to a healthy server, and to all county shapes in a new browser."""
+    out = []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory(prefix="cold_cache_") as cache, tempfile.TemporaryFile() as log:
+            port = free_port()
+            start = time.perf_counter()
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "app", "serve", "--port", str(port)],
+                cwd=ROOT,
+                env={**os.environ, "COVERAGE_ATLAS_CACHE": cache, "PYTHONPATH": str(ROOT)},
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+            try:
+                url = f"http://127.0.0.1:{port}"
+                while True:
+                    if proc.poll() is not None:
+                        log.seek(0)
+                        raise RuntimeError(f"serve exited with {proc.returncode}: {log.read().decode()[-2000:]}")
+                    try:
+                        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                            if response.status == 200:
+                                break
+                    except OSError:
+                        time.sleep(0.1)
+                healthy = time.perf_counter() - start
+                tab = LocalOnlyPage(browser)
+                tab.page.goto(url + "/")
+                wait_for(tab.page, lambda p=tab.page: map_fills(p), "the first map of a cold server")
+                out.append((healthy, time.perf_counter() - start))
+                tab.close()
+            finally:
+                os.killpg(proc.pid, signal.SIGTERM)
+                try:
+                    proc.wait(15)
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait(5)
+    return out
+
+
 def stats(values: list[float]) -> tuple[float, float]:
     return statistics.median(values), min(values)
 
 
-def report(sides: dict[str, Side], runs: int) -> None:
+def report(sides: dict[str, Side], runs: int, switches: int) -> None:
     print(f"\n{runs} runs each; median / minimum. Bytes are sent to the browser (on the wire, compressed).")
     print(f"{'':<8}{'first map s':>18}{'first load KB':>16}{'switch s':>16}{'switch KB wire':>18}{'ws payload KB':>16}")
     for s in sides.values():
@@ -253,7 +367,10 @@ def report(sides: dict[str, Side], runs: int) -> None:
         print(f"  {s.name:<6}" + ", ".join(cells))
     for s in sides.values():
         if s.cpu:
-            print(f"server CPU, one load + {runs} switches ({s.name}): {statistics.median(s.cpu):.2f} s")
+            print(
+                f"server CPU, one load + {switches} switches ({s.name}): {statistics.median(s.cpu):.2f} s "
+                f"({statistics.median(s.cpu) / (1 + switches):.2f} s per load or switch; target not worse than ~1.1)"
+            )
     atlas, naive, bare = sides.get("atlas"), sides.get("naive"), sides.get("bare")
     if atlas and naive:
         print(
@@ -278,6 +395,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--only", choices=["atlas", "naive"], help="skip the other map app")
+    parser.add_argument("--switches", type=int, default=5, help="layer switches in the timed session (5)")
+    parser.add_argument("--sessions", type=int, default=20, help="concurrent atlas sessions for memory (20; 0: skip)")
+    parser.add_argument("--cold", type=int, default=2, help="cold starts with an empty boundary cache (2; 0: skip)")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="page_speed_") as tmp, chromium() as browser:
@@ -308,9 +428,27 @@ def main() -> None:
                 print(f"first loads, run {run + 1}/{args.runs} done", flush=True)
             for name, side in sides.items():
                 if name != "bare":
-                    switch_layers(browser, side, args.runs)
-                    print(f"{name}: {args.runs} layer switches done", flush=True)
-        report({k: sides[k] for k in ("atlas", "naive", "bare") if k in sides}, args.runs)
+                    switch_layers(browser, side, args.switches)
+                    print(f"{name}: {args.switches} layer switches done", flush=True)
+            crowd = (
+                concurrent_sessions(browser, sides["atlas"], args.sessions)
+                if "atlas" in sides and args.sessions
+                else None
+            )
+        cold = cold_start(browser, args.cold) if args.cold and args.only != "naive" else []
+        report({k: sides[k] for k in ("atlas", "naive", "bare") if k in sides}, args.runs, args.switches)
+        if crowd:
+            print(
+                f"{crowd['sessions']} concurrent atlas sessions: {crowd['maps shown']} maps shown after "
+                f"{crowd['all maps s']:.1f} s; server RSS "
+                f"{crowd['rss before MB']:.0f} MB before, peak {crowd['peak rss MB']:.0f} MB (target <= ~500); "
+                f"server CPU {crowd['cpu s']:.1f} s"
+            )
+        for i, (healthy, first_map) in enumerate(cold, 1):
+            print(
+                f"cold start {i} (coverage-atlas serve, empty boundary cache): server healthy after {healthy:.1f} s, "
+                f"first map after {first_map:.1f} s (target <= 6 s)"
+            )
 
 
 def _mkdir(path: Path) -> Path:

@@ -11,13 +11,14 @@ or does not read, is rebuilt rather than trusted.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import json
 import logging
 import os
 import sqlite3
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 
@@ -134,22 +135,41 @@ def _build(level: str, detail: str, datum: str) -> gpd.GeoDataFrame:
         gdf = _dissolve(_simplified_counties(detail), level)
     if datum == "wgs84":
         gdf["geometry"] = _datum.gcj02_to_wgs84(np.asarray(gdf.geometry.values))
-    gdf["area_km2"] = _areas_km2(level)
+    gdf["area_km2"] = _areas_km2(level, gdf["adcode"])
     gdf = gdf[COLUMNS].sort_values("adcode").reset_index(drop=True)
     return gdf
 
 
 @cache
 def _full_wgs84_areas(level: str) -> tuple[tuple[str, float], ...]:
+    """(adcode, km²) of one level, by adcode. Computed from the full-detail geometry once; every cached
+    boundary file of the level carries them (``area_km2``), so one that is on disk spares reading and
+    converting the full-detail polygons again when another detail or datum is built."""
+    stored = _cached_areas(level)
+    if stored is not None:
+        return stored
     src = _source(level)
     geoms = gpd.GeoSeries(_datum.gcj02_to_wgs84(np.asarray(src.geometry.values)), crs="EPSG:4326")
     areas = geoms.to_crs(EQUAL_AREA_CRS).area / 1e6
-    return tuple(zip(src["adcode"], areas.round(3), strict=True))
+    return tuple(sorted(zip(src["adcode"], areas.round(3), strict=True)))
 
 
-def _areas_km2(level: str) -> list[float]:
+def _cached_areas(level: str) -> tuple[tuple[str, float], ...] | None:
+    for detail in DETAILS:  # the overview file is the smallest to read
+        for datum in _datum.DATUMS:
+            try:
+                path, meta_path = cache_paths(level, detail, datum)
+            except OSError:
+                return None
+            gdf = _read_cache(path, meta_path, _cache_key(level, detail, datum))
+            if gdf is not None:
+                return tuple(sorted(zip(gdf["adcode"], gdf["area_km2"], strict=True)))
+    return None
+
+
+def _areas_km2(level: str, codes: pd.Series) -> list[float]:
     areas = dict(_full_wgs84_areas(level))
-    return [areas[c] for c in _source(level)["adcode"]]
+    return [areas[c] for c in codes]
 
 
 # --- disk cache --------------------------------------------------------------------------
@@ -240,11 +260,16 @@ def load_boundaries(level: str, *, detail: str = "web", datum: str = "wgs84") ->
     cached = _read_cache(path, meta_path, key)
     if cached is not None:
         return cached
-    gdf = _build(level, detail, datum)
-    try:
-        _write_cache(gdf, path, meta_path, key)
-    except OSError as exc:  # read-only folder, files of another user, a directory in the way …
-        _cache_unusable(exc)
+    with _build_lock(path):
+        # Another process (``serve`` warming beside its server) may have built it while we waited.
+        cached = _read_cache(path, meta_path, key)
+        if cached is not None:
+            return cached
+        gdf = _build(level, detail, datum)
+        try:
+            _write_cache(gdf, path, meta_path, key)
+        except OSError as exc:  # read-only folder, files of another user, a directory in the way …
+            _cache_unusable(exc)
     return gdf
 
 
@@ -260,7 +285,20 @@ def is_cached(level: str, detail: str = "web", datum: str = "wgs84") -> bool:
 def areas_km2(level: str) -> pd.Series:
     """Area in km² by adcode (full-detail WGS84 geometry in an Albers equal-area projection)."""
     _check_args(level, "full", "wgs84")
-    # The web boundaries carry the same full-detail areas and are cached on disk; recomputing them converts
-    # every full-detail vertex (tens of seconds per process, minutes on a loaded machine: issue 8's walk).
-    web = load_boundaries(level, detail="web", datum="wgs84")
-    return pd.Series(web["area_km2"].to_numpy(), index=pd.Index(web["adcode"]), name="area_km2")
+    return pd.Series(dict(_full_wgs84_areas(level)), name="area_km2")
+
+
+@contextlib.contextmanager
+def _build_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock on the cache folder while one process (or thread) builds a file in it, so two wait
+    for each other instead of building the same boundaries twice; where the folder cannot be locked, no lock."""
+    try:
+        fd = os.open(path.parent, os.O_RDONLY)
+    except OSError:
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock

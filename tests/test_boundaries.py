@@ -195,3 +195,21 @@ def test_unreadable_cache_files_are_rebuilt(tmp_path, monkeypatch):
 
     monkeypatch.setattr(boundaries.gpd, "read_parquet", refuse)  # mode 0600, owned by another user
     assert load_boundaries("province", detail="full", datum="gcj02").geom_equals(first).all()
+
+
+def test_areas_come_from_a_cached_file_of_the_level(tmp_path, monkeypatch):
+    # Computing them means reading and converting every full-detail vertex; a boundary file on disk
+    # already carries them, so a cold start that finds one does not convert again.
+    monkeypatch.setenv("COVERAGE_ATLAS_CACHE", str(tmp_path))
+    expected = load_boundaries("prefecture", detail="overview", datum="gcj02").set_index("adcode")["area_km2"]
+    boundaries._full_wgs84_areas.cache_clear()
+
+    def no_conversion(*args, **kwargs):
+        raise AssertionError("full-detail geometry converted again")
+
+    monkeypatch.setattr(boundaries._datum, "gcj02_to_wgs84", no_conversion)
+    try:
+        areas = boundaries.areas_km2("prefecture")
+    finally:
+        boundaries._full_wgs84_areas.cache_clear()
+    assert areas.sort_index().equals(expected.sort_index().rename("area_km2"))

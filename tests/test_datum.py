@@ -1,8 +1,9 @@
 import numpy as np
+import prcoords
 import pytest
 import shapely
 
-from geodata import datum
+from geodata import boundaries, datum
 
 # Published control points from the eviltransform test suite (github.com/googollee/eviltransform,
 # python/test.py; MIT): WGS84 lat/lon and the GCJ-02 lat/lon that the official obfuscation gives.
@@ -33,3 +34,51 @@ def test_geometry_conversion_moves_every_vertex_a_few_hundred_metres():
     assert len(a) == len(b)
     metres = np.hypot((a[:, 0] - b[:, 0]) * 111_320 * np.cos(np.radians(a[:, 1])), (a[:, 1] - b[:, 1]) * 110_540)
     assert np.all((metres > 100) & (metres < 1000))
+
+
+def _prcoords_points(coords: np.ndarray, func) -> np.ndarray:
+    out = [func(prcoords.Coords(lat, lon)) for lon, lat in coords]
+    return np.array([(p.lon, p.lat) for p in out])
+
+
+def _real_vertices() -> np.ndarray:
+    """Every 40th vertex of the full-detail county polygons (GCJ-02), plus the control points."""
+    src = boundaries._source("county")
+    pts = shapely.get_coordinates(np.asarray(src.geometry.values))[::40]
+    control = np.array([[glon, glat] for _, _, glat, glon in CONTROL])
+    return np.vstack([pts, control])
+
+
+def test_vectorised_conversion_is_prcoords_to_the_last_bit():
+    # The arrays are converted in one go (the cold boundary build waited ~50 s for a per-point loop);
+    # the numbers must stay prcoords' exactly, so no area or vertex changes.
+    pts = _real_vertices()
+    assert np.array_equal(datum.gcj02_to_wgs84_points(pts), _prcoords_points(pts, prcoords.gcj_wgs_bored))
+    assert np.array_equal(datum.wgs84_to_gcj02_points(pts), _prcoords_points(pts, prcoords.wgs_gcj))
+
+
+def test_conversion_does_not_go_point_by_point(monkeypatch):
+    def per_point(*args, **kwargs):
+        raise AssertionError("per-point prcoords call")
+
+    for name in ("gcj_wgs_bored", "gcj_wgs", "wgs_gcj"):
+        monkeypatch.setattr(prcoords, name, per_point)
+    moved = datum.gcj02_to_wgs84(shapely.box(104.0, 30.6, 104.1, 30.7))
+    assert not shapely.equals(moved, shapely.box(104.0, 30.6, 104.1, 30.7))
+
+
+def test_points_outside_china_stay_as_they_are_with_a_warning():
+    paris = np.array([[2.35, 48.85]])
+    with pytest.warns(UserWarning, match="non-Chinese"):
+        assert np.array_equal(datum.wgs84_to_gcj02_points(paris), paris)
+    with pytest.warns(UserWarning, match="non-Chinese"):
+        out = datum.gcj02_to_wgs84_points(paris)
+    assert np.array_equal(out, _prcoords_points_quiet(paris))
+
+
+def _prcoords_points_quiet(coords: np.ndarray) -> np.ndarray:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return _prcoords_points(coords, prcoords.gcj_wgs_bored)

@@ -10,6 +10,7 @@ import pypdf
 import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
+from test_streamlit_app import first_visit
 
 from app.export import datafiles
 from app.viewstate import ViewState
@@ -23,9 +24,7 @@ VIEW = {"layer": "pop_65plus_share", "level": "prefecture", "min": "15", "lang":
 def at() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=180)
     at.query_params.update(VIEW)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return first_visit(at)
 
 
 def downloads(at: AppTest) -> list[str]:

@@ -187,6 +187,8 @@ def test_english_page_shows_english_names_and_no_bare_chinese_units():
     assert df.loc["513400" if "513400" in df.index else "513401", "Name"] == "Xichang City"
     assert df.loc["511002", "Name"] == "Shizhong District (Neijiang)"
     assert df.loc["511002", "Parent"] == "Neijiang"
+    at.session_state["all_figures"] = True  # the table of all figures is built once its expander is opened
+    at.run()
     summary = next(d.value for d in at.main.dataframe if "Figure" in d.value.columns)
     assert not summary["Figure"].str.contains("个").any()
     assert summary["Figure"].str.contains("more than 1,000").any()

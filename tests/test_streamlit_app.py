@@ -47,13 +47,22 @@ ZONES = {"511071", "511771", "511971"}  # statistical development zones, listed 
 
 
 # --- helpers -----------------------------------------------------------------------------------
+def first_visit(at: AppTest) -> AppTest:
+    """A new session as a browser sees it: the first run stops below the map, and the map's first report
+    (st_folium returns a value once drawn) reruns the whole page. AppTest runs no component, so that
+    rerun is made here."""
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def run_app(params: dict[str, str] | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
     if params:
         at.query_params.update(params)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return first_visit(at)
 
 
 def rerun(at: AppTest) -> AppTest:
@@ -694,3 +703,33 @@ def test_change_list_says_which_changes_are_transfers_and_which_mergers():
     assert set(kinds.values()) == {"移交（在县或开发区之间）", "合并"}
     labels = [e.label for e in at.main.expander]
     assert any(label.startswith("2018年名单中已不在本地的乡镇") and label.endswith(": 5") for label in labels)
+
+
+def test_first_run_of_a_session_stops_below_the_map_and_the_rerun_completes_the_page():
+    # The chart and the data grids held the map iframe up in the browser: a new session's first run leaves
+    # them (and the collapsed table of all figures) out; the rerun the map's first report starts adds them.
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert map_component(at) is not None
+    assert not at.main.dataframe
+    assert not unknown_elements(at, "vega_lite_chart") + unknown_elements(at, "arrow_vega_lite_chart")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert map_component(at) is not None
+    assert at.main.dataframe  # the shown table among them
+    assert unknown_elements(at, "vega_lite_chart") + unknown_elements(at, "arrow_vega_lite_chart")
+
+
+def test_collapsed_tables_are_built_when_their_expander_opens():
+    # A data grid in a closed expander was still sent and rendered on every page.
+    at = run_app()
+    closed = [list(d.value.columns) for d in at.main.dataframe]
+    assert ["主题", "名称", "数字", "年份", "原文"] not in closed
+    at.session_state["all_figures"] = True
+    at.session_state["reconciliation"] = True
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    columns = [list(d.value.columns) for d in at.main.dataframe]
+    assert len(columns) == len(closed) + 2, columns
+    assert ["主题", "名称", "数字", "年份", "原文"] in columns  # the province's figures with their quotes
