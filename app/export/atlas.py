@@ -9,20 +9,23 @@ the contents page, the index and the return value, never skipped silently.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
 import html
 import io
 import multiprocessing
 import os
 import tempfile
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import matplotlib
+from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from pypdf import PdfReader, PdfWriter
@@ -131,34 +134,61 @@ class _Drawn:
     level: str
     title: str = ""
     reason: str | None = None
-    png: bytes = b""
-    pdf: bytes = b""
+    part: int = 0  # which worker's PDF holds the page
+    page: int = -1  # its page there
 
 
-_WORKER: dict[str, Any] = {}  # what each drawing process needs: registry, boundaries, options, formats
+_WORKER: dict[str, Any] = {}  # what each drawing process needs: registry, boundaries, options, formats, ticks
 
 
 def _init_worker(
-    registry: Registry, shapes: dict[str, gpd.GeoDataFrame], options: PrintOptions, formats: tuple[str, ...]
+    registry: Registry,
+    shapes: dict[str, gpd.GeoDataFrame],
+    options: PrintOptions,
+    formats: tuple[str, ...],
+    tick: Callable[[], None],
 ) -> None:
-    _WORKER.update(registry=registry, shapes=shapes, options=options, formats=formats)
+    _WORKER.update(registry=registry, shapes=shapes, options=options, formats=formats, tick=tick)
 
 
-def _draw(view: ViewState) -> _Drawn:
-    """One map as PNG and single-page PDF bytes, or the reason it cannot be drawn."""
+def _draw_part(part: int, views: list[ViewState], png_dir: Path | None, pdf_path: Path | None) -> list[_Drawn]:
+    """Draw ``views`` in order: each PNG written as soon as it is drawn, each page appended to this part's PDF.
+
+    One multi-page PDF per part rather than one file per map: the CJK glyphs (Type 3, one compressed stream
+    per glyph) are embedded once per part instead of once per page, which was most of a page's cost.
+    """
     registry, options, formats = _WORKER["registry"], _WORKER["options"], _WORKER["formats"]
-    data = mapbuild.map_data(mapbuild.effective_layer(registry, view), view)
-    reason = undrawable_reason(data)
-    if reason is not None:
-        return _Drawn(view.layer, view.level, reason=reason)
-    fig = printmap.figure(_WORKER["shapes"][view.level], data, options)
-    png, pdf = io.BytesIO(), io.BytesIO()
-    if "png" in formats:
-        fig.savefig(png, format="png", dpi=options.dpi, facecolor="white")
-    if "pdf" in formats:
-        with matplotlib.rc_context({"pdf.fonttype": 3}):
-            fig.savefig(pdf, format="pdf", facecolor="white")
-    return _Drawn(view.layer, view.level, printmap.default_title(data), None, png.getvalue(), pdf.getvalue())
+    drawn: list[_Drawn] = []
+    pages = 0
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(matplotlib.rc_context({"pdf.fonttype": 3}))
+        pdf = stack.enter_context(PdfPages(pdf_path)) if pdf_path is not None and "pdf" in formats else None
+        for view in views:
+            data = mapbuild.map_data(mapbuild.effective_layer(registry, view), view)
+            reason = undrawable_reason(data)
+            if reason is not None:
+                drawn.append(_Drawn(view.layer, view.level, reason=reason))
+                _WORKER["tick"]()
+                continue
+            fig = printmap.figure(_WORKER["shapes"][view.level], data, options)
+            if png_dir is not None and "png" in formats:
+                png = printmap.png_bytes(fig, options.dpi, {"Title": printmap.default_title(data)})
+                _write(png_dir / _png_name(view), lambda path, png=png: path.write_bytes(png))
+            page = -1
+            if pdf is not None:
+                pdf.savefig(fig, facecolor="white")
+                page, pages = pages, pages + 1
+            drawn.append(_Drawn(view.layer, view.level, printmap.default_title(data), None, part, page))
+            _WORKER["tick"]()
+    return drawn
+
+
+def _png_name(view: ViewState) -> str:
+    return f"{view.layer}_{view.level}.png"
+
+
+def _draw_in_worker(part: int, views: list[ViewState], png_dir: Path | None, pdf_path: Path | None) -> list[_Drawn]:
+    return _draw_part(part, views, png_dir, pdf_path)
 
 
 def build_atlas(
@@ -175,8 +205,9 @@ def build_atlas(
 ) -> AtlasReport:
     """Draw every view (default: every layer × level) into ``out_dir``; return what was drawn and skipped.
 
-    With ``workers > 1`` the maps are drawn in that many forked processes (each map is independent);
-    the pages are then put together in order, so the result is the same as drawing them one by one.
+    With ``workers > 1`` the views are dealt out to that many forked processes (they inherit the loaded
+    registry and boundaries); each writes its own PDF part, and the pages are then put together in the
+    views' order, so the result is the same as drawing them one by one.
     """
     if not set(formats) <= set(ATLAS_FORMATS) or not formats:
         raise AtlasError(f"formats {formats} are not among {', '.join(ATLAS_FORMATS)}")
@@ -190,68 +221,83 @@ def build_atlas(
             return load_boundaries(level, detail="web", datum="wgs84")
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    if "png" in formats:
-        (out_dir / "png").mkdir(exist_ok=True)
-    report = AtlasReport()
+    png_dir = out_dir / "png" if "png" in formats else None
+    if png_dir is not None:
+        png_dir.mkdir(exist_ok=True)
     shapes = {level: load(level) for level in sorted({v.level for v in views})}
-    init_args = (registry, shapes, options, tuple(formats))
-    bar = tqdm(total=len(views), desc="atlas", unit="map", disable=not progress)
-    if workers > 1 and len(views) > 1:
-        # fork: the children inherit the loaded registry and boundaries instead of unpickling them
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=init_args) as pool:
-            futures = [pool.submit(_draw, view) for view in views]
-            for future in as_completed(futures):
-                future.result()
-                bar.update()
-            drawn = [f.result() for f in futures]
-    else:
-        _init_worker(*init_args)
-        drawn = []
-        for view in views:
-            drawn.append(_draw(view))
-            bar.update()
-    bar.close()
-    pdf_pages: list[bytes] = []
-    for d in drawn:
-        if d.reason is not None:
-            report.skipped.append((d.layer, d.level, d.reason))
-            continue
-        report.maps.append((d.layer, d.level, d.title))
-        if "png" in formats:
-            name = f"png/{d.layer}_{d.level}.png"
-
-            def write_png(path: Path, png: bytes = d.png) -> None:
-                path.write_bytes(png)
-
-            _write(out_dir / name, write_png)
-            report.files.append(name)
-        pdf_pages.append(d.pdf)
-    if "pdf" in formats:
-        contents = io.BytesIO()
-        with matplotlib.rc_context({"pdf.fonttype": 3}):
-            _contents_page(report, options, lang).savefig(contents, format="pdf", facecolor="white")
-        writer = PdfWriter()
-        for page in (contents.getvalue(), *pdf_pages):
-            writer.append(PdfReader(io.BytesIO(page)))
-        writer.add_metadata({"/Title": _t("atlas", lang), "/Creator": "Sichuan Coverage Atlas"})
-
-        def write_pdf(path: Path) -> None:
-            with path.open("wb") as fh:
-                writer.write(fh)
-
-        _write(out_dir / "atlas.pdf", write_pdf)
-        report.files.insert(0, "atlas.pdf")
-        report.pages = len(pdf_pages) + 1
-    else:
-        report.pages = len(report.maps)
+    workers = max(1, min(workers, len(views)))
+    parts = [views[i::workers] for i in range(workers)]  # dealt round-robin: each part gets both levels
+    report = AtlasReport()
+    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".atlas-") as tmp:
+        pdf_paths = [Path(tmp) / f"part{i}.pdf" for i in range(workers)]
+        with tqdm(total=len(views), desc="atlas", unit="map", disable=not progress) as bar:
+            if workers == 1:
+                _init_worker(registry, shapes, options, tuple(formats), bar.update)
+                results = [_draw_part(0, views, png_dir, pdf_paths[0])]
+            else:
+                results = _draw_parallel(parts, png_dir, pdf_paths, (registry, shapes, options, tuple(formats)), bar)
+        by_view: dict[tuple[str, str], _Drawn] = {(d.layer, d.level): d for part in results for d in part}
+        drawn = [by_view[(v.layer, v.level)] for v in views]
+        for d in drawn:
+            if d.reason is not None:
+                report.skipped.append((d.layer, d.level, d.reason))
+                continue
+            report.maps.append((d.layer, d.level, d.title))
+            if png_dir is not None:
+                report.files.append(f"png/{d.layer}_{d.level}.png")
+        if "pdf" in formats:
+            _assemble_pdf(out_dir / "atlas.pdf", report, options, lang, drawn, pdf_paths)
+            report.files.insert(0, "atlas.pdf")
+            report.pages = len(report.maps) + 1
+        else:
+            report.pages = len(report.maps)
     index = index_html(report, lang, options.date)
-
-    def write_index(path: Path) -> None:
-        path.write_text(index, encoding="utf-8")
-
-    _write(out_dir / "index.html", write_index)
+    _write(out_dir / "index.html", lambda path: path.write_text(index, encoding="utf-8"))
     return report
+
+
+def _draw_parallel(
+    parts: list[list[ViewState]],
+    png_dir: Path | None,
+    pdf_paths: list[Path],
+    init: tuple[Registry, dict[str, gpd.GeoDataFrame], PrintOptions, tuple[str, ...]],
+    bar: tqdm,
+) -> list[list[_Drawn]]:
+    # fork: the children inherit the loaded registry and boundaries (and the queue) instead of unpickling them
+    context = multiprocessing.get_context("fork")
+    ticks = context.SimpleQueue()
+    with ProcessPoolExecutor(
+        len(parts), mp_context=context, initializer=_init_worker, initargs=(*init, functools.partial(ticks.put, 1))
+    ) as pool:
+        futures = [pool.submit(_draw_in_worker, i, part, png_dir, pdf_paths[i]) for i, part in enumerate(parts)]
+        while not all(f.done() for f in futures) or not ticks.empty():
+            if ticks.empty():
+                wait(futures, timeout=0.2, return_when=FIRST_COMPLETED)
+            else:
+                bar.update(ticks.get())
+        return [f.result() for f in futures]
+
+
+def _assemble_pdf(
+    path: Path, report: AtlasReport, options: PrintOptions, lang: str, drawn: list[_Drawn], parts: list[Path]
+) -> None:
+    contents = io.BytesIO()
+    with matplotlib.rc_context({"pdf.fonttype": 3}):
+        _contents_page(report, options, lang).savefig(contents, format="pdf", facecolor="white")
+    writer = PdfWriter()
+    writer.append(PdfReader(contents))
+    readers = [PdfReader(p) if p.exists() else None for p in parts]
+    for d in drawn:
+        reader = readers[d.part]
+        if d.reason is None and reader is not None:
+            writer.add_page(reader.pages[d.page])  # pypdf copies a part's shared fonts once
+    writer.add_metadata({"/Title": _t("atlas", lang), "/Creator": "Sichuan Coverage Atlas"})
+
+    def write_pdf(target: Path) -> None:
+        with target.open("wb") as fh:
+            writer.write(fh)
+
+    _write(path, write_pdf)
 
 
 def index_html(report: AtlasReport, lang: str, date: dt.date) -> str:

@@ -26,6 +26,8 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Patch
 from matplotlib.transforms import Bbox
 from matplotlib_scalebar.scalebar import ScaleBar
+from PIL import Image
+from PIL.PngImagePlugin import PngInfo
 
 from app.export.fonts import font_family
 from app.export.paper import DPI_PRESETS, MAP_USE_NOTE, MAX_DPI, MIN_DPI, MM_PER_INCH, PAPERS
@@ -259,6 +261,22 @@ def _labels(canvas: FigureCanvasAgg, ax: Axes, shown: gpd.GeoDataFrame, font: Fo
         placed.append(box)
 
 
+def png_bytes(fig: Figure, dpi: int, metadata: dict[str, str] | None = None) -> bytes:
+    """The figure as an RGB PNG. The page is opaque white, so the alpha channel matplotlib writes carries
+    nothing; without it, and at zlib level 3 instead of 6, encoding takes about a third of the time for
+    files about 5 % larger."""
+    canvas = fig.canvas
+    assert isinstance(canvas, FigureCanvasAgg)
+    canvas.draw()
+    image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    info = PngInfo()
+    for key, value in (metadata or {}).items():
+        info.add_text(key, value)
+    buf = io.BytesIO()
+    image.convert("RGB").save(buf, format="png", pnginfo=info, dpi=(dpi, dpi), compress_level=3)
+    return buf.getvalue()
+
+
 def render(boundaries: gpd.GeoDataFrame, data: MapData, options: PrintOptions, fmt: str) -> bytes:
     """The print map as PNG, SVG or PDF bytes. Fonts: embedded as Type 3 in PDF, outlines in SVG."""
     if fmt not in FORMATS:
@@ -270,6 +288,8 @@ def render(boundaries: gpd.GeoDataFrame, data: MapData, options: PrintOptions, f
         "svg": {"Title": title, "Creator": "Sichuan Coverage Atlas"},
         "pdf": {"Title": title, "Creator": "Sichuan Coverage Atlas"},
     }[fmt]
+    if fmt == "png":
+        return png_bytes(fig, options.dpi, metadata)
     buf = io.BytesIO()
     # Noto CJK is CFF-flavoured: Type 42 gives readers a font-type mismatch, Type 3 embeds cleanly.
     # SVG glyphs as paths make the file self-contained (no font needed where it is opened).
@@ -290,6 +310,7 @@ __all__ = [
     "default_title",
     "figure",
     "pixel_size",
+    "png_bytes",
     "render",
     "source_lines",
 ]
