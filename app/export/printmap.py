@@ -32,7 +32,7 @@ from PIL.PngImagePlugin import PngInfo
 from app.export.fonts import font_family
 from app.export.paper import DPI_PRESETS, MAP_USE_NOTE, MAX_DPI, MIN_DPI, MM_PER_INCH, PAPERS
 from app.i18n import t
-from app.mapbuild import MapData, legend_entries
+from app.mapbuild import REGION_WEIGHT, SELECTED_OUTLINE, MapData, legend_entries
 from app.viewstate import area_label
 
 # CGCS2000 (GRS80 ellipsoid) Albers equal-area, standard parallels 25°/47°N, central meridian 105°E.
@@ -41,6 +41,9 @@ ALBERS_CGCS2000 = pyproj.CRS.from_proj4("+proj=aea +lat_0=0 +lon_0=105 +lat_1=25
 
 FORMATS = ("png", "svg", "pdf")
 NO_DATA_STYLE: dict[str, Any] = {"hatch": "////", "hatchcolor": "#ffffff", "edgecolor": "#888888", "linestyle": "--"}
+# The clicked region: the screen's outline colour, at the screen's width relative to the other regions' lines.
+SELECTED_EDGE = str(SELECTED_OUTLINE["color"])
+SELECTED_WEIGHT = float(SELECTED_OUTLINE["weight"]) / REGION_WEIGHT
 TEXT = {
     "export_date": ("制图日期", "Exported"),
     "projection": (
@@ -174,6 +177,9 @@ def figure(boundaries: gpd.GeoDataFrame, data: MapData, options: PrintOptions) -
         part = shown[shown["status"] == status]
         if not part.empty:
             part.plot(ax=ax, color=list(part["colour"]), linewidth=lw, **{**style, "facecolor": list(part["colour"])})
+    selected = shown[shown["adcode"] == data.view.selected]
+    if not selected.empty:  # the clicked region, outlined as on screen (black, five times a region's line), on top
+        selected.plot(ax=ax, facecolor="none", edgecolor=SELECTED_EDGE, linewidth=lw * SELECTED_WEIGHT, zorder=3)
     ax.set_xlim(minx - pad, maxx + pad)
     ax.set_ylim(miny - pad, maxy + pad)
     ax.apply_aspect()  # lay the axes out now: the labels below are placed in display coordinates
