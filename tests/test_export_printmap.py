@@ -10,10 +10,11 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pypdf
 import pytest
+import shapely
 
+from app import mapbuild
 from app.export import printmap
 from app.export.printmap import PrintOptionError, PrintOptions
-from app import mapbuild
 from app.mapbuild import legend_entries
 from app.palettes import FILTERED_COLOUR, NO_DATA_COLOUR
 from app.viewstate import ViewState
@@ -188,3 +189,22 @@ def test_selected_region_is_outlined_as_on_screen_on_top_of_its_neighbours():
 
     assert black_on_border(ViewState(level="county", area="510100", selected=code)) >= 36
     assert black_on_border(ViewState(level="county", area="510100")) == 0
+
+
+def test_print_geometry_is_simplified_to_half_a_pixel_as_one_coverage():
+    """Fewer vertices than the page's boundaries at screen resolution, but no gaps or overlaps between regions."""
+    shapes = boundaries("county")
+    full = printmap._projected(shapes)
+    screen = printmap.print_tolerance(tuple(full.total_bounds), printmap._axes_px(PrintOptions(dpi=150)))
+    poster = printmap.print_tolerance(tuple(full.total_bounds), printmap._axes_px(PrintOptions(dpi=600)))
+    assert 250 <= screen <= 1000 and poster <= screen / 2  # metres: half a pixel of a ~1 100 km wide map
+    simple = printmap._projected(shapes, screen)
+    assert (
+        shapely.get_num_coordinates(simple.geometry.values).sum()
+        < 0.9 * shapely.get_num_coordinates(full.geometry.values).sum()
+    )
+    assert simple.is_valid.all()
+    union = simple.geometry.union_all().area
+    assert simple.area.sum() == pytest.approx(union, rel=1e-6)  # no overlaps
+    assert union == pytest.approx(full.geometry.union_all().area, rel=2e-3)  # no gaps opened
+    assert (simple.area / full.area).between(0.95, 1.05).all()

@@ -225,6 +225,8 @@ def build_atlas(
     if png_dir is not None:
         png_dir.mkdir(exist_ok=True)
     shapes = {level: load(level) for level in sorted({v.level for v in views})}
+    for level_shapes in shapes.values():
+        printmap.prepare(level_shapes, options)  # once per level, before the workers fork
     workers = max(1, min(workers, len(views)))
     parts = [views[i::workers] for i in range(workers)]  # dealt round-robin: each part gets both levels
     report = AtlasReport()

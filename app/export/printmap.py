@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
 import geopandas as gpd
 import matplotlib
+import numpy as np
 import pyproj
+import shapely
 from matplotlib import patheffects
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -115,19 +118,56 @@ def _wrap(text: str, width_mm: float, size_pt: float) -> list[str]:
     return textwrap.wrap(text, max(20, int(width_mm / (em_mm * ems_per_char)))) or [""]
 
 
-_PROJECTED: dict[int, tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]] = {}
+_PROJECTED: dict[tuple[int, float], tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]] = {}
+MIN_TOLERANCE_M = 50.0  # below this the web boundaries are already as fine as the print needs
 
 
-def _projected(boundaries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """The boundaries in the print projection, once per boundaries object (the atlas draws each level often)."""
-    hit = _PROJECTED.get(id(boundaries))
+def _projected(boundaries: gpd.GeoDataFrame, tolerance: float = 0.0) -> gpd.GeoDataFrame:
+    """The boundaries in the print projection, simplified to ``tolerance`` metres as one coverage (shared
+    borders stay shared: no gaps or slivers); once per boundaries object and tolerance (the atlas draws each
+    level dozens of times, and prepares them before its worker processes fork)."""
+    key = (id(boundaries), tolerance)
+    hit = _PROJECTED.get(key)
     if hit is not None and hit[0] is boundaries:
         return hit[1]
-    projected = boundaries[["adcode", "short_name", "geometry"]].to_crs(ALBERS_CGCS2000)
-    if len(_PROJECTED) > 8:
+    if tolerance > 0:
+        base = _projected(boundaries)
+        geometry = shapely.coverage_simplify(np.asarray(base.geometry.values), tolerance)
+        projected = base.set_geometry(gpd.GeoSeries(geometry, index=base.index, crs=base.crs))
+    else:
+        projected = boundaries[["adcode", "short_name", "geometry"]].to_crs(ALBERS_CGCS2000)
+    if len(_PROJECTED) > 16:
         _PROJECTED.clear()
-    _PROJECTED[id(boundaries)] = (boundaries, projected)  # kept alive so its id is not reused
+    _PROJECTED[key] = (boundaries, projected)  # kept alive so its id is not reused
     return projected
+
+
+def print_tolerance(bounds: tuple[float, float, float, float], axes_px: tuple[float, float]) -> float:
+    """Half a pixel of the printed map in metres, rounded down to a power of √2 (so that views of about the
+    same extent share one simplification); 0 when the boundaries are fine enough as they are."""
+    minx, miny, maxx, maxy = bounds
+    metres_per_px = max((maxx - minx) * 1.06 / axes_px[0], (maxy - miny) * 1.06 / axes_px[1])  # 3 % pad each side
+    half_px = metres_per_px / 2
+    if half_px < MIN_TOLERANCE_M:
+        return 0.0
+    return float(2 ** (math.floor(math.log2(half_px) * 2) / 2))
+
+
+def prepare(boundaries: gpd.GeoDataFrame, options: PrintOptions) -> None:
+    """Project and simplify a level's boundaries for whole-province maps at ``options`` ahead of drawing."""
+    full = _projected(boundaries)
+    _projected(boundaries, print_tolerance(tuple(full.total_bounds), _axes_px(options)))
+
+
+def _axes_rect(paper: str) -> tuple[float, float, float, float]:
+    paper_w, paper_h = PAPERS[paper]
+    return (0.02, 0.14, 0.68, 0.74) if paper_w > paper_h else (0.03, 0.33, 0.94, 0.55)
+
+
+def _axes_px(options: PrintOptions) -> tuple[float, float]:
+    rect = _axes_rect(options.paper)
+    px_w, px_h = pixel_size(options.paper, options.dpi)
+    return rect[2] * px_w, rect[3] * px_h
 
 
 def figure(boundaries: gpd.GeoDataFrame, data: MapData, options: PrintOptions) -> Figure:
@@ -154,13 +194,14 @@ def figure(boundaries: gpd.GeoDataFrame, data: MapData, options: PrintOptions) -
     fig.text(0.5, 0.955, title, ha="center", va="center", fontproperties=font(16 * scale))
     fig.text(0.5, 0.915, subtitle, ha="center", va="center", color="#333333", fontproperties=font(10 * scale))
 
-    rect = (0.02, 0.14, 0.68, 0.74) if landscape else (0.03, 0.33, 0.94, 0.55)
-    ax = fig.add_axes(rect)
+    ax = fig.add_axes(_axes_rect(options.paper))
     ax.set_axis_off()
     ax.set_aspect("equal")
 
     table = data.table[["adcode", "colour", "status"]]
-    shapes = _projected(boundaries)
+    full = _projected(boundaries)
+    extent = tuple(full[full["adcode"].isin(table["adcode"])].total_bounds)
+    shapes = _projected(boundaries, print_tolerance(extent, _axes_px(options)))  # nothing finer than the pixels
     shown = shapes.merge(table, on="adcode", how="inner")
     context = shapes[~shapes["adcode"].isin(table["adcode"])]
     lw = 0.35 * scale
@@ -317,6 +358,8 @@ __all__ = [
     "figure",
     "pixel_size",
     "png_bytes",
+    "prepare",
+    "print_tolerance",
     "render",
     "source_lines",
 ]
