@@ -42,19 +42,6 @@ from app.viewstate import ViewState, sanitise
 from layers import Registry, default_registry
 
 ATLAS_FORMATS = ("pdf", "png")
-TEXT = {
-    "atlas": ("四川民政服务覆盖图集", "Sichuan Coverage Atlas"),
-    "contents": ("目录", "Contents"),
-    "page": ("页", "page"),
-    "not_drawn": ("未绘制的图层", "Layers not drawn"),
-    "empty": ("没有任何区域有数据", "no region has a figure"),
-    "no_colours": ("分类图层没有可用的颜色", "a categorical layer without colours"),
-}
-
-
-def _t(key: str, lang: str) -> str:
-    zh, en = TEXT[key]
-    return en if lang == "en" else zh
 
 
 class AtlasError(ValueError):
@@ -75,9 +62,9 @@ def undrawable_reason(data: MapData) -> str | None:
     if data.error:
         return data.error
     if data.table["value"].notna().sum() == 0:
-        return _t("empty", lang)
+        return t("atlas_empty", lang)
     if data.layer.is_categorical and not data.categories:
-        return _t("no_colours", lang)
+        return t("atlas_no_colours", lang)
     return None
 
 
@@ -94,15 +81,17 @@ def _contents_page(report: AtlasReport, options: PrintOptions, lang: str) -> Fig
     fig = Figure(figsize=(w / MM_PER_INCH, h / MM_PER_INCH), dpi=options.dpi)
     family = [font_family(), "DejaVu Sans"]
     scale = min(w, h) / 210
-    fig.text(0.5, 0.95, _t("atlas", lang), ha="center", fontproperties=FontProperties(family=family, size=18 * scale))
     fig.text(
-        0.5, 0.91, _t("contents", lang), ha="center", fontproperties=FontProperties(family=family, size=12 * scale)
+        0.5, 0.95, t("atlas_title", lang), ha="center", fontproperties=FontProperties(family=family, size=18 * scale)
+    )
+    fig.text(
+        0.5, 0.91, t("atlas_contents", lang), ha="center", fontproperties=FontProperties(family=family, size=12 * scale)
     )
     lines = [
         f"{i + 2:>3}  {title} · {t(level, lang)}" for i, (_, level, title) in enumerate(report.maps)
     ]  # page 1 is this one
     if report.skipped:
-        lines += ["", _t("not_drawn", lang) + ":"]
+        lines += ["", t("atlas_not_drawn", lang) + ":"]
         lines += [f"      {layer_id} · {t(level, lang)}: {reason}" for layer_id, level, reason in report.skipped]
     lines += ["", f"{printmap.MAP_USE_NOTE['en' if lang == 'en' else 'zh']} · {options.date.isoformat()}"]
     per_column = 40
@@ -293,7 +282,7 @@ def _assemble_pdf(
         reader = readers[d.part]
         if d.reason is None and reader is not None:
             writer.add_page(reader.pages[d.page])  # pypdf copies a part's shared fonts once
-    writer.add_metadata({"/Title": _t("atlas", lang), "/Creator": "Sichuan Coverage Atlas"})
+    writer.add_metadata({"/Title": t("atlas_title", lang), "/Creator": "Sichuan Coverage Atlas"})
 
     def write_pdf(target: Path) -> None:
         with target.open("wb") as fh:
@@ -316,9 +305,9 @@ def index_html(report: AtlasReport, lang: str, date: dt.date) -> str:
     pdf = "<p><a href='atlas.pdf'>atlas.pdf</a></p>" if "atlas.pdf" in report.files else ""
     return (
         f"<!DOCTYPE html><html lang='{'en' if lang == 'en' else 'zh-CN'}'><head><meta charset='utf-8'>"
-        f"<title>{e(_t('atlas', lang))}</title></head><body>"
-        f"<h1>{e(_t('atlas', lang))}</h1>{pdf}<ol>{''.join(items)}</ol>"
-        + (f"<h2>{e(_t('not_drawn', lang))}</h2><ul>{skipped}</ul>" if skipped else "")
+        f"<title>{e(t('atlas_title', lang))}</title></head><body>"
+        f"<h1>{e(t('atlas_title', lang))}</h1>{pdf}<ol>{''.join(items)}</ol>"
+        + (f"<h2>{e(t('atlas_not_drawn', lang))}</h2><ul>{skipped}</ul>" if skipped else "")
         + f"<p>{e(printmap.MAP_USE_NOTE['en' if lang == 'en' else 'zh'])} · {e(date.isoformat())}</p></body></html>"
     )
 

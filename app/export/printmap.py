@@ -47,19 +47,6 @@ NO_DATA_STYLE: dict[str, Any] = {"hatch": "////", "hatchcolor": "#ffffff", "edge
 # The clicked region: the screen's outline colour, at the screen's width relative to the other regions' lines.
 SELECTED_EDGE = str(SELECTED_OUTLINE["color"])
 SELECTED_WEIGHT = float(SELECTED_OUTLINE["weight"]) / REGION_WEIGHT
-TEXT = {
-    "export_date": ("制图日期", "Exported"),
-    "projection": (
-        "Albers 等积圆锥投影（CGCS2000，中央经线 105°E）",
-        "Albers equal-area conic (CGCS2000, central meridian 105°E)",
-    ),
-    "north": ("北", "N"),
-}
-
-
-def _t(key: str, lang: str) -> str:
-    zh, en = TEXT[key]
-    return en if lang == "en" else zh
 
 
 class PrintOptionError(ValueError):
@@ -240,7 +227,7 @@ def figure(boundaries: gpd.GeoDataFrame, data: MapData, options: PrintOptions) -
         )
     )
     ax.annotate(
-        _t("north", lang),
+        t("print_north", lang),
         xy=(0.96, 0.97),
         xytext=(0.96, 0.87),
         xycoords="axes fraction",
@@ -280,7 +267,7 @@ def figure(boundaries: gpd.GeoDataFrame, data: MapData, options: PrintOptions) -
     footer = [*source_lines(data)]
     if not data.unmapped.empty:
         footer.append(t("unmapped", lang) + "、".join(str(n) for n in data.unmapped["name"]))
-    footer.append(f"{_t('export_date', lang)}: {options.date.isoformat()} · {_t('projection', lang)}")
+    footer.append(f"{t('print_date', lang)}: {options.date.isoformat()} · {t('print_projection', lang)}")
     note = MAP_USE_NOTE["en" if lang == "en" else "zh"] if options.note is None else options.note
     lines = [w for line in footer for w in _wrap(line, paper_w * 0.94, size)]
     if note:
