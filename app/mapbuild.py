@@ -334,7 +334,10 @@ def feature_collection(boundaries: gpd.GeoDataFrame, data: MapData) -> dict:
 
 
 REGION_WEIGHT = 0.6  # outline width (CSS px) of a region; the print maps scale theirs in proportion
-SELECTED_OUTLINE = {"color": "#000000", "weight": 3}  # the clicked region, on screen and in every export
+SELECTED_OUTLINE: dict[str, str | float] = {
+    "color": "#000000",
+    "weight": 3,
+}  # the clicked region, on screen and in every export
 
 
 def _style(row: dict, selected: bool) -> dict:

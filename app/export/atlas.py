@@ -106,7 +106,7 @@ def _contents_page(report: AtlasReport, options: PrintOptions, lang: str) -> Fig
     return fig
 
 
-def _write(path: Path, produce: Callable[[Path], None]) -> None:
+def _write(path: Path, produce: Callable[[Path], object]) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     os.close(fd)
     try:
@@ -115,6 +115,10 @@ def _write(path: Path, produce: Callable[[Path], None]) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    _write(path, lambda tmp: tmp.write_bytes(data))
 
 
 @dataclass(frozen=True)
@@ -162,7 +166,7 @@ def _draw_part(part: int, views: list[ViewState], png_dir: Path | None, pdf_path
             fig = printmap.figure(_WORKER["shapes"][view.level], data, options)
             if png_dir is not None and "png" in formats:
                 png = printmap.png_bytes(fig, options.dpi, {"Title": printmap.default_title(data)})
-                _write(png_dir / _png_name(view), lambda path, png=png: path.write_bytes(png))
+                _write_bytes(png_dir / _png_name(view), png)
             page = -1
             if pdf is not None:
                 pdf.savefig(fig, facecolor="white")
@@ -174,10 +178,6 @@ def _draw_part(part: int, views: list[ViewState], png_dir: Path | None, pdf_path
 
 def _png_name(view: ViewState) -> str:
     return f"{view.layer}_{view.level}.png"
-
-
-def _draw_in_worker(part: int, views: list[ViewState], png_dir: Path | None, pdf_path: Path | None) -> list[_Drawn]:
-    return _draw_part(part, views, png_dir, pdf_path)
 
 
 def build_atlas(
@@ -260,7 +260,7 @@ def _draw_parallel(
     with ProcessPoolExecutor(
         len(parts), mp_context=context, initializer=_init_worker, initargs=(*init, functools.partial(ticks.put, 1))
     ) as pool:
-        futures = [pool.submit(_draw_in_worker, i, part, png_dir, pdf_paths[i]) for i, part in enumerate(parts)]
+        futures = [pool.submit(_draw_part, i, part, png_dir, pdf_paths[i]) for i, part in enumerate(parts)]
         while not all(f.done() for f in futures) or not ticks.empty():
             if ticks.empty():
                 wait(futures, timeout=0.2, return_when=FIRST_COMPLETED)
