@@ -227,8 +227,7 @@ def build_atlas(
                 results = [_draw_part(0, views, png_dir, pdf_paths[0])]
             else:
                 results = _draw_parallel(parts, png_dir, pdf_paths, (registry, shapes, options, tuple(formats)), bar)
-        by_view: dict[tuple[str, str], _Drawn] = {(d.layer, d.level): d for part in results for d in part}
-        drawn = [by_view[(v.layer, v.level)] for v in views]
+        drawn: list[_Drawn] = [results[i % workers][i // workers] for i in range(len(views))]  # dealt back
         for d in drawn:
             if d.reason is not None:
                 report.skipped.append((d.layer, d.level, d.reason))
