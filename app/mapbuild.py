@@ -333,14 +333,21 @@ def feature_collection(boundaries: gpd.GeoDataFrame, data: MapData) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
+REGION_WEIGHT = 0.6  # outline width (CSS px) of a region; the print maps scale theirs in proportion
+SELECTED_OUTLINE: dict[str, str | float] = {
+    "color": "#000000",
+    "weight": 3,
+}  # the clicked region, on screen and in every export
+
+
 def _style(row: dict, selected: bool) -> dict:
-    style = {"fillColor": row["colour"], "color": "#555555", "weight": 0.6, "fillOpacity": 0.8}
+    style = {"fillColor": row["colour"], "color": "#555555", "weight": REGION_WEIGHT, "fillOpacity": 0.8}
     if row["status"] == "no_data":
         style.update(dashArray="4 3", fillOpacity=0.6, color="#888888")
     elif row["status"] == "filtered":
         style.update(fillOpacity=0.5, color="#bbbbbb")
     if selected:
-        style.update(color="#000000", weight=3)
+        style.update(SELECTED_OUTLINE)
     return style
 
 

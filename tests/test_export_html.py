@@ -30,9 +30,11 @@ def test_the_file_links_nothing_and_carries_legend_and_source():
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize(("level", "regions"), [("prefecture", 21), ("county", 183)])
-def test_offline_html_draws_every_region_from_disk_with_the_network_blocked(tmp_path, level, regions):
-    view = ViewState(level=level)  # with the default CartoDB basemap: its tiles are the only outside requests
+@pytest.mark.parametrize(("level", "regions", "selected"), [("prefecture", 21, "510100"), ("county", 183, "510104")])
+def test_offline_html_draws_every_region_from_disk_with_the_network_blocked(tmp_path, level, regions, selected):
+    # With the default basemap: its tiles are the only outside requests. A region clicked on the page (sel=)
+    # is outlined in the file as on screen.
+    view = ViewState(level=level, selected=selected)
     path = tmp_path / "map.html"
     path.write_bytes(export(view))
     blocked: list[str] = []
@@ -54,6 +56,10 @@ def test_offline_html_draws_every_region_from_disk_with_the_network_blocked(tmp_
         polygons = page.locator("path.leaflet-interactive")
         polygons.first.wait_for(timeout=20_000)
         assert polygons.count() == regions
+        outline = mapbuild.SELECTED_OUTLINE
+        strokes = polygons.evaluate_all("ps => ps.map(p => [p.getAttribute('stroke'), p.getAttribute('stroke-width')])")
+        assert strokes.count([outline["color"], str(outline["weight"])]) == 1, strokes
+        assert sum(s[0] == outline["color"] for s in strokes) == 1
         legend = page.locator(".atlas-legend").inner_text()
         assert legend.startswith(data_for(view).layer.title("zh")) and "来源" in legend
         context.close()

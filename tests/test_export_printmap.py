@@ -10,7 +10,9 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pypdf
 import pytest
+import shapely
 
+from app import mapbuild
 from app.export import printmap
 from app.export.printmap import PrintOptionError, PrintOptions
 from app.mapbuild import legend_entries
@@ -86,11 +88,12 @@ def test_value_filtered_export_greys_the_same_regions_as_the_screen():
     fig = printmap.figure(boundaries("county"), data, options)
     shapes = boundaries("county").to_crs(printmap.ALBERS_CGCS2000)
     shapes = shapes.assign(area=shapes.area).sort_values("area", ascending=False).head(90)  # big enough to hit
-    colours = data.table.set_index("adcode")["colour"]
+    # What the screen draws for the same view: the page's style table (app.mapbuild.view_payload).
+    screen = {code: style["fillColor"] for code, style in mapbuild.view_payload(data)["styles"].items()}
+    assert {code for code, fill in screen.items() if fill == FILTERED_COLOUR} == filtered
     checked_filtered = 0
     for code, point in zip(shapes["adcode"], shapes.representative_point(), strict=True):
-        expected = FILTERED_COLOUR if code in filtered else colours[code]
-        assert hex_rgb(expected) in _colours_near(fig, image, point.x, point.y), code
+        assert hex_rgb(screen[code]) in _colours_near(fig, image, point.x, point.y), code
         checked_filtered += code in filtered
     assert checked_filtered >= 10
     assert pixels_of(image, FILTERED_COLOUR) > 1000
@@ -167,3 +170,41 @@ def test_bad_options_name_the_valid_choices():
         PrintOptions(dpi=2400)
     with pytest.raises(PrintOptionError, match="png, svg, pdf"):
         printmap.render(boundaries("prefecture"), data_for(ViewState(level="prefecture")), PrintOptions(), "tiff")
+
+
+def test_selected_region_is_outlined_as_on_screen_on_top_of_its_neighbours():
+    """A clicked region (``sel=``) gets the screen's black outline; without a selection no border is black."""
+    code = "510104"  # 锦江区, a small district surrounded by others: its outline must not be hidden by theirs
+    outline = mapbuild.SELECTED_OUTLINE["color"]
+    options = PrintOptions(dpi=150, labels=False)
+    shape = boundaries("county").set_index("adcode").loc[[code]].to_crs(printmap.ALBERS_CGCS2000).geometry.iloc[0]
+    ring = shape.boundary if shape.geom_type == "Polygon" else max(shape.geoms, key=lambda g: g.area).boundary
+    points = [ring.interpolate(f, normalized=True) for f in np.linspace(0, 1, 40, endpoint=False)]
+
+    def black_on_border(view: ViewState) -> int:
+        data = data_for(view)
+        image = rgb(printmap.render(boundaries("county"), data, options, "png"))
+        fig = printmap.figure(boundaries("county"), data, options)
+        return sum(hex_rgb(outline) in _colours_near(fig, image, p.x, p.y) for p in points)
+
+    assert black_on_border(ViewState(level="county", area="510100", selected=code)) >= 36
+    assert black_on_border(ViewState(level="county", area="510100")) == 0
+
+
+def test_print_geometry_is_simplified_to_half_a_pixel_as_one_coverage():
+    """Fewer vertices than the page's boundaries at screen resolution, but no gaps or overlaps between regions."""
+    shapes = boundaries("county")
+    full = printmap._projected(shapes)
+    screen = printmap.print_tolerance(tuple(full.total_bounds), printmap._axes_px(PrintOptions(dpi=150)))
+    poster = printmap.print_tolerance(tuple(full.total_bounds), printmap._axes_px(PrintOptions(dpi=600)))
+    assert 250 <= screen <= 1000 and poster <= screen / 2  # metres: half a pixel of a ~1 100 km wide map
+    simple = printmap._projected(shapes, screen)
+    assert (
+        shapely.get_num_coordinates(simple.geometry.values).sum()
+        < 0.9 * shapely.get_num_coordinates(full.geometry.values).sum()
+    )
+    assert simple.is_valid.all()
+    union = simple.geometry.union_all().area
+    assert simple.area.sum() == pytest.approx(union, rel=1e-6)  # no overlaps
+    assert union == pytest.approx(full.geometry.union_all().area, rel=2e-3)  # no gaps opened
+    assert (simple.area / full.area).between(0.95, 1.05).all()

@@ -24,3 +24,17 @@ def test_placeholders_match_between_languages():
 
     for key, (zh, en) in TEXT.items():
         assert set(re.findall(r"{(\w+)}", zh)) == set(re.findall(r"{(\w+)}", en)), key
+
+
+def test_export_modules_take_their_strings_from_here():
+    """One table of UI strings: the export modules keep no TEXT/_t of their own (they drifted apart before)."""
+    import ast
+    from pathlib import Path
+
+    for path in sorted((Path(__file__).resolve().parents[1] / "app" / "export").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = {
+            t.id for node in ast.walk(tree) if isinstance(node, ast.Assign) for t in node.targets if hasattr(t, "id")
+        }
+        functions = {node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)}
+        assert "TEXT" not in names and "_t" not in functions, path.name

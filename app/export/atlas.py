@@ -9,20 +9,23 @@ the contents page, the index and the return value, never skipped silently.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
 import html
 import io
 import multiprocessing
 import os
 import tempfile
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import matplotlib
+from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from pypdf import PdfReader, PdfWriter
@@ -39,19 +42,6 @@ from app.viewstate import ViewState, sanitise
 from layers import Registry, default_registry
 
 ATLAS_FORMATS = ("pdf", "png")
-TEXT = {
-    "atlas": ("四川民政服务覆盖图集", "Sichuan Coverage Atlas"),
-    "contents": ("目录", "Contents"),
-    "page": ("页", "page"),
-    "not_drawn": ("未绘制的图层", "Layers not drawn"),
-    "empty": ("没有任何区域有数据", "no region has a figure"),
-    "no_colours": ("分类图层没有可用的颜色", "a categorical layer without colours"),
-}
-
-
-def _t(key: str, lang: str) -> str:
-    zh, en = TEXT[key]
-    return en if lang == "en" else zh
 
 
 class AtlasError(ValueError):
@@ -72,9 +62,9 @@ def undrawable_reason(data: MapData) -> str | None:
     if data.error:
         return data.error
     if data.table["value"].notna().sum() == 0:
-        return _t("empty", lang)
+        return t("atlas_empty", lang)
     if data.layer.is_categorical and not data.categories:
-        return _t("no_colours", lang)
+        return t("atlas_no_colours", lang)
     return None
 
 
@@ -91,15 +81,17 @@ def _contents_page(report: AtlasReport, options: PrintOptions, lang: str) -> Fig
     fig = Figure(figsize=(w / MM_PER_INCH, h / MM_PER_INCH), dpi=options.dpi)
     family = [font_family(), "DejaVu Sans"]
     scale = min(w, h) / 210
-    fig.text(0.5, 0.95, _t("atlas", lang), ha="center", fontproperties=FontProperties(family=family, size=18 * scale))
     fig.text(
-        0.5, 0.91, _t("contents", lang), ha="center", fontproperties=FontProperties(family=family, size=12 * scale)
+        0.5, 0.95, t("atlas_title", lang), ha="center", fontproperties=FontProperties(family=family, size=18 * scale)
+    )
+    fig.text(
+        0.5, 0.91, t("atlas_contents", lang), ha="center", fontproperties=FontProperties(family=family, size=12 * scale)
     )
     lines = [
         f"{i + 2:>3}  {title} · {t(level, lang)}" for i, (_, level, title) in enumerate(report.maps)
     ]  # page 1 is this one
     if report.skipped:
-        lines += ["", _t("not_drawn", lang) + ":"]
+        lines += ["", t("atlas_not_drawn", lang) + ":"]
         lines += [f"      {layer_id} · {t(level, lang)}: {reason}" for layer_id, level, reason in report.skipped]
     lines += ["", f"{printmap.MAP_USE_NOTE['en' if lang == 'en' else 'zh']} · {options.date.isoformat()}"]
     per_column = 40
@@ -114,7 +106,7 @@ def _contents_page(report: AtlasReport, options: PrintOptions, lang: str) -> Fig
     return fig
 
 
-def _write(path: Path, produce: Callable[[Path], None]) -> None:
+def _write(path: Path, produce: Callable[[Path], object]) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     os.close(fd)
     try:
@@ -125,40 +117,67 @@ def _write(path: Path, produce: Callable[[Path], None]) -> None:
         raise
 
 
+def _write_bytes(path: Path, data: bytes) -> None:
+    _write(path, lambda tmp: tmp.write_bytes(data))
+
+
 @dataclass(frozen=True)
 class _Drawn:
     layer: str
     level: str
     title: str = ""
     reason: str | None = None
-    png: bytes = b""
-    pdf: bytes = b""
+    part: int = 0  # which worker's PDF holds the page
+    page: int = -1  # its page there
 
 
-_WORKER: dict[str, Any] = {}  # what each drawing process needs: registry, boundaries, options, formats
+_WORKER: dict[str, Any] = {}  # what each drawing process needs: registry, boundaries, options, formats, ticks
 
 
 def _init_worker(
-    registry: Registry, shapes: dict[str, gpd.GeoDataFrame], options: PrintOptions, formats: tuple[str, ...]
+    registry: Registry,
+    shapes: dict[str, gpd.GeoDataFrame],
+    options: PrintOptions,
+    formats: tuple[str, ...],
+    tick: Callable[[], None],
 ) -> None:
-    _WORKER.update(registry=registry, shapes=shapes, options=options, formats=formats)
+    _WORKER.update(registry=registry, shapes=shapes, options=options, formats=formats, tick=tick)
 
 
-def _draw(view: ViewState) -> _Drawn:
-    """One map as PNG and single-page PDF bytes, or the reason it cannot be drawn."""
+def _draw_part(part: int, views: list[ViewState], png_dir: Path | None, pdf_path: Path | None) -> list[_Drawn]:
+    """Draw ``views`` in order: each PNG written as soon as it is drawn, each page appended to this part's PDF.
+
+    One multi-page PDF per part rather than one file per map: the CJK glyphs (Type 3, one compressed stream
+    per glyph) are embedded once per part instead of once per page, which was most of a page's cost.
+    """
     registry, options, formats = _WORKER["registry"], _WORKER["options"], _WORKER["formats"]
-    data = mapbuild.map_data(mapbuild.effective_layer(registry, view), view)
-    reason = undrawable_reason(data)
-    if reason is not None:
-        return _Drawn(view.layer, view.level, reason=reason)
-    fig = printmap.figure(_WORKER["shapes"][view.level], data, options)
-    png, pdf = io.BytesIO(), io.BytesIO()
-    if "png" in formats:
-        fig.savefig(png, format="png", dpi=options.dpi, facecolor="white")
-    if "pdf" in formats:
-        with matplotlib.rc_context({"pdf.fonttype": 3}):
-            fig.savefig(pdf, format="pdf", facecolor="white")
-    return _Drawn(view.layer, view.level, printmap.default_title(data), None, png.getvalue(), pdf.getvalue())
+    drawn: list[_Drawn] = []
+    pages = 0
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(matplotlib.rc_context({"pdf.fonttype": 3}))
+        pdf = stack.enter_context(PdfPages(pdf_path)) if pdf_path is not None and "pdf" in formats else None
+        for view in views:
+            data = mapbuild.map_data(mapbuild.effective_layer(registry, view), view)
+            reason = undrawable_reason(data)
+            if reason is not None:
+                drawn.append(_Drawn(view.layer, view.level, reason=reason))
+                _WORKER["tick"]()
+                continue
+            fig = printmap.figure(_WORKER["shapes"][view.level], data, options)
+            if png_dir is not None and "png" in formats:
+                png = printmap.png_bytes(fig, options.dpi, {"Title": printmap.default_title(data)})
+                _write_bytes(png_dir / _png_name(view), png)
+            page = -1
+            if pdf is not None:
+                pdf.savefig(fig, facecolor="white")
+                page, pages = pages, pages + 1
+            drawn.append(_Drawn(view.layer, view.level, printmap.default_title(data), None, part, page))
+            _WORKER["tick"]()
+    return drawn
+
+
+def _png_name(view: ViewState) -> str:
+    return f"{view.layer}_{view.level}.png"
 
 
 def build_atlas(
@@ -175,8 +194,9 @@ def build_atlas(
 ) -> AtlasReport:
     """Draw every view (default: every layer × level) into ``out_dir``; return what was drawn and skipped.
 
-    With ``workers > 1`` the maps are drawn in that many forked processes (each map is independent);
-    the pages are then put together in order, so the result is the same as drawing them one by one.
+    With ``workers > 1`` the views are dealt out to that many forked processes (they inherit the loaded
+    registry and boundaries); each writes its own PDF part, and the pages are then put together in the
+    views' order, so the result is the same as drawing them one by one.
     """
     if not set(formats) <= set(ATLAS_FORMATS) or not formats:
         raise AtlasError(f"formats {formats} are not among {', '.join(ATLAS_FORMATS)}")
@@ -190,68 +210,84 @@ def build_atlas(
             return load_boundaries(level, detail="web", datum="wgs84")
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    if "png" in formats:
-        (out_dir / "png").mkdir(exist_ok=True)
-    report = AtlasReport()
+    png_dir = out_dir / "png" if "png" in formats else None
+    if png_dir is not None:
+        png_dir.mkdir(exist_ok=True)
     shapes = {level: load(level) for level in sorted({v.level for v in views})}
-    init_args = (registry, shapes, options, tuple(formats))
-    bar = tqdm(total=len(views), desc="atlas", unit="map", disable=not progress)
-    if workers > 1 and len(views) > 1:
-        # fork: the children inherit the loaded registry and boundaries instead of unpickling them
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=init_args) as pool:
-            futures = [pool.submit(_draw, view) for view in views]
-            for future in as_completed(futures):
-                future.result()
-                bar.update()
-            drawn = [f.result() for f in futures]
-    else:
-        _init_worker(*init_args)
-        drawn = []
-        for view in views:
-            drawn.append(_draw(view))
-            bar.update()
-    bar.close()
-    pdf_pages: list[bytes] = []
-    for d in drawn:
-        if d.reason is not None:
-            report.skipped.append((d.layer, d.level, d.reason))
-            continue
-        report.maps.append((d.layer, d.level, d.title))
-        if "png" in formats:
-            name = f"png/{d.layer}_{d.level}.png"
-
-            def write_png(path: Path, png: bytes = d.png) -> None:
-                path.write_bytes(png)
-
-            _write(out_dir / name, write_png)
-            report.files.append(name)
-        pdf_pages.append(d.pdf)
-    if "pdf" in formats:
-        contents = io.BytesIO()
-        with matplotlib.rc_context({"pdf.fonttype": 3}):
-            _contents_page(report, options, lang).savefig(contents, format="pdf", facecolor="white")
-        writer = PdfWriter()
-        for page in (contents.getvalue(), *pdf_pages):
-            writer.append(PdfReader(io.BytesIO(page)))
-        writer.add_metadata({"/Title": _t("atlas", lang), "/Creator": "Sichuan Coverage Atlas"})
-
-        def write_pdf(path: Path) -> None:
-            with path.open("wb") as fh:
-                writer.write(fh)
-
-        _write(out_dir / "atlas.pdf", write_pdf)
-        report.files.insert(0, "atlas.pdf")
-        report.pages = len(pdf_pages) + 1
-    else:
-        report.pages = len(report.maps)
+    for level_shapes in shapes.values():
+        printmap.prepare(level_shapes, options)  # once per level, before the workers fork
+    workers = max(1, min(workers, len(views)))
+    parts = [views[i::workers] for i in range(workers)]  # dealt round-robin: each part gets both levels
+    report = AtlasReport()
+    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".atlas-") as tmp:
+        pdf_paths = [Path(tmp) / f"part{i}.pdf" for i in range(workers)]
+        with tqdm(total=len(views), desc="atlas", unit="map", disable=not progress) as bar:
+            if workers == 1:
+                _init_worker(registry, shapes, options, tuple(formats), bar.update)
+                results = [_draw_part(0, views, png_dir, pdf_paths[0])]
+            else:
+                results = _draw_parallel(parts, png_dir, pdf_paths, (registry, shapes, options, tuple(formats)), bar)
+        drawn: list[_Drawn] = [results[i % workers][i // workers] for i in range(len(views))]  # dealt back
+        for d in drawn:
+            if d.reason is not None:
+                report.skipped.append((d.layer, d.level, d.reason))
+                continue
+            report.maps.append((d.layer, d.level, d.title))
+            if png_dir is not None:
+                report.files.append(f"png/{d.layer}_{d.level}.png")
+        if "pdf" in formats:
+            _assemble_pdf(out_dir / "atlas.pdf", report, options, lang, drawn, pdf_paths)
+            report.files.insert(0, "atlas.pdf")
+            report.pages = len(report.maps) + 1
+        else:
+            report.pages = len(report.maps)
     index = index_html(report, lang, options.date)
-
-    def write_index(path: Path) -> None:
-        path.write_text(index, encoding="utf-8")
-
-    _write(out_dir / "index.html", write_index)
+    _write(out_dir / "index.html", lambda path: path.write_text(index, encoding="utf-8"))
     return report
+
+
+def _draw_parallel(
+    parts: list[list[ViewState]],
+    png_dir: Path | None,
+    pdf_paths: list[Path],
+    init: tuple[Registry, dict[str, gpd.GeoDataFrame], PrintOptions, tuple[str, ...]],
+    bar: tqdm,
+) -> list[list[_Drawn]]:
+    # fork: the children inherit the loaded registry and boundaries (and the queue) instead of unpickling them
+    context = multiprocessing.get_context("fork")
+    ticks = context.SimpleQueue()
+    with ProcessPoolExecutor(
+        len(parts), mp_context=context, initializer=_init_worker, initargs=(*init, functools.partial(ticks.put, 1))
+    ) as pool:
+        futures = [pool.submit(_draw_part, i, part, png_dir, pdf_paths[i]) for i, part in enumerate(parts)]
+        while not all(f.done() for f in futures) or not ticks.empty():
+            if ticks.empty():
+                wait(futures, timeout=0.2, return_when=FIRST_COMPLETED)
+            else:
+                bar.update(ticks.get())
+        return [f.result() for f in futures]
+
+
+def _assemble_pdf(
+    path: Path, report: AtlasReport, options: PrintOptions, lang: str, drawn: list[_Drawn], parts: list[Path]
+) -> None:
+    contents = io.BytesIO()
+    with matplotlib.rc_context({"pdf.fonttype": 3}):
+        _contents_page(report, options, lang).savefig(contents, format="pdf", facecolor="white")
+    writer = PdfWriter()
+    writer.append(PdfReader(contents))
+    readers = [PdfReader(p) if p.exists() else None for p in parts]
+    for d in drawn:
+        reader = readers[d.part]
+        if d.reason is None and reader is not None:
+            writer.add_page(reader.pages[d.page])  # pypdf copies a part's shared fonts once
+    writer.add_metadata({"/Title": t("atlas_title", lang), "/Creator": "Sichuan Coverage Atlas"})
+
+    def write_pdf(target: Path) -> None:
+        with target.open("wb") as fh:
+            writer.write(fh)
+
+    _write(path, write_pdf)
 
 
 def index_html(report: AtlasReport, lang: str, date: dt.date) -> str:
@@ -268,9 +304,9 @@ def index_html(report: AtlasReport, lang: str, date: dt.date) -> str:
     pdf = "<p><a href='atlas.pdf'>atlas.pdf</a></p>" if "atlas.pdf" in report.files else ""
     return (
         f"<!DOCTYPE html><html lang='{'en' if lang == 'en' else 'zh-CN'}'><head><meta charset='utf-8'>"
-        f"<title>{e(_t('atlas', lang))}</title></head><body>"
-        f"<h1>{e(_t('atlas', lang))}</h1>{pdf}<ol>{''.join(items)}</ol>"
-        + (f"<h2>{e(_t('not_drawn', lang))}</h2><ul>{skipped}</ul>" if skipped else "")
+        f"<title>{e(t('atlas_title', lang))}</title></head><body>"
+        f"<h1>{e(t('atlas_title', lang))}</h1>{pdf}<ol>{''.join(items)}</ol>"
+        + (f"<h2>{e(t('atlas_not_drawn', lang))}</h2><ul>{skipped}</ul>" if skipped else "")
         + f"<p>{e(printmap.MAP_USE_NOTE['en' if lang == 'en' else 'zh'])} · {e(date.isoformat())}</p></body></html>"
     )
 

@@ -30,31 +30,6 @@ MIME = {
     "gpkg": "application/geopackage+sqlite3",
 }
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-TEXT = {
-    "class": ("分级", "Class"),
-    "colour": ("颜色", "Colour"),
-    "data_sheet": ("数据", "data"),
-    "meta_sheet": ("说明", "metadata"),
-    "field": ("项目", "field"),
-    "title": ("标题", "Title"),
-    "layer_id": ("图层", "Layer"),
-    "level": ("行政层级", "Level"),
-    "classification": ("分级方法", "Classification"),
-    "breaks": ("分级断点", "Class breaks"),
-    "palette": ("配色", "Palette"),
-    "normalisation": ("标准化", "Normalisation"),
-    "value_filter": ("数值范围", "Value range"),
-    "export_date": ("导出日期", "Export date"),
-    "view": ("视图参数", "View parameters"),
-    "licence": ("许可", "Licence"),
-    "notes": ("说明", "Notes"),
-    "unmapped": ("无边界的统计单位", "Units without a boundary"),
-}
-
-
-def _t(key: str, lang: str) -> str:
-    zh, en = TEXT[key]
-    return en if lang == "en" else zh
 
 
 def neutralise(value: Any) -> Any:
@@ -93,10 +68,10 @@ def view_table(data: MapData) -> pd.DataFrame:
     classes = dict(zip(codes, class_labels(data), strict=True))
     colours = dict(zip(codes, data.table["colour"], strict=True))
     shown_codes = out[t("code", lang)]
-    out[_t("class", lang)] = [
+    out[t("export_class", lang)] = [
         c if (c := classes.get(code)) is not None and pd.notna(c) else None for code in shown_codes
     ]
-    out[_t("colour", lang)] = [colours.get(code) for code in shown_codes]
+    out[t("export_colour", lang)] = [colours.get(code) for code in shown_codes]
     return out
 
 
@@ -122,28 +97,28 @@ def metadata_rows(data: MapData, date: dt.date) -> list[tuple[str, str]]:
     view, layer, lang = data.view, data.layer, data.view.lang
     c = data.classification
     rows = [
-        (_t("title", lang), default_title(data)),
-        (_t("layer_id", lang), layer.id),
+        (t("export_title", lang), default_title(data)),
+        (t("export_layer_id", lang), layer.id),
         (t("unit", lang), layer.unit(lang)),
         (t("year", lang), layer.year_label(lang)),
         (t("source", lang), layer.source_text()),
-        (_t("licence", lang), layer.licence),
-        (_t("level", lang), t(view.level, lang)),
+        (t("licence", lang), layer.licence),
+        (t("level", lang), t(view.level, lang)),
         (t("area", lang), area_label(view.area, lang)),
-        (_t("normalisation", lang), view.norm),
+        (t("normalisation", lang), view.norm),
         (
-            _t("classification", lang),
+            t("classification", lang),
             "categories" if data.categories else f"{view.scheme}, k={c.k if c else view.k}",
         ),
-        (_t("breaks", lang), ", ".join(f"{b:g}" for b in (c.lower, *c.upper_bounds)) if c is not None else ""),
-        (_t("palette", lang), (view.palette or layer.palette) + (" (reversed)" if view.reverse else "")),
-        (_t("value_filter", lang), _range_text(view.vmin, view.vmax)),
-        (_t("export_date", lang), date.isoformat()),
-        (_t("view", lang), "&".join(f"{k}={v}" for k, v in to_query_params(view).items())),
-        (_t("notes", lang), layer.notes(lang)),
+        (t("export_breaks", lang), ", ".join(f"{b:g}" for b in (c.lower, *c.upper_bounds)) if c is not None else ""),
+        (t("palette", lang), (view.palette or layer.palette) + (" (reversed)" if view.reverse else "")),
+        (t("export_value_filter", lang), _range_text(view.vmin, view.vmax)),
+        (t("export_date", lang), date.isoformat()),
+        (t("export_view", lang), "&".join(f"{k}={v}" for k, v in to_query_params(view).items())),
+        (t("notes", lang), layer.notes(lang)),
     ]
     if not data.unmapped.empty:
-        rows.append((_t("unmapped", lang), ", ".join(f"{r.adcode} {r.name}" for r in data.unmapped.itertuples())))
+        rows.append((t("export_unmapped", lang), ", ".join(f"{r.adcode} {r.name}" for r in data.unmapped.itertuples())))
     return rows
 
 
@@ -151,15 +126,15 @@ def xlsx_bytes(data: MapData, date: dt.date | None = None) -> bytes:
     """A data sheet and a metadata sheet (title, unit, year, source, classification, export date)."""
     lang = data.view.lang
     date = date or dt.date.today()
-    meta = pd.DataFrame(metadata_rows(data, date), columns=[_t("field", lang), t("value", lang)])
+    meta = pd.DataFrame(metadata_rows(data, date), columns=[t("export_field", lang), t("value", lang)])
     buf = io.BytesIO()
     # Text stays text: without these options xlsxwriter turns "=…" into a live formula and "510100" into a number.
     options = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
     with pd.ExcelWriter(buf, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
-        _neutral_frame(view_table(data)).to_excel(writer, sheet_name=_t("data_sheet", lang), index=False)
-        _neutral_frame(meta).to_excel(writer, sheet_name=_t("meta_sheet", lang), index=False)
-        writer.sheets[_t("data_sheet", lang)].set_column(0, 0, 18)
-        writer.sheets[_t("meta_sheet", lang)].set_column(0, 1, 28)
+        _neutral_frame(view_table(data)).to_excel(writer, sheet_name=t("export_data_sheet", lang), index=False)
+        _neutral_frame(meta).to_excel(writer, sheet_name=t("export_meta_sheet", lang), index=False)
+        writer.sheets[t("export_data_sheet", lang)].set_column(0, 0, 18)
+        writer.sheets[t("export_meta_sheet", lang)].set_column(0, 1, 28)
     return buf.getvalue()
 
 

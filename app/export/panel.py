@@ -14,26 +14,10 @@ import streamlit as st
 from app import cache
 from app.export.build import FORMATS, ExportOptions, export_file
 from app.export.printmap import DPI_PRESETS, MAP_USE_NOTE, PAPERS, PrintOptions, default_subtitle, default_title
+from app.i18n import t
 from app.mapbuild import MapData
 
 PREPARED = "export_prepared"  # session_state: (request key, ExportFile)
-TEXT = {
-    "export": ("导出", "Export"),
-    "format": ("格式", "Format"),
-    "title": ("标题", "Title"),
-    "subtitle": ("副标题", "Subtitle"),
-    "note": ("用图说明", "Map-use note"),
-    "paper": ("纸张", "Paper"),
-    "dpi": ("分辨率（dpi）", "Resolution (dpi)"),
-    "labels": ("显示地名", "Region names"),
-    "datum": ("坐标系", "Datum"),
-    "prepare": ("生成文件", "Prepare file"),
-    "download": ("下载 {name}", "Download {name}"),
-    "hint": (
-        "导出的是当前视图：同样的数值、分级和颜色。按“生成文件”后下载。",
-        "Exports are of the current view: the same figures, classes and colours. Prepare, then download.",
-    ),
-}
 FORMAT_LABELS = {
     "png": "PNG 图片 / image",
     "pdf": "PDF",
@@ -57,53 +41,55 @@ DPI_LABELS = {
 }
 
 
-def _t(key: str, lang: str, **kwargs: str) -> str:
-    zh, en = TEXT[key]
-    return (en if lang == "en" else zh).format(**kwargs)
-
-
 def _pick(labels: tuple[str, str], lang: str) -> str:
     return labels[1] if lang == "en" else labels[0]
 
 
 def export_section(data: MapData) -> None:
     view, lang = data.view, data.view.lang
-    with st.expander(_t("export", lang)):
-        st.caption(_t("hint", lang))
+    with st.expander(t("export", lang)):
+        st.caption(t("export_hint", lang))
         # Text defaults follow the view: the widget keys carry it, so a new layer gets its own title.
         scope = f"{view.layer}|{view.norm}|{view.level}|{view.area}|{lang}"
-        fmt = st.selectbox(_t("format", lang), FORMATS, format_func=FORMAT_LABELS.__getitem__, key="export_format")
+        fmt = st.selectbox(
+            t("export_format", lang), FORMATS, format_func=FORMAT_LABELS.__getitem__, key="export_format"
+        )
         options = ExportOptions()
         if fmt in ("png", "pdf", "svg", "html"):
-            title = st.text_input(_t("title", lang), value=default_title(data), key=f"export_title|{scope}")
+            title = st.text_input(t("export_title", lang), value=default_title(data), key=f"export_title|{scope}")
         if fmt in ("png", "pdf", "svg"):
-            subtitle = st.text_input(_t("subtitle", lang), value=default_subtitle(data), key=f"export_sub|{scope}")
-            note = st.text_input(_t("note", lang), value=MAP_USE_NOTE[lang], key=f"export_note|{lang}")
+            subtitle = st.text_input(
+                t("export_subtitle", lang), value=default_subtitle(data), key=f"export_sub|{scope}"
+            )
+            note = st.text_input(t("export_note", lang), value=MAP_USE_NOTE[lang], key=f"export_note|{lang}")
             left, mid, right = st.columns(3)
             paper = left.selectbox(
-                _t("paper", lang), list(PAPERS), format_func=lambda p: _pick(PAPER_LABELS[p], lang), key="export_paper"
+                t("export_paper", lang),
+                list(PAPERS),
+                format_func=lambda p: _pick(PAPER_LABELS[p], lang),
+                key="export_paper",
             )
             dpi = mid.selectbox(
-                _t("dpi", lang), DPI_PRESETS, format_func=lambda d: _pick(DPI_LABELS[d], lang), key="export_dpi"
+                t("export_dpi", lang), DPI_PRESETS, format_func=lambda d: _pick(DPI_LABELS[d], lang), key="export_dpi"
             )
-            labels = right.checkbox(_t("labels", lang), value=True, key="export_labels")
+            labels = right.checkbox(t("export_labels", lang), value=True, key="export_labels")
             options = ExportOptions(print=PrintOptions(title, subtitle, note, paper, int(dpi), labels, dt.date.today()))
         elif fmt == "html":
             options = ExportOptions(print=PrintOptions(title=title))
         elif fmt in ("geojson", "gpkg"):
             datum = st.radio(
-                _t("datum", lang), ("wgs84", "gcj02"), format_func=str.upper, horizontal=True, key="export_datum"
+                t("export_datum", lang), ("wgs84", "gcj02"), format_func=str.upper, horizontal=True, key="export_datum"
             )
             options = ExportOptions(datum=datum)
         request = (view, fmt, options)
-        if st.button(_t("prepare", lang), key="export_prepare", type="primary"):
+        if st.button(t("export_prepare", lang), key="export_prepare", type="primary"):
             with st.spinner():
                 st.session_state[PREPARED] = (request, export_file(data, fmt, cache.boundaries, options))
         prepared = st.session_state.get(PREPARED)
         if prepared is not None and prepared[0] == request:
             file = prepared[1]
             st.download_button(
-                _t("download", lang, name=file.file_name),
+                t("export_download", lang, name=file.file_name),
                 file.data,
                 file_name=file.file_name,
                 mime=file.mime,
