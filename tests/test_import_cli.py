@@ -110,3 +110,24 @@ def test_an_imported_layer_exports_like_a_shipped_one(tmp_path, store, monkeypat
     assert main(["export", "--layer", "user_1", "--level", "county", "--format", "csv", "--out", str(out)]) == 0
     text = out.read_text(encoding="utf-8-sig")
     assert "510104" in text and "养老床位" in text and "内部统计" in text
+
+
+def test_xlsx_sheet_and_a_size_limit(tmp_path, store, capsys, monkeypatch):
+    from openpyxl import Workbook
+
+    url, s = store
+    wb = Workbook()
+    wb.active.title = "说明"
+    wb.active.append(["这一页不是数据"])
+    ws = wb.create_sheet("2024")
+    ws.append(["地区", "床位"])
+    ws.append([510104, 10])  # a code stored as a number
+    ws.append(["市中区（内江）", 4.5])
+    path = str(tmp_path / "beds.xlsx")
+    wb.save(path)
+    assert _import(path, url, "--sheet", "2024") == 0
+    assert s.load(1).to_dict() == {"510104": 10.0, "511002": 4.5}
+    monkeypatch.setenv("COVERAGE_ATLAS_UPLOAD_MAX_MB", "0.001")
+    assert _import(path, url, "--sheet", "2024") == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "beds.xlsx" in err[0] and "limit" in err[0]
