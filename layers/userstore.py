@@ -387,7 +387,7 @@ class UserStore:
             if code in seen:
                 raise StoreError(f"{code} is given twice")
             seen.add(code)
-            if value is None or (isinstance(value, float) and math.isnan(value)):
+            if value is None or (not isinstance(value, str) and bool(pd.isna(value))):  # NaN, pd.NA: no data
                 out.append((code, None))
                 continue
             try:

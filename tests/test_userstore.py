@@ -20,7 +20,7 @@ from layers.userstore import NewLayer, StoreError, UserStore, store_url
 
 PG_ENV = "COVERAGE_ATLAS_TEST_PG_URL"
 BEDS = NewLayer(title="养老床位", unit="张", year="2024", source="某县民政局内部统计", level="county", kind="count")
-FIGURES = {"510104": 120.0, "510105": 80.0, "511002": 15.0, "511102": float("nan")}
+FIGURES = {"510104": 120.0, "510105": 80.0, "511002": 15.0, "511102": pd.NA}
 
 
 def _postgres_url() -> str:
