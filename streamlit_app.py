@@ -10,6 +10,7 @@ from app.export.panel import export_section
 from app.i18n import t
 from app.markup import escape
 from app.sidebar import init_from_url, read_sidebar
+from app.upload import upload_section
 
 st.set_page_config(page_title="四川民政服务覆盖图集 · Sichuan Coverage Atlas", page_icon="🗺️", layout="wide")
 registry = cache.registry()
@@ -72,3 +73,4 @@ with chart_col:
 with table_col:
     panels.table_and_download(data)
 export_section(data)
+upload_section(registry, lang)

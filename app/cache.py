@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import logging
 import os
 import tempfile
 from pathlib import Path
@@ -18,11 +19,36 @@ from app.basemaps import BASEMAPS
 from app.viewstate import ViewState
 from geodata import load_boundaries
 from layers import Registry, default_registry, summary
+from layers.userlayers import with_user_layers
+from layers.userstore import open_store
+
+log = logging.getLogger(__name__)
 
 
-@st.cache_resource(show_spinner=False)
+Revision = tuple[str, int] | None
+
+
+def store_revision() -> Revision:
+    """The user-layer store (URL) and its revision (changes with every save, replace, rename or delete, by any
+    app instance on the same store), or None when the store cannot be read: the shipped layers still work."""
+    try:
+        store = open_store()
+        return store.url, store.revision()
+    except Exception as exc:  # a bad URL, a server down, a locked file: the atlas must still open
+        log.warning("user-layer store unavailable: %s", exc)
+        return None
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _registry(revision: Revision) -> Registry:
+    if revision is None:
+        return default_registry()
+    return with_user_layers(open_store(revision[0]))
+
+
 def registry() -> Registry:
-    return default_registry()
+    """Shipped and user layers; rebuilt when the store changes (its revision is the cache key)."""
+    return _registry(store_revision())
 
 
 @st.cache_resource(show_spinner=False)
@@ -31,15 +57,24 @@ def boundaries(level: str, detail: str, datum: str) -> gpd.GeoDataFrame:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
+def _map_data(view: ViewState, revision: Revision) -> mapbuild.MapData:
+    return mapbuild.map_data(mapbuild.effective_layer(_registry(revision), view), view)
+
+
 def map_data(view: ViewState) -> mapbuild.MapData:
-    return mapbuild.map_data(mapbuild.effective_layer(registry(), view), view)
+    # Keyed by the store's revision too: a replaced user layer keeps its id but not its figures.
+    return _map_data(view, store_revision())
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def folium_map(view: ViewState) -> folium.Map:
-    data = map_data(view)
+def _folium_map(view: ViewState, revision: Revision) -> folium.Map:
+    data = _map_data(view, revision)
     shapes = boundaries(view.level, mapbuild.boundary_detail(view), mapbuild.datum_for(view))
     return mapbuild.build_map(shapes, data)
+
+
+def folium_map(view: ViewState) -> folium.Map:
+    return _folium_map(view, store_revision())
 
 
 # --- the page's map: a frame per area, a style table per view (see app/mapbuild.py) -----------
@@ -103,9 +138,13 @@ def map_frame(view: ViewState) -> folium.Map:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
+def _view_payload(view: ViewState, revision: Revision) -> dict[str, object]:
+    return mapbuild.view_payload(_map_data(view, revision))
+
+
 def view_payload(view: ViewState) -> dict[str, object]:
     """Colours, tooltips and legend of one view (read-only: shared by every session)."""
-    return mapbuild.view_payload(map_data(view))
+    return _view_payload(view, store_revision())
 
 
 # The article's figures, named places and the reconciliation are read and checked once per process,

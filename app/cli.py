@@ -114,8 +114,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build-cache", help="precompute the processed boundaries on disk")
     p.set_defaults(func=_build_cache)
     from app.export.cli import add_subcommands  # export, atlas
+    from app.importer import add_subcommand as add_import
 
     add_subcommands(sub)
+    add_import(sub)
     return parser
 
 

@@ -138,6 +138,10 @@ class Gazetteer:
             return self.by_code[d.parent_adcode].name + d.name
         return d.name
 
+    def names(self) -> dict[str, frozenset[str]]:
+        """Every spelling :meth:`resolve` knows by name (aliases, stems, old names) and the codes it leads to."""
+        return {name: frozenset(codes) for name, codes in self._names.items()}
+
     # --- resolution -----------------------------------------------------------------------
     def resolve(self, query: str | int, level: str | None = None) -> str:
         """Today's six-digit code for a code or name; raises a :class:`RegionLookupError` otherwise."""

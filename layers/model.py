@@ -4,7 +4,8 @@ A layer's values come from exactly one spec:
   * :class:`IndicatorSpec` — one indicator and year of a validated long table;
   * :class:`DerivedSpec`   — an operation on two other layers, computed only where both exist;
   * :class:`BuilderSpec`  — a named function of the level (categories from the gazetteer or a
-                             list, or areas from the boundaries).
+                             list, or areas from the boundaries);
+  * :class:`UserSpec`     — a planner's saved layer, figures carried in the spec (layers/userstore.py).
 Missing stays missing (NaN); a zero in the data stays zero.
 """
 
@@ -123,7 +124,23 @@ class BuilderSpec:
         return _no_zones()
 
 
-Spec = IndicatorSpec | DerivedSpec | BuilderSpec
+@dataclass(frozen=True)
+class UserSpec:
+    """A planner's saved layer (layers/userstore.py): its figures travel inside the spec, so a new version
+    is a new spec and every cache keyed by the spec (the registry's frames, the app's maps) sees it."""
+
+    store_id: int
+    version: int
+    figures: tuple[tuple[str, float], ...]  # (today's code, figure); NaN = no data
+
+    def values(self, layer: Layer, level: str) -> pd.Series:
+        return pd.Series(dict(self.figures), dtype=float)
+
+    def unmapped(self, layer: Layer, level: str) -> pd.DataFrame:
+        return _no_zones()
+
+
+Spec = IndicatorSpec | DerivedSpec | BuilderSpec | UserSpec
 
 
 @dataclass(frozen=True)
@@ -182,6 +199,11 @@ class Layer:
         if self.registry is None:
             raise LookupError(f"layer {self.id!r} is not part of a registry")
         return self.registry
+
+    @property
+    def is_user_layer(self) -> bool:
+        """A planner's own layer from the store (marked as such in the layer list), not a shipped one."""
+        return isinstance(self.spec, UserSpec)
 
     @property
     def is_categorical(self) -> bool:

@@ -26,6 +26,7 @@ THEMES: dict[str, tuple[str, str]] = {
     "population": ("人口", "Population"),
     "context": ("区域背景", "Context"),
     "highlights": ("试点与亮点", "Pilots and highlights"),
+    "user": ("我的数据（用户图层）", "My data (user layers)"),  # planners' saved layers, layers/userlayers.py
 }
 REQUIRED = ("id", "title_zh", "title_en", "theme", "unit_zh", "unit_en", "year", "levels", "kind", "palette", "data")
 

@@ -82,3 +82,26 @@ def _prcoords_points_quiet(coords: np.ndarray) -> np.ndarray:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return _prcoords_points(coords, prcoords.gcj_wgs_bored)
+
+
+def test_vectorised_point_conversion_matches_prcoords_point_by_point():
+    import numpy as np
+    import prcoords
+
+    from geodata.datum import gcj02_to_wgs84_lonlat, wgs84_to_gcj02_lonlat
+
+    rng = np.random.default_rng(7)
+    lon, lat = rng.uniform(97.3, 108.6, 300), rng.uniform(26.0, 34.4, 300)
+    g_lon, g_lat = wgs84_to_gcj02_lonlat(lon, lat)
+    w_lon, w_lat = gcj02_to_wgs84_lonlat(lon, lat)
+    for i in range(len(lon)):
+        fwd = prcoords.wgs_gcj(prcoords.Coords(lat[i], lon[i]))
+        back = prcoords.gcj_wgs_bored(prcoords.Coords(lat[i], lon[i]))
+        assert abs(fwd.lon - g_lon[i]) < 1e-12 and abs(fwd.lat - g_lat[i]) < 1e-12
+        assert abs(back.lon - w_lon[i]) < 1e-7 and abs(back.lat - w_lat[i]) < 1e-7  # ~1 cm
+    # round trip
+    r_lon, r_lat = wgs84_to_gcj02_lonlat(w_lon, w_lat)
+    assert np.abs(r_lon - lon).max() < 1e-8 and np.abs(r_lat - lat).max() < 1e-8
+    # outside China nothing moves (as prcoords); NaN stays NaN
+    assert wgs84_to_gcj02_lonlat(np.array([2.35]), np.array([48.85])) == (np.array([2.35]), np.array([48.85]))
+    assert np.isnan(gcj02_to_wgs84_lonlat(np.array([np.nan]), np.array([30.0]))[0][0])

@@ -224,9 +224,14 @@ def _export(args: argparse.Namespace) -> int:
     from app.export.build import ExportOptions, export_data
     from app.export.printmap import PrintOptionError, PrintOptions
     from layers import default_registry
+    from layers.userlayers import full_registry
 
     prog = "coverage-atlas export"
-    registry = default_registry()
+    try:
+        registry = full_registry()  # saved user layers export like shipped ones (--layer user_3)
+    except Exception as exc:  # the store cannot be read: the shipped layers still export
+        print(f"{prog}: warning: user layers unavailable ({exc}); shipped layers only", file=sys.stderr)
+        registry = default_registry()
     try:
         view = view_from_args(args, registry)
         options = ExportOptions(
