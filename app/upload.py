@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app import auth, uploadflow
+from app import auth, facilitymap, mapbuild, uploadflow
 from app.markup import escape
 from layers.facilities import DATUMS, PER_CAPITA, FacilityColumns, locate_facilities
 from layers.registry import Registry
@@ -19,6 +19,7 @@ from layers.uploads import ENCODINGS, UploadedTable, UploadError, list_sheets, m
 from layers.userstore import USER_KINDS, StoreError, UserStore, open_store
 
 MARKERS_KEY = "atlas_facility_markers"  # the last located facility list, drawn on the map in this session
+SHOW_MARKERS_KEY = "atlas_show_facility_markers"  # not a widget key: it outlives the facility form
 
 _TEXT: dict[str, tuple[str, str]] = {
     "header": ("我的数据：上传表格或机构名单", "My data: upload a table or a facility list"),
@@ -124,6 +125,20 @@ _TEXT: dict[str, tuple[str, str]] = {
 def _t(key: str, lang: str, **kwargs: Any) -> str:
     text = _TEXT[key][1 if lang == "en" else 0]
     return text.format(**kwargs) if kwargs else text
+
+
+def map_frame(frame: Any, view: Any) -> Any:
+    """The page's map frame, with this session's facility markers when there are any to show."""
+    facilities = st.session_state.get(MARKERS_KEY)
+    if facilities is None or not st.session_state.get(SHOW_MARKERS_KEY, True):
+        return frame
+    if not (facilities.located["located_by"] == "point").any():
+        return frame
+    return facilitymap.with_facilities(frame, facilities, mapbuild.datum_for(view), view.lang)
+
+
+def _show_markers_changed() -> None:
+    st.session_state[SHOW_MARKERS_KEY] = st.session_state["uf_show_markers"]
 
 
 def upload_section(registry: Registry, lang: str) -> None:
@@ -404,12 +419,22 @@ def facility_flow(store: UserStore, table: UploadedTable, registry: Registry, la
             st.info(_t("choose_datum", lang))
             return
     facilities = locate_facilities(table.frame, columns, datum=datum or "wgs84")
-    st.session_state[MARKERS_KEY] = facilities
+    # The map is drawn above this section: a new list reruns the page once so the map shows its markers.
+    fingerprint = (datum, int(pd.util.hash_pandas_object(facilities.points.astype(str)).sum()))
+    if st.session_state.get(f"{MARKERS_KEY}_fp") != fingerprint:
+        st.session_state.update({MARKERS_KEY: facilities, f"{MARKERS_KEY}_fp": fingerprint})
+        st.rerun()
     st.info(
         escape(_t("located", lang, n=len(facilities.points), ok=len(facilities.located), bad=len(facilities.issues)))
     )
     if facilities.issues:
         st.dataframe(uploadflow.issue_rows(facilities, lang), hide_index=True, key="uf_issues")
+    st.checkbox(
+        _t("markers", lang),
+        value=st.session_state.get(SHOW_MARKERS_KEY, True),
+        key="uf_show_markers",
+        on_change=_show_markers_changed,
+    )
     covers_all = st.checkbox(_t("covers_all", lang), value=True, key="uf_covers_all")
     population = st.selectbox(
         _t("per_capita", lang),
