@@ -25,21 +25,25 @@ from layers.userstore import open_store
 log = logging.getLogger(__name__)
 
 
-def store_revision() -> int | None:
-    """The user-layer store's revision (changes with every save, replace, rename or delete, by any app
-    instance on the same store), or None when the store cannot be read: the shipped layers still work."""
+Revision = tuple[str, int] | None
+
+
+def store_revision() -> Revision:
+    """The user-layer store (URL) and its revision (changes with every save, replace, rename or delete, by any
+    app instance on the same store), or None when the store cannot be read: the shipped layers still work."""
     try:
-        return open_store().revision()
+        store = open_store()
+        return store.url, store.revision()
     except Exception as exc:  # a bad URL, a server down, a locked file: the atlas must still open
         log.warning("user-layer store unavailable: %s", exc)
         return None
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _registry(revision: int | None) -> Registry:
+def _registry(revision: Revision) -> Registry:
     if revision is None:
         return default_registry()
-    return with_user_layers(open_store())
+    return with_user_layers(open_store(revision[0]))
 
 
 def registry() -> Registry:
@@ -53,7 +57,7 @@ def boundaries(level: str, detail: str, datum: str) -> gpd.GeoDataFrame:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _map_data(view: ViewState, revision: int | None) -> mapbuild.MapData:
+def _map_data(view: ViewState, revision: Revision) -> mapbuild.MapData:
     return mapbuild.map_data(mapbuild.effective_layer(_registry(revision), view), view)
 
 
@@ -63,7 +67,7 @@ def map_data(view: ViewState) -> mapbuild.MapData:
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _folium_map(view: ViewState, revision: int | None) -> folium.Map:
+def _folium_map(view: ViewState, revision: Revision) -> folium.Map:
     data = _map_data(view, revision)
     shapes = boundaries(view.level, mapbuild.boundary_detail(view), mapbuild.datum_for(view))
     return mapbuild.build_map(shapes, data)
@@ -127,7 +131,7 @@ def map_frame(view: ViewState) -> folium.Map:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _view_payload(view: ViewState, revision: int | None) -> dict[str, object]:
+def _view_payload(view: ViewState, revision: Revision) -> dict[str, object]:
     return mapbuild.view_payload(_map_data(view, revision))
 
 

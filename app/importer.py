@@ -84,54 +84,10 @@ def _safe_url(url: str | None) -> str:
         return "(the store URL)"
 
 
-def _reader() -> tuple[Any, type[Exception]]:
-    """``layers.uploads.read_table`` (the upload page's reader: encodings, XLSX, size limit)."""
-    try:
-        from layers.uploads import UploadError, read_table  # type: ignore[import-not-found,unused-ignore]
-
-        return read_table, UploadError
-    except ImportError:  # until issue14b is merged: CSV only, UTF-8 (BOM) or GB18030
-        return _minimal_read_table, ValueError
-
-
-class _MinimalTable:
-    def __init__(self, frame: Any):
-        self.frame = frame
-
-
-def _minimal_read_table(
-    path: Path, *, name: str, encoding: str | None = None, sheet: str | None = None
-) -> _MinimalTable:
-    import io
-
-    import pandas as pd
-
-    if sheet is not None or path.suffix.lower() in (".xlsx", ".xlsm"):
-        raise ValueError(f"{name}: XLSX needs layers.uploads")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ValueError(f"{name}: cannot be read ({exc.strerror or exc})") from exc
-    if not data.strip():
-        raise ValueError(f"{name}: the file is empty")
-    for enc in [encoding] if encoding else ["utf-8-sig", "gb18030"]:
-        try:
-            text = data.decode(enc)
-            break
-        except (UnicodeDecodeError, LookupError):
-            continue
-    else:
-        raise ValueError(f"{name}: not UTF-8 or GB18030 text; give --encoding")
-    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    frame.index = pd.RangeIndex(2, 2 + len(frame))
-    return _MinimalTable(frame)
-
-
 def run(args: argparse.Namespace) -> int:
     from geodata.matching import match_table
+    from layers.uploads import UploadError, read_table  # the upload page's reader: encodings, XLSX, size limit
     from layers.userstore import NewLayer, StoreError, open_store
-
-    read_table, UploadError = _reader()
 
     path = Path(args.file)
     name = str(path)

@@ -1,0 +1,133 @@
+"""``coverage-atlas import``: match report on stdout, exit 1 when rows stop the import, 2 for unusable input."""
+
+import csv
+
+import pytest
+
+from app.cli import main
+from layers.userstore import UserStore
+
+
+@pytest.fixture
+def store(tmp_path):
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    s = UserStore(url)
+    yield url, s
+    s.engine.dispose()
+
+
+def _csv(path, rows, encoding="utf-8"):
+    with open(path, "w", encoding=encoding, newline="") as f:
+        csv.writer(f).writerows(rows)
+    return str(path)
+
+
+def _import(path, store_url, *extra):
+    args = ["import", path, "--region-column", "地区", "--value-column", "床位", "--title", "养老床位"]
+    return main([*args, "--unit", "张", "--year", "2024", "--source", "内部统计", "--store", store_url, *extra])
+
+
+def test_unmatched_rows_exit_1_with_row_numbers_and_save_nothing(tmp_path, store, capsys):
+    url, s = store
+    path = _csv(tmp_path / "t.csv", [["地区", "床位"], ["锦江区", "10"], ["市中区", "5"], ["火星县", "3"]])
+    assert _import(path, url) == 1
+    out, err = capsys.readouterr()
+    assert f"{path}: row 3: '市中区' matches 2 regions" in out and f"{path}: row 4:" in out
+    assert "nothing saved" in err and "--allow-unmatched" in err
+    assert s.list_layers() == []
+
+
+def test_allow_unmatched_saves_the_matched_rows_and_records_the_user(tmp_path, store, capsys):
+    url, s = store
+    path = _csv(tmp_path / "t.csv", [["地区", "床位"], ["锦江区", "10"], ["510922", "7"], ["火星县", "3"]])
+    assert _import(path, url, "--allow-unmatched") == 0
+    assert "saved user_1 养老床位 (county, version 1): 2 regions" in capsys.readouterr().out
+    (rec,) = s.list_layers()
+    assert (rec.unit, rec.year, rec.source) == ("张", "2024", "内部统计")
+    assert s.load(rec.id).to_dict() == {"510104": 10.0, "510981": 7.0}  # 射洪县's old code → 射洪市
+    (entry,) = s.audit()
+    assert entry.action == "create" and entry.who.startswith("cli")
+
+
+def test_gbk_file_with_chinese_headers(tmp_path, store, capsys):
+    url, s = store
+    path = _csv(tmp_path / "gbk.csv", [["地区", "床位"], ["内江市市中区", "12"], ["市中区(乐山)", "9"]], "gbk")
+    assert _import(path, url) == 0
+    assert s.load(1).to_dict() == {"511002": 12.0, "511102": 9.0}
+
+
+def test_duplicates_and_non_numeric_values_stop_the_import_even_with_allow_unmatched(tmp_path, store, capsys):
+    url, s = store
+    path = _csv(tmp_path / "d.csv", [["地区", "床位"], ["锦江区", "10"], ["510104", "11"]])
+    assert _import(path, url, "--allow-unmatched") == 1
+    assert "rows 2, 3: 510104 成都市锦江区 appears 2 times" in capsys.readouterr().out
+    path = _csv(tmp_path / "n.csv", [["地区", "床位"], ["锦江区", "约10"], ["青羊区", "-2"]])
+    assert _import(path, url, "--allow-unmatched") == 1
+    out, err = capsys.readouterr()
+    assert "row 2, column '床位': '约10' is not a number" in out and "row 3, column '床位': '-2' is negative" in out
+    assert "not numbers" in err and "--allow-negative" in err
+    assert s.list_layers() == []
+
+
+def test_unusable_input_is_one_line_and_exit_2(tmp_path, store, capsys):
+    url, _ = store
+    path = _csv(tmp_path / "t.csv", [["地区", "床位"], ["锦江区", "10"]])
+    args = ["import", path, "--region-column", "县", "--value-column", "床位", "--title", "t", "--unit", "u"]
+    assert main([*args, "--year", "2024", "--source", "s", "--store", url]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and path in err and "'县'" in err and "'地区'" in err
+    assert _import(str(tmp_path / "missing.csv"), url) == 2
+    assert "missing.csv" in capsys.readouterr().err
+    (tmp_path / "empty.csv").write_bytes(b"")
+    assert _import(str(tmp_path / "empty.csv"), url) == 2
+    assert "empty" in capsys.readouterr().err
+
+
+def test_an_unreachable_store_names_it_without_its_password(tmp_path, capsys):
+    path = _csv(tmp_path / "t.csv", [["地区", "床位"], ["锦江区", "10"]])
+    assert _import(path, "postgresql://atlas:s3cret@127.0.0.1:1/none") == 2
+    err = capsys.readouterr().err
+    assert "s3cret" not in err and "127.0.0.1:1" in err and "nothing was saved" in err
+
+
+def test_two_value_columns_become_two_layers_in_one_go(tmp_path, store, capsys):
+    url, s = store
+    path = _csv(tmp_path / "t.csv", [["地区", "床位", "机构"], ["凉山州", "100", "4"], ["成都市", "900", "30"]])
+    args = ["import", path, "--region-column", "地区", "--value-column", "床位", "--value-column", "机构"]
+    args += ["--title", "养老", "--unit", "张", "--unit", "个", "--year", "2024", "--source", "s", "--store", url]
+    assert main([*args, "--level", "prefecture"]) == 0
+    titles = [(r.title, r.unit, r.level) for r in s.list_layers()]
+    assert titles == [("养老（床位）", "张", "prefecture"), ("养老（机构）", "个", "prefecture")]
+    assert s.load(2).to_dict() == {"510100": 30.0, "513400": 4.0}
+
+
+def test_an_imported_layer_exports_like_a_shipped_one(tmp_path, store, monkeypatch, capsys):
+    url, _ = store
+    monkeypatch.setenv("COVERAGE_ATLAS_STORE", url)
+    path = _csv(tmp_path / "t.csv", [["地区", "床位"], ["锦江区", "10"], ["<img src=x onerror=alert(1)>", "1"]])
+    assert _import(path, url, "--allow-unmatched") == 0
+    out = tmp_path / "beds.csv"
+    assert main(["export", "--layer", "user_1", "--level", "county", "--format", "csv", "--out", str(out)]) == 0
+    text = out.read_text(encoding="utf-8-sig")
+    assert "510104" in text and "养老床位" in text and "内部统计" in text
+
+
+def test_xlsx_sheet_and_a_size_limit(tmp_path, store, capsys, monkeypatch):
+    from openpyxl import Workbook
+
+    url, s = store
+    wb = Workbook()
+    wb.active.title = "说明"
+    wb.active.append(["这一页不是数据"])
+    ws = wb.create_sheet("2024")
+    ws.append(["地区", "床位"])
+    ws.append([510104, 10])  # a code stored as a number
+    ws.append(["市中区（内江）", 4.5])
+    path = str(tmp_path / "beds.xlsx")
+    wb.save(path)
+    assert _import(path, url, "--sheet", "2024") == 0
+    assert s.load(1).to_dict() == {"510104": 10.0, "511002": 4.5}
+    monkeypatch.setenv("COVERAGE_ATLAS_UPLOAD_MAX_MB", "0.001")
+    assert _import(path, url, "--sheet", "2024") == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "beds.xlsx" in err[0] and "limit" in err[0]

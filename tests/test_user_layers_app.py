@@ -1,0 +1,51 @@
+"""A saved user layer on the page (AppTest): in the layer list, on the map and in the table, escaped, and
+replaced figures shown on the next run (the caches are keyed by the store's revision)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from layers.userstore import NewLayer, UserStore
+from tests.test_streamlit_app import rerun, run_app, table, view_table
+
+EVIL_TITLE = "<img src=x onerror=alert(1)>床位"
+EVIL_SOURCE = "<script>alert('s')</script>民政局"
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    monkeypatch.setenv("COVERAGE_ATLAS_STORE", url)
+    s = UserStore(url)
+    yield s
+    s.engine.dispose()
+
+
+def test_a_user_layer_is_an_ordinary_layer_on_the_page(store):
+    rec = store.save_new(NewLayer(EVIL_TITLE, "张", "2024", EVIL_SOURCE), {"510104": 120.0, "511002": 15.0}, "t")
+    at = run_app({"layer": rec.layer_id, "level": "county"})
+    assert {sb.label: sb.value for sb in at.sidebar.selectbox}["主题"] == "user"
+    # normalised against the census like a shipped count (beds per 1,000 aged 60+)
+    assert "每千60岁及以上人口" in at.sidebar.radio[2].options
+    shown = table(at).set_index("adcode")
+    column = f"{EVIL_TITLE} (张)"  # a dataframe cell is data, shown as text by the grid
+    assert shown.loc["510104", column] == 120 and shown.loc["511002", column] == 15
+    assert shown[column].isna().sum() == 181  # no data, never zero
+
+    payload = view_table(at)
+    tip = payload["tips"]["510104"]
+    assert "&lt;img src=x onerror=alert(1)&gt;床位: <b>120 张</b>" in tip
+    assert "来源: &lt;script&gt;alert(&#x27;s&#x27;)&lt;/script&gt;民政局" in tip
+    assert "<div class='atlas-legend-title'>&lt;img src=x onerror=alert(1)&gt;床位</div>" in payload["legend"]
+    assert "<img" not in repr(payload) and "<script" not in repr(payload)
+    markdown = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    shown_in_markdown = [m for m in markdown if "script" in m or "img src" in m]
+    assert len(shown_in_markdown) >= 2  # the sources line and the details panel name it …
+    assert not [m for m in shown_in_markdown if re.search(r"(?<!\\)<(script|img)", m)]  # … as text
+
+    store.replace(rec.id, {"510104": 999.0}, "t")
+    at = rerun(at)
+    shown = table(at).set_index("adcode")
+    assert shown.loc["510104", column] == 999 and shown[column].isna().sum() == 182
