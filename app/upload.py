@@ -67,6 +67,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     ),
     "choose_for": ("“{q}”指的是：", "“{q}” means:"),
     "leave_out": ("不计入（保留在报告中）", "leave out (stays in the report)"),
+    "answers": ("已选择：{answers}", "Your answers: {answers}"),
+    "clear_answers": ("清除选择", "Clear answers"),
     "duplicates": (
         "以下地区出现多次，请在文件中保留一行后重新上传：",
         "These regions appear more than once; keep one row in the file and upload it again:",
@@ -307,7 +309,10 @@ def table_flow(store: UserStore, records: list, table: UploadedTable, lang: str)
         st.caption(escape(_t("meta_for", lang, col=col)))
         metas[col] = _meta_inputs(f"ut_meta_{i}", col, lang)
 
-    choices: dict[str, str] = dict(st.session_state.get("ut_choices", {}))
+    # The planner's answers belong to this file, column and level only; another upload starts afresh.
+    scope = (table.name, table.sheet, region_column, level)
+    saved_choices = st.session_state.get("ut_choices")
+    choices: dict[str, str] = dict(saved_choices[1]) if saved_choices and saved_choices[0] == scope else {}
     report = uploadflow.match(table.frame, region_column, value_columns, level, choices)
     st.markdown(f"**{_t('report', lang)}**")
     c = report.counts()
@@ -328,9 +333,15 @@ def table_flow(store: UserStore, records: list, table: UploadedTable, lang: str)
             )
         )
     )
+    if choices:
+        answered = "; ".join(f"{q} → {c}" for q, c in choices.items())
+        st.caption(escape(_t("answers", lang, answers=answered)))
+        if st.button(_t("clear_answers", lang), key="ut_clear_answers"):
+            st.session_state.pop("ut_choices", None)
+            st.rerun()
     if report.not_matched:
         st.dataframe(uploadflow.report_rows(report, lang), hide_index=True, key="ut_report_rows")
-        _ask(report, choices, lang)
+        _ask(report, choices, scope, lang)
     if report.duplicates:
         st.warning(_t("duplicates", lang))
         st.dataframe(
@@ -369,7 +380,7 @@ def table_flow(store: UserStore, records: list, table: UploadedTable, lang: str)
         st.rerun()
 
 
-def _ask(report: Any, choices: dict[str, str], lang: str) -> None:
+def _ask(report: Any, choices: dict[str, str], scope: tuple[object, ...], lang: str) -> None:
     """Ask the planner about each ambiguous or unmatched reference that has candidates (once per reference)."""
     asked: dict[str, tuple[str, ...]] = {}
     for r in report.not_matched:
@@ -388,7 +399,7 @@ def _ask(report: Any, choices: dict[str, str], lang: str) -> None:
             choices[query] = pick
             changed = True
     if changed:
-        st.session_state["ut_choices"] = choices
+        st.session_state["ut_choices"] = (scope, choices)
         st.rerun()
 
 
