@@ -5,12 +5,11 @@ from dataclasses import replace
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app import cache, mapbuild, panels
+from app import cache, mapbuild, panels, upload
 from app.export.panel import export_section
 from app.i18n import t
 from app.markup import escape
 from app.sidebar import init_from_url, read_sidebar
-from app.upload import upload_section
 
 st.set_page_config(page_title="四川民政服务覆盖图集 · Sichuan Coverage Atlas", page_icon="🗺️", layout="wide")
 registry = cache.registry()
@@ -43,7 +42,7 @@ with map_col:
     # The frame (tiles, shapes, fit) depends only on level, area and basemap: a new layer or colours
     # keep the iframe, its pan and zoom, and send only the small style table (feature_group_to_add).
     clicked = st_folium(
-        cache.map_frame(view),
+        upload.map_frame(cache.map_frame(view), view),  # with this session's facility markers, if any
         key="atlas_map",
         height=620,
         use_container_width=True,
@@ -73,4 +72,4 @@ with chart_col:
 with table_col:
     panels.table_and_download(data)
 export_section(data)
-upload_section(registry, lang)
+upload.upload_section(registry, lang)

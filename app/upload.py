@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app import auth, uploadflow
+from app import auth, facilitymap, mapbuild, uploadflow
 from app.markup import escape
 from layers.facilities import DATUMS, PER_CAPITA, FacilityColumns, locate_facilities
 from layers.registry import Registry
@@ -19,6 +19,7 @@ from layers.uploads import ENCODINGS, UploadedTable, UploadError, list_sheets, m
 from layers.userstore import USER_KINDS, StoreError, UserStore, open_store
 
 MARKERS_KEY = "atlas_facility_markers"  # the last located facility list, drawn on the map in this session
+SHOW_MARKERS_KEY = "atlas_show_facility_markers"  # not a widget key: it outlives the facility form
 
 _TEXT: dict[str, tuple[str, str]] = {
     "header": ("我的数据：上传表格或机构名单", "My data: upload a table or a facility list"),
@@ -66,6 +67,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     ),
     "choose_for": ("“{q}”指的是：", "“{q}” means:"),
     "leave_out": ("不计入（保留在报告中）", "leave out (stays in the report)"),
+    "answers": ("已选择：{answers}", "Your answers: {answers}"),
+    "clear_answers": ("清除选择", "Clear answers"),
     "duplicates": (
         "以下地区出现多次，请在文件中保留一行后重新上传：",
         "These regions appear more than once; keep one row in the file and upload it again:",
@@ -124,6 +127,20 @@ _TEXT: dict[str, tuple[str, str]] = {
 def _t(key: str, lang: str, **kwargs: Any) -> str:
     text = _TEXT[key][1 if lang == "en" else 0]
     return text.format(**kwargs) if kwargs else text
+
+
+def map_frame(frame: Any, view: Any) -> Any:
+    """The page's map frame, with this session's facility markers when there are any to show."""
+    facilities = st.session_state.get(MARKERS_KEY)
+    if facilities is None or not st.session_state.get(SHOW_MARKERS_KEY, True):
+        return frame
+    if not (facilities.located["located_by"] == "point").any():
+        return frame
+    return facilitymap.with_facilities(frame, facilities, mapbuild.datum_for(view), view.lang)
+
+
+def _show_markers_changed() -> None:
+    st.session_state[SHOW_MARKERS_KEY] = st.session_state["uf_show_markers"]
 
 
 def upload_section(registry: Registry, lang: str) -> None:
@@ -292,7 +309,10 @@ def table_flow(store: UserStore, records: list, table: UploadedTable, lang: str)
         st.caption(escape(_t("meta_for", lang, col=col)))
         metas[col] = _meta_inputs(f"ut_meta_{i}", col, lang)
 
-    choices: dict[str, str] = dict(st.session_state.get("ut_choices", {}))
+    # The planner's answers belong to this file, column and level only; another upload starts afresh.
+    scope = (table.name, table.sheet, region_column, level)
+    saved_choices = st.session_state.get("ut_choices")
+    choices: dict[str, str] = dict(saved_choices[1]) if saved_choices and saved_choices[0] == scope else {}
     report = uploadflow.match(table.frame, region_column, value_columns, level, choices)
     st.markdown(f"**{_t('report', lang)}**")
     c = report.counts()
@@ -313,9 +333,15 @@ def table_flow(store: UserStore, records: list, table: UploadedTable, lang: str)
             )
         )
     )
+    if choices:
+        answered = "; ".join(f"{q} → {c}" for q, c in choices.items())
+        st.caption(escape(_t("answers", lang, answers=answered)))
+        if st.button(_t("clear_answers", lang), key="ut_clear_answers"):
+            st.session_state.pop("ut_choices", None)
+            st.rerun()
     if report.not_matched:
         st.dataframe(uploadflow.report_rows(report, lang), hide_index=True, key="ut_report_rows")
-        _ask(report, choices, lang)
+        _ask(report, choices, scope, lang)
     if report.duplicates:
         st.warning(_t("duplicates", lang))
         st.dataframe(
@@ -354,7 +380,7 @@ def table_flow(store: UserStore, records: list, table: UploadedTable, lang: str)
         st.rerun()
 
 
-def _ask(report: Any, choices: dict[str, str], lang: str) -> None:
+def _ask(report: Any, choices: dict[str, str], scope: tuple[object, ...], lang: str) -> None:
     """Ask the planner about each ambiguous or unmatched reference that has candidates (once per reference)."""
     asked: dict[str, tuple[str, ...]] = {}
     for r in report.not_matched:
@@ -373,7 +399,7 @@ def _ask(report: Any, choices: dict[str, str], lang: str) -> None:
             choices[query] = pick
             changed = True
     if changed:
-        st.session_state["ut_choices"] = choices
+        st.session_state["ut_choices"] = (scope, choices)
         st.rerun()
 
 
@@ -404,12 +430,22 @@ def facility_flow(store: UserStore, table: UploadedTable, registry: Registry, la
             st.info(_t("choose_datum", lang))
             return
     facilities = locate_facilities(table.frame, columns, datum=datum or "wgs84")
-    st.session_state[MARKERS_KEY] = facilities
+    # The map is drawn above this section: a new list reruns the page once so the map shows its markers.
+    fingerprint = (datum, int(pd.util.hash_pandas_object(facilities.points.astype(str)).sum()))
+    if st.session_state.get(f"{MARKERS_KEY}_fp") != fingerprint:
+        st.session_state.update({MARKERS_KEY: facilities, f"{MARKERS_KEY}_fp": fingerprint})
+        st.rerun()
     st.info(
         escape(_t("located", lang, n=len(facilities.points), ok=len(facilities.located), bad=len(facilities.issues)))
     )
     if facilities.issues:
         st.dataframe(uploadflow.issue_rows(facilities, lang), hide_index=True, key="uf_issues")
+    st.checkbox(
+        _t("markers", lang),
+        value=st.session_state.get(SHOW_MARKERS_KEY, True),
+        key="uf_show_markers",
+        on_change=_show_markers_changed,
+    )
     covers_all = st.checkbox(_t("covers_all", lang), value=True, key="uf_covers_all")
     population = st.selectbox(
         _t("per_capita", lang),

@@ -49,7 +49,7 @@ MANIFEST_NAME = "MANIFEST.json"
 # Element classes whose assets are vendored. Core folium only for now: folium.Map carries the
 # whole Leaflet/Bootstrap/Font-Awesome/awesome-markers stack every map needs. To use a plugin
 # (say folium.plugins.Fullscreen), add it here and re-run: its jsDelivr npm URLs need no new rule.
-ELEMENT_CLASSES = ["folium.folium.Map"]
+ELEMENT_CLASSES = ["folium.folium.Map", "folium.plugins.MarkerCluster"]  # the cluster: facility lists
 
 
 class VendorError(RuntimeError):
@@ -131,6 +131,11 @@ def _folium_template(m: re.Match) -> Source:
     )
 
 
+def _markercluster(m: re.Match) -> Source:
+    # cdnjs leaflet.markercluster/X.Y.Z mirrors the dist/ folder of the npm release of the same version.
+    return Source("npm", "leaflet.markercluster", m["version"], f"dist/{m['file']}")
+
+
 # (pattern, resolver). Patterns are anchored and as narrow as possible: an unknown host or a new
 # path shape must stop the script rather than be guessed at.
 RULES: list[tuple[re.Pattern[str], object]] = [
@@ -156,6 +161,13 @@ RULES: list[tuple[re.Pattern[str], object]] = [
         ),
         _awesome_markers,
     ),
+    (
+        re.compile(
+            r"https://cdnjs\.cloudflare\.com/ajax/libs/leaflet\.markercluster/(?P<version>\d+\.\d+\.\d+)/"
+            r"(?P<file>(?:leaflet\.markercluster|MarkerCluster(?:\.Default)?)\.(?:js|css))"
+        ),
+        _markercluster,
+    ),
     (re.compile(r"https://netdna\.bootstrapcdn\.com/bootstrap/3\.0\.0/css/bootstrap-glyphicons\.css"), _glyphicons),
 ]
 
@@ -168,7 +180,7 @@ EXTRA_FILES = {"leaflet": ["dist/images/*.png"]}
 # same code: the js is byte-identical) is shipped in leaflet.awesome-markers@2.0.5.
 LICENCE_FALLBACK = {"drmonty-leaflet-awesome-markers": ("leaflet.awesome-markers", "2.0.5", "LICENSE")}
 
-_LICENCE_FILE = re.compile(r"(?i)(licen[cs]e|copying)(\.(txt|md))?")
+_LICENCE_FILE = re.compile(r"(?i)(mit-)?(licen[cs]e|copying)(\.(txt|md))?")  # MIT-LICENCE.txt: leaflet.markercluster
 _CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)"'\s]+))\s*\)""")
 _CSS_IMPORT = re.compile(r"""@import\s+(?:"([^"]*)"|'([^']*)')""")
 

@@ -4,6 +4,7 @@ real XLSX go through reading, the match report, the planner's answers and the st
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from openpyxl import Workbook
@@ -182,3 +183,33 @@ def test_bad_file_message_names_the_file(store_url):
     _run(at)
     # shown as escaped Markdown: the text read back without the escapes
     assert any("空.csv: the file is empty" in e.value.replace("\\", "").replace("\u200b", "") for e in at.error)
+
+
+def test_facility_markers_reach_the_page_map_in_the_basemaps_datum(store_url):
+    """The whole page: after a facility upload the map frame st_folium gets carries the markers (clustered
+    from 50 points, with the vendored plugin), in GCJ-02 for the default Amap basemap."""
+    from test_streamlit_app import APP, map_args
+
+    rows = "\n".join(f"院{i},{104.05 + i * 0.001:.6f},30.65" for i in range(60))
+    data = f"名称,经度,纬度\n{rows}\n".encode()
+    at = AppTest.from_file(APP, default_timeout=180)
+    _run(at)
+    assert "leaflet.markercluster" not in map_args(at)["script"]
+    at.radio(key="atlas_upload_mode").set_value("facilities")
+    _run(at)
+    at.file_uploader(key="atlas_upload_file").set_value(("sites.csv", data, "text/csv"))
+    _run(at)
+    for key, col in [("name", "名称"), ("lon", "经度"), ("lat", "纬度")]:
+        at.selectbox(key=f"uf_{key}").set_value(col)
+    _run(at)
+    at.radio(key="uf_datum").set_value("gcj02")
+    _run(at)
+    args = map_args(at)
+    assert "L.markerClusterGroup" in args["script"]
+    assert any("leaflet.markercluster-1.1.0" in url for url in args["js_links"])
+    assert all(url.startswith("/app/static/vendor/") for url in args["js_links"] + args["css_links"])
+    first = re.search(r"circleMarker\(\s*\[([\d.]+), ([\d.]+)\]", args["script"])
+    assert (float(first[1]), float(first[2])) == pytest.approx((30.65, 104.05), abs=1e-7)  # GCJ-02, for Amap
+    at.checkbox(key="uf_show_markers").uncheck()
+    _run(at)
+    assert "L.markerClusterGroup" not in map_args(at)["script"]
