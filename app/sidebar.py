@@ -72,6 +72,7 @@ def init_from_url(registry: Registry) -> None:
             "w_reverse": view.reverse,
             "w_basemap": view.basemap,
             "selected": view.selected,
+            "w_year": view.year,
             "_layer": view.layer,
             "_palettes": {view.layer: view.palette or layer.palette},
         }
@@ -243,7 +244,13 @@ def read_sidebar(registry: Registry, value_range: ValueRange) -> ViewState:
         else "absolute"
     )
 
-    view = sanitise(ViewState(lang=lang, layer=layer_id, level=level, area=area, norm=norm), registry)
+    year = None
+    if layer.years:
+        years = list(layer.years)
+        if st.session_state.get("w_year") not in years:
+            st.session_state.w_year = years[-1]
+        year = sb.select_slider(t("year", lang), years, key="w_year")
+    view = sanitise(ViewState(lang=lang, layer=layer_id, level=level, area=area, norm=norm, year=year), registry)
 
     if not layer.is_categorical:
         view = _numeric_controls(view, value_range, effective_layer(registry, view))

@@ -73,6 +73,14 @@ NOTICE_TEXT = {
         "sel={value}（{old}）是旧代码，已显示现行的 {code} {name}",
         "sel={value} ({old}) is an old code; showing today's {code} {name}",
     ),
+    "year_missing": (
+        "图层 {layer} 没有 {value} 年的数据，改为显示 {shown} 年",
+        "layer {layer} has no figures for {value}; showing {shown}",
+    ),
+    "year_unused": (
+        "图层 {layer} 只有一个年份，已忽略 year={value}",
+        "layer {layer} has a single year; year={value} ignored",
+    ),
     "bad_selection": ("sel={value} 不是行政区，已取消选择", "sel={value} is not a region; selection cleared"),
 }
 
@@ -97,6 +105,7 @@ class ViewState:
     reverse: bool = False
     basemap: str = "amap"  # reachable in mainland China, unlike CartoDB/OSM (boundaries then in GCJ-02)
     selected: str | None = None
+    year: int | None = None  # the year of a time-series layer (None for other layers)
 
     @property
     def prefecture_filter(self) -> str | None:
@@ -127,6 +136,7 @@ _KEYS = {
     "reverse": "rev",
     "basemap": "basemap",
     "selected": "sel",
+    "year": "year",
 }
 
 
@@ -179,6 +189,13 @@ def _parse_breaks(text: str) -> tuple[float, ...]:
     return tuple(sorted({float(b) for b in text.replace("，", ",").split(",") if b.strip()}))
 
 
+def _parse_year(text: str) -> int:
+    # Four ASCII digits only: int() would also take "２０１９", "+2019" or " 2019".
+    if not re.fullmatch(r"[0-9]{4}", text):
+        raise ValueError(text)
+    return int(text)
+
+
 def from_query_params(params: Mapping[str, str | list[str]], registry: Registry) -> tuple[ViewState, list[Notice]]:
     """A view from URL parameters; each unusable value falls back to its default with a notice."""
     notices: list[Notice] = []
@@ -220,6 +237,7 @@ def from_query_params(params: Mapping[str, str | list[str]], registry: Registry)
     take("basemap", str, lambda v: v in BASEMAPS)
     take("norm", str, lambda v: True)
     take("selected", str, lambda v: bool(re.fullmatch(r"\d{6}", v)))
+    take("year", _parse_year, lambda v: True)
     view = replace(DEFAULT, **values)
     return sanitise(view, registry, notices), notices
 
@@ -237,6 +255,13 @@ def sanitise(view: ViewState, registry: Registry, notices: list[Notice] | None =
     if view.palette in PALETTES and (PALETTES[view.palette].kind == "qualitative") != layer.is_categorical:
         notices.append(_notice("palette_kind", value=view.palette, layer=layer.id))
         view = replace(view, palette="")
+    if layer.years and view.year not in layer.years:
+        if view.year is not None:
+            notices.append(_notice("year_missing", layer=layer.id, value=str(view.year), shown=str(layer.years[-1])))
+        view = replace(view, year=layer.years[-1])
+    elif not layer.years and view.year is not None:
+        notices.append(_notice("year_unused", layer=layer.id, value=str(view.year)))
+        view = replace(view, year=None)
     if view.vmin is not None and view.vmax is not None and view.vmin > view.vmax:
         notices.append(_notice("range_inverted"))
         view = replace(view, vmin=None, vmax=None)
