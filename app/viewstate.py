@@ -19,6 +19,7 @@ from layers.groups import GROUPS
 from layers.registry import LEVELS, Registry
 
 LANGS = ("zh", "en")
+MODES = ("single", "compare")
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,10 @@ NOTICE_TEXT = {
         "sel={value} ({old}) is an old code; showing today's {code} {name}",
     ),
     "bad_selection": ("sel={value} 不是行政区，已取消选择", "sel={value} is not a region; selection cleared"),
+    "layer_b_level": (
+        "图层 B {layer} 没有{level}数据，改用 {shown}",
+        "layer B {layer} has no {level} level; using {shown}",
+    ),
 }
 
 
@@ -97,6 +102,16 @@ class ViewState:
     reverse: bool = False
     basemap: str = "amap"  # reachable in mainland China, unlike CartoDB/OSM (boundaries then in GCJ-02)
     selected: str | None = None
+    # Compare mode (issue 13): layer A is the view above, layer B has its own normalisation and is drawn
+    # with its own default palette; level, area and selection apply to both.
+    mode: str = "single"  # "single" or "compare"
+    layer_b: str = "pop_65plus_share"
+    norm_b: str = "absolute"
+    compare_view: str = "side_by_side"  # an id of app.compare.views.VIEWS
+
+    @property
+    def is_compare(self) -> bool:
+        return self.mode == "compare"
 
     @property
     def prefecture_filter(self) -> str | None:
@@ -127,7 +142,13 @@ _KEYS = {
     "reverse": "rev",
     "basemap": "basemap",
     "selected": "sel",
+    "mode": "mode",
+    "layer_b": "layer_b",
+    "norm_b": "norm_b",
+    "compare_view": "cview",
 }
+# Written to the address only in compare mode (a single view's address stays as it was).
+COMPARE_FIELDS = frozenset({"layer_b", "norm_b", "compare_view"})
 
 
 def _fmt_number(x: float) -> str:
@@ -139,7 +160,7 @@ def to_query_params(view: ViewState) -> dict[str, str]:
     out: dict[str, str] = {}
     for f in fields(ViewState):
         value = getattr(view, f.name)
-        if value == getattr(DEFAULT, f.name):
+        if value == getattr(DEFAULT, f.name) or (f.name in COMPARE_FIELDS and not view.is_compare):
             continue
         if isinstance(value, bool):
             out[_KEYS[f.name]] = "1" if value else "0"
@@ -220,8 +241,29 @@ def from_query_params(params: Mapping[str, str | list[str]], registry: Registry)
     take("basemap", str, lambda v: v in BASEMAPS)
     take("norm", str, lambda v: True)
     take("selected", str, lambda v: bool(re.fullmatch(r"\d{6}", v)))
+    take("mode", str, lambda v: v in MODES)
+    take("layer_b", str, lambda v: _valid_layer_b(v, registry))
+    take("norm_b", str, lambda v: True)
+    take("compare_view", str, lambda v: v in compare_view_ids())
     view = replace(DEFAULT, **values)
     return sanitise(view, registry, notices), notices
+
+
+def compare_view_ids() -> tuple[str, ...]:
+    """Ids of the registered compare views (imported here, not at module level: the views import this module)."""
+    from app.compare.views import VIEWS
+
+    return tuple(VIEWS)
+
+
+def _valid_layer_b(layer_id: str, registry: Registry) -> bool:
+    """Layer B is any numeric layer (a scatter or bivariate classes need numbers)."""
+    return layer_id in registry and not registry.get(layer_id).hidden and not registry.get(layer_id).is_categorical
+
+
+def compare_layer_ids(registry: Registry, level: str) -> list[str]:
+    """The layers offered as layer B at ``level``."""
+    return [x.id for x in registry.list_layers(level=level) if not x.is_categorical]
 
 
 def sanitise(view: ViewState, registry: Registry, notices: list[Notice] | None = None) -> ViewState:
@@ -248,7 +290,47 @@ def sanitise(view: ViewState, registry: Registry, notices: list[Notice] | None =
         view = replace(view, level="county") if "county" in layer.levels else replace(view, area="all")
     if view.selected:
         view = _resolve_selection(view, notices)
+    return _sanitise_b(view, registry, notices)
+
+
+def _sanitise_b(view: ViewState, registry: Registry, notices: list[Notice]) -> ViewState:
+    """Layer B at the view's level, with a normalisation it offers."""
+    layer_b = registry.get(view.layer_b)
+    if view.level not in layer_b.levels:
+        shown = DEFAULT.layer_b
+        if view.is_compare:
+            notices.append(_notice("layer_b_level", layer=layer_b.id, level=view.level, shown=shown))
+        view = replace(view, layer_b=shown, norm_b="absolute")
+        layer_b = registry.get(shown)
+    if view.norm_b != "absolute" and view.norm_b not in layer_b.normalise_by:
+        if view.is_compare:
+            notices.append(_notice("norm_missing", norm=view.norm_b, layer=layer_b.id))
+        view = replace(view, norm_b="absolute")
     return view
+
+
+def view_a(view: ViewState) -> ViewState:
+    """Layer A of a compare view as a single view (the compare fields at their defaults, so caches are shared)."""
+    return replace(
+        view, mode="single", layer_b=DEFAULT.layer_b, norm_b=DEFAULT.norm_b, compare_view=DEFAULT.compare_view
+    )
+
+
+def view_b(view: ViewState) -> ViewState:
+    """Layer B of a compare view as a single view: its own normalisation, its layer's default palette and
+    quantile classes; level, area and selection as for layer A."""
+    return replace(
+        view_a(view),
+        layer=view.layer_b,
+        norm=view.norm_b,
+        palette="",
+        reverse=False,
+        scheme=DEFAULT.scheme,
+        k=DEFAULT.k,
+        breaks=(),
+        vmin=None,
+        vmax=None,
+    )
 
 
 def _resolve_selection(view: ViewState, notices: list[Notice]) -> ViewState:
