@@ -14,6 +14,7 @@ from app.i18n import t
 from app.palettes import PALETTES
 from geodata.codes import gazetteer
 from geodata.regions import ECONOMIC_REGIONS
+from layers.bivariate import BIVARIATE_PALETTES, QUADRANTS, parse_threshold
 from layers.classify import MAX_CLASSES, MIN_CLASSES, SCHEMES
 from layers.groups import GROUPS
 from layers.registry import LEVELS, Registry
@@ -108,6 +109,13 @@ class ViewState:
     layer_b: str = "pop_65plus_share"
     norm_b: str = "absolute"
     compare_view: str = "side_by_side"  # an id of app.compare.views.VIEWS
+    biv_palette: str = "stevens"  # a key of layers.bivariate.BIVARIATE_PALETTES
+    biv_breaks_a: tuple[float, ...] = ()  # two manual breaks of A's axis; empty: terciles
+    biv_breaks_b: tuple[float, ...] = ()
+    quadrant: str = "hi_lo"  # gap list: A above / B below the thresholds
+    thr_a: str = "p50"  # a percentile "p<0-100>" or a value
+    thr_b: str = "p50"
+    log_axes: str = ""  # scatter: "", "x", "y" or "xy"
 
     @property
     def is_compare(self) -> bool:
@@ -146,9 +154,20 @@ _KEYS = {
     "layer_b": "layer_b",
     "norm_b": "norm_b",
     "compare_view": "cview",
+    "biv_palette": "bpal",
+    "biv_breaks_a": "bbreaks_a",
+    "biv_breaks_b": "bbreaks_b",
+    "quadrant": "quad",
+    "thr_a": "thr_a",
+    "thr_b": "thr_b",
+    "log_axes": "log",
 }
 # Written to the address only in compare mode (a single view's address stays as it was).
-COMPARE_FIELDS = frozenset({"layer_b", "norm_b", "compare_view"})
+COMPARE_FIELDS = frozenset(
+    {"layer_b", "norm_b", "compare_view", "biv_palette", "biv_breaks_a", "biv_breaks_b", "quadrant", "thr_a", "thr_b"}
+    | {"log_axes"}
+)
+LOG_AXES = ("", "x", "y", "xy")
 
 
 def _fmt_number(x: float) -> str:
@@ -245,6 +264,13 @@ def from_query_params(params: Mapping[str, str | list[str]], registry: Registry)
     take("layer_b", str, lambda v: _valid_layer_b(v, registry))
     take("norm_b", str, lambda v: True)
     take("compare_view", str, lambda v: v in compare_view_ids())
+    take("biv_palette", str, lambda v: v in BIVARIATE_PALETTES)
+    take("biv_breaks_a", _parse_breaks, lambda v: len(v) == 2 and all(math.isfinite(b) for b in v))
+    take("biv_breaks_b", _parse_breaks, lambda v: len(v) == 2 and all(math.isfinite(b) for b in v))
+    take("quadrant", str, lambda v: v in QUADRANTS)
+    take("thr_a", lambda v: (parse_threshold(v), v.strip())[1], lambda v: True)
+    take("thr_b", lambda v: (parse_threshold(v), v.strip())[1], lambda v: True)
+    take("log_axes", str, lambda v: v in LOG_AXES and v != "")
     view = replace(DEFAULT, **values)
     return sanitise(view, registry, notices), notices
 
@@ -311,9 +337,7 @@ def _sanitise_b(view: ViewState, registry: Registry, notices: list[Notice]) -> V
 
 def view_a(view: ViewState) -> ViewState:
     """Layer A of a compare view as a single view (the compare fields at their defaults, so caches are shared)."""
-    return replace(
-        view, mode="single", layer_b=DEFAULT.layer_b, norm_b=DEFAULT.norm_b, compare_view=DEFAULT.compare_view
-    )
+    return replace(view, mode="single", **{name: getattr(DEFAULT, name) for name in COMPARE_FIELDS})
 
 
 def view_b(view: ViewState) -> ViewState:

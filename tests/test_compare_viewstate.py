@@ -92,3 +92,24 @@ def test_view_a_and_b_are_single_views_sharing_level_area_and_selection():
 def test_the_registry_holds_the_four_core_views():
     assert list(VIEWS)[:4] == ["side_by_side", "bivariate", "scatter", "gaps"]
     assert VIEWS["bivariate"].title("en") == "Bivariate map"
+
+
+def test_the_view_options_round_trip_and_bad_ones_fall_back():
+    view = ViewState(
+        mode="compare",
+        compare_view="gaps",
+        biv_palette="blue_orange",
+        biv_breaks_a=(1000.0, 2000.0),
+        quadrant="lo_hi",
+        thr_a="p25",
+        thr_b="12.5",
+        log_axes="xy",
+    )
+    params = to_query_params(view)
+    assert params["bbreaks_a"] == "1000,2000" and params["thr_b"] == "12.5" and params["log"] == "xy"
+    back, notices = from_query_params(params, REG)
+    assert back == view and notices == []
+    bad = {"mode": "compare", "bpal": "rainbow", "bbreaks_a": "1,2,3", "quad": "up", "thr_a": "p101", "log": "z"}
+    back, notices = from_query_params(bad, REG)
+    assert sorted(dict(n.args)["key"] for n in notices) == ["bbreaks_a", "bpal", "log", "quad", "thr_a"]
+    assert back == ViewState(mode="compare")
