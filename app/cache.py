@@ -116,3 +116,12 @@ def pilot_places() -> pd.DataFrame:
 @st.cache_data(show_spinner=False)
 def reconciliation() -> pd.DataFrame:
     return summary.reconciliation(registry())
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def compare_data(view: ViewState):  # -> app.compare.data.CompareData (imported late: it imports the views' modules)
+    """Both layers of a compare view, from the cached single views of each."""
+    from app.compare.data import compare_data as build
+    from app.viewstate import view_a, view_b
+
+    return build(registry(), view, map_data(view_a(view)), map_data(view_b(view)))

@@ -4,6 +4,19 @@ from __future__ import annotations
 
 TEXT: dict[str, tuple[str, str]] = {
     "app_title": ("四川民政服务覆盖图集", "Sichuan Coverage Atlas"),
+    "mode": ("模式", "Mode"),
+    "mode_single": ("单图", "Single"),
+    "mode_compare": ("对比", "Compare"),
+    "compare_view": ("对比视图", "Compare view"),
+    "layer_a": ("图层 A", "Layer A"),
+    "layer_b": ("图层 B", "Layer B"),
+    "normalisation_b": ("图层 B 标准化", "Layer B normalisation"),
+    "both_layers": ("两图层共用（配色与数值范围仅用于 A）", "Shared by both layers (palette and value range: A only)"),
+    "compare_heading": ("对比：{a} 与 {b}", "Compare: {a} and {b}"),
+    "compare_needs_numeric": (
+        "此视图需要数值型图层 A；{layer} 是分类图层。请选择数值图层或“并排对照”。",
+        "This view needs a numeric layer A; {layer} is categorical. Choose a numeric layer or “Side by side”.",
+    ),
     "app_caption": (
         "养老服务、未成年人保护与乡镇区划调整改革：各市（州）、县（市、区）的需求与服务半径",
         "Elderly care, child protection and the township merger: need and catchment by prefecture and county",

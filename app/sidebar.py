@@ -27,9 +27,12 @@ from app.regionnames import search_label
 from app.viewstate import (
     DEFAULT,
     LANGS,
+    MODES,
     Notice,
     ViewState,
     area_label,
+    compare_layer_ids,
+    compare_view_ids,
     from_query_params,
     sanitise,
     to_query_params,
@@ -43,7 +46,20 @@ from layers.model import Layer
 from layers.registry import THEMES
 
 # Widgets whose option labels depend on the language (see the module docstring).
-LABELLED_KEYS = ("w_theme", "w_layer", "w_level", "w_area", "w_norm", "w_scheme", "w_palette", "w_basemap")
+LABELLED_KEYS = (
+    "w_mode",
+    "w_cview",
+    "w_theme",
+    "w_layer",
+    "w_level",
+    "w_area",
+    "w_norm",
+    "w_layer_b",
+    "w_norm_b",
+    "w_scheme",
+    "w_palette",
+    "w_basemap",
+)
 Label = Callable[[str, str], str]  # (option, lang) -> label
 ValueRange = Callable[[ViewState], tuple[float | None, float | None]]  # (min, max) of the data shown
 
@@ -75,6 +91,10 @@ def init_from_url(registry: Registry) -> None:
             "w_year": view.year,
             "_layer": view.layer,
             "_palettes": {view.layer: view.palette or layer.palette},
+            "w_mode": view.mode,
+            "w_layer_b": view.layer_b,
+            "w_norm_b": view.norm_b,
+            "w_cview": view.compare_view,
         }
     )
 
@@ -90,6 +110,16 @@ def _level_label(level: str, lang: str) -> str:
 
 def _area_label(a: str, lang: str) -> str:
     return area_label(a, lang, search_label)
+
+
+def _mode_label(mode: str, lang: str) -> str:
+    return t(f"mode_{mode}", lang)
+
+
+def _cview_label(view_id: str, lang: str) -> str:
+    from app.compare.views import VIEWS
+
+    return VIEWS[view_id].title(lang)
 
 
 def _scheme_label(s: str, lang: str) -> str:
@@ -184,6 +214,16 @@ def read_sidebar(registry: Registry, value_range: ValueRange) -> ViewState:
     if st.session_state.get("_lang") not in (None, lang):
         _resend_labels()
     st.session_state["_lang"] = lang
+    mode = _settle("w_mode", list(MODES), _mode_label, "single")
+    mode = sb.radio(t("mode", lang), MODES, key="w_mode", horizontal=True, format_func=lambda m: _mode_label(m, lang))
+    compare_view = DEFAULT.compare_view
+    if mode == "compare":
+        views = list(compare_view_ids())
+        _settle("w_cview", views, _cview_label, DEFAULT.compare_view)
+        compare_view = sb.radio(
+            t("compare_view", lang), views, key="w_cview", format_func=lambda v: _cview_label(v, lang)
+        )
+        sb.markdown(f"**{t('layer_a', lang)}**")
 
     themes = [th for th in THEMES if registry.list_layers(theme=th)]
     theme = _settle("w_theme", themes, _theme_label)
@@ -251,6 +291,8 @@ def read_sidebar(registry: Registry, value_range: ValueRange) -> ViewState:
             st.session_state.w_year = years[-1]
         year = sb.select_slider(t("year", lang), years, key="w_year")
     view = sanitise(ViewState(lang=lang, layer=layer_id, level=level, area=area, norm=norm, year=year), registry)
+    if mode == "compare":
+        view = _layer_b_controls(registry, replace(view, mode=mode, compare_view=compare_view))
 
     if not layer.is_categorical:
         view = _numeric_controls(view, value_range, effective_layer(registry, view))
@@ -265,6 +307,8 @@ def read_sidebar(registry: Registry, value_range: ValueRange) -> ViewState:
     basemap = sb.selectbox(t("basemap", lang), basemaps, key="w_basemap", format_func=lambda b: _basemap_label(b, lang))
     view = replace(
         view,
+        mode=mode,
+        compare_view=compare_view,
         palette="" if palette == layer.palette else palette,
         reverse=reverse,
         basemap=basemap,
@@ -276,6 +320,25 @@ def read_sidebar(registry: Registry, value_range: ValueRange) -> ViewState:
     if params != st.query_params.to_dict():
         st.query_params.from_dict(params)
     return view
+
+
+def _layer_b_controls(registry: Registry, view: ViewState) -> ViewState:
+    """Compare mode: layer B (any numeric layer of the level) and its normalisation."""
+    sb, lang = st.sidebar, view.lang
+    options = compare_layer_ids(registry, view.level)
+    layer_label = _layer_label(registry)
+    layer_b = _settle("w_layer_b", options, layer_label, DEFAULT.layer_b)
+    sb.selectbox(t("layer_b", lang), options, key="w_layer_b", format_func=lambda i: layer_label(i, lang))
+    norm_options = ["absolute", *registry.get(layer_b).normalise_by]
+    norm_label = _norm_label(registry)
+    _settle("w_norm_b", norm_options, norm_label, "absolute")
+    norm_b = (
+        sb.radio(t("normalisation_b", lang), norm_options, key="w_norm_b", format_func=lambda n: norm_label(n, lang))
+        if len(norm_options) > 1
+        else "absolute"
+    )
+    sb.markdown(f"**{t('both_layers', lang)}**")
+    return replace(view, layer_b=layer_b, norm_b=norm_b)
 
 
 def _enter_layer(registry: Registry, layer: Layer) -> None:
