@@ -80,8 +80,8 @@ NOTICE_TEXT = {
         "layer {layer} has no figures for {value}; showing {shown}",
     ),
     "year_unused": (
-        "图层 {layer} 只有一个年份，已忽略 year={value}",
-        "layer {layer} has a single year; year={value} ignored",
+        "图层 {layer} 只有一个年份，已忽略 {key}={value}",
+        "layer {layer} has a single year; {key}={value} ignored",
     ),
     "bad_selection": ("sel={value} 不是行政区，已取消选择", "sel={value} is not a region; selection cleared"),
     "layer_b_level": (
@@ -125,6 +125,10 @@ class ViewState:
     thr_a: str = "p50"  # a percentile "p<0-100>" or a value
     thr_b: str = "p50"
     log_axes: str = ""  # scatter: "", "x", "y" or "xy"
+    hs_kind: str = "a"  # hot spots: "a" (Local Moran of A) or "ab" (bivariate Local Moran, A against B)
+    hs_p: float = 0.05  # hot spots: significance threshold, one of HOTSPOT_THRESHOLDS
+    year_from: int | None = None  # change between years: the first year (view.year is the second)
+    change: str = "abs"  # change between years: "abs" (difference) or "pct" (per cent of the first year)
 
     @property
     def is_compare(self) -> bool:
@@ -171,12 +175,20 @@ _KEYS = {
     "thr_a": "thr_a",
     "thr_b": "thr_b",
     "log_axes": "log",
+    "hs_kind": "hs",
+    "hs_p": "hs_p",
+    "year_from": "year_from",
+    "change": "chg",
 }
 # Written to the address only in compare mode (a single view's address stays as it was).
 COMPARE_FIELDS = frozenset(
     {"layer_b", "norm_b", "compare_view", "biv_palette", "biv_breaks_a", "biv_breaks_b", "quadrant", "thr_a", "thr_b"}
     | {"log_axes"}
+    | {"hs_kind", "hs_p", "year_from", "change"}
 )
+HOTSPOT_KINDS = ("a", "ab")
+HOTSPOT_THRESHOLDS = (0.01, 0.05, 0.1)
+CHANGE_KINDS = ("abs", "pct")
 LOG_AXES = ("", "x", "y", "xy")
 
 
@@ -289,6 +301,10 @@ def from_query_params(params: Mapping[str, str | list[str]], registry: Registry)
     take("thr_a", lambda v: (parse_threshold(v), v.strip())[1], lambda v: True)
     take("thr_b", lambda v: (parse_threshold(v), v.strip())[1], lambda v: True)
     take("log_axes", str, lambda v: v in LOG_AXES and v != "")
+    take("hs_kind", str, lambda v: v in HOTSPOT_KINDS)
+    take("hs_p", float, lambda v: v in HOTSPOT_THRESHOLDS)
+    take("year_from", _parse_year, lambda v: True)
+    take("change", str, lambda v: v in CHANGE_KINDS)
     view = replace(DEFAULT, **values)
     return sanitise(view, registry, notices), notices
 
@@ -328,8 +344,17 @@ def sanitise(view: ViewState, registry: Registry, notices: list[Notice] | None =
             notices.append(_notice("year_missing", layer=layer.id, value=str(view.year), shown=str(layer.years[-1])))
         view = replace(view, year=layer.years[-1])
     elif not layer.years and view.year is not None:
-        notices.append(_notice("year_unused", layer=layer.id, value=str(view.year)))
+        notices.append(_notice("year_unused", layer=layer.id, key="year", value=str(view.year)))
         view = replace(view, year=None)
+    if layer.years and view.year_from not in layer.years:
+        if view.year_from is not None:
+            notices.append(
+                _notice("year_missing", layer=layer.id, value=str(view.year_from), shown=str(layer.years[0]))
+            )
+        view = replace(view, year_from=layer.years[0])
+    elif not layer.years and view.year_from is not None:
+        notices.append(_notice("year_unused", layer=layer.id, key="year_from", value=str(view.year_from)))
+        view = replace(view, year_from=None)
     if view.vmin is not None and view.vmax is not None and view.vmin > view.vmax:
         notices.append(_notice("range_inverted"))
         view = replace(view, vmin=None, vmax=None)

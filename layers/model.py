@@ -84,6 +84,7 @@ OPERATIONS: dict[str, Callable[[pd.Series, pd.Series, float], pd.Series]] = {
     "ratio": _ratio,  # a / b × scale
     "difference": lambda a, b, scale: (a - b) * scale,  # (a − b) × scale
     "pct_reduction": lambda a, b, scale: (a - b) / a.where(a != 0) * 100 * scale,  # a = before, b = after
+    "pct_change": lambda a, b, scale: (a - b) / b.where(b != 0) * 100 * scale,  # a = after, b = before
 }
 
 
