@@ -12,6 +12,61 @@ TEXT: dict[str, tuple[str, str]] = {
     "layer_b": ("图层 B", "Layer B"),
     "normalisation_b": ("图层 B 标准化", "Layer B normalisation"),
     "both_layers": ("两图层共用（配色与数值范围仅用于 A）", "Shared by both layers (palette and value range: A only)"),
+    "bivariate_palette": ("双变量配色", "Bivariate palette"),
+    "bivariate_breaks": (
+        "{axis} 轴手动断点（两个数，留空为三分位）",
+        "{axis} axis breaks (two numbers; empty: terciles)",
+    ),
+    "two_breaks_needed": (
+        "双变量每轴需要正好两个断点，而不是 {n} 个；改用三分位",
+        "each axis needs exactly two breaks, not {n}; using terciles",
+    ),
+    "log_x": ("横轴（A）取对数", "Log x axis (A)"),
+    "log_y": ("纵轴（B）取对数", "Log y axis (B)"),
+    "quadrant": ("象限", "Quadrant"),
+    "quad_hi_lo": ("A 高于阈值，B 低于阈值", "A above, B below the threshold"),
+    "quad_hi_hi": ("A、B 都高于阈值", "A and B above the threshold"),
+    "quad_lo_hi": ("A 低于阈值，B 高于阈值", "A below, B above the threshold"),
+    "quad_lo_lo": ("A、B 都低于阈值", "A and B below the threshold"),
+    "threshold": ("{axis} 阈值", "{axis} threshold"),
+    "threshold_hint": (
+        "阈值写作百分位（p50 = 中位数）或数值。",
+        "Thresholds as a percentile (p50 = median) or a value.",
+    ),
+    "bad_threshold": (
+        "阈值 {value} 无效：请写 p0–p100 或一个数；改用中位数",
+        "threshold {value} is not valid: write p0–p100 or a number; using the median",
+    ),
+    "side_by_side_hint": (
+        "左图为 A，右图为 B；两图同步平移缩放，点击区域在两图中同时标出。",
+        "A on the left, B on the right; both maps pan and zoom together, a clicked region is outlined on both.",
+    ),
+    "bivariate_hint": (
+        "每个区域按 A、B 各自的三分位（或手动断点）分为 3×3 组；图例方格中的数字为区域数。",
+        "Each region falls into one of 3×3 cells by the terciles (or manual breaks) of A and B; "
+        "the numbers in the legend's cells count regions.",
+    ),
+    "lacks": ("缺", "lacks"),
+    "missing_regions": ("缺少数值的区域（{n} 个，未计入）：", "Regions missing a value ({n}, left out):"),
+    "gap_heading": (
+        "**{quadrant}**（A 阈值 {a}，B 阈值 {b}）：{n} / {total} 个区域",
+        "**{quadrant}** (A threshold {a}, B threshold {b}): {n} of {total} regions",
+    ),
+    "gap_missing_note": ("{n} 个区域缺少 A 或 B，不在清单中", "{n} regions lack A or B and are not in the list"),
+    "download_gaps": ("下载缺口清单（CSV）", "Download the gap list (CSV)"),
+    "download_compare": ("下载对比数据（CSV）", "Download the compared figures (CSV)"),
+    "regions": ("区域", "Regions"),
+    "fitted_line": ("拟合直线", "Fitted line"),
+    "selected_regions": ("图中选中的区域（{n} 个）", "Regions selected on the chart ({n})"),
+    "log_nonpositive": (
+        "对数轴无法显示零或负值，这些点不在图中（仍在表中）。",
+        "Zero or negative values cannot be shown on a log axis; those points are off the chart (still in the table).",
+    ),
+    "correlation_caveat": (
+        "相关不等于因果；r 与 ρ 描述所显示区域的数值关联，p 值假定区域相互独立，而相邻区域往往相似。",
+        "Correlation is not causation: r and ρ describe how the shown regions' values go together; the p-values "
+        "assume independent regions, while neighbouring regions tend to be alike.",
+    ),
     "compare_heading": ("对比：{a} 与 {b}", "Compare: {a} and {b}"),
     "compare_needs_numeric": (
         "此视图需要数值型图层 A；{layer} 是分类图层。请选择数值图层或“并排对照”。",

@@ -40,6 +40,7 @@ from app.viewstate import (
 from geodata.codes import gazetteer
 from geodata.regions import ECONOMIC_REGIONS
 from layers import Registry
+from layers.bivariate import BIVARIATE_PALETTES, PALETTE_NAMES, QUADRANTS, parse_threshold
 from layers.classify import MAX_CLASSES, MIN_CLASSES, SCHEMES
 from layers.groups import GROUPS
 from layers.model import Layer
@@ -56,6 +57,8 @@ LABELLED_KEYS = (
     "w_norm",
     "w_layer_b",
     "w_norm_b",
+    "w_bpal",
+    "w_quad",
     "w_scheme",
     "w_palette",
     "w_basemap",
@@ -95,6 +98,14 @@ def init_from_url(registry: Registry) -> None:
             "w_layer_b": view.layer_b,
             "w_norm_b": view.norm_b,
             "w_cview": view.compare_view,
+            "w_bpal": view.biv_palette,
+            "w_bbreaks_a": ",".join(f"{b:g}" for b in view.biv_breaks_a),
+            "w_bbreaks_b": ",".join(f"{b:g}" for b in view.biv_breaks_b),
+            "w_quad": view.quadrant,
+            "w_thr_a": view.thr_a,
+            "w_thr_b": view.thr_b,
+            "w_log_x": "x" in view.log_axes,
+            "w_log_y": "y" in view.log_axes,
         }
     )
 
@@ -337,8 +348,76 @@ def _layer_b_controls(registry: Registry, view: ViewState) -> ViewState:
         if len(norm_options) > 1
         else "absolute"
     )
+    view = replace(view, layer_b=layer_b, norm_b=norm_b)
+    view = _compare_options(view)
     sb.markdown(f"**{t('both_layers', lang)}**")
-    return replace(view, layer_b=layer_b, norm_b=norm_b)
+    return view
+
+
+def _bivariate_palette_label(name: str, lang: str) -> str:
+    return PALETTE_NAMES[name][1 if lang == "en" else 0]
+
+
+def _quadrant_label(q: str, lang: str) -> str:
+    return t(f"quad_{q}", lang)
+
+
+def _two_breaks(key: str, label: str, lang: str) -> tuple[float, ...]:
+    """Two manual breaks of a bivariate axis, or () for terciles; a wrong entry is named and ignored."""
+    breaks, problem = _parse_breaks(st.sidebar.text_input(label, key=key, persist_state="session"), lang)
+    if problem:
+        st.sidebar.error(problem)
+        return ()
+    if breaks and len(breaks) != 2:
+        st.sidebar.error(t("two_breaks_needed", lang, n=len(breaks)))
+        return ()
+    return breaks
+
+
+def _threshold(key: str, label: str, lang: str) -> str:
+    text = st.sidebar.text_input(label, key=key, persist_state="session").strip()
+    try:
+        parse_threshold(text)
+    except ValueError:
+        st.sidebar.error(t("bad_threshold", lang, value=markup.code(text)))
+        return DEFAULT.thr_a
+    return text
+
+
+def _compare_options(view: ViewState) -> ViewState:
+    """The chosen compare view's own options (drawn only for that view; their values are kept meanwhile)."""
+    sb, lang = st.sidebar, view.lang
+    if view.compare_view in ("bivariate", "scatter"):
+        palettes = list(BIVARIATE_PALETTES)
+        _settle("w_bpal", palettes, _bivariate_palette_label, DEFAULT.biv_palette)
+        palette = sb.selectbox(
+            t("bivariate_palette", lang),
+            palettes,
+            key="w_bpal",
+            format_func=lambda n: _bivariate_palette_label(n, lang),
+            persist_state="session",
+        )
+        breaks_a = _two_breaks("w_bbreaks_a", t("bivariate_breaks", lang, axis="A"), lang)
+        breaks_b = _two_breaks("w_bbreaks_b", t("bivariate_breaks", lang, axis="B"), lang)
+        view = replace(view, biv_palette=palette, biv_breaks_a=breaks_a, biv_breaks_b=breaks_b)
+    if view.compare_view == "scatter":
+        log_x = sb.checkbox(t("log_x", lang), key="w_log_x", persist_state="session")
+        log_y = sb.checkbox(t("log_y", lang), key="w_log_y", persist_state="session")
+        view = replace(view, log_axes=("x" if log_x else "") + ("y" if log_y else ""))
+    if view.compare_view == "gaps":
+        _settle("w_quad", list(QUADRANTS), _quadrant_label, DEFAULT.quadrant)
+        quadrant = sb.selectbox(
+            t("quadrant", lang),
+            QUADRANTS,
+            key="w_quad",
+            format_func=lambda q: _quadrant_label(q, lang),
+            persist_state="session",
+        )
+        sb.caption(t("threshold_hint", lang))
+        thr_a = _threshold("w_thr_a", t("threshold", lang, axis="A"), lang)
+        thr_b = _threshold("w_thr_b", t("threshold", lang, axis="B"), lang)
+        view = replace(view, quadrant=quadrant, thr_a=thr_a, thr_b=thr_b)
+    return view
 
 
 def _enter_layer(registry: Registry, layer: Layer) -> None:
