@@ -125,3 +125,11 @@ def compare_data(view: ViewState):  # -> app.compare.data.CompareData (imported 
     from app.viewstate import view_a, view_b
 
     return build(registry(), view, map_data(view_a(view)), map_data(view_b(view)))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def hotspots(view: ViewState):  # -> layers.hotspots.Hotspots
+    """LISA of a compare view (the permutation test takes about a second for the 183 counties)."""
+    from app.compare.hotspots_view import compute, weights_shapes
+
+    return compute(compare_data(view), weights_shapes(view.level))

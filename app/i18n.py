@@ -77,6 +77,60 @@ TEXT: dict[str, tuple[str, str]] = {
         "Elderly care, child protection and the township merger: need and catchment by prefecture and county",
     ),
     "language": ("语言 / Language", "Language / 语言"),
+    "hs_kind": ("热点分析", "Hot spots of"),
+    "hs_kind_a": ("图层 A 的局部莫兰指数", "Layer A (Local Moran's I)"),
+    "hs_kind_ab": ("A 与邻近地区的 B（双变量）", "A against neighbours' B (bivariate)"),
+    "hs_threshold": ("显著性阈值", "Significance threshold"),
+    "hs_HH": ("高-高（热点）", "High-High (hot spot)"),
+    "hs_LL": ("低-低（冷点）", "Low-Low (cold spot)"),
+    "hs_HL": ("高-低（异常值）", "High-Low (outlier)"),
+    "hs_LH": ("低-高（异常值）", "Low-High (outlier)"),
+    "hs_ns": ("不显著", "Not significant"),
+    "hs_no_data": ("无数据，未参与计算", "No data, not tested"),
+    "hs_island": ("无相邻地区（孤岛），未参与计算", "No neighbour (island), not tested"),
+    "hs_title": ("热点与冷点（LISA）：{layer}", "Hot and cold spots (LISA): {layer}"),
+    "hs_title_bv": (
+        "双变量热点（LISA）：{a} 与邻近地区的 {b}",
+        "Bivariate hot spots (LISA): {a} against neighbours' {b}",
+    ),
+    "hs_global": (
+        "全局莫兰指数 I = {i}（随机期望 {e}，置换检验 p = {p}；{n} 个地区，{perm} 次置换，"
+        "显著性阈值 p < {thr}，随机种子 {seed}）",
+        "Global Moran's I = {i} (expected {e} without clustering; permutation p = {p}; {n} regions, "
+        "{perm} permutations, threshold p < {thr}, seed {seed})",
+    ),
+    "hs_global_bv": (
+        "全局双变量莫兰指数 I = {i}（置换检验 p = {p}；{n} 个地区，{perm} 次置换，"
+        "显著性阈值 p < {thr}，随机种子 {seed}）",
+        "Global bivariate Moran's I = {i} (permutation p = {p}; {n} regions, {perm} permutations, threshold p < {thr}, "
+        "seed {seed})",
+    ),
+    "hs_caveat": (
+        "说明：邻接为“后”式（共点或共边）、行标准化；显著性来自条件置换检验，未做多重比较校正，"
+        "约有 {thr} 的地区会偶然显著。21 个市（州）的局部指标检验力很弱，请以县级结果为主；聚集不等于因果。",
+        "Note: queen contiguity (a shared point or edge), row-standardised; significance from a conditional "
+        "permutation test without correction for multiple comparisons, so about {thr} of regions come out "
+        "significant by chance. "
+        "LISA on 21 prefectures has little power: prefer the county level. Clustering is not causation.",
+    ),
+    "hs_too_few": (
+        "参与计算的地区只有 {n} 个（至少需要 {min} 个），无法检验",
+        "only {n} regions can be tested (at least {min} are needed)",
+    ),
+    "hs_no_variation": ("数值全部相同，无法计算莫兰指数", "all values are equal: Moran's I is undefined"),
+    "hs_excluded": ("未参与计算：{items}", "Not tested: {items}"),
+    "hs_local_i": ("局部 I", "Local I"),
+    "hs_class": ("类别", "Class"),
+    "year_from": ("起始年份", "From year"),
+    "year_change_kind": ("变化", "Change"),
+    "change_abs": ("绝对值", "absolute"),
+    "change_pct": ("百分比", "per cent"),
+    "year_change_needs_series": (
+        "年度变化需要逐年图层作为图层 A（{layers}）",
+        "The change between years needs a layer with several years as layer A ({layers})",
+    ),
+    "year_change_same": ("请选择两个不同的年份（现在都是 {year}）", "Choose two different years (both are {year})"),
+    "year_change_heading": ("{title}：{a} 年 → {b} 年", "{title}: {a} → {b}"),
     "theme": ("主题", "Theme"),
     "layer": ("图层", "Layer"),
     "level": ("行政层级", "Level"),

@@ -25,7 +25,10 @@ from app.mapbuild import effective_layer
 from app.palettes import PALETTES
 from app.regionnames import search_label
 from app.viewstate import (
+    CHANGE_KINDS,
     DEFAULT,
+    HOTSPOT_KINDS,
+    HOTSPOT_THRESHOLDS,
     LANGS,
     MODES,
     Notice,
@@ -59,6 +62,8 @@ LABELLED_KEYS = (
     "w_norm_b",
     "w_bpal",
     "w_quad",
+    "w_hs",
+    "w_chg",
     "w_scheme",
     "w_palette",
     "w_basemap",
@@ -106,6 +111,10 @@ def init_from_url(registry: Registry) -> None:
             "w_thr_b": view.thr_b,
             "w_log_x": "x" in view.log_axes,
             "w_log_y": "y" in view.log_axes,
+            "w_hs": view.hs_kind,
+            "w_hs_p": view.hs_p,
+            "w_year_from": view.year_from,
+            "w_chg": view.change,
         }
     )
 
@@ -417,6 +426,8 @@ def _compare_options(view: ViewState) -> ViewState:
         thr_a = _threshold("w_thr_a", t("threshold", lang, axis="A"), lang)
         thr_b = _threshold("w_thr_b", t("threshold", lang, axis="B"), lang)
         view = replace(view, quadrant=quadrant, thr_a=thr_a, thr_b=thr_b)
+    if view.compare_view in ("hotspots", "year_change"):
+        view = _hotspot_and_year_options(view)
     return view
 
 
@@ -526,3 +537,46 @@ def _step(lo: float, hi: float) -> float:
     span = hi - lo
     step = 10 ** (len(str(int(span))) - 3) if span >= 100 else span / 100
     return float(step)
+
+
+def _hotspot_and_year_options(view: ViewState) -> ViewState:
+    """Hot spots: univariate or bivariate, and the significance threshold. Change between years: the first
+    year (the year slider above gives the second) and absolute or per-cent change."""
+    sb, lang = st.sidebar, view.lang
+    if view.compare_view == "hotspots":
+        _settle("w_hs", list(HOTSPOT_KINDS), lambda k, lg: t(f"hs_kind_{k}", lg), DEFAULT.hs_kind)
+        kind = sb.radio(
+            t("hs_kind", lang),
+            HOTSPOT_KINDS,
+            key="w_hs",
+            format_func=lambda k: t(f"hs_kind_{k}", lang),
+            persist_state="session",
+        )
+        if st.session_state.get("w_hs_p") not in HOTSPOT_THRESHOLDS:
+            st.session_state.w_hs_p = DEFAULT.hs_p
+        threshold = sb.select_slider(
+            t("hs_threshold", lang), HOTSPOT_THRESHOLDS, key="w_hs_p", format_func=lambda p: f"p < {p:g}"
+        )
+        return replace(view, hs_kind=kind, hs_p=float(threshold))
+    years = list(_series_years(view))
+    if not years:
+        return view
+    if st.session_state.get("w_year_from") not in years:
+        st.session_state.w_year_from = years[0]
+    year_from = sb.select_slider(t("year_from", lang), years, key="w_year_from")
+    _settle("w_chg", list(CHANGE_KINDS), lambda k, lg: t(f"change_{k}", lg), DEFAULT.change)
+    change = sb.radio(
+        t("year_change_kind", lang),
+        CHANGE_KINDS,
+        key="w_chg",
+        horizontal=True,
+        format_func=lambda k: t(f"change_{k}", lang),
+        persist_state="session",
+    )
+    return replace(view, year_from=int(year_from), change=change)
+
+
+def _series_years(view: ViewState) -> tuple[int, ...]:
+    from app import cache
+
+    return cache.registry().get(view.layer).years

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from layers.model import DerivedSpec, Layer
+import pandas as pd
+
+from layers.model import OPERATIONS, DerivedSpec, Layer
 
 CHANGE_KINDS = ("abs", "pct")
 
@@ -45,3 +47,13 @@ def change_layer(series: Layer, year_from: int, year_to: int, how: str = "abs") 
         years=(),
         series=series.id,
     )
+
+
+def change_table(series: Layer, level: str, year_from: int, year_to: int) -> pd.DataFrame:
+    """adcode, value_from, value_to, change (absolute) and change_pct for every region of ``level``."""
+    first = series.siblings.get(f"{series.id}@{year_from}").frame(level).set_index("adcode")["value"]
+    second = series.siblings.get(f"{series.id}@{year_to}").frame(level).set_index("adcode")["value"]
+    out = pd.DataFrame({"value_from": first, "value_to": second.reindex(first.index)})
+    out["change"] = OPERATIONS["difference"](out["value_to"], out["value_from"], 1.0)
+    out["change_pct"] = OPERATIONS["pct_change"](out["value_to"], out["value_from"], 1.0)
+    return out.rename_axis("adcode").reset_index()

@@ -47,4 +47,12 @@ def _register_builtin() -> None:
     register(CompareView("gaps", "缺口清单", "Gap list", gaps_view.render))
 
 
+def _register_hotspots_and_years() -> None:
+    from app.compare import hotspots_view, years_view
+
+    register(CompareView("hotspots", "热点（局部莫兰指数）", "Hot spots (Local Moran's I)", hotspots_view.render))
+    register(CompareView("year_change", "年度变化", "Change between years", years_view.render))
+
+
 _register_builtin()
+_register_hotspots_and_years()
