@@ -58,7 +58,13 @@ class Registry:
         if layer_id in self._layers:
             return self._layers[layer_id]
         series, at, year = layer_id.partition("@")
-        if at and series in self._layers and year.isdigit() and int(year) in self._layers[series].years:
+        if (
+            at
+            and series in self._layers
+            and year.isascii()
+            and year.isdigit()
+            and int(year) in self._layers[series].years
+        ):
             if layer_id not in self._at_year:
                 self._at_year[layer_id] = self._layers[series].at_year(int(year))
             return self._at_year[layer_id]
