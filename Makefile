@@ -40,3 +40,4 @@ bench: $(VENV)/.installed system-deps
 	$(PY) bench/map_size.py --repeat $(RUNS)
 	$(PY) bench/page_speed.py --runs $(RUNS)
 	$(PY) bench/export.py
+	$(PY) bench/compare.py --runs $(RUNS)
