@@ -6,6 +6,10 @@ each layer (classification included), the joined table, the folium map(s), rende
 detail, GCJ-02 as for the default Amap basemap) and the layer registry are loaded once, as the app holds
 them; the sides are interleaved so a busy spell on the shared machine hits all of them alike.
 
+Then the hot spots' LISA for the 183 counties (layers.hotspots.local_moran: queen contiguity on web-detail
+boundaries, global Moran's I and Local Moran with 999 seeded permutations, without numba), univariate and
+bivariate, as seconds (no baseline: the target is that a first click does not stall).
+
     python bench/compare.py [--runs N]
 """
 
@@ -71,7 +75,25 @@ def main() -> int:
         worst = max(worst, ratio)
         print(f"{name:<14}{med:>10.3f}{min(times[name]):>9.3f}{size[name] / 1000:>10.0f}{ratio:>8.2f}")
     print(f"target: compare views at most {TARGET}x the single map; worst {worst:.2f}x")
+    lisa_times(registry, view, args.runs)
     return 0 if worst <= TARGET else 1
+
+
+def lisa_times(registry, view: ViewState, runs: int) -> None:
+    """Seconds for the LISA of the 183 counties (contiguity, global and local Moran, 999 permutations)."""
+    from layers.hotspots import PERMUTATIONS, local_moran
+
+    web = load_boundaries("county", detail="web", datum="wgs84")
+    table = compare_data(registry, view).table.set_index("adcode")
+    kinds = {"lisa A": None, "lisa A vs B": table["value_b"]}
+    print(f"{'LISA (183 counties, ' + str(PERMUTATIONS) + ' permutations)':<48}{'median s':>10}{'min s':>9}")
+    for name, b in kinds.items():
+        spent = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            local_moran(web, table["value_a"], b)
+            spent.append(time.perf_counter() - start)
+        print(f"{name:<48}{statistics.median(spent):>10.3f}{min(spent):>9.3f}")
 
 
 if __name__ == "__main__":
