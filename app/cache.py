@@ -127,9 +127,16 @@ def compare_data(view: ViewState):  # -> app.compare.data.CompareData (imported 
     return build(registry(), view, map_data(view_a(view)), map_data(view_b(view)))
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
 def hotspots(view: ViewState):  # -> layers.hotspots.Hotspots
-    """LISA of a compare view (the permutation test takes about a second for the 183 counties)."""
+    """LISA of a compare view, computed once per figures and test settings: a click, a palette or a language
+    change keeps it (the permutation test takes one to three seconds for the 183 counties)."""
+    from app.compare.hotspots_view import figures_key
+
+    return _hotspots(figures_key(view))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _hotspots(key: ViewState):
     from app.compare.hotspots_view import compute, weights_shapes
 
-    return compute(compare_data(view), weights_shapes(view.level))
+    return compute(compare_data(key), weights_shapes(key.level))

@@ -174,3 +174,22 @@ def test_hotspots_on_a_detached_area_report_islands() -> None:
     assert hs.problem == "too_few" and len(hs.islands) == 183
     assert "island" in "\n".join(summary_lines(data, hs)) or "孤岛" in "\n".join(summary_lines(data, hs))
     assert isinstance(hs.table, pd.DataFrame)
+
+
+def test_a_click_or_a_palette_does_not_recompute_the_lisa() -> None:
+    from dataclasses import replace
+
+    from app.compare.hotspots_view import figures_key
+
+    view = ViewState(mode="compare", compare_view="hotspots", layer="townships_by_year", year=2019)
+    same = replace(view, selected="510104", palette="Blues", lang="en", reverse=True, vmin=3.0)
+    assert figures_key(same) == figures_key(view)
+    for changed in (
+        replace(view, hs_p=0.01),
+        replace(view, hs_kind="ab"),
+        replace(view, year=2021),
+        replace(view, area="510100"),
+        replace(view, norm="area_km2"),
+        replace(view, layer_b="pop_total"),
+    ):
+        assert figures_key(changed) != figures_key(view)

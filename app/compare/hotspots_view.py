@@ -34,6 +34,23 @@ LEGEND_ORDER = (*CLASSES, "island", "no_data")
 PERMUTATIONS_WORD = {"zh": "次置换", "en": "permutations"}
 
 
+def figures_key(view: ViewState) -> ViewState:
+    """The part of a view the LISA depends on: both layers' figures over the shown regions and the test."""
+    return ViewState(
+        layer=view.layer,
+        level=view.level,
+        area=view.area,
+        norm=view.norm,
+        year=view.year,
+        mode="compare",
+        compare_view="hotspots",
+        layer_b=view.layer_b,
+        norm_b=view.norm_b,
+        hs_kind=view.hs_kind,
+        hs_p=view.hs_p,
+    )
+
+
 def compute(data: CompareData, weights_shapes: gpd.GeoDataFrame) -> Hotspots:
     """LISA of the shown regions: A alone, or A against B (``view.hs_kind == "ab"``)."""
     view = data.view
