@@ -67,6 +67,9 @@ TEXT: dict[str, tuple[str, str]] = {
         "Correlation is not causation: r and ρ describe how the shown regions' values go together; the p-values "
         "assume independent regions, while neighbouring regions tend to be alike.",
     ),
+    "compare_export": ("导出 / Export", "Export / 导出"),
+    "compare_export_format": ("格式", "Format"),
+    "compare_export_prepare": ("生成文件", "Prepare file"),
     "compare_heading": ("对比：{a} 与 {b}", "Compare: {a} and {b}"),
     "compare_needs_numeric": (
         "此视图需要数值型图层 A；{layer} 是分类图层。请选择数值图层或“并排对照”。",

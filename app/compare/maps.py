@@ -29,8 +29,6 @@ from app.palettes import NO_DATA_COLOUR
 from layers.bivariate import N_CLASSES, Bivariate, bivariate_classes, cell_label
 from layers.model import Layer
 
-LEGEND_PADDING = {"padding_top_left": (10, 10), "padding_bottom_right": (190, 40)}
-
 
 def _tiles(m: folium.Map, basemap_id: str, lang: str) -> None:
     basemap = BASEMAPS.get(basemap_id, BASEMAPS["none"])
@@ -70,7 +68,7 @@ def side_by_side_map(boundaries: gpd.GeoDataFrame, data: CompareData, *, height:
         _geojson(feature_collection(boundaries, part), part.layer.title(lang)).add_to(m)
         m.add_child(Legend(legend_html(part)))
         m.add_child(PlainControls())
-        m.fit_bounds(bounds, **LEGEND_PADDING)
+        m.fit_bounds(bounds, padding_top_left=(10, 10), padding_bottom_right=(190, 40))
     return localize(dual)
 
 

@@ -6,6 +6,7 @@ import streamlit as st
 
 from app import cache
 from app.compare.data import CompareData
+from app.compare.export_panel import export_section
 from app.compare.views import VIEWS
 from app.i18n import t
 from app.markup import escape
@@ -36,3 +37,4 @@ def page(view: ViewState) -> None:
         st.info(t("compare_needs_numeric", lang, layer=escape(data.layer_a.title(lang))))
         return
     chosen.render(data, view)
+    export_section(data)

@@ -21,6 +21,8 @@ def _column(layer: Layer, which: str, lang: str) -> str:
 
 
 def _rounded(values: pd.Series, layer: Layer) -> pd.Series:
+    if layer.is_categorical:  # side by side allows a categorical layer A
+        return values
     digits = value_decimals(layer)
     out = values.astype(float).round(digits)
     return out.astype("Int64") if digits == 0 else out

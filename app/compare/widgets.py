@@ -43,7 +43,7 @@ def missing_list(data: CompareData) -> None:
         return
     items = []
     for row in missing.itertuples():
-        lacks = [x for x, v in (("A", row.value_a), ("B", row.value_b)) if v != v]  # NaN
+        lacks = [x for x, v in (("A", row.value_a), ("B", row.value_b)) if pd.isna(v)]  # type: ignore[arg-type]
         items.append(f"{escape(row.label)}（{escape(row.adcode)}，{t('lacks', lang)} {'+'.join(lacks)}）")
     st.markdown(f"**{t('missing_regions', lang, n=len(missing))}** " + "; ".join(items))
 
