@@ -29,7 +29,7 @@ def change_view(view: ViewState) -> ViewState:
         breaks=(),
         palette="",
         reverse=False,
-        scheme=single.scheme.replace("manual", "quantiles"),
+        scheme="quantiles" if single.scheme == "manual" else single.scheme,
     )
 
 
@@ -56,15 +56,15 @@ def table(registry: Registry, view: ViewState, shown: pd.DataFrame) -> pd.DataFr
     )
 
 
-def series_layers(registry: Registry, lang: str) -> list[Layer]:
-    return [layer for layer in registry.list_layers(level=None) if layer.years]
+def series_layers(registry: Registry) -> list[Layer]:
+    return [layer for layer in registry.list_layers() if layer.years]
 
 
 def render(data: CompareData, view: ViewState) -> None:
     registry, lang = cache.registry(), view.lang
     series = registry.get(view.layer)
     if not series.years:
-        names = "、".join(escape(x.title(lang)) for x in series_layers(registry, lang))
+        names = "、".join(escape(x.title(lang)) for x in series_layers(registry))
         st.info(t("year_change_needs_series", lang, layers=names))
         return
     if view.year_from == view.year:
