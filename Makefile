@@ -41,3 +41,4 @@ bench: $(VENV)/.installed system-deps
 	$(PY) bench/page_speed.py --runs $(RUNS)
 	$(PY) bench/export.py
 	$(PY) bench/import.py
+	$(PY) bench/compare.py --runs $(RUNS)

@@ -6,6 +6,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from app import cache, mapbuild, panels, upload
+from app.compare.page import page as compare_page
 from app.export.panel import export_section
 from app.i18n import t
 from app.markup import escape
@@ -31,6 +32,9 @@ lang = view.lang
 st.title(t("app_title", lang))
 st.caption(t("app_caption", lang))
 panels.notices(lang)
+if view.is_compare:
+    compare_page(view)
+    st.stop()
 panels.summary_strip(lang)
 
 data = cache.map_data(view)

@@ -162,3 +162,27 @@ def pilot_places() -> pd.DataFrame:
 @st.cache_data(show_spinner=False)
 def reconciliation() -> pd.DataFrame:
     return summary.reconciliation(registry())
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def compare_data(view: ViewState):  # -> app.compare.data.CompareData (imported late: it imports the views' modules)
+    """Both layers of a compare view, from the cached single views of each."""
+    from app.compare.data import compare_data as build
+    from app.viewstate import view_a, view_b
+
+    return build(registry(), view, map_data(view_a(view)), map_data(view_b(view)))
+
+
+def hotspots(view: ViewState):  # -> layers.hotspots.Hotspots
+    """LISA of a compare view, computed once per figures and test settings: a click, a palette or a language
+    change keeps it (the permutation test takes one to three seconds for the 183 counties)."""
+    from app.compare.hotspots_view import figures_key
+
+    return _hotspots(figures_key(view))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _hotspots(key: ViewState):
+    from app.compare.hotspots_view import compute, weights_shapes
+
+    return compute(compare_data(key), weights_shapes(key.level))

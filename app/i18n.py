@@ -4,11 +4,136 @@ from __future__ import annotations
 
 TEXT: dict[str, tuple[str, str]] = {
     "app_title": ("四川民政服务覆盖图集", "Sichuan Coverage Atlas"),
+    "mode": ("模式", "Mode"),
+    "mode_single": ("单图", "Single"),
+    "mode_compare": ("对比", "Compare"),
+    "compare_view": ("对比视图", "Compare view"),
+    "layer_a": ("图层 A", "Layer A"),
+    "layer_b": ("图层 B", "Layer B"),
+    "normalisation_b": ("图层 B 标准化", "Layer B normalisation"),
+    "both_layers": ("两图层共用（配色与数值范围仅用于 A）", "Shared by both layers (palette and value range: A only)"),
+    "bivariate_palette": ("双变量配色", "Bivariate palette"),
+    "bivariate_breaks": (
+        "{axis} 轴手动断点（两个数，留空为三分位）",
+        "{axis} axis breaks (two numbers; empty: terciles)",
+    ),
+    "two_breaks_needed": (
+        "双变量每轴需要正好两个断点，而不是 {n} 个；改用三分位",
+        "each axis needs exactly two breaks, not {n}; using terciles",
+    ),
+    "log_x": ("横轴（A）取对数", "Log x axis (A)"),
+    "log_y": ("纵轴（B）取对数", "Log y axis (B)"),
+    "quadrant": ("象限", "Quadrant"),
+    "quad_hi_lo": ("A 高于阈值，B 低于阈值", "A above, B below the threshold"),
+    "quad_hi_hi": ("A、B 都高于阈值", "A and B above the threshold"),
+    "quad_lo_hi": ("A 低于阈值，B 高于阈值", "A below, B above the threshold"),
+    "quad_lo_lo": ("A、B 都低于阈值", "A and B below the threshold"),
+    "threshold": ("{axis} 阈值", "{axis} threshold"),
+    "threshold_hint": (
+        "阈值写作百分位（p50 = 中位数）或数值。",
+        "Thresholds as a percentile (p50 = median) or a value.",
+    ),
+    "bad_threshold": (
+        "阈值 {value} 无效：请写 p0–p100 或一个数；改用中位数",
+        "threshold {value} is not valid: write p0–p100 or a number; using the median",
+    ),
+    "side_by_side_hint": (
+        "左图为 A，右图为 B；两图同步平移缩放，点击区域在两图中同时标出。",
+        "A on the left, B on the right; both maps pan and zoom together, a clicked region is outlined on both.",
+    ),
+    "bivariate_hint": (
+        "每个区域按 A、B 各自的三分位（或手动断点）分为 3×3 组；图例方格中的数字为区域数。",
+        "Each region falls into one of 3×3 cells by the terciles (or manual breaks) of A and B; "
+        "the numbers in the legend's cells count regions.",
+    ),
+    "lacks": ("缺", "lacks"),
+    "missing_regions": ("缺少数值的区域（{n} 个，未计入）：", "Regions missing a value ({n}, left out):"),
+    "gap_heading": (
+        "**{quadrant}**（A 阈值 {a}，B 阈值 {b}）：{n} / {total} 个区域",
+        "**{quadrant}** (A threshold {a}, B threshold {b}): {n} of {total} regions",
+    ),
+    "gap_missing_note": ("{n} 个区域缺少 A 或 B，不在清单中", "{n} regions lack A or B and are not in the list"),
+    "download_gaps": ("下载缺口清单（CSV）", "Download the gap list (CSV)"),
+    "download_compare": ("下载对比数据（CSV）", "Download the compared figures (CSV)"),
+    "regions": ("区域", "Regions"),
+    "fitted_line": ("拟合直线", "Fitted line"),
+    "selected_regions": ("图中选中的区域（{n} 个）", "Regions selected on the chart ({n})"),
+    "log_nonpositive": (
+        "对数轴无法显示零或负值，这些点不在图中（仍在表中）。",
+        "Zero or negative values cannot be shown on a log axis; those points are off the chart (still in the table).",
+    ),
+    "correlation_caveat": (
+        "相关不等于因果；r 与 ρ 描述所显示区域的数值关联，p 值假定区域相互独立，而相邻区域往往相似。",
+        "Correlation is not causation: r and ρ describe how the shown regions' values go together; the p-values "
+        "assume independent regions, while neighbouring regions tend to be alike.",
+    ),
+    "compare_export": ("导出 / Export", "Export / 导出"),
+    "compare_export_format": ("格式", "Format"),
+    "compare_export_prepare": ("生成文件", "Prepare file"),
+    "compare_heading": ("对比：{a} 与 {b}", "Compare: {a} and {b}"),
+    "compare_needs_numeric": (
+        "此视图需要数值型图层 A；{layer} 是分类图层。请选择数值图层或“并排对照”。",
+        "This view needs a numeric layer A; {layer} is categorical. Choose a numeric layer or “Side by side”.",
+    ),
     "app_caption": (
         "养老服务、未成年人保护与乡镇区划调整改革：各市（州）、县（市、区）的需求与服务半径",
         "Elderly care, child protection and the township merger: need and catchment by prefecture and county",
     ),
     "language": ("语言 / Language", "Language / 语言"),
+    "hs_kind": ("热点分析", "Hot spots of"),
+    "hs_kind_a": ("图层 A 的局部莫兰指数", "Layer A (Local Moran's I)"),
+    "hs_kind_ab": ("A 与邻近地区的 B（双变量）", "A against neighbours' B (bivariate)"),
+    "hs_threshold": ("显著性阈值", "Significance threshold"),
+    "hs_HH": ("高-高（热点）", "High-High (hot spot)"),
+    "hs_LL": ("低-低（冷点）", "Low-Low (cold spot)"),
+    "hs_HL": ("高-低（异常值）", "High-Low (outlier)"),
+    "hs_LH": ("低-高（异常值）", "Low-High (outlier)"),
+    "hs_ns": ("不显著", "Not significant"),
+    "hs_no_data": ("无数据，未参与计算", "No data, not tested"),
+    "hs_island": ("无相邻地区（孤岛），未参与计算", "No neighbour (island), not tested"),
+    "hs_title": ("热点与冷点（LISA）：{layer}", "Hot and cold spots (LISA): {layer}"),
+    "hs_title_bv": (
+        "双变量热点（LISA）：{a} 与邻近地区的 {b}",
+        "Bivariate hot spots (LISA): {a} against neighbours' {b}",
+    ),
+    "hs_global": (
+        "全局莫兰指数 I = {i}（随机期望 {e}，置换检验 p = {p}；{n} 个地区，{perm} 次置换，"
+        "显著性阈值 p < {thr}，随机种子 {seed}）",
+        "Global Moran's I = {i} (expected {e} without clustering; permutation p = {p}; {n} regions, "
+        "{perm} permutations, threshold p < {thr}, seed {seed})",
+    ),
+    "hs_global_bv": (
+        "全局双变量莫兰指数 I = {i}（置换检验 p = {p}；{n} 个地区，{perm} 次置换，"
+        "显著性阈值 p < {thr}，随机种子 {seed}）",
+        "Global bivariate Moran's I = {i} (permutation p = {p}; {n} regions, {perm} permutations, threshold p < {thr}, "
+        "seed {seed})",
+    ),
+    "hs_caveat": (
+        "说明：邻接为“后”式（共点或共边）、行标准化；显著性来自条件置换检验，未做多重比较校正，"
+        "约有 {thr} 的地区会偶然显著。21 个市（州）的局部指标检验力很弱，请以县级结果为主；聚集不等于因果。",
+        "Note: queen contiguity (a shared point or edge), row-standardised; significance from a conditional "
+        "permutation test without correction for multiple comparisons, so about {thr} of regions come out "
+        "significant by chance. "
+        "LISA on 21 prefectures has little power: prefer the county level. Clustering is not causation.",
+    ),
+    "hs_too_few": (
+        "参与计算的地区只有 {n} 个（至少需要 {min} 个），无法检验",
+        "only {n} regions can be tested (at least {min} are needed)",
+    ),
+    "hs_no_variation": ("数值全部相同，无法计算莫兰指数", "all values are equal: Moran's I is undefined"),
+    "hs_excluded": ("未参与计算：{items}", "Not tested: {items}"),
+    "hs_local_i": ("局部 I", "Local I"),
+    "hs_class": ("类别", "Class"),
+    "year_from": ("起始年份", "From year"),
+    "year_change_kind": ("变化", "Change"),
+    "change_abs": ("绝对值", "absolute"),
+    "change_pct": ("百分比", "per cent"),
+    "year_change_needs_series": (
+        "年度变化需要逐年图层作为图层 A（{layers}）",
+        "The change between years needs a layer with several years as layer A ({layers})",
+    ),
+    "year_change_same": ("请选择两个不同的年份（现在都是 {year}）", "Choose two different years (both are {year})"),
+    "year_change_heading": ("{title}：{a} 年 → {b} 年", "{title}: {a} → {b}"),
     "theme": ("主题", "Theme"),
     "layer": ("图层", "Layer"),
     "level": ("行政层级", "Level"),

@@ -55,6 +55,8 @@ class MapData:
 
 def effective_layer(registry: Registry, view: ViewState) -> Layer:
     layer = registry.get(view.layer)
+    if layer.years and view.year in layer.years:
+        layer = registry.get(f"{layer.id}@{view.year}")  # one year of a time series
     return layer if view.norm == "absolute" else layer.normalised(view.norm)
 
 

@@ -26,11 +26,17 @@ from app.mapbuild import effective_layer
 from app.palettes import PALETTES
 from app.regionnames import search_label
 from app.viewstate import (
+    CHANGE_KINDS,
     DEFAULT,
+    HOTSPOT_KINDS,
+    HOTSPOT_THRESHOLDS,
     LANGS,
+    MODES,
     Notice,
     ViewState,
     area_label,
+    compare_layer_ids,
+    compare_view_ids,
     from_query_params,
     sanitise,
     to_query_params,
@@ -38,13 +44,31 @@ from app.viewstate import (
 from geodata.codes import gazetteer
 from geodata.regions import ECONOMIC_REGIONS
 from layers import Registry
+from layers.bivariate import BIVARIATE_PALETTES, PALETTE_NAMES, QUADRANTS, parse_threshold
 from layers.classify import MAX_CLASSES, MIN_CLASSES, SCHEMES
 from layers.groups import GROUPS
 from layers.model import Layer
 from layers.registry import THEMES
 
 # Widgets whose option labels depend on the language (see the module docstring).
-LABELLED_KEYS = ("w_theme", "w_layer", "w_level", "w_area", "w_norm", "w_scheme", "w_palette", "w_basemap")
+LABELLED_KEYS = (
+    "w_mode",
+    "w_cview",
+    "w_theme",
+    "w_layer",
+    "w_level",
+    "w_area",
+    "w_norm",
+    "w_layer_b",
+    "w_norm_b",
+    "w_bpal",
+    "w_quad",
+    "w_hs",
+    "w_chg",
+    "w_scheme",
+    "w_palette",
+    "w_basemap",
+)
 Label = Callable[[str, str], str]  # (option, lang) -> label
 ValueRange = Callable[[ViewState], tuple[float | None, float | None]]  # (min, max) of the data shown
 
@@ -82,8 +106,25 @@ def init_from_url(registry: Registry) -> None:
             "w_reverse": view.reverse,
             "w_basemap": view.basemap,
             "selected": view.selected,
+            "w_year": view.year,
             "_layer": view.layer,
             "_palettes": {view.layer: view.palette or layer.palette},
+            "w_mode": view.mode,
+            "w_layer_b": view.layer_b,
+            "w_norm_b": view.norm_b,
+            "w_cview": view.compare_view,
+            "w_bpal": view.biv_palette,
+            "w_bbreaks_a": ",".join(f"{b:g}" for b in view.biv_breaks_a),
+            "w_bbreaks_b": ",".join(f"{b:g}" for b in view.biv_breaks_b),
+            "w_quad": view.quadrant,
+            "w_thr_a": view.thr_a,
+            "w_thr_b": view.thr_b,
+            "w_log_x": "x" in view.log_axes,
+            "w_log_y": "y" in view.log_axes,
+            "w_hs": view.hs_kind,
+            "w_hs_p": view.hs_p,
+            "w_year_from": view.year_from,
+            "w_chg": view.change,
         }
     )
 
@@ -105,6 +146,16 @@ def _level_label(level: str, lang: str) -> str:
 
 def _area_label(a: str, lang: str) -> str:
     return area_label(a, lang, search_label)
+
+
+def _mode_label(mode: str, lang: str) -> str:
+    return t(f"mode_{mode}", lang)
+
+
+def _cview_label(view_id: str, lang: str) -> str:
+    from app.compare.views import VIEWS
+
+    return VIEWS[view_id].title(lang)
 
 
 def _scheme_label(s: str, lang: str) -> str:
@@ -202,6 +253,16 @@ def read_sidebar(registry: Registry, value_range: ValueRange) -> ViewState:
     if st.session_state.get("_lang") not in (None, lang):
         _resend_labels()
     st.session_state["_lang"] = lang
+    mode = _settle("w_mode", list(MODES), _mode_label, "single")
+    mode = sb.radio(t("mode", lang), MODES, key="w_mode", horizontal=True, format_func=lambda m: _mode_label(m, lang))
+    compare_view = DEFAULT.compare_view
+    if mode == "compare":
+        views = list(compare_view_ids())
+        _settle("w_cview", views, _cview_label, DEFAULT.compare_view)
+        compare_view = sb.radio(
+            t("compare_view", lang), views, key="w_cview", format_func=lambda v: _cview_label(v, lang)
+        )
+        sb.markdown(f"**{t('layer_a', lang)}**")
 
     themes = [th for th in THEMES if registry.list_layers(theme=th)]
     theme = _settle("w_theme", themes, _theme_label)
@@ -262,7 +323,15 @@ def read_sidebar(registry: Registry, value_range: ValueRange) -> ViewState:
         else "absolute"
     )
 
-    view = sanitise(ViewState(lang=lang, layer=layer_id, level=level, area=area, norm=norm), registry)
+    year = None
+    if layer.years:
+        years = list(layer.years)
+        if st.session_state.get("w_year") not in years:
+            st.session_state.w_year = years[-1]
+        year = sb.select_slider(t("year", lang), years, key="w_year")
+    view = sanitise(ViewState(lang=lang, layer=layer_id, level=level, area=area, norm=norm, year=year), registry)
+    if mode == "compare":
+        view = _layer_b_controls(registry, replace(view, mode=mode, compare_view=compare_view))
 
     if not layer.is_categorical:
         view = _numeric_controls(view, value_range, effective_layer(registry, view))
@@ -277,6 +346,8 @@ def read_sidebar(registry: Registry, value_range: ValueRange) -> ViewState:
     basemap = sb.selectbox(t("basemap", lang), basemaps, key="w_basemap", format_func=lambda b: _basemap_label(b, lang))
     view = replace(
         view,
+        mode=mode,
+        compare_view=compare_view,
         palette="" if palette == layer.palette else palette,
         reverse=reverse,
         basemap=basemap,
@@ -288,6 +359,95 @@ def read_sidebar(registry: Registry, value_range: ValueRange) -> ViewState:
     if params != st.query_params.to_dict():
         st.query_params.from_dict(params)
     st.session_state["_written_params"] = params
+    return view
+
+
+def _layer_b_controls(registry: Registry, view: ViewState) -> ViewState:
+    """Compare mode: layer B (any numeric layer of the level) and its normalisation."""
+    sb, lang = st.sidebar, view.lang
+    options = compare_layer_ids(registry, view.level)
+    layer_label = _layer_label(registry)
+    layer_b = _settle("w_layer_b", options, layer_label, DEFAULT.layer_b)
+    sb.selectbox(t("layer_b", lang), options, key="w_layer_b", format_func=lambda i: layer_label(i, lang))
+    norm_options = ["absolute", *registry.get(layer_b).normalise_by]
+    norm_label = _norm_label(registry)
+    _settle("w_norm_b", norm_options, norm_label, "absolute")
+    norm_b = (
+        sb.radio(t("normalisation_b", lang), norm_options, key="w_norm_b", format_func=lambda n: norm_label(n, lang))
+        if len(norm_options) > 1
+        else "absolute"
+    )
+    view = replace(view, layer_b=layer_b, norm_b=norm_b)
+    view = _compare_options(view)
+    sb.markdown(f"**{t('both_layers', lang)}**")
+    return view
+
+
+def _bivariate_palette_label(name: str, lang: str) -> str:
+    return PALETTE_NAMES[name][1 if lang == "en" else 0]
+
+
+def _quadrant_label(q: str, lang: str) -> str:
+    return t(f"quad_{q}", lang)
+
+
+def _two_breaks(key: str, label: str, lang: str) -> tuple[float, ...]:
+    """Two manual breaks of a bivariate axis, or () for terciles; a wrong entry is named and ignored."""
+    breaks, problem = _parse_breaks(st.sidebar.text_input(label, key=key, persist_state="session"), lang)
+    if problem:
+        st.sidebar.error(problem)
+        return ()
+    if breaks and len(breaks) != 2:
+        st.sidebar.error(t("two_breaks_needed", lang, n=len(breaks)))
+        return ()
+    return breaks
+
+
+def _threshold(key: str, label: str, lang: str) -> str:
+    text = st.sidebar.text_input(label, key=key, persist_state="session").strip()
+    try:
+        parse_threshold(text)
+    except ValueError:
+        st.sidebar.error(t("bad_threshold", lang, value=markup.code(text)))
+        return DEFAULT.thr_a
+    return text
+
+
+def _compare_options(view: ViewState) -> ViewState:
+    """The chosen compare view's own options (drawn only for that view; their values are kept meanwhile)."""
+    sb, lang = st.sidebar, view.lang
+    if view.compare_view in ("bivariate", "scatter"):
+        palettes = list(BIVARIATE_PALETTES)
+        _settle("w_bpal", palettes, _bivariate_palette_label, DEFAULT.biv_palette)
+        palette = sb.selectbox(
+            t("bivariate_palette", lang),
+            palettes,
+            key="w_bpal",
+            format_func=lambda n: _bivariate_palette_label(n, lang),
+            persist_state="session",
+        )
+        breaks_a = _two_breaks("w_bbreaks_a", t("bivariate_breaks", lang, axis="A"), lang)
+        breaks_b = _two_breaks("w_bbreaks_b", t("bivariate_breaks", lang, axis="B"), lang)
+        view = replace(view, biv_palette=palette, biv_breaks_a=breaks_a, biv_breaks_b=breaks_b)
+    if view.compare_view == "scatter":
+        log_x = sb.checkbox(t("log_x", lang), key="w_log_x", persist_state="session")
+        log_y = sb.checkbox(t("log_y", lang), key="w_log_y", persist_state="session")
+        view = replace(view, log_axes=("x" if log_x else "") + ("y" if log_y else ""))
+    if view.compare_view == "gaps":
+        _settle("w_quad", list(QUADRANTS), _quadrant_label, DEFAULT.quadrant)
+        quadrant = sb.selectbox(
+            t("quadrant", lang),
+            QUADRANTS,
+            key="w_quad",
+            format_func=lambda q: _quadrant_label(q, lang),
+            persist_state="session",
+        )
+        sb.caption(t("threshold_hint", lang))
+        thr_a = _threshold("w_thr_a", t("threshold", lang, axis="A"), lang)
+        thr_b = _threshold("w_thr_b", t("threshold", lang, axis="B"), lang)
+        view = replace(view, quadrant=quadrant, thr_a=thr_a, thr_b=thr_b)
+    if view.compare_view in ("hotspots", "year_change"):
+        view = _hotspot_and_year_options(view)
     return view
 
 
@@ -397,3 +557,46 @@ def _step(lo: float, hi: float) -> float:
     span = hi - lo
     step = 10 ** (len(str(int(span))) - 3) if span >= 100 else span / 100
     return float(step)
+
+
+def _hotspot_and_year_options(view: ViewState) -> ViewState:
+    """Hot spots: univariate or bivariate, and the significance threshold. Change between years: the first
+    year (the year slider above gives the second) and absolute or per-cent change."""
+    sb, lang = st.sidebar, view.lang
+    if view.compare_view == "hotspots":
+        _settle("w_hs", list(HOTSPOT_KINDS), lambda k, lg: t(f"hs_kind_{k}", lg), DEFAULT.hs_kind)
+        kind = sb.radio(
+            t("hs_kind", lang),
+            HOTSPOT_KINDS,
+            key="w_hs",
+            format_func=lambda k: t(f"hs_kind_{k}", lang),
+            persist_state="session",
+        )
+        if st.session_state.get("w_hs_p") not in HOTSPOT_THRESHOLDS:
+            st.session_state.w_hs_p = DEFAULT.hs_p
+        threshold = sb.select_slider(
+            t("hs_threshold", lang), HOTSPOT_THRESHOLDS, key="w_hs_p", format_func=lambda p: f"p < {p:g}"
+        )
+        return replace(view, hs_kind=kind, hs_p=float(threshold))
+    years = list(_series_years(view))
+    if not years:
+        return view
+    if st.session_state.get("w_year_from") not in years:
+        st.session_state.w_year_from = years[0]
+    year_from = sb.select_slider(t("year_from", lang), years, key="w_year_from")
+    _settle("w_chg", list(CHANGE_KINDS), lambda k, lg: t(f"change_{k}", lg), DEFAULT.change)
+    change = sb.radio(
+        t("year_change_kind", lang),
+        CHANGE_KINDS,
+        key="w_chg",
+        horizontal=True,
+        format_func=lambda k: t(f"change_{k}", lang),
+        persist_state="session",
+    )
+    return replace(view, year_from=int(year_from), change=change)
+
+
+def _series_years(view: ViewState) -> tuple[int, ...]:
+    from app import cache
+
+    return cache.registry().get(view.layer).years

@@ -14,11 +14,13 @@ from app.i18n import t
 from app.palettes import PALETTES
 from geodata.codes import gazetteer
 from geodata.regions import ECONOMIC_REGIONS
+from layers.bivariate import BIVARIATE_PALETTES, QUADRANTS, parse_threshold
 from layers.classify import MAX_CLASSES, MIN_CLASSES, SCHEMES
 from layers.groups import GROUPS
 from layers.registry import LEVELS, Registry
 
 LANGS = ("zh", "en")
+MODES = ("single", "compare")
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,19 @@ NOTICE_TEXT = {
         "sel={value}（{old}）是旧代码，已显示现行的 {code} {name}",
         "sel={value} ({old}) is an old code; showing today's {code} {name}",
     ),
+    "year_missing": (
+        "图层 {layer} 没有 {value} 年的数据，改为显示 {shown} 年",
+        "layer {layer} has no figures for {value}; showing {shown}",
+    ),
+    "year_unused": (
+        "图层 {layer} 只有一个年份，已忽略 {key}={value}",
+        "layer {layer} has a single year; {key}={value} ignored",
+    ),
     "bad_selection": ("sel={value} 不是行政区，已取消选择", "sel={value} is not a region; selection cleared"),
+    "layer_b_level": (
+        "图层 B {layer} 没有{level}数据，改用 {shown}",
+        "layer B {layer} has no {level} level; using {shown}",
+    ),
 }
 
 
@@ -97,6 +111,28 @@ class ViewState:
     reverse: bool = False
     basemap: str = "amap"  # reachable in mainland China, unlike CartoDB/OSM (boundaries then in GCJ-02)
     selected: str | None = None
+    year: int | None = None  # the year of a time-series layer (None for other layers)
+    # Compare mode (issue 13): layer A is the view above, layer B has its own normalisation and is drawn
+    # with its own default palette; level, area and selection apply to both.
+    mode: str = "single"  # "single" or "compare"
+    layer_b: str = "pop_65plus_share"
+    norm_b: str = "absolute"
+    compare_view: str = "side_by_side"  # an id of app.compare.views.VIEWS
+    biv_palette: str = "stevens"  # a key of layers.bivariate.BIVARIATE_PALETTES
+    biv_breaks_a: tuple[float, ...] = ()  # two manual breaks of A's axis; empty: terciles
+    biv_breaks_b: tuple[float, ...] = ()
+    quadrant: str = "hi_lo"  # gap list: A above / B below the thresholds
+    thr_a: str = "p50"  # a percentile "p<0-100>" or a value
+    thr_b: str = "p50"
+    log_axes: str = ""  # scatter: "", "x", "y" or "xy"
+    hs_kind: str = "a"  # hot spots: "a" (Local Moran of A) or "ab" (bivariate Local Moran, A against B)
+    hs_p: float = 0.05  # hot spots: significance threshold, one of HOTSPOT_THRESHOLDS
+    year_from: int | None = None  # change between years: the first year (view.year is the second)
+    change: str = "abs"  # change between years: "abs" (difference) or "pct" (per cent of the first year)
+
+    @property
+    def is_compare(self) -> bool:
+        return self.mode == "compare"
 
     @property
     def prefecture_filter(self) -> str | None:
@@ -127,7 +163,33 @@ _KEYS = {
     "reverse": "rev",
     "basemap": "basemap",
     "selected": "sel",
+    "year": "year",
+    "mode": "mode",
+    "layer_b": "layer_b",
+    "norm_b": "norm_b",
+    "compare_view": "cview",
+    "biv_palette": "bpal",
+    "biv_breaks_a": "bbreaks_a",
+    "biv_breaks_b": "bbreaks_b",
+    "quadrant": "quad",
+    "thr_a": "thr_a",
+    "thr_b": "thr_b",
+    "log_axes": "log",
+    "hs_kind": "hs",
+    "hs_p": "hs_p",
+    "year_from": "year_from",
+    "change": "chg",
 }
+# Written to the address only in compare mode (a single view's address stays as it was).
+COMPARE_FIELDS = frozenset(
+    {"layer_b", "norm_b", "compare_view", "biv_palette", "biv_breaks_a", "biv_breaks_b", "quadrant", "thr_a", "thr_b"}
+    | {"log_axes"}
+    | {"hs_kind", "hs_p", "year_from", "change"}
+)
+HOTSPOT_KINDS = ("a", "ab")
+HOTSPOT_THRESHOLDS = (0.01, 0.05, 0.1)
+CHANGE_KINDS = ("abs", "pct")
+LOG_AXES = ("", "x", "y", "xy")
 
 
 def _fmt_number(x: float) -> str:
@@ -139,7 +201,7 @@ def to_query_params(view: ViewState) -> dict[str, str]:
     out: dict[str, str] = {}
     for f in fields(ViewState):
         value = getattr(view, f.name)
-        if value == getattr(DEFAULT, f.name):
+        if value == getattr(DEFAULT, f.name) or (f.name in COMPARE_FIELDS and not view.is_compare):
             continue
         if isinstance(value, bool):
             out[_KEYS[f.name]] = "1" if value else "0"
@@ -177,6 +239,13 @@ def _valid_area(area: str) -> bool:
 
 def _parse_breaks(text: str) -> tuple[float, ...]:
     return tuple(sorted({float(b) for b in text.replace("，", ",").split(",") if b.strip()}))
+
+
+def _parse_year(text: str) -> int:
+    # Four ASCII digits only: int() would also take "２０１９", "+2019" or " 2019".
+    if not re.fullmatch(r"[0-9]{4}", text):
+        raise ValueError(text)
+    return int(text)
 
 
 def from_query_params(params: Mapping[str, str | list[str]], registry: Registry) -> tuple[ViewState, list[Notice]]:
@@ -220,8 +289,41 @@ def from_query_params(params: Mapping[str, str | list[str]], registry: Registry)
     take("basemap", str, lambda v: v in BASEMAPS)
     take("norm", str, lambda v: True)
     take("selected", str, lambda v: bool(re.fullmatch(r"\d{6}", v)))
+    take("year", _parse_year, lambda v: True)
+    take("mode", str, lambda v: v in MODES)
+    take("layer_b", str, lambda v: _valid_layer_b(v, registry))
+    take("norm_b", str, lambda v: True)
+    take("compare_view", str, lambda v: v in compare_view_ids())
+    take("biv_palette", str, lambda v: v in BIVARIATE_PALETTES)
+    take("biv_breaks_a", _parse_breaks, lambda v: len(v) == 2 and all(math.isfinite(b) for b in v))
+    take("biv_breaks_b", _parse_breaks, lambda v: len(v) == 2 and all(math.isfinite(b) for b in v))
+    take("quadrant", str, lambda v: v in QUADRANTS)
+    take("thr_a", lambda v: (parse_threshold(v), v.strip())[1], lambda v: True)
+    take("thr_b", lambda v: (parse_threshold(v), v.strip())[1], lambda v: True)
+    take("log_axes", str, lambda v: v in LOG_AXES and v != "")
+    take("hs_kind", str, lambda v: v in HOTSPOT_KINDS)
+    take("hs_p", float, lambda v: v in HOTSPOT_THRESHOLDS)
+    take("year_from", _parse_year, lambda v: True)
+    take("change", str, lambda v: v in CHANGE_KINDS)
     view = replace(DEFAULT, **values)
     return sanitise(view, registry, notices), notices
+
+
+def compare_view_ids() -> tuple[str, ...]:
+    """Ids of the registered compare views (imported here, not at module level: the views import this module)."""
+    from app.compare.views import VIEWS
+
+    return tuple(VIEWS)
+
+
+def _valid_layer_b(layer_id: str, registry: Registry) -> bool:
+    """Layer B is any numeric layer (a scatter or bivariate classes need numbers)."""
+    return layer_id in registry and not registry.get(layer_id).hidden and not registry.get(layer_id).is_categorical
+
+
+def compare_layer_ids(registry: Registry, level: str) -> list[str]:
+    """The layers offered as layer B at ``level``."""
+    return [x.id for x in registry.list_layers(level=level) if not x.is_categorical]
 
 
 def sanitise(view: ViewState, registry: Registry, notices: list[Notice] | None = None) -> ViewState:
@@ -237,6 +339,22 @@ def sanitise(view: ViewState, registry: Registry, notices: list[Notice] | None =
     if view.palette in PALETTES and (PALETTES[view.palette].kind == "qualitative") != layer.is_categorical:
         notices.append(_notice("palette_kind", value=view.palette, layer=layer.id))
         view = replace(view, palette="")
+    if layer.years and view.year not in layer.years:
+        if view.year is not None:
+            notices.append(_notice("year_missing", layer=layer.id, value=str(view.year), shown=str(layer.years[-1])))
+        view = replace(view, year=layer.years[-1])
+    elif not layer.years and view.year is not None:
+        notices.append(_notice("year_unused", layer=layer.id, key="year", value=str(view.year)))
+        view = replace(view, year=None)
+    if layer.years and view.year_from not in layer.years:
+        if view.year_from is not None:
+            notices.append(
+                _notice("year_missing", layer=layer.id, value=str(view.year_from), shown=str(layer.years[0]))
+            )
+        view = replace(view, year_from=layer.years[0])
+    elif not layer.years and view.year_from is not None:
+        notices.append(_notice("year_unused", layer=layer.id, key="year_from", value=str(view.year_from)))
+        view = replace(view, year_from=None)
     if view.vmin is not None and view.vmax is not None and view.vmin > view.vmax:
         notices.append(_notice("range_inverted"))
         view = replace(view, vmin=None, vmax=None)
@@ -248,7 +366,45 @@ def sanitise(view: ViewState, registry: Registry, notices: list[Notice] | None =
         view = replace(view, level="county") if "county" in layer.levels else replace(view, area="all")
     if view.selected:
         view = _resolve_selection(view, notices)
+    return _sanitise_b(view, registry, notices)
+
+
+def _sanitise_b(view: ViewState, registry: Registry, notices: list[Notice]) -> ViewState:
+    """Layer B at the view's level, with a normalisation it offers."""
+    layer_b = registry.get(view.layer_b)
+    if view.level not in layer_b.levels:
+        shown = DEFAULT.layer_b
+        if view.is_compare:
+            notices.append(_notice("layer_b_level", layer=layer_b.id, level=view.level, shown=shown))
+        view = replace(view, layer_b=shown, norm_b="absolute")
+        layer_b = registry.get(shown)
+    if view.norm_b != "absolute" and view.norm_b not in layer_b.normalise_by:
+        if view.is_compare:
+            notices.append(_notice("norm_missing", norm=view.norm_b, layer=layer_b.id))
+        view = replace(view, norm_b="absolute")
     return view
+
+
+def view_a(view: ViewState) -> ViewState:
+    """Layer A of a compare view as a single view (the compare fields at their defaults, so caches are shared)."""
+    return replace(view, mode="single", **{name: getattr(DEFAULT, name) for name in COMPARE_FIELDS})
+
+
+def view_b(view: ViewState) -> ViewState:
+    """Layer B of a compare view as a single view: its own normalisation, its layer's default palette and
+    quantile classes; level, area and selection as for layer A."""
+    return replace(
+        view_a(view),
+        layer=view.layer_b,
+        norm=view.norm_b,
+        palette="",
+        reverse=False,
+        scheme=DEFAULT.scheme,
+        k=DEFAULT.k,
+        breaks=(),
+        vmin=None,
+        vmax=None,
+    )
 
 
 def _resolve_selection(view: ViewState, notices: list[Notice]) -> ViewState:

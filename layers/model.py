@@ -85,6 +85,7 @@ OPERATIONS: dict[str, Callable[[pd.Series, pd.Series, float], pd.Series]] = {
     "ratio": _ratio,  # a / b × scale
     "difference": lambda a, b, scale: (a - b) * scale,  # (a − b) × scale
     "pct_reduction": lambda a, b, scale: (a - b) / a.where(a != 0) * 100 * scale,  # a = before, b = after
+    "pct_change": lambda a, b, scale: (a - b) / b.where(b != 0) * 100 * scale,  # a = after, b = before
 }
 
 
@@ -174,6 +175,13 @@ class Layer:
     hidden: bool = False  # operands of derived layers that are not worth a menu entry
     published_total: PublishedTotal | None = None
     year_en: str = ""  # when the year label has words in it (e.g. "2020 人口 / 2018 乡镇")
+    # A time series: the years it has (its own values are the latest), the date each year's figures describe,
+    # and the title of one year ("…（{year}）"). ``series`` is the series' id on a layer taken at one year.
+    years: tuple[int, ...] = ()
+    year_dates: tuple[str, ...] = ()
+    title_year_zh: str = ""
+    title_year_en: str = ""
+    series: str = ""
     registry: Registry | None = field(default=None, compare=False, repr=False)
 
     # --- text in the chosen language ------------------------------------------------------
@@ -248,6 +256,24 @@ class Layer:
     def unmapped(self, level: str) -> pd.DataFrame:
         """Figures at this level that have no boundary (development zones), listed rather than dropped."""
         return self.spec.unmapped(self, level)
+
+    def at_year(self, year: int) -> Layer:
+        """One year of a time-series layer, as a layer of its own (id ``<series>@<year>``, hidden from menus)."""
+        if year not in self.years or not isinstance(self.spec, IndicatorSpec):
+            raise ValueError(f"layer {self.id!r} has no year {year}; it has {list(self.years) or 'no years'}")
+        date = self.year_dates[self.years.index(year)]
+        return replace(
+            self,
+            id=f"{self.id}@{year}",
+            title_zh=self.title_year_zh.format(year=year),
+            title_en=self.title_year_en.format(year=year),
+            year=f"{year}（{date}）",
+            year_en=f"{year} (as of {date})",
+            spec=replace(self.spec, year=year),
+            hidden=True,
+            published_total=None,
+            series=self.id,
+        )
 
     def normalised(self, by: str) -> Layer:
         """This layer per 1,000 people of ``by`` (a population layer) or per 1,000 km² (``area_km2``)."""

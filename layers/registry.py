@@ -40,6 +40,7 @@ class Registry:
         # (layer id, level, spec) -> frame, filled by Layer.frame
         self.frames: dict[tuple[object, ...], pd.DataFrame] = {}
         self._layers: dict[str, Layer] = {}
+        self._at_year: dict[str, Layer] = {}  # "<series>@<year>" -> that year, made on first use
         for layer in layers:
             self._add(layer)
 
@@ -54,10 +55,21 @@ class Registry:
         return self._layers[layer.id]
 
     def get(self, layer_id: str) -> Layer:
-        try:
+        """A layer by id; ``<series>@<year>`` is one year of a time-series layer (``Layer.at_year``)."""
+        if layer_id in self._layers:
             return self._layers[layer_id]
-        except KeyError:
-            raise KeyError(f"no layer {layer_id!r}; known layers: {', '.join(sorted(self._layers))}") from None
+        series, at, year = layer_id.partition("@")
+        if (
+            at
+            and series in self._layers
+            and year.isascii()
+            and year.isdigit()
+            and int(year) in self._layers[series].years
+        ):
+            if layer_id not in self._at_year:
+                self._at_year[layer_id] = self._layers[series].at_year(int(year))
+            return self._at_year[layer_id]
+        raise KeyError(f"no layer {layer_id!r}; known layers: {', '.join(sorted(self._layers))}")
 
     def __contains__(self, layer_id: str) -> bool:
         return layer_id in self._layers
@@ -101,6 +113,14 @@ def _check_entry(entry: dict[str, Any], where: str, resources: dict[str, Any]) -
     for key in ("resource", "zone_resource"):
         if key in data and data[key] not in resources:
             problems.append(f"{where}: {key} {data[key]!r} is not in datapackage.json")
+    if "years" in entry:
+        years, dates = entry["years"], entry.get("year_dates", [])
+        if "resource" not in data or data.get("year") != max(years, default=None):
+            problems.append(f"{where}: a time series needs a resource whose year is its latest year {max(years)}")
+        if len(dates) != len(years) or sorted(years) != list(years) or len(set(years)) != len(years):
+            problems.append(f"{where}: years must be increasing and each needs one year_dates entry")
+        if "{year}" not in entry.get("title_year_zh", "") or "{year}" not in entry.get("title_year_en", ""):
+            problems.append(f"{where}: a time series needs title_year_zh and title_year_en with {{year}}")
     if ("builder" in data or ("op" not in data and "resource" not in data)) and not entry.get("sources"):
         problems.append(f"{where}: a builder layer must list its sources")
     return problems
@@ -171,6 +191,10 @@ def load_registry(path: Path = LAYERS_TOML) -> Registry:
             normalise_by=tuple(e.get("normalise_by", ())),
             hidden=bool(e.get("hidden", False)),
             published_total=PublishedTotal(pub["resource"], pub["key"], pub["label"]) if pub else None,
+            years=tuple(int(y) for y in e.get("years", ())),
+            year_dates=tuple(str(d) for d in e.get("year_dates", ())),
+            title_year_zh=str(e.get("title_year_zh", "")),
+            title_year_en=str(e.get("title_year_en", "")),
         )
         return layers[layer_id]
 

@@ -49,7 +49,7 @@ MANIFEST_NAME = "MANIFEST.json"
 # Element classes whose assets are vendored. Core folium only for now: folium.Map carries the
 # whole Leaflet/Bootstrap/Font-Awesome/awesome-markers stack every map needs. To use a plugin
 # (say folium.plugins.Fullscreen), add it here and re-run: its jsDelivr npm URLs need no new rule.
-ELEMENT_CLASSES = ["folium.folium.Map", "folium.plugins.MarkerCluster"]  # the cluster: facility lists
+ELEMENT_CLASSES = ["folium.folium.Map", "folium.plugins.MarkerCluster", "folium.plugins.dual_map.DualMap"]  # the cluster: facility lists; DualMap: compare
 
 
 class VendorError(RuntimeError):
@@ -115,6 +115,19 @@ def _glyphicons(m: re.Match) -> Source:
     )
 
 
+def _leaflet_sync(m: re.Match) -> Source:
+    # folium's DualMap names Leaflet.Sync from jsDelivr's unversioned GitHub path (the default branch); we
+    # pin the last npm release, leaflet.sync@0.2.4, which ships the unminified L.Map.Sync.js.
+    return Source(
+        "npm",
+        "leaflet.sync",
+        "0.2.4",
+        "L.Map.Sync.js",
+        note="jsDelivr serves jieter/Leaflet.Sync from its GitHub default branch (unversioned); substituted by "
+        "L.Map.Sync.js of the last npm release, leaflet.sync@0.2.4.",
+    )
+
+
 def _folium_template(m: re.Match) -> Source:
     # jsDelivr serves this from folium's git default branch (unversioned). It is on no npm package;
     # folium's own PyPI sdist ships the unminified source of the same stylesheet, so we take it
@@ -153,6 +166,7 @@ RULES: list[tuple[re.Pattern[str], object]] = [
         ),
         _npm_jsdelivr,
     ),
+    (re.compile(r"https://cdn\.jsdelivr\.net/gh/jieter/Leaflet\.Sync/L\.Map\.Sync(?:\.min)?\.js"), _leaflet_sync),
     (re.compile(r"https://code\.jquery\.com/jquery-(?P<version>\d+\.\d+\.\d+)(?P<min>\.min)?\.js"), _jquery),
     (
         re.compile(

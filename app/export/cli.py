@@ -32,6 +32,7 @@ ERROR_STATUS = 2
 # flag -> URL parameter of app.viewstate
 VIEW_FLAGS = {
     "layer": "layer",
+    "year": "year",
     "level": "level",
     "area": "area",
     "norm": "norm",
@@ -67,6 +68,7 @@ def add_subcommands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--url", help="the app's shareable address (http://…/?layer=…&level=…); flags override it")
     p.add_argument("--layer")
     p.add_argument("--level")
+    p.add_argument("--year", help="the year of a time-series layer (townships_by_year, villages_by_year)")
     p.add_argument("--area", help="all, region:ID, group:ID or a prefecture code")
     p.add_argument("--norm")
     p.add_argument("--scheme")
@@ -175,6 +177,11 @@ def _check(params: dict[str, str], origin: dict[str, str], registry: Registry) -
     layer = registry.get(params.get("layer", "elderly_per_township_2021"))
     if "level" in params and params["level"] not in layer.levels:
         bad("level", f"{_choices(layer.levels)} (the levels of {layer.id})")
+    if "year" in params and params["year"] not in [str(y) for y in layer.years]:
+        bad(
+            "year",
+            f"{_choices(layer.years)} (the years of {layer.id})" if layer.years else f"none ({layer.id} has one)",
+        )
     if "norm" in params and params["norm"] not in ("absolute", *layer.normalise_by):
         bad("norm", f"{_choices(('absolute', *layer.normalise_by))} (what {layer.id} offers)")
     if params.get("scheme") == "manual" and not params.get("breaks"):

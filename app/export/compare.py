@@ -1,0 +1,255 @@
+"""Print exports of compare mode (PNG, SVG, PDF), drawn like the single print map (app/export/printmap.py):
+the bivariate map with its square legend, and side by side as two panels (A left, B right, each with its
+legend). Colours and classes are the screen's: the same MapData and the same bivariate classes
+(:func:`app.compare.maps.bivariate`), never reclassified here. Data exports: the compare table and gap list
+as CSV (app/compare/tables.py).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+from typing import Any
+
+import geopandas as gpd
+import matplotlib
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.patches import Patch, Rectangle
+from matplotlib_scalebar.scalebar import ScaleBar
+
+from app.compare import maps, tables
+from app.compare.data import CompareData
+from app.export.fonts import font_family
+from app.export.paper import MAP_USE_NOTE, MM_PER_INCH, PAPERS
+from app.export.printmap import (
+    FORMATS,
+    NO_DATA_STYLE,
+    PrintOptionError,
+    PrintOptions,
+    _projected,
+    _t,
+    _wrap,
+    pixel_size,
+    source_lines,
+)
+from app.i18n import t
+from app.mapbuild import MapData, legend_entries
+from app.palettes import NO_DATA_COLOUR
+from app.viewstate import area_label
+from layers.bivariate import N_CLASSES, Bivariate
+
+PRINT_VIEWS = ("bivariate", "side_by_side")
+DATA_FORMATS = ("csv",)
+
+
+def _font(size: float) -> FontProperties:
+    return FontProperties(family=[font_family(), "DejaVu Sans"], size=size)
+
+
+def _page(options: PrintOptions) -> tuple[Figure, float, bool]:
+    paper_w, paper_h = PAPERS[options.paper]
+    px_w, px_h = pixel_size(options.paper, options.dpi)
+    fig = Figure(figsize=((px_w + 0.01) / options.dpi, (px_h + 0.01) / options.dpi), dpi=options.dpi)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw_idle = lambda *args, **kwargs: None  # type: ignore[method-assign]
+    fig.patch.set_facecolor("white")
+    return fig, min(paper_w, paper_h) / 210.0, paper_w > paper_h
+
+
+def _draw_regions(ax: Axes, boundaries: gpd.GeoDataFrame, data: MapData, scale: float) -> None:
+    """The regions in their MapData colours (status styles as on the single print map), with the scale bar."""
+    ax.set_axis_off()
+    ax.set_aspect("equal")
+    shapes = _projected(boundaries)
+    table = data.table[["adcode", "colour", "status"]]
+    shown = shapes.merge(table, on="adcode", how="inner")
+    context = shapes[~shapes["adcode"].isin(table["adcode"])]
+    lw = 0.35 * scale
+    if not context.empty:
+        context.plot(ax=ax, facecolor="white", edgecolor="#c8c8c8", linewidth=lw)
+    styles: tuple[tuple[str, dict[str, Any]], ...] = (
+        ("shown", {"edgecolor": "#555555"}),
+        ("filtered", {"edgecolor": "#bbbbbb"}),
+        ("no_data", NO_DATA_STYLE),
+    )
+    for status, style in styles:
+        part = shown[shown["status"] == status]
+        if not part.empty:
+            part.plot(ax=ax, color=list(part["colour"]), linewidth=lw, **{**style, "facecolor": list(part["colour"])})
+    minx, miny, maxx, maxy = shown.total_bounds
+    pad = 0.03 * max(maxx - minx, maxy - miny)
+    ax.set_xlim(minx - pad, maxx + pad)
+    ax.set_ylim(miny - pad, maxy + pad)
+    ax.add_artist(
+        ScaleBar(
+            1,
+            "m",
+            location="lower left",
+            length_fraction=0.22,
+            box_alpha=0.0,
+            width_fraction=0.008,
+            font_properties={"family": font_family(), "size": 7 * scale},
+        )
+    )
+
+
+def _north(ax: Axes, lang: str, scale: float) -> None:
+    ax.annotate(
+        _t("north", lang),
+        xy=(0.96, 0.97),
+        xytext=(0.96, 0.87),
+        xycoords="axes fraction",
+        ha="center",
+        va="center",
+        fontproperties=_font(9 * scale),
+        arrowprops={"facecolor": "black", "width": 2.5 * scale, "headwidth": 8 * scale, "headlength": 9 * scale},
+    )
+
+
+def _header_footer(fig: Figure, data: CompareData, options: PrintOptions, title: str, scale: float) -> None:
+    lang, view = data.view.lang, data.view
+    paper_w, paper_h = PAPERS[options.paper]
+    subtitle = (
+        " · ".join(
+            [
+                f"A {t('year', lang)}: {data.layer_a.year_label(lang)}",
+                f"B {t('year', lang)}: {data.layer_b.year_label(lang)}",
+                t(view.level, lang),
+                area_label(view.area, lang),
+            ]
+        )
+        if options.subtitle is None
+        else options.subtitle
+    )
+    fig.text(0.5, 0.955, options.title or title, ha="center", va="center", fontproperties=_font(15 * scale))
+    fig.text(0.5, 0.918, subtitle, ha="center", va="center", color="#333333", fontproperties=_font(9.5 * scale))
+    size = 6.5 * scale
+    footer = [f"A · {line}" for line in source_lines(data.a)] + [f"B · {line}" for line in source_lines(data.b)]
+    missing = data.missing()
+    if not missing.empty:
+        footer.append(
+            t("missing_regions", lang, n=len(missing))
+            + "、".join(f"{r.label} ({r.adcode})" for r in missing.itertuples())
+        )
+    footer.append(f"{_t('export_date', lang)}: {options.date.isoformat()} · {_t('projection', lang)}")
+    note = MAP_USE_NOTE["en" if lang == "en" else "zh"] if options.note is None else options.note
+    lines = [w for line in footer for w in _wrap(line, paper_w * 0.94, size)]
+    if note:
+        lines += _wrap(note, paper_w * 0.94, size)
+    line_h = size * 1.45 / 72 * MM_PER_INCH / paper_h
+    for i, line in enumerate(reversed(lines)):
+        fig.text(0.02, 0.018 + i * line_h, line, ha="left", va="bottom", color="#333333", fontproperties=_font(size))
+
+
+def _square_legend(fig: Figure, rect: tuple[float, float, float, float], data: CompareData, biv: Bivariate) -> None:
+    """3×3 squares, B rising upwards and A to the right, each counting its regions; both axes named with
+    unit and class breaks (the screen legend's text)."""
+    lang = data.view.lang
+    ax = fig.add_axes(rect)
+    ax.set_xlim(0, N_CLASSES)
+    ax.set_ylim(0, N_CLASSES)
+    ax.set_aspect("equal")
+    counts = biv.counts()
+    for i in range(N_CLASSES):
+        for j in range(N_CLASSES):
+            ax.add_patch(Rectangle((i, j), 1, 1, facecolor=biv.colour(i, j), edgecolor="white", linewidth=1))
+            ax.text(i + 0.5, j + 0.5, str(counts[(i, j)]), ha="center", va="center", fontproperties=_font(7))
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for side in ax.spines.values():
+        side.set_visible(False)
+    ax.set_xlabel("A →", fontproperties=_font(7.5))
+    ax.set_ylabel("B →", fontproperties=_font(7.5))
+    x0, y0, _, _ = rect
+    texts = [
+        "A: " + maps.axis_text(data.layer_a, biv.a.upper_bounds, biv.a.lower, lang),
+        "B: " + maps.axis_text(data.layer_b, biv.b.upper_bounds, biv.b.lower, lang),
+    ]
+    no_data = int(biv.table["cls_a"].isna().sum())
+    if no_data:
+        texts.append(f"{t('no_data', lang)}: {no_data}")
+    y = y0 - 0.05
+    for text in texts:
+        for line in _wrap(text, 58, 8):
+            fig.text(x0 - 0.02, y, line, ha="left", va="top", fontproperties=_font(8))
+            y -= 0.028
+
+
+def bivariate_figure(boundaries: gpd.GeoDataFrame, data: CompareData, options: PrintOptions) -> Figure:
+    biv = maps.bivariate(data)
+    status = ["shown" if c != NO_DATA_COLOUR else "no_data" for c in biv.table["colour"]]
+    table = data.table[["adcode"]].assign(colour=biv.table["colour"].to_numpy(), status=status)
+    coloured = replace(data.a, table=table, classification=None, categories=())
+    fig, scale, landscape = _page(options)
+    lang = data.view.lang
+    ax = fig.add_axes((0.02, 0.14, 0.66, 0.74) if landscape else (0.03, 0.36, 0.94, 0.52))
+    _draw_regions(ax, boundaries, coloured, scale)
+    _north(ax, lang, scale)
+    _square_legend(fig, (0.74, 0.6, 0.16, 0.22) if landscape else (0.12, 0.2, 0.2, 0.12), data, biv)
+    title = f"{data.layer_a.title(lang)} × {data.layer_b.title(lang)}"
+    _header_footer(fig, data, options, title, scale)
+    return fig
+
+
+def _legend(fig: Figure, part: MapData, anchor: tuple[float, float], scale: float, label: str) -> None:
+    lang = part.view.lang
+    handles = []
+    for colour, text, swatch in legend_entries(part):
+        extra: dict[str, Any] = NO_DATA_STYLE if swatch == "hatch" else {"edgecolor": "#777777"}
+        handles.append(Patch(label=text, linewidth=0.5 * scale, **{**extra, "facecolor": colour}))
+    unit = part.layer.unit(lang)
+    title = "\n".join(
+        [*_wrap(f"{label} · {part.layer.title(lang)}", 110, 8.5 * scale), f"{t('unit', lang)}: {unit}" if unit else ""]
+    ).strip()
+    fig.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=anchor,
+        ncol=2 if len(handles) > 4 else 1,
+        frameon=False,
+        title=title,
+        alignment="left",
+        prop=_font(7.5 * scale),
+        title_fontproperties=_font(8.5 * scale),
+    )
+
+
+def side_by_side_figure(boundaries: gpd.GeoDataFrame, data: CompareData, options: PrintOptions) -> Figure:
+    """Two panels on one page, A left and B right, each with its own legend below it."""
+    fig, scale, landscape = _page(options)
+    lang = data.view.lang
+    rects = (
+        ((0.01, 0.30, 0.48, 0.58), (0.51, 0.30, 0.48, 0.58))
+        if landscape
+        else ((0.02, 0.55, 0.96, 0.34), (0.02, 0.20, 0.96, 0.34))
+    )
+    anchors = ((0.03, 0.30), (0.53, 0.30)) if landscape else ((0.62, 0.88), (0.62, 0.53))
+    for rect, anchor, part, label in zip(rects, anchors, (data.a, data.b), ("A", "B"), strict=True):
+        ax = fig.add_axes(rect)
+        _draw_regions(ax, boundaries, part, scale)
+        _north(ax, lang, scale)
+        _legend(fig, part, anchor, scale, label)
+    title = f"{data.layer_a.title(lang)} | {data.layer_b.title(lang)}"
+    _header_footer(fig, data, options, title, scale)
+    return fig
+
+
+def render(boundaries: gpd.GeoDataFrame, data: CompareData, options: PrintOptions, fmt: str, view: str) -> bytes:
+    """A compare view as PNG, SVG or PDF bytes (``view``: "bivariate" or "side_by_side")."""
+    if fmt not in FORMATS:
+        raise PrintOptionError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
+    if view not in PRINT_VIEWS:
+        raise PrintOptionError(f"compare view {view!r} has no print map; choose one of {', '.join(PRINT_VIEWS)}")
+    fig = (bivariate_figure if view == "bivariate" else side_by_side_figure)(boundaries, data, options)
+    buf = io.BytesIO()
+    with matplotlib.rc_context({"pdf.fonttype": 3, "svg.fonttype": "path", "svg.hashsalt": "coverage-atlas"}):
+        fig.savefig(buf, format=fmt, dpi=options.dpi, metadata={"Title": fig.texts[0].get_text()}, facecolor="white")
+    return buf.getvalue()
+
+
+def data_file(data: CompareData, view: str) -> bytes:
+    """The compare view's data as CSV: the gap list for the gap view, else every region with both values."""
+    return tables.gap_csv(data) if view == "gaps" else tables.compare_csv(data)

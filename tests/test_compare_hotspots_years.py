@@ -1,0 +1,195 @@
+"""The hot-spots and change-between-years compare views and the year slider, driven through AppTest."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from markdown_audit import constructs
+from shapely.geometry import box
+from streamlit.testing.v1 import AppTest
+
+from app.compare.data import compare_data
+from app.compare.hotspots_view import COLOURS, compute, hotspot_map, summary_lines
+from app.viewstate import ViewState
+from layers import default_registry
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "streamlit_app.py")
+FOLIUM_COMPONENT = "streamlit_folium.st_folium"
+
+
+def run_app(params: dict[str, str]) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=240)
+    at.query_params.update(params)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def address(at: AppTest) -> dict[str, str]:
+    """The page's URL parameters (AppTest keeps each as a list of values)."""
+    return {k: v[-1] if isinstance(v, list) else v for k, v in at.query_params.items()}
+
+
+def _walk(node):
+    children = getattr(node, "children", None)
+    if isinstance(children, dict):
+        for child in children.values():
+            yield child
+            yield from _walk(child)
+
+
+def drawn_features(at: AppTest) -> dict[str, dict]:
+    """adcode -> properties of the GeoJSON features of the compare map (inline in the st_folium script)."""
+    scripts = [
+        json.loads(e.proto.json_args)["script"]
+        for e in _walk(at._tree)
+        if type(e).__name__ == "UnknownElement"
+        and e.type == "component_instance"
+        and e.proto.component_name == FOLIUM_COMPONENT
+    ]
+    out: dict[str, dict] = {}
+    for script in scripts:
+        out.update(features_in(script))
+    assert out, "expected a GeoJSON layer in a compare map"
+    return out
+
+
+def features_in(script: str) -> dict[str, dict]:
+    out: dict[str, dict] = {}
+    for found in re.finditer(r"_add\(\{", script):
+        data, _ = json.JSONDecoder().raw_decode(script, found.end() - 1)
+        if data.get("type") == "FeatureCollection":
+            out.update({f["properties"]["adcode"]: f["properties"] for f in data["features"]})
+    return out
+
+
+def test_year_slider_changes_the_map_and_the_address() -> None:
+    at = run_app({"layer": "townships_by_year", "year": "2018"})
+    slider = next(s for s in at.select_slider if s.label == "年份")
+    assert slider.value == 2018 and list(slider.options) == ["2018", "2019", "2020", "2021", "2023"]
+    table = at.dataframe[-1].value
+    shehong = table[table.iloc[:, 0].astype(str).str.contains("射洪")]
+    assert not shehong.empty and 32 in shehong.to_numpy()  # 射洪 had 32 townships in the 2018 list
+    slider.set_value(2021).run()
+    assert not at.exception
+    assert address(at)["year"] == "2021"
+    table = at.dataframe[-1].value
+    shehong = table[table.iloc[:, 0].astype(str).str.contains("射洪")]
+    assert 23 in shehong.to_numpy() and 32 not in shehong.to_numpy()
+
+
+def test_a_year_from_the_address_survives_reload_and_a_bad_one_is_named() -> None:
+    at = run_app({"layer": "villages_by_year", "year": "2019"})
+    assert next(s for s in at.select_slider if s.label == "年份").value == 2019
+    bad = run_app({"layer": "villages_by_year", "year": "2022<b>"})
+    shown = " ".join(w.value for w in bad.warning) + " ".join(m.value for m in bad.markdown)
+    assert "`2022<b>`" in shown  # the value is shown as literal inline code, never as markup
+    assert next(s for s in bad.select_slider if s.label == "年份").value == 2023
+
+
+def test_change_view_maps_the_difference_between_the_chosen_years() -> None:
+    params = {
+        "mode": "compare",
+        "cview": "year_change",
+        "layer": "townships_by_year",
+        "year": "2021",
+        "year_from": "2018",
+    }
+    at = run_app(params)
+    features = drawn_features(at)
+    assert len(features) == 183
+    tip = features["510981"]["tip"]  # 射洪: 32 → 23
+    assert "-9" in tip and "2018" in tip and "2021" in tip
+    table = at.dataframe[-1].value.set_index("adcode")
+    assert table.loc["510118"].iloc[-2:].tolist() == pytest.approx([-4, -100 / 3])  # 新津 12 → 8
+    assert address(at) == params
+    # per cent instead of absolute, through the sidebar
+    at.radio(key="w_chg").set_value("pct").run()
+    assert not at.exception
+    assert "-28.1%" in drawn_features(at)["510981"]["tip"]
+    assert address(at) == {**params, "chg": "pct"}
+
+
+def test_change_view_asks_for_a_series_layer_in_english() -> None:
+    at = run_app({"mode": "compare", "cview": "year_change", "lang": "en"})
+    assert any("several years" in i.value for i in at.info)
+
+
+def test_hotspots_view_shows_global_i_threshold_and_caveat() -> None:
+    at = run_app({"mode": "compare", "cview": "hotspots", "lang": "en", "hs_p": "0.01"})
+    text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+    assert "Moran" in text and "999 permutations" in text and "0\\.01" in text
+    assert "21 prefectures has little power" in text
+    features = drawn_features(at)
+    assert len(features) == 183
+    colours = {p["style"]["fillColor"] for p in features.values()}
+    assert COLOURS["HH"] in colours and COLOURS["LL"] in colours
+    assert address(at) == {"mode": "compare", "cview": "hotspots", "lang": "en", "hs_p": "0.01"}
+
+
+def test_hotspot_tooltips_and_notes_are_escaped() -> None:
+    from dataclasses import replace
+
+    from geodata import load_boundaries
+
+    registry = default_registry()
+    view = ViewState(mode="compare", compare_view="hotspots", area="510100", level="county")
+    data = compare_data(registry, view)
+    table = data.table.copy()
+    evil = "<img src=x onerror=alert(1)>*锦江*"
+    table.loc[table["adcode"] == "510104", "label"] = evil
+    table.loc[table["adcode"] == "510104", "value_a"] = float("nan")  # listed as "no data"
+    data = replace(data, table=table)
+    shapes = load_boundaries("county")
+    hs = compute(data, shapes)
+    assert hs.no_data == ("510104",)
+    fig = hotspot_map(shapes, data, hs).get_root().render()
+    tip = features_in(fig)["510104"]["tip"]
+    assert evil not in tip and html.escape(evil) in tip
+    assert "<img" not in fig
+    for line in summary_lines(data, hs):
+        assert constructs(line) == [], line  # plain text once rendered: no HTML, no emphasis
+    assert "锦江" in "\n".join(summary_lines(data, hs)) and "510104" in "\n".join(summary_lines(data, hs))
+
+
+def test_hotspots_on_a_detached_area_report_islands() -> None:
+    from app.compare.data import CompareData
+
+    registry = default_registry()
+    view = ViewState(mode="compare", compare_view="hotspots")
+    data = compare_data(registry, view)
+    squares = gpd.GeoDataFrame(
+        {"adcode": data.table["adcode"]},
+        geometry=[box(i * 2, 0, i * 2 + 1, 1) for i in range(len(data.table))],  # nobody touches anybody
+        crs="EPSG:4326",
+    )
+    hs = compute(CompareData(data.view, data.a, data.b, data.table), squares)
+    assert hs.problem == "too_few" and len(hs.islands) == 183
+    assert "island" in "\n".join(summary_lines(data, hs)) or "孤岛" in "\n".join(summary_lines(data, hs))
+    assert isinstance(hs.table, pd.DataFrame)
+
+
+def test_a_click_or_a_palette_does_not_recompute_the_lisa() -> None:
+    from dataclasses import replace
+
+    from app.compare.hotspots_view import figures_key
+
+    view = ViewState(mode="compare", compare_view="hotspots", layer="townships_by_year", year=2019)
+    same = replace(view, selected="510104", palette="Blues", lang="en", reverse=True, vmin=3.0)
+    assert figures_key(same) == figures_key(view)
+    for changed in (
+        replace(view, hs_p=0.01),
+        replace(view, hs_kind="ab"),
+        replace(view, year=2021),
+        replace(view, area="510100"),
+        replace(view, norm="area_km2"),
+        replace(view, layer_b="pop_total"),
+    ):
+        assert figures_key(changed) != figures_key(view)
