@@ -49,7 +49,11 @@ MANIFEST_NAME = "MANIFEST.json"
 # Element classes whose assets are vendored. Core folium only for now: folium.Map carries the
 # whole Leaflet/Bootstrap/Font-Awesome/awesome-markers stack every map needs. To use a plugin
 # (say folium.plugins.Fullscreen), add it here and re-run: its jsDelivr npm URLs need no new rule.
-ELEMENT_CLASSES = ["folium.folium.Map", "folium.plugins.MarkerCluster", "folium.plugins.dual_map.DualMap"]  # the cluster: facility lists; DualMap: compare
+ELEMENT_CLASSES = [
+    "folium.folium.Map",
+    "folium.plugins.MarkerCluster",
+    "folium.plugins.dual_map.DualMap",
+]  # the cluster: facility lists; DualMap: compare
 
 
 class VendorError(RuntimeError):

@@ -30,7 +30,6 @@ from app.export.printmap import (
     PrintOptionError,
     PrintOptions,
     _projected,
-    _t,
     _wrap,
     pixel_size,
     source_lines,
@@ -98,7 +97,7 @@ def _draw_regions(ax: Axes, boundaries: gpd.GeoDataFrame, data: MapData, scale: 
 
 def _north(ax: Axes, lang: str, scale: float) -> None:
     ax.annotate(
-        _t("north", lang),
+        t("print_north", lang),
         xy=(0.96, 0.97),
         xytext=(0.96, 0.87),
         xycoords="axes fraction",
@@ -134,7 +133,7 @@ def _header_footer(fig: Figure, data: CompareData, options: PrintOptions, title:
             t("missing_regions", lang, n=len(missing))
             + "、".join(f"{r.label} ({r.adcode})" for r in missing.itertuples())
         )
-    footer.append(f"{_t('export_date', lang)}: {options.date.isoformat()} · {_t('projection', lang)}")
+    footer.append(f"{t('print_date', lang)}: {options.date.isoformat()} · {t('print_projection', lang)}")
     note = MAP_USE_NOTE["en" if lang == "en" else "zh"] if options.note is None else options.note
     lines = [w for line in footer for w in _wrap(line, paper_w * 0.94, size)]
     if note:
