@@ -144,3 +144,12 @@ def test_every_view_survives_a_language_switch(view):
 def test_a_categorical_layer_a_is_explained_in_the_numeric_views():
     at = run_app({**COMPARE, "cview": "scatter", "layer": "economic_region"})
     assert any("economic" in i.value.lower() or "分类" in i.value for i in at.main.info)
+
+
+def test_the_selected_region_is_outlined_on_both_side_by_side_maps():
+    at = run_app({**COMPARE, "level": "prefecture", "sel": "513400"})
+    js = script(at)
+    # each feature's properties, keys sorted: adcode, style, tip
+    outlined = re.findall(r'"adcode": "513400", "style": \{[^}]*"weight": 3\}', js)
+    others = re.findall(r'"adcode": "510100", "style": \{[^}]*"weight": 3\}', js)
+    assert len(outlined) == 2 and others == []
