@@ -23,6 +23,7 @@ from typing import Any, Literal
 
 import streamlit as st
 
+from app.i18n import t
 from app.markup import escape
 
 PASSWORD_ENV = "COVERAGE_ATLAS_EDITOR_PASSWORD"
@@ -91,24 +92,8 @@ def can_edit() -> bool:
     return current_editor() is not None
 
 
-_TEXT = {
-    "open": (
-        "未配置登录：本实例中任何人都可以上传、替换和删除用户图层。",
-        "No sign-in is configured: anyone using this instance can upload, replace and delete user layers.",
-    ),
-    "read_only": ("只读：登录后才能上传、替换或删除图层。", "Read-only: sign in to upload, replace or delete layers."),
-    "signed_in": ("已登录编辑者：", "Signed in as editor: "),
-    "name": ("您的姓名（记入操作日志）", "Your name (recorded in the audit log)"),
-    "password": ("编辑密码", "Editor password"),
-    "sign_in": ("登录", "Sign in"),
-    "sign_out": ("退出登录", "Sign out"),
-    "wrong": ("密码不正确。", "Wrong password."),
-    "need_name": ("请填写姓名。", "Please give your name."),
-}
-
-
 def _t(key: str, lang: str) -> str:
-    return _TEXT[key][1 if lang == "en" else 0]
+    return t(f"auth_{key}", lang)  # the strings are in app/i18n.py, under "auth_"
 
 
 def auth_panel(lang: str = "zh") -> bool:

@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from app import auth, facilitymap, mapbuild, uploadflow
+from app.i18n import t
 from app.markup import escape
 from layers.facilities import DATUMS, PER_CAPITA, FacilityColumns, locate_facilities
 from layers.registry import Registry
@@ -21,112 +22,9 @@ from layers.userstore import USER_KINDS, StoreError, UserStore, open_store
 MARKERS_KEY = "atlas_facility_markers"  # the last located facility list, drawn on the map in this session
 SHOW_MARKERS_KEY = "atlas_show_facility_markers"  # not a widget key: it outlives the facility form
 
-_TEXT: dict[str, tuple[str, str]] = {
-    "header": ("我的数据：上传表格或机构名单", "My data: upload a table or a facility list"),
-    "saved": ("已保存的用户图层", "Saved user layers"),
-    "none_saved": ("还没有用户图层。", "No user layers yet."),
-    "user_mark": ("用户图层", "user layer"),
-    "mode": ("上传内容", "What to upload"),
-    "mode_table": ("按地区的统计表", "A table of figures per region"),
-    "mode_facilities": ("机构名单（每行一个机构）", "A facility list (one site per row)"),
-    "file": ("CSV 或 XLSX 文件", "CSV or XLSX file"),
-    "limit": ("上限 {mb} MB。", "Limit {mb} MB."),
-    "encoding": ("编码", "Encoding"),
-    "auto": ("自动识别", "detect"),
-    "detected": ("识别的编码：{enc}", "Encoding detected: {enc}"),
-    "sheet": ("工作表", "Sheet"),
-    "preview": ("前 10 行预览", "First 10 rows"),
-    "blank_rows": ("空行（已跳过）：{rows}", "Blank rows (skipped): {rows}"),
-    "formulas": (
-        "以下单元格的公式没有保存计算结果，按无数据处理（公式不会被执行）：{cells}",
-        "These cells hold formulas without a saved result and are read as no data (formulas are never run): {cells}",
-    ),
-    "level": ("行政层级", "Level"),
-    "prefecture": ("市（州）", "Prefectures"),
-    "county": ("县（市、区）", "Counties"),
-    "region_col": ("地区列（代码或名称）", "Region column (code or name)"),
-    "value_cols": ("数值列（每列一个图层）", "Value columns (one layer each)"),
-    "kind": ("数值类型", "Kind of figure"),
-    "kind_count": ("计数", "count"),
-    "kind_rate": ("比率", "rate"),
-    "kind_share": ("百分比", "share"),
-    "target": ("保存为", "Save as"),
-    "new_layer": ("新图层", "new layer"),
-    "replace_layer": ("替换：{title}（新版本）", "replace: {title} (new version)"),
-    "title": ("标题", "Title"),
-    "unit": ("单位", "Unit"),
-    "year": ("年份", "Year"),
-    "source": ("来源", "Source"),
-    "meta_for": ("图层信息：{col}", "Layer details: {col}"),
-    "report": ("匹配报告", "Match report"),
-    "summary": (
-        "{n} 行：{matched} 行匹配，{unmatched} 行未匹配，{ambiguous} 行有歧义，{other} 行为其他层级，"
-        "{zone} 行为开发区，{empty} 行地区为空；{dups} 个地区重复；{values} 个数值问题。",
-        "{n} rows: {matched} matched, {unmatched} unmatched, {ambiguous} ambiguous, {other} of another level, "
-        "{zone} development zones, {empty} empty; {dups} duplicated regions; {values} value problems.",
-    ),
-    "choose_for": ("“{q}”指的是：", "“{q}” means:"),
-    "leave_out": ("不计入（保留在报告中）", "leave out (stays in the report)"),
-    "answers": ("已选择：{answers}", "Your answers: {answers}"),
-    "clear_answers": ("清除选择", "Clear answers"),
-    "duplicates": (
-        "以下地区出现多次，请在文件中保留一行后重新上传：",
-        "These regions appear more than once; keep one row in the file and upload it again:",
-    ),
-    "values": (
-        "数值问题（空值和非数字按无数据处理，不计为零）",
-        "Value problems (empty and non-numeric cells are no data, never zero)",
-    ),
-    "accept": (
-        "我已查看报告：只保存匹配成功的行，其余行不计入",
-        "I have read the report: save the matched rows only, the others are left out",
-    ),
-    "save": ("保存", "Save"),
-    "meta_required": (
-        "请为每个新图层填写标题、单位、年份和来源：{cols}",
-        "Give title, unit, year and source for every new layer: {cols}",
-    ),
-    "saved_ok": ("已保存：{titles}", "Saved: {titles}"),
-    "datum": ("坐标系", "Coordinates"),
-    "gcj02": ("GCJ-02（高德、腾讯地图拾取）", "GCJ-02 (Amap/Gaode, Tencent)"),
-    "wgs84": ("WGS84（GPS）", "WGS84 (GPS)"),
-    "choose_datum": ("请选择坐标系。", "Choose the coordinate system."),
-    "col_name": ("名称列", "Name column"),
-    "col_type": ("类型列", "Type column"),
-    "col_capacity": ("容量列（如床位数）", "Capacity column (e.g. beds)"),
-    "col_lon": ("经度列", "Longitude column"),
-    "col_lat": ("纬度列", "Latitude column"),
-    "col_region": ("所在县列（无坐标时使用）", "County column (used where there are no coordinates)"),
-    "no_column": ("（无）", "(none)"),
-    "capacity_unit": ("容量单位", "Capacity unit"),
-    "covers_all": (
-        "名单覆盖全省（没有机构的县计为 0；否则只有名单涉及的市州计数，其他为无数据）",
-        "The list covers all of Sichuan (a county without a site counts 0; otherwise only the prefectures in the "
-        "list count, the rest is no data)",
-    ),
-    "per_capita": ("人均指标", "Per-capita layers"),
-    "no_per_capita": ("不生成", "none"),
-    "located": (
-        "{n} 个机构：{ok} 个已定位到县，{bad} 个问题（见下表，未计入）。",
-        "{n} facilities: {ok} located in a county, {bad} problems (listed below, not counted).",
-    ),
-    "layers_to_save": ("将保存的图层", "Layers to be saved"),
-    "manage": ("管理", "Manage"),
-    "layer": ("图层", "Layer"),
-    "new_title": ("新标题", "New title"),
-    "rename": ("重命名", "Rename"),
-    "confirm_delete": ("确认删除此图层（所有版本）", "Confirm: delete this layer (all versions)"),
-    "delete": ("删除", "Delete"),
-    "deleted": ("已删除。", "Deleted."),
-    "renamed": ("已重命名。", "Renamed."),
-    "store_error": ("无法读取用户图层库：{e}", "The user-layer store cannot be read: {e}"),
-    "markers": ("在地图上显示机构点位", "Show the facilities on the map"),
-}
-
 
 def _t(key: str, lang: str, **kwargs: Any) -> str:
-    text = _TEXT[key][1 if lang == "en" else 0]
-    return text.format(**kwargs) if kwargs else text
+    return t(f"upload_{key}", lang, **kwargs)  # the strings are in app/i18n.py, under "upload_"
 
 
 def map_frame(frame: Any, view: Any) -> Any:

@@ -188,12 +188,12 @@ def test_bad_file_message_names_the_file(store_url):
 def test_facility_markers_reach_the_page_map_in_the_basemaps_datum(store_url):
     """The whole page: after a facility upload the map frame st_folium gets carries the markers (clustered
     from 50 points, with the vendored plugin), in GCJ-02 for the default Amap basemap."""
-    from test_streamlit_app import APP, map_args
+    from test_streamlit_app import APP, first_visit, map_args
 
     rows = "\n".join(f"院{i},{104.05 + i * 0.001:.6f},30.65" for i in range(60))
     data = f"名称,经度,纬度\n{rows}\n".encode()
     at = AppTest.from_file(APP, default_timeout=180)
-    _run(at)
+    first_visit(at)  # a new session's first run stops below the map; the upload section follows
     assert "leaflet.markercluster" not in map_args(at)["script"]
     at.radio(key="atlas_upload_mode").set_value("facilities")
     _run(at)
