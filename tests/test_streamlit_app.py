@@ -139,12 +139,15 @@ def class_colours(at: AppTest) -> set[str]:
 
 
 def table(at: AppTest, zones: bool = False) -> pd.DataFrame:
-    """The data table (the last dataframe on the page, after the ranking chart).
+    """The data table (the last dataframe on the page with a code column; the upload section's list of saved
+    user layers may follow it).
 
     Development-zone rows (no outline; already included in their district) are left out unless asked for.
     """
-    df = at.main.dataframe[-1].value.rename(columns={"区划代码": "adcode", "Code": "adcode"})
-    assert "adcode" in df.columns, list(df.columns)
+    frames = [d.value.rename(columns={"区划代码": "adcode", "Code": "adcode"}) for d in at.main.dataframe]
+    coded = [df for df in frames if "adcode" in df.columns]
+    assert coded, [list(df.columns) for df in frames]
+    df = coded[-1]
     return df if zones else df[~df["adcode"].isin(ZONES)].reset_index(drop=True)
 
 

@@ -28,7 +28,7 @@ def test_a_user_layer_is_an_ordinary_layer_on_the_page(store):
     at = run_app({"layer": rec.layer_id, "level": "county"})
     assert {sb.label: sb.value for sb in at.sidebar.selectbox}["主题"] == "user"
     # normalised against the census like a shipped count (beds per 1,000 aged 60+)
-    assert "每千60岁及以上人口" in at.sidebar.radio[2].options
+    assert "每千60岁及以上人口" in at.radio(key="w_norm").options
     shown = table(at).set_index("adcode")
     column = f"{EVIL_TITLE} (张)"  # a dataframe cell is data, shown as text by the grid
     assert shown.loc["510104", column] == 120 and shown.loc["511002", column] == 15
