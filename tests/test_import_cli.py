@@ -112,6 +112,28 @@ def test_an_imported_layer_exports_like_a_shipped_one(tmp_path, store, monkeypat
     assert "510104" in text and "养老床位" in text and "内部统计" in text
 
 
+def test_the_atlas_command_draws_imported_layers_too(tmp_path, store, monkeypatch, capsys):
+    """``coverage-atlas atlas`` gets the registry with the saved layers (the drawing itself is tested in
+    test_export_atlas.py; here the whole atlas would take minutes, so build_atlas records what it is given)."""
+    import app.export.atlas
+    from app.export.atlas import AtlasReport, atlas_views
+
+    url, _ = store
+    monkeypatch.setenv("COVERAGE_ATLAS_STORE", url)
+    path = _csv(tmp_path / "t.csv", [["地区", "床位"], ["锦江区", "10"], ["青羊区", "4"]])
+    assert _import(path, url) == 0
+    given = {}
+
+    def build_atlas(out, **kwargs):
+        given.update(kwargs)
+        return AtlasReport(pages=0, skipped=[])
+
+    monkeypatch.setattr(app.export.atlas, "build_atlas", build_atlas)
+    assert main(["atlas", "--out", str(tmp_path / "atlas")]) == 0
+    views = atlas_views(given["registry"], "zh")
+    assert ("user_1", "county") in {(v.layer, v.level) for v in views}
+
+
 def test_xlsx_sheet_and_a_size_limit(tmp_path, store, capsys, monkeypatch):
     from openpyxl import Workbook
 

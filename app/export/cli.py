@@ -230,15 +230,9 @@ def _export(args: argparse.Namespace) -> int:
     from app import mapbuild
     from app.export.build import ExportOptions, export_data
     from app.export.printmap import PrintOptionError, PrintOptions
-    from layers import default_registry
-    from layers.userlayers import full_registry
 
     prog = "coverage-atlas export"
-    try:
-        registry = full_registry()  # saved user layers export like shipped ones (--layer user_3)
-    except Exception as exc:  # the store cannot be read: the shipped layers still export
-        print(f"{prog}: warning: user layers unavailable ({exc}); shipped layers only", file=sys.stderr)
-        registry = default_registry()
+    registry = _registry(prog)
     try:
         view = view_from_args(args, registry)
         options = ExportOptions(
@@ -264,6 +258,18 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _registry(prog: str) -> Registry:
+    """Shipped and saved layers: user layers export like shipped ones (``--layer user_3``, and in the atlas)."""
+    from layers import default_registry
+    from layers.userlayers import full_registry
+
+    try:
+        return full_registry()
+    except Exception as exc:  # the store cannot be read: the shipped layers still export
+        print(f"{prog}: warning: user layers unavailable ({exc}); shipped layers only", file=sys.stderr)
+        return default_registry()
+
+
 def _atlas(args: argparse.Namespace) -> int:
     from app.export.atlas import ATLAS_FORMATS, AtlasError, build_atlas
     from app.export.printmap import PrintOptionError, PrintOptions
@@ -276,7 +282,13 @@ def _atlas(args: argparse.Namespace) -> int:
     try:
         options = PrintOptions(paper=args.paper, dpi=args.dpi)
         report = build_atlas(
-            Path(args.out), formats=formats, lang=args.lang, options=options, progress=True, workers=args.workers
+            Path(args.out),
+            formats=formats,
+            lang=args.lang,
+            options=options,
+            progress=True,
+            workers=args.workers,
+            registry=_registry(prog),
         )
     except (AtlasError, PrintOptionError) as exc:
         return _fail(prog, str(exc))
