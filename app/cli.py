@@ -123,4 +123,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return int(args.func(args))
+    if args.func is _serve:
+        return int(args.func(args))
+    # Outside a server, Streamlit's caches and the compare views' modules log "no runtime" notes to stderr,
+    # where a command's own errors go: only Streamlit's errors are kept there.
+    from streamlit import config, logger
+
+    config.get_option("logger.level")  # parsing the config sets the level, so it comes first
+    before = logger._global_log_level
+    logger.set_log_level("error")
+    try:
+        return int(args.func(args))
+    finally:
+        logger.set_log_level(before)

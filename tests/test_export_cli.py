@@ -161,3 +161,26 @@ def test_the_installed_command_writes_a_png(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_compare_address_exports_the_compare_view(capsys, tmp_path):
+    """An address copied from the compare page gives what its Export section gives: the gap list's CSV and
+    the bivariate print map, not layer A alone; a format the view does not have is named with the valid ones."""
+    from app.compare.data import compare_data
+    from app.export import compare as compare_export
+
+    query = {"mode": "compare", "layer": "pop_60plus", "layer_b": "pop_0_14", "level": "prefecture", "cview": "gaps"}
+    url = APP + "?" + urlencode(query)
+    view, notices = from_query_params(query, registry())
+    assert notices == [] and view.is_compare
+    out = tmp_path / "gaps.csv"
+    status, _, err = run(capsys, "export", "--url", url, "--format", "csv", "--out", str(out))
+    assert status == 0 and "export: error" not in err, err  # (Streamlit may log "no runtime" notes here)
+    assert out.read_bytes() == compare_export.data_file(compare_data(registry(), view), "gaps")
+    png = tmp_path / "bivariate.png"
+    biv = url.replace("cview=gaps", "cview=bivariate")
+    status, _, err = run(capsys, "export", "--url", biv, "--format", "png", "--out", str(png))
+    assert status == 0 and "export: error" not in err and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    status, _, err = run(capsys, "export", "--url", url, "--format", "png", "--out", str(tmp_path / "x.png"))
+    assert status == 2 and "not available for the compare view 'gaps'; choose from: csv" in err
+    assert not (tmp_path / "x.png").exists()

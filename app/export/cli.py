@@ -24,6 +24,7 @@ from app.export.paper import MAP_USE_NOTE, MAX_DPI, MIN_DPI, PAPERS
 if TYPE_CHECKING:
     import geopandas as gpd
 
+    from app.export.printmap import PrintOptions
     from app.viewstate import ViewState
     from layers import Registry
 
@@ -129,7 +130,8 @@ def _check(params: dict[str, str], origin: dict[str, str], registry: Registry) -
     """Every parameter against its valid choices, so the message can name them."""
     from app.basemaps import BASEMAPS
     from app.palettes import PALETTES
-    from app.viewstate import LANGS, _valid_area
+    from app.viewstate import _KEYS as URL_KEYS
+    from app.viewstate import COMPARE_FIELDS, LANGS, _valid_area
     from geodata.codes import gazetteer
     from geodata.regions import ECONOMIC_REGIONS
     from layers.classify import MAX_CLASSES, MIN_CLASSES, SCHEMES
@@ -146,9 +148,12 @@ def _check(params: dict[str, str], origin: dict[str, str], registry: Registry) -
         except ValueError:
             return False
 
-    unknown = sorted(set(params) - set(VIEW_FLAGS.values()) - {"sel"})
+    # A compare page's address carries its own parameters (checked by from_query_params like the page does).
+    compare = ["mode", *(URL_KEYS[f] for f in sorted(COMPARE_FIELDS))]
+    unknown = sorted(set(params) - set(VIEW_FLAGS.values()) - {"sel", *compare})
     if unknown:
-        raise UsageError(f"{origin[unknown[0]]}: unknown parameter; known: {_choices(VIEW_FLAGS.values())}, sel")
+        known = f"{_choices(VIEW_FLAGS.values())}, sel, and from a compare address {_choices(compare)}"
+        raise UsageError(f"{origin[unknown[0]]}: unknown parameter; known: {known}")
     simple: dict[str, tuple[Callable[[str], bool], str]] = {
         "layer": (lambda v: v in layers, _choices(layers)),
         "level": (lambda v: v in ("prefecture", "county"), "prefecture, county"),
@@ -247,15 +252,37 @@ def _export(args: argparse.Namespace) -> int:
             ),
             datum=args.datum,
         )
-        data = mapbuild.map_data(mapbuild.effective_layer(registry, view), view)
-        if data.error:
-            raise UsageError(data.error)
         out = Path(args.out)
-        size = write_atomically(out, lambda: export_data(data, args.format, _load, options))
+        if view.is_compare:  # an address copied from the compare page exports that compare view
+            size = write_atomically(out, _compare_export(registry, view, args.format, options.print))
+        else:
+            data = mapbuild.map_data(mapbuild.effective_layer(registry, view), view)
+            if data.error:
+                raise UsageError(data.error)
+            size = write_atomically(out, lambda: export_data(data, args.format, _load, options))
     except (UsageError, PrintOptionError) as exc:
         return _fail(prog, str(exc))
     print(f"wrote {out} ({size:,} bytes)")
     return 0
+
+
+def _compare_export(registry: Registry, view: ViewState, fmt: str, options: PrintOptions) -> Callable[[], bytes]:
+    """What the compare page's Export section gives for the same view: the bivariate map or the two panels
+    (png/pdf/svg), or the view's table (csv); a UsageError names the formats the view has."""
+    from app.compare.data import compare_data
+    from app.export import compare as compare_export
+
+    fmts = [*(("png", "pdf", "svg") if view.compare_view in compare_export.PRINT_VIEWS else ()), "csv"]
+    if fmt not in fmts:
+        raise UsageError(
+            f"--format {fmt!r} is not available for the compare view {view.compare_view!r}; "
+            f"choose from: {_choices(fmts)}"
+        )
+    data = compare_data(registry, view)
+    if fmt == "csv":
+        return lambda: compare_export.data_file(data, view.compare_view)
+    shapes = _load(view.level, "web", "wgs84")
+    return lambda: compare_export.render(shapes, data, options, fmt, view.compare_view)
 
 
 def _registry(prog: str) -> Registry:
