@@ -116,16 +116,22 @@ class Session:
         box to filter the list) or, without ``want``, a random one of those listed."""
         box = self.combobox(key)
         options = self.page.get_by_role("option")
-        for attempt in range(3):  # a click that lands while the sidebar re-renders may not open the list
+        labels: list[str] = []
+        for attempt in range(4):  # a click that lands while the sidebar re-renders may not open the list
             box.click()
             if want:
                 box.fill(want)
             try:
-                options.first.wait_for(timeout=5_000 if attempt < 2 else TIMEOUT)
-                break
+                options.first.wait_for(timeout=5_000 if attempt < 3 else TIMEOUT)
+                # The list may still be re-drawn under the pointer (it was seen open with no option read):
+                # read it once it holds still.
+                labels = options.all_inner_texts()
+                if labels:
+                    break
             except PlaywrightTimeout:
-                self.page.keyboard.press("Escape")
-        labels = options.all_inner_texts()
+                pass
+            self.page.keyboard.press("Escape")
+        assert labels, self._failure(f"the {key} list did not open")
         if want:
             index = next((i for i, label in enumerate(labels) if want in label), None)
             assert index is not None, f"no option with {want!r} among {labels}"
