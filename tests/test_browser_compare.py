@@ -42,8 +42,19 @@ def test_panning_one_side_by_side_map_moves_the_other(tmp_path):
                 ),
                 "the maps after the language switch",
             )
-            inner = page.locator(FOLIUM_IFRAME).element_handle().content_frame()
-            before = wait_until(page, lambda: (c := inner.evaluate(CENTRES_JS)) and len(c) == 2 and c, "two maps")
+
+            def inner_frame():
+                # A rerun after the switch may replace the iframe: take the current one each time.
+                handle = page.locator(FOLIUM_IFRAME).element_handle()
+                return handle.content_frame() if handle else None
+
+            def centres():
+                frame_now = inner_frame()
+                return frame_now.evaluate(CENTRES_JS) if frame_now else None
+
+            before = wait_until(page, lambda: (c := centres()) and len(c) == 2 and c, "two maps")
+            inner = inner_frame()
+            assert inner is not None
             # Pan the left map with the keyboard (Leaflet's arrow-key panning of a focused map): no pointer
             # lands on a region, so no click selects one and reruns the page meanwhile.
             left = inner.locator(".leaflet-container").first
@@ -53,7 +64,7 @@ def test_panning_one_side_by_side_map_moves_the_other(tmp_path):
                 left.press(key)
             after = wait_until(
                 page,
-                lambda: (c := inner.evaluate(CENTRES_JS)) and c[0] != before[0] and c,
+                lambda: (c := centres()) and c[0] != before[0] and c,
                 "the left map to move",
                 TIMEOUT,
             )

@@ -138,6 +138,16 @@ class Session:
         else:
             index = (rng or random.Random()).randrange(len(labels))
         options.nth(index).click()
+        # The list scrolls its options as it draws them: a click can land while one moves, leaving the list
+        # open, and an open list hides the rest of the sidebar from the accessibility tree. Click again by name.
+        for _ in range(3):
+            try:
+                options.first.wait_for(state="detached", timeout=3_000)
+                break
+            except PlaywrightTimeout:
+                self.page.get_by_role("option", name=labels[index], exact=True).click()
+        else:
+            raise AssertionError(self._failure(f"the {key} list stayed open after choosing {labels[index]!r}"))
         return labels[index]
 
     def radio_group(self, key: str):
