@@ -7,6 +7,7 @@ import matplotlib.colors as mcolors
 import pytest
 from test_streamlit_app import rerun, run_app
 
+from app import mapbuild
 from app.compare import maps
 from app.compare.data import compare_data
 from app.export import compare as compare_export
@@ -67,3 +68,25 @@ def test_the_page_prepares_the_compare_export():
     rerun(at)
     buttons = [b for b in at.get("download_button") if "compare_gaps" in b.proto.label]
     assert len(buttons) == 1
+
+
+def _outlined(ax) -> int:
+    """Collections drawn as the clicked region's outline: the screen's outline colour, no fill."""
+    outline = mcolors.to_hex(str(mapbuild.SELECTED_OUTLINE["color"]))
+    return sum(
+        1
+        for coll in ax.collections
+        if len(coll.get_edgecolors())
+        and mcolors.to_hex(coll.get_edgecolors()[0]) == outline
+        and not coll.get_facecolors()[:, 3].any()
+    )
+
+
+def test_compare_print_maps_outline_the_clicked_region_on_every_panel(shapes):
+    """The clicked region (``sel=``) is outlined on the bivariate map and on both side-by-side panels, as on
+    screen; without a selection nothing is."""
+    for selected, expected in (("510104", 1), (None, 0)):
+        data = compare_data(REG, ViewState(mode="compare", area="510100", selected=selected))
+        bivariate = compare_export.bivariate_figure(shapes, data, PrintOptions())
+        side = compare_export.side_by_side_figure(shapes, data, PrintOptions())
+        assert [_outlined(ax) for ax in (bivariate.axes[0], side.axes[0], side.axes[1])] == [expected] * 3

@@ -13,27 +13,24 @@ from typing import Any
 
 import geopandas as gpd
 import matplotlib
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Patch, Rectangle
-from matplotlib_scalebar.scalebar import ScaleBar
 
 from app.compare import maps, tables
 from app.compare.data import CompareData
-from app.export.fonts import font_family
 from app.export.paper import MAP_USE_NOTE, MM_PER_INCH, PAPERS
 from app.export.printmap import (
     FORMATS,
     NO_DATA_STYLE,
     PrintOptionError,
     PrintOptions,
-    _projected,
     _wrap,
-    pixel_size,
+    draw_north,
+    draw_regions,
+    page,
     source_lines,
 )
+from app.export.printmap import font as _font
 from app.i18n import t
 from app.mapbuild import MapData, legend_entries
 from app.palettes import NO_DATA_COLOUR
@@ -42,70 +39,6 @@ from layers.bivariate import N_CLASSES, Bivariate
 
 PRINT_VIEWS = ("bivariate", "side_by_side")
 DATA_FORMATS = ("csv",)
-
-
-def _font(size: float) -> FontProperties:
-    return FontProperties(family=[font_family(), "DejaVu Sans"], size=size)
-
-
-def _page(options: PrintOptions) -> tuple[Figure, float, bool]:
-    paper_w, paper_h = PAPERS[options.paper]
-    px_w, px_h = pixel_size(options.paper, options.dpi)
-    fig = Figure(figsize=((px_w + 0.01) / options.dpi, (px_h + 0.01) / options.dpi), dpi=options.dpi)
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw_idle = lambda *args, **kwargs: None  # type: ignore[method-assign]
-    fig.patch.set_facecolor("white")
-    return fig, min(paper_w, paper_h) / 210.0, paper_w > paper_h
-
-
-def _draw_regions(ax: Axes, boundaries: gpd.GeoDataFrame, data: MapData, scale: float) -> None:
-    """The regions in their MapData colours (status styles as on the single print map), with the scale bar."""
-    ax.set_axis_off()
-    ax.set_aspect("equal")
-    shapes = _projected(boundaries)
-    table = data.table[["adcode", "colour", "status"]]
-    shown = shapes.merge(table, on="adcode", how="inner")
-    context = shapes[~shapes["adcode"].isin(table["adcode"])]
-    lw = 0.35 * scale
-    if not context.empty:
-        context.plot(ax=ax, facecolor="white", edgecolor="#c8c8c8", linewidth=lw)
-    styles: tuple[tuple[str, dict[str, Any]], ...] = (
-        ("shown", {"edgecolor": "#555555"}),
-        ("filtered", {"edgecolor": "#bbbbbb"}),
-        ("no_data", NO_DATA_STYLE),
-    )
-    for status, style in styles:
-        part = shown[shown["status"] == status]
-        if not part.empty:
-            part.plot(ax=ax, color=list(part["colour"]), linewidth=lw, **{**style, "facecolor": list(part["colour"])})
-    minx, miny, maxx, maxy = shown.total_bounds
-    pad = 0.03 * max(maxx - minx, maxy - miny)
-    ax.set_xlim(minx - pad, maxx + pad)
-    ax.set_ylim(miny - pad, maxy + pad)
-    ax.add_artist(
-        ScaleBar(
-            1,
-            "m",
-            location="lower left",
-            length_fraction=0.22,
-            box_alpha=0.0,
-            width_fraction=0.008,
-            font_properties={"family": font_family(), "size": 7 * scale},
-        )
-    )
-
-
-def _north(ax: Axes, lang: str, scale: float) -> None:
-    ax.annotate(
-        t("print_north", lang),
-        xy=(0.96, 0.97),
-        xytext=(0.96, 0.87),
-        xycoords="axes fraction",
-        ha="center",
-        va="center",
-        fontproperties=_font(9 * scale),
-        arrowprops={"facecolor": "black", "width": 2.5 * scale, "headwidth": 8 * scale, "headlength": 9 * scale},
-    )
 
 
 def _header_footer(fig: Figure, data: CompareData, options: PrintOptions, title: str, scale: float) -> None:
@@ -182,11 +115,11 @@ def bivariate_figure(boundaries: gpd.GeoDataFrame, data: CompareData, options: P
     status = ["shown" if c != NO_DATA_COLOUR else "no_data" for c in biv.table["colour"]]
     table = data.table[["adcode"]].assign(colour=biv.table["colour"].to_numpy(), status=status)
     coloured = replace(data.a, table=table, classification=None, categories=())
-    fig, scale, landscape = _page(options)
+    fig, scale, landscape = page(options)
     lang = data.view.lang
     ax = fig.add_axes((0.02, 0.14, 0.66, 0.74) if landscape else (0.03, 0.36, 0.94, 0.52))
-    _draw_regions(ax, boundaries, coloured, scale)
-    _north(ax, lang, scale)
+    draw_regions(ax, boundaries, coloured, options, scale)
+    draw_north(ax, lang, scale)
     _square_legend(fig, (0.74, 0.6, 0.16, 0.22) if landscape else (0.12, 0.2, 0.2, 0.12), data, biv)
     title = f"{data.layer_a.title(lang)} × {data.layer_b.title(lang)}"
     _header_footer(fig, data, options, title, scale)
@@ -218,7 +151,7 @@ def _legend(fig: Figure, part: MapData, anchor: tuple[float, float], scale: floa
 
 def side_by_side_figure(boundaries: gpd.GeoDataFrame, data: CompareData, options: PrintOptions) -> Figure:
     """Two panels on one page, A left and B right, each with its own legend below it."""
-    fig, scale, landscape = _page(options)
+    fig, scale, landscape = page(options)
     lang = data.view.lang
     rects = (
         ((0.01, 0.30, 0.48, 0.58), (0.51, 0.30, 0.48, 0.58))
@@ -228,8 +161,8 @@ def side_by_side_figure(boundaries: gpd.GeoDataFrame, data: CompareData, options
     anchors = ((0.03, 0.30), (0.53, 0.30)) if landscape else ((0.62, 0.88), (0.62, 0.53))
     for rect, anchor, part, label in zip(rects, anchors, (data.a, data.b), ("A", "B"), strict=True):
         ax = fig.add_axes(rect)
-        _draw_regions(ax, boundaries, part, scale)
-        _north(ax, lang, scale)
+        draw_regions(ax, boundaries, part, options, scale)
+        draw_north(ax, lang, scale)
         _legend(fig, part, anchor, scale, label)
     title = f"{data.layer_a.title(lang)} | {data.layer_b.title(lang)}"
     _header_footer(fig, data, options, title, scale)

@@ -151,19 +151,24 @@ def _axes_rect(paper: str) -> tuple[float, float, float, float]:
     return (0.02, 0.14, 0.68, 0.74) if paper_w > paper_h else (0.03, 0.33, 0.94, 0.55)
 
 
-def _axes_px(options: PrintOptions) -> tuple[float, float]:
-    rect = _axes_rect(options.paper)
+def axes_px(rect: tuple[float, float, float, float], options: PrintOptions) -> tuple[float, float]:
+    """The pixel size of axes placed at ``rect`` (figure fractions) on the page of ``options``."""
     px_w, px_h = pixel_size(options.paper, options.dpi)
     return rect[2] * px_w, rect[3] * px_h
 
 
-def figure(boundaries: gpd.GeoDataFrame, data: MapData, options: PrintOptions) -> Figure:
-    """The print map as a matplotlib Figure (for :func:`render` and the multi-page atlas)."""
-    family = font_family()
-    lang = data.view.lang
+def _axes_px(options: PrintOptions) -> tuple[float, float]:
+    return axes_px(_axes_rect(options.paper), options)
+
+
+def font(size: float) -> FontProperties:
+    """The bundled CJK font at ``size`` points (DejaVu for the few glyphs it lacks)."""
+    return FontProperties(family=[font_family(), "DejaVu Sans"], size=size)
+
+
+def page(options: PrintOptions) -> tuple[Figure, float, bool]:
+    """A white page of the paper and resolution of ``options``: (figure, text/line scale, landscape)."""
     paper_w, paper_h = PAPERS[options.paper]
-    landscape = paper_w > paper_h
-    scale = min(paper_w, paper_h) / 210.0  # text and lines grow with the paper
     px_w, px_h = pixel_size(options.paper, options.dpi)
     # A hair over the exact size: Agg truncates the canvas size to whole pixels.
     fig = Figure(figsize=((px_w + 0.01) / options.dpi, (px_h + 0.01) / options.dpi), dpi=options.dpi)
@@ -172,28 +177,25 @@ def figure(boundaries: gpd.GeoDataFrame, data: MapData, options: PrintOptions) -
     # once, when saved.
     canvas.draw_idle = lambda *args, **kwargs: None  # type: ignore[method-assign]
     fig.patch.set_facecolor("white")
+    return fig, min(paper_w, paper_h) / 210.0, paper_w > paper_h  # text and lines grow with the paper
 
-    def font(size: float) -> FontProperties:
-        return FontProperties(family=[family, "DejaVu Sans"], size=size)
 
-    title = default_title(data) if options.title is None else options.title
-    subtitle = default_subtitle(data) if options.subtitle is None else options.subtitle
-    fig.text(0.5, 0.955, title, ha="center", va="center", fontproperties=font(16 * scale))
-    fig.text(0.5, 0.915, subtitle, ha="center", va="center", color="#333333", fontproperties=font(10 * scale))
-
-    ax = fig.add_axes(_axes_rect(options.paper))
+def draw_regions(
+    ax: Axes, boundaries: gpd.GeoDataFrame, data: MapData, options: PrintOptions, scale: float
+) -> gpd.GeoDataFrame:
+    """The regions of ``data`` in its colours and statuses, the rest of the province as context, the clicked
+    region outlined, and a scale bar; simplified to half a pixel of these axes. Returns the drawn regions
+    (projected), for labels. Every print map (single, bivariate, side by side) draws its regions here."""
     ax.set_axis_off()
     ax.set_aspect("equal")
-
     table = data.table[["adcode", "colour", "status"]]
     full = _projected(boundaries)
     extent = tuple(full[full["adcode"].isin(table["adcode"])].total_bounds)
-    shapes = _projected(boundaries, print_tolerance(extent, _axes_px(options)))  # nothing finer than the pixels
+    box = ax.get_position()
+    shapes = _projected(boundaries, print_tolerance(extent, axes_px(box.bounds, options)))  # nothing finer than pixels
     shown = shapes.merge(table, on="adcode", how="inner")
     context = shapes[~shapes["adcode"].isin(table["adcode"])]
     lw = 0.35 * scale
-    minx, miny, maxx, maxy = shown.total_bounds
-    pad = 0.03 * max(maxx - minx, maxy - miny)
     if not context.empty:  # the rest of the province, for orientation, clearly not part of the view
         context.plot(ax=ax, facecolor="white", edgecolor="#c8c8c8", linewidth=lw)
     styles: tuple[tuple[str, dict[str, Any]], ...] = (
@@ -208,13 +210,10 @@ def figure(boundaries: gpd.GeoDataFrame, data: MapData, options: PrintOptions) -
     selected = shown[shown["adcode"] == data.view.selected]
     if not selected.empty:  # the clicked region, outlined as on screen (black, five times a region's line), on top
         selected.plot(ax=ax, facecolor="none", edgecolor=SELECTED_EDGE, linewidth=lw * SELECTED_WEIGHT, zorder=3)
+    minx, miny, maxx, maxy = shown.total_bounds
+    pad = 0.03 * max(maxx - minx, maxy - miny)
     ax.set_xlim(minx - pad, maxx + pad)
     ax.set_ylim(miny - pad, maxy + pad)
-    ax.apply_aspect()  # lay the axes out now: the labels below are placed in display coordinates
-
-    if options.labels and (data.view.level == "prefecture" or data.view.prefecture_filter):
-        _labels(canvas, ax, shown, font(7.5 * scale))
-
     ax.add_artist(
         ScaleBar(
             1,
@@ -223,9 +222,13 @@ def figure(boundaries: gpd.GeoDataFrame, data: MapData, options: PrintOptions) -
             length_fraction=0.22,
             box_alpha=0.0,
             width_fraction=0.008,
-            font_properties={"family": family, "size": 7.5 * scale},
+            font_properties={"family": font_family(), "size": 7.5 * scale},
         )
     )
+    return shown
+
+
+def draw_north(ax: Axes, lang: str, scale: float) -> None:
     ax.annotate(
         t("print_north", lang),
         xy=(0.96, 0.97),
@@ -236,6 +239,27 @@ def figure(boundaries: gpd.GeoDataFrame, data: MapData, options: PrintOptions) -
         fontproperties=font(9 * scale),
         arrowprops={"facecolor": "black", "width": 2.5 * scale, "headwidth": 8 * scale, "headlength": 9 * scale},
     )
+
+
+def figure(boundaries: gpd.GeoDataFrame, data: MapData, options: PrintOptions) -> Figure:
+    """The print map as a matplotlib Figure (for :func:`render` and the multi-page atlas)."""
+    lang = data.view.lang
+    paper_w, paper_h = PAPERS[options.paper]
+    fig, scale, landscape = page(options)
+
+    title = default_title(data) if options.title is None else options.title
+    subtitle = default_subtitle(data) if options.subtitle is None else options.subtitle
+    fig.text(0.5, 0.955, title, ha="center", va="center", fontproperties=font(16 * scale))
+    fig.text(0.5, 0.915, subtitle, ha="center", va="center", color="#333333", fontproperties=font(10 * scale))
+
+    ax = fig.add_axes(_axes_rect(options.paper))
+    shown = draw_regions(ax, boundaries, data, options, scale)
+    ax.apply_aspect()  # lay the axes out now: the labels below are placed in display coordinates
+    if options.labels and (data.view.level == "prefecture" or data.view.prefecture_filter):
+        canvas = fig.canvas
+        assert isinstance(canvas, FigureCanvasAgg)
+        _labels(canvas, ax, shown, font(7.5 * scale))
+    draw_north(ax, lang, scale)
 
     handles = []
     for colour, label, swatch in legend_entries(data):
