@@ -35,12 +35,10 @@ panels.notices(lang)
 if view.is_compare:
     compare_page(view)
     st.stop()
-panels.summary_strip(lang)
-
+# Filled after the map: Streamlit sends elements in the order they are written, so on a layer switch the map's
+# new colours leave first and the figures above it follow (they stay in place on the page).
+above_map = st.container()
 data = cache.map_data(view)
-if data.error:
-    st.error(escape(data.error))
-panels.classification_note(data)
 map_col, detail_col = st.columns([3, 1.3])
 with map_col:
     # The frame (tiles, shapes, fit) depends only on level, area and basemap: a new layer or colours
@@ -59,6 +57,11 @@ with map_col:
     if click and click != st.session_state.get("last_click"):
         st.session_state.update(last_click=click, selected=click[0])
         st.rerun()
+with above_map:
+    panels.summary_strip(lang)
+    if data.error:
+        st.error(escape(data.error))
+    panels.classification_note(data)
 with detail_col:
     panels.details_panel(registry, data, drill_down)
 

@@ -8,6 +8,7 @@ import logging
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import folium
 import geopandas as gpd
@@ -147,19 +148,41 @@ def view_payload(view: ViewState) -> dict[str, object]:
     return _view_payload(view, store_revision())
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _ranking_spec(view: ViewState, revision: Revision) -> dict[str, Any] | None:
+    from app import charts  # Altair: imported when the first chart is drawn, not before a new session's map
+
+    return charts.ranking_spec(_map_data(view, revision))
+
+
+def ranking_spec(view: ViewState) -> dict[str, Any] | None:
+    """The ranking chart's Vega-Lite spec of one view (read-only: callers pass a copy to Streamlit)."""
+    return _ranking_spec(view, store_revision())
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _shown_table(view: ViewState, revision: Revision) -> pd.DataFrame:
+    return mapbuild.shown_table(_map_data(view, revision))
+
+
+def shown_table(view: ViewState) -> pd.DataFrame:
+    """The page's table of one view (read-only)."""
+    return _shown_table(view, store_revision())
+
+
 # The article's figures, named places and the reconciliation are read and checked once per process,
 # not on every rerun (the summary strip and the notes both use the reconciliation).
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)  # read-only; cache_data would unpickle a copy on every rerun
 def province_summary() -> pd.DataFrame:
     return summary.province_summary()
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)  # read-only; cache_data would unpickle a copy on every rerun
 def pilot_places() -> pd.DataFrame:
     return summary.pilot_places()
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)  # read-only; cache_data would unpickle a copy on every rerun
 def reconciliation() -> pd.DataFrame:
     return summary.reconciliation(registry())
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import altair as alt
+import copy
+
 import pandas as pd
 import streamlit as st
 
 from app import cache
 from app.i18n import figure_text, report_indicator, t
-from app.mapbuild import MapData, format_value, shown_table, table_csv, table_notes, value_column
+from app.mapbuild import MapData, format_value, table_csv, table_notes, value_column
 from app.markup import escape
 from app.regionnames import region_label, region_name
 from geodata.codes import gazetteer
@@ -297,62 +298,24 @@ def _report_list(reports: pd.DataFrame, lang: str) -> None:
         )
 
 
-BAR_PX = 18  # one bar and its label per 18 px, so every region is labelled
-
-
-def ranking_chart_spec(data: MapData) -> alt.Chart | None:
-    """Bars keyed by code, labelled with unique names (市中区（内江）), longest first; None when nothing to rank."""
-    lang, layer = data.view.lang, data.layer
-    if layer.is_categorical:
-        return None
-    df = data.table.dropna(subset=["value"])[["adcode", "label", "parent_name", "value", "rank"]].copy()
-    if df.empty:
-        return None
-    df["selected"] = df["adcode"] == data.view.selected
-    df["rank"] = df["rank"].astype(int)
-    return (
-        alt.Chart(df)
-        .mark_bar()
-        .encode(
-            x=alt.X("value:Q", title=f"{layer.unit(lang)} ({layer.year_label(lang)})"),
-            # The label is unique per code (region_labels), so no two regions share a bar.
-            y=alt.Y(
-                "label:N",
-                sort=alt.EncodingSortField(field="value", order="descending"),
-                title=None,
-                axis=alt.Axis(labelOverlap=False, labelLimit=220),
-            ),
-            detail="adcode:N",
-            color=alt.condition(alt.datum.selected, alt.value("#d62728"), alt.value("#4c78a8")),
-            tooltip=[
-                alt.Tooltip("label:N", title=t("name", lang)),
-                alt.Tooltip("adcode:N", title=t("code", lang)),
-                alt.Tooltip("value:Q", title=f"{t('value', lang)} ({layer.unit(lang)})", format=",.1f"),
-                alt.Tooltip("rank:Q", title=t("rank", lang)),
-            ],
-        )
-        .properties(height=BAR_PX * len(df))
-    )
-
-
 def ranking_chart(data: MapData) -> None:
     lang, layer = data.view.lang, data.layer
     if layer.is_categorical:
         return
-    chart = ranking_chart_spec(data)
-    if chart is None:
+    spec = cache.ranking_spec(data.view)  # built once per view: Altair validates its spec on every build
+    if spec is None:
         st.info(t("no_values", lang))
         return
     st.markdown(
         f"**{t('ranking', lang)}: {escape(layer.title(lang))}** · "
         f"{t('source', lang)}: {escape(layer.source_text(short=True))}"
     )
-    st.altair_chart(chart, width="stretch")
+    st.vega_lite_chart(copy.deepcopy(spec), width="stretch")  # Streamlit moves the data out of the spec it gets
 
 
 def table_and_download(data: MapData) -> None:
     lang, layer = data.view.lang, data.layer
-    table = shown_table(data)
+    table = cache.shown_table(data.view)  # the same as shown_table(data): data is cache.map_data(view)
     st.markdown(f"**{t('table', lang)}**")
     config = {
         t("code", lang): st.column_config.TextColumn(width="small"),
