@@ -12,7 +12,7 @@ so that the browser adopts the new labels at once.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import cast
 
@@ -314,14 +314,7 @@ def read_sidebar(registry: Registry, value_range: ValueRange) -> ViewState:
     if area_message:
         sb.info(area_message)
 
-    norm_options = ["absolute", *layer.normalise_by]
-    norm_label = _norm_label(registry)
-    _settle("w_norm", norm_options, norm_label, "absolute")
-    norm = (
-        sb.radio(t("normalisation", lang), norm_options, key="w_norm", format_func=lambda n: norm_label(n, lang))
-        if len(norm_options) > 1
-        else "absolute"
-    )
+    norm = _norm_control(registry, layer.normalise_by, "w_norm", t("normalisation", lang), lang)
 
     year = None
     if layer.years:
@@ -362,6 +355,16 @@ def read_sidebar(registry: Registry, value_range: ValueRange) -> ViewState:
     return view
 
 
+def _norm_control(registry: Registry, normalise_by: Sequence[str], key: str, label: str, lang: str) -> str:
+    """A layer's normalisation radio (absolute or per each denominator); "absolute" when it has none."""
+    options = ["absolute", *normalise_by]
+    norm_label = _norm_label(registry)
+    _settle(key, options, norm_label, "absolute")
+    if len(options) == 1:
+        return "absolute"
+    return str(st.sidebar.radio(label, options, key=key, format_func=lambda n: norm_label(n, lang)))
+
+
 def _layer_b_controls(registry: Registry, view: ViewState) -> ViewState:
     """Compare mode: layer B (any numeric layer of the level) and its normalisation."""
     sb, lang = st.sidebar, view.lang
@@ -369,14 +372,7 @@ def _layer_b_controls(registry: Registry, view: ViewState) -> ViewState:
     layer_label = _layer_label(registry)
     layer_b = _settle("w_layer_b", options, layer_label, DEFAULT.layer_b)
     sb.selectbox(t("layer_b", lang), options, key="w_layer_b", format_func=lambda i: layer_label(i, lang))
-    norm_options = ["absolute", *registry.get(layer_b).normalise_by]
-    norm_label = _norm_label(registry)
-    _settle("w_norm_b", norm_options, norm_label, "absolute")
-    norm_b = (
-        sb.radio(t("normalisation_b", lang), norm_options, key="w_norm_b", format_func=lambda n: norm_label(n, lang))
-        if len(norm_options) > 1
-        else "absolute"
-    )
+    norm_b = _norm_control(registry, registry.get(layer_b).normalise_by, "w_norm_b", t("normalisation_b", lang), lang)
     view = replace(view, layer_b=layer_b, norm_b=norm_b)
     view = _compare_options(view)
     sb.markdown(f"**{t('both_layers', lang)}**")
