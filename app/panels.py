@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import altair as alt
+from typing import TYPE_CHECKING
+
 import pandas as pd
 import streamlit as st
 
@@ -15,6 +16,9 @@ from geodata.codes import gazetteer
 from layers import Registry
 from layers.annotations import local_reports, reports_for, township_changes
 from layers.zones import contained_zones, zone_figures, zone_heading
+
+if TYPE_CHECKING:  # altair is imported where the chart is built: a new session's first run stops above it
+    import altair as alt
 
 SUMMARY_IDS = (
     "township_count_before",
@@ -302,6 +306,8 @@ BAR_PX = 18  # one bar and its label per 18 px, so every region is labelled
 
 def ranking_chart_spec(data: MapData) -> alt.Chart | None:
     """Bars keyed by code, labelled with unique names (市中区（内江）), longest first; None when nothing to rank."""
+    import altair as alt
+
     lang, layer = data.view.lang, data.layer
     if layer.is_categorical:
         return None
