@@ -18,6 +18,15 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PAGE_BOUNDARIES = ("county", "overview", "gcj02")
 
 
+def _background() -> None:
+    """Run this process only when a core is otherwise idle (Linux SCHED_IDLE; elsewhere nice 10): at nice 10 the
+    rest of the warming still took about a third of a core from a first session's cold start on a busy machine."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    except (AttributeError, OSError):
+        os.nice(10)
+
+
 def _serve(args: argparse.Namespace) -> int:
     # The server starts at once (app/serving.py: it imports the page's modules and readies the default view in its
     # own caches beside the server). Meanwhile this process builds the default page's boundaries on disk, importing
@@ -41,7 +50,7 @@ def _serve(args: argparse.Namespace) -> int:
 
             level, detail, datum = DEFAULT_PAGE_BOUNDARIES
             load_boundaries(level, detail=detail, datum=datum)
-            os.nice(10)  # this process only: the server keeps its priority
+            _background()  # this process only: the server keeps its priority
             from app.cache import warm
 
             warm()
