@@ -105,10 +105,18 @@ def geometry_url(frame: ViewState) -> str:
 
 
 def warm_first() -> None:
-    """What a new session's default page needs: its boundaries (and the areas on disk) and its geometry file."""
-    frame = mapbuild.frame_key(ViewState())
-    datum = mapbuild.datum_for(frame)
-    publish_geometry(frame, load_boundaries(frame.level, detail=mapbuild.boundary_detail(frame), datum=datum))
+    """What a new session's default page builds, built into this process's caches: its boundaries (and their disk
+    cache), geometry file, map frame, registry, figures and style table. ``coverage-atlas serve`` runs this inside
+    the server (app/serving.py) before the first session asks; a session that comes early waits for the value
+    being built (one lock per cached value) instead of building it again."""
+    view = ViewState()
+    frame = mapbuild.frame_key(view)
+    geometry_url(frame)
+    _map_frame(frame)
+    view_payload(view)
+    if st.runtime.exists():  # st.cache_data keeps its values in the server's runtime; without one, nowhere
+        reconciliation()
+        province_summary()
 
 
 def warm() -> None:

@@ -12,17 +12,30 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
+# The boundaries of the default page (counties, overview detail, GCJ-02 for the Amap basemap: app.mapbuild decides;
+# tests/test_serving.py checks that these are its choice), named here so that ``serve`` builds them without
+# importing the UI's modules.
+DEFAULT_PAGE_BOUNDARIES = ("county", "overview", "gcj02")
+
+
+def _background() -> None:
+    """Run this process only when a core is otherwise idle (Linux SCHED_IDLE; elsewhere nice 10): at nice 10 the
+    rest of the warming still took about a third of a core from a first session's cold start on a busy machine."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    except (AttributeError, OSError):
+        os.nice(10)
+
+
 def _serve(args: argparse.Namespace) -> int:
-    # The server starts at once; beside it this process builds the default page's boundaries and geometry
-    # (while the server imports its modules and a first browser loads the frontend), then the other levels,
-    # details and datums at low priority. A session that needs boundaries still being built waits for them
-    # (geodata.boundaries locks each build), so nothing is built twice.
+    # The server starts at once (app/serving.py: it imports the page's modules and readies the default view in its
+    # own caches beside the server). Meanwhile this process builds the default page's boundaries on disk, importing
+    # only geodata, on the other core; then, at low priority, the other levels, details, datums and geometry
+    # files. Builds are locked per cache folder (geodata.boundaries), so whoever comes second reads the first's file.
     cmd = [
         sys.executable,
         "-m",
-        "streamlit",
-        "run",
-        str(ROOT / "streamlit_app.py"),
+        "app.serving",
         "--server.port",
         str(args.port),
         "--server.headless",
@@ -33,10 +46,13 @@ def _serve(args: argparse.Namespace) -> int:
     server = subprocess.Popen(cmd)
     try:
         try:
-            from app.cache import warm, warm_first
+            from geodata import load_boundaries
 
-            warm_first()
-            os.nice(10)  # this process only: the server keeps its priority
+            level, detail, datum = DEFAULT_PAGE_BOUNDARIES
+            load_boundaries(level, detail=detail, datum=datum)
+            _background()  # this process only: the server keeps its priority
+            from app.cache import warm
+
             warm()
         except Exception:  # the server builds whatever it needs itself; warming is only a head start
             logging.getLogger(__name__).exception("warming the boundary cache failed")

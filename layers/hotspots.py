@@ -15,12 +15,14 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from esda.moran import Moran, Moran_BV, Moran_Local, Moran_Local_BV
-from libpysal.weights import Queen, W, w_subset
+
+if TYPE_CHECKING:  # esda and libpysal are imported where used: the page's first run needs neither (~0.5 s)
+    from libpysal.weights import W
 
 PERMUTATIONS = 999
 THRESHOLD = 0.05
@@ -69,6 +71,8 @@ def _seeded_global_random(seed: int) -> Iterator[None]:
 
 def queen_weights(geoms: gpd.GeoDataFrame, ids: list[str]) -> W:
     """Queen contiguity (a shared vertex or edge) between the given regions, keyed by code."""
+    from libpysal.weights import Queen
+
     with warnings.catch_warnings():
         # libpysal warns about islands and disconnected parts; local_moran reports them instead.
         warnings.simplefilter("ignore")
@@ -99,6 +103,9 @@ def local_moran(
     a = pd.to_numeric(values.reindex(codes), errors="coerce").astype(float)
     b = None if values_b is None else pd.to_numeric(values_b.reindex(codes), errors="coerce").astype(float)
     has_data = a.notna() & np.isfinite(a)
+    from esda.moran import Moran, Moran_BV, Moran_Local, Moran_Local_BV
+    from libpysal.weights import w_subset
+
     if b is not None:
         has_data &= b.notna() & np.isfinite(b)
     no_data = tuple(c for c, ok in zip(codes, has_data, strict=True) if not ok)
