@@ -10,9 +10,9 @@ Why written here rather than with the ``topojson`` package (2.2): measured on th
 (183 regions, 25 k vertices) it took 0.11–0.55 s of CPU per file plus 0.43 s to import, on the cold path
 of a new server (``app.cache.warm_first``), where this adds about 45 ms to the file (75 ms in all); and it
 quantises both axes by one factor over the bounding box, so latitudes leave the 0.001° grid they are
-rounded to (lossy, and a larger file). Arc extraction is short here because the outlines are a coverage simplified as one
-(``coverage_simplify``): a border shared by two regions has the very same vertices in both rings, so
-exact integer comparison finds it.
+rounded to (lossy, and a larger file). Arc extraction is short here because the outlines are a
+coverage simplified as one (``coverage_simplify``): a border shared by two regions has the very same
+vertices in both rings, so exact integer comparison finds it.
 """
 
 from __future__ import annotations
