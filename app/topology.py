@@ -35,8 +35,11 @@ def topology(regions: Sequence[tuple[str, Sequence[Polygon]]], scale: int, name:
     """
     rings = [ring for _, polygons in regions for polygon in polygons for ring in polygon]
     lengths = np.array([len(ring) - 1 for ring in rings], dtype=np.int64)  # without the closing vertex
-    if not rings or lengths.min() < 1:
-        raise ValueError("every region needs at least one ring, and every ring a vertex")
+    if len(rings) and lengths.min() < 1:
+        raise ValueError("a ring without vertices")
+    if not rings:  # nothing to draw (an area without regions at this level): still a valid file
+        empty = [{"type": "MultiPolygon", "arcs": [], "properties": {"adcode": code}} for code, _ in regions]
+        return {"type": "Topology", "objects": {name: {"type": "GeometryCollection", "geometries": empty}}, "arcs": []}
     flat = np.asarray([p for ring in rings for p in ring[:-1]], dtype=np.float64)
     points = np.rint(flat * scale).astype(np.int64)
     origin = points.min(axis=0)

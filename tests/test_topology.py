@@ -90,3 +90,11 @@ def test_arcs_are_delta_coded_integers_from_the_origin():
     topo, _ = _decode([("1", [[_square(104.0, 30.0, 104.002, 30.001)]])])
     assert topo["transform"]["translate"] == [104.0, 30.0]
     assert topo["arcs"] == [[[0, 0], [2, 0], [0, 1], [-2, 0], [0, -1]]]
+
+
+def test_no_regions_give_an_empty_topology():
+    assert topology([], 1000) == {
+        "type": "Topology",
+        "objects": {"regions": {"type": "GeometryCollection", "geometries": []}},
+        "arcs": [],
+    }
