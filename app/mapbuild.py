@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from branca.element import MacroElement, Template
+from folium.elements import JSCSSMixin
 
 from app import templating
 from app.assets import localize
@@ -26,6 +27,7 @@ from app.basemaps import BASEMAPS
 from app.i18n import t
 from app.palettes import FILTERED_COLOUR, NO_DATA_COLOUR, PALETTES
 from app.regionnames import parent_name, region_labels
+from app.topology import topology
 from app.viewstate import ViewState
 from geodata.codes import gazetteer
 from geodata.regions import ECONOMIC_REGIONS
@@ -430,23 +432,13 @@ def frame_key(view: ViewState) -> ViewState:
 GEOMETRY_SCALE = 10**COORD_DECIMALS
 
 
-def _delta_ring(ring: list[list[float]]) -> list[int]:
-    out: list[int] = []
-    px = py = 0
-    for x, y in ring:
-        ix, iy = round(x * GEOMETRY_SCALE), round(y * GEOMETRY_SCALE)
-        out += [ix - px, iy - py]
-        px, py = ix, iy
-    return out
-
-
 def regions_file(boundaries: gpd.GeoDataFrame, codes: list[str]) -> bytes:
-    """The regions ``codes`` (in boundaries order) as compact JSON for the page's map to fetch.
+    """The regions ``codes`` (in boundaries order) as TopoJSON for the page's map to fetch.
 
-    ``{"scale": 1000, "regions": [[adcode, [polygon: [ring: [dx, dy, dx, dy, ...]]]]]}``: every ring is
-    its coordinates times ``scale`` (they are rounded to COORD_DECIMALS already), each as the
-    difference from the one before, the first from (0, 0). Small integers instead of repeated
-    ``104.123`` halve the file after gzip; RegionsLayer turns it back into GeoJSON MultiPolygons.
+    One object ``regions``: a MultiPolygon per region with properties ``{"adcode": code}``, on the grid
+    of the rounded coordinates (``transform.scale`` = 1 / GEOMETRY_SCALE, lossless). Every border two
+    regions share is sent once (see app/topology.py): the county overview is about a fifth smaller
+    after gzip than rings sent one by one. RegionsLayer decodes it with topojson-client.
     """
     geometries = geometry_dicts(boundaries)
     wanted = set(codes)
@@ -456,12 +448,13 @@ def regions_file(boundaries: gpd.GeoDataFrame, codes: list[str]) -> bytes:
             continue
         geometry = geometries[code]
         polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
-        regions.append([code, [[_delta_ring(ring) for ring in polygon] for polygon in polygons]])
-    return json.dumps({"scale": GEOMETRY_SCALE, "regions": regions}, separators=(",", ":")).encode()
+        regions.append((code, polygons))
+    return json.dumps(topology(regions, GEOMETRY_SCALE), separators=(",", ":")).encode()
 
 
-class RegionsLayer(MacroElement):
-    """The region shapes, fetched from ``url`` and styled from ``window.atlasView`` (see ViewStyle).
+class RegionsLayer(JSCSSMixin):
+    """The region shapes, fetched from ``url`` (TopoJSON, decoded by topojson-client) and styled from
+    ``window.atlasView`` (see ViewStyle).
 
     ``atlasApplyView`` restyles the drawn shapes and rewrites the legend; it runs when the shapes
     arrive and whenever a new view's style table does, whichever comes last.
@@ -496,24 +489,19 @@ class RegionsLayer(MacroElement):
         };
         fetch({{ this.url|tojson }})
             .then(function (r) { return r.json(); })
-            .then(function (packed) {
-                // see app.mapbuild.regions_file
-                var q = packed.scale;
-                var ring = function (r) {
-                    var x = 0, y = 0, out = [];
-                    for (var i = 0; i < r.length; i += 2) { x += r[i]; y += r[i + 1]; out.push([x / q, y / q]); }
-                    return out;
-                };
-                var features = packed.regions.map(function (g) {
-                    var coordinates = g[1].map(function (p) { return p.map(ring); });
-                    return {type: "Feature", properties: {adcode: g[0]},
-                            geometry: {type: "MultiPolygon", coordinates: coordinates}};
-                });
-                {{ this.get_name() }}.addData({type: "FeatureCollection", features: features});
+            .then(function (topo) {  // TopoJSON: see app.mapbuild.regions_file
+                {{ this.get_name() }}.addData(topojson.feature(topo, topo.objects.regions));
                 window.atlasApplyView();
             });
         {% endmacro %}
     """)
+
+    # Named by its CDN address like folium's own assets: app.assets.localize serves the copy that
+    # scripts/vendor_assets.py put in static/vendor (RegionsLayer is in its ELEMENT_CLASSES). A plain list,
+    # as folium's JSCSSMixin declares it; localize gives every instance its own copy.
+    default_js = [  # noqa: RUF012
+        ("topojson-client", "https://cdn.jsdelivr.net/npm/topojson-client@3.1.0/dist/topojson-client.min.js")
+    ]
 
     def __init__(self, url: str):
         super().__init__()
@@ -572,8 +560,9 @@ def page_map(
 ) -> folium.Map:
     """The page's map frame: tiles, the regions fetched from ``geometry_url``, the fit to them.
 
-    Only Leaflet's own script and stylesheet are loaded: nothing here uses jQuery, Bootstrap or
-    Font Awesome, which a folium map names by default (ten files loaded one after another).
+    Only Leaflet's own script and stylesheet (and topojson-client, for the regions) are loaded: nothing
+    here uses jQuery, Bootstrap or Font Awesome, which a folium map names by default (ten files loaded
+    one after another).
     """
     m, bounds = base_map(boundaries, codes, basemap_id, height=height)
     m.default_js = [(name, url) for name, url in m.default_js if name == "leaflet"]

@@ -53,7 +53,8 @@ ELEMENT_CLASSES = [
     "folium.folium.Map",
     "folium.plugins.MarkerCluster",
     "folium.plugins.dual_map.DualMap",
-]  # the cluster: facility lists; DualMap: compare
+    "app.mapbuild.RegionsLayer",
+]  # the cluster: facility lists; DualMap: compare; RegionsLayer: the page map's TopoJSON (topojson-client)
 
 
 class VendorError(RuntimeError):

@@ -9,13 +9,13 @@ is the last dataframe on the page. Expected values come from outside the page wh
 
 from __future__ import annotations
 
-import itertools
 import json
 import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
+import topology_support
 from branca.utilities import color_brewer
 from streamlit.testing.v1 import AppTest
 
@@ -108,26 +108,18 @@ def map_features(at: AppTest) -> list[dict]:
     (the file the browser gets at that URL), each with the tooltip and style the view gives its code."""
     urls = re.findall(r"fetch\(\"/app/static/([^\"]+)\"\)", map_args(at)["script"])
     assert len(urls) == 1, f"expected one GeoJSON layer in the map, found {len(urls)}"
-    packed = json.loads((ROOT / "static" / urls[0]).read_text(encoding="utf-8"))
+    topology = json.loads((ROOT / "static" / urls[0]).read_text(encoding="utf-8"))
+    shapes = topology_support.features(topology, "regions")
     view = view_table(at)
-    assert set(view["styles"]) == set(view["tips"]) == {code for code, _ in packed["regions"]}
+    assert set(view["styles"]) == set(view["tips"]) == {props["adcode"] for props, _ in shapes}
     return [
         {
             "type": "Feature",
-            "geometry": {"type": "MultiPolygon", "coordinates": [_undelta(p, packed["scale"]) for p in polygons]},
+            "geometry": {"type": "MultiPolygon", "coordinates": polygons},
             "properties": {"adcode": code, "tip": view["tips"][code], "style": view["styles"][code]},
         }
-        for code, polygons in packed["regions"]
+        for code, polygons in ((props["adcode"], polygons) for props, polygons in shapes)
     ]
-
-
-def _undelta(polygon: list[list[int]], scale: int) -> list[list[list[float]]]:
-    """Rings stored as scaled coordinate differences (x and y alternating) back to [lon, lat] pairs."""
-    rings = []
-    for ring in polygon:
-        xs, ys = itertools.accumulate(ring[0::2]), itertools.accumulate(ring[1::2])
-        rings.append([[x / scale, y / scale] for x, y in zip(xs, ys, strict=True)])
-    return rings
 
 
 def fills(at: AppTest) -> dict[str, str]:
@@ -232,7 +224,8 @@ def test_a_layer_switch_keeps_the_map_frame_and_sends_only_the_style_table():
     at = run_app({"level": "prefecture"})
     frame_id, frame = map_component(at).id, map_args(at)
     before = fills(at)
-    assert [u.rsplit("/", 1)[1] for u in frame["js_links"] + frame["css_links"]] == ["leaflet.js", "leaflet.css"]
+    links = [u.rsplit("/", 1)[1] for u in frame["js_links"] + frame["css_links"]]
+    assert links == ["leaflet.js", "topojson-client.min.js", "leaflet.css"]
     sidebar_widget(at, "selectbox", "w_layer").set_value("households_with_65plus")
     rerun(at)
     after = map_args(at)
