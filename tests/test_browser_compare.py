@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from browser_support import ARTIFACTS, FOLIUM_IFRAME, ROOT, LocalOnlyPage, chromium, streamlit_server
+from playwright.sync_api import Error as PlaywrightError
 from test_browser_app import FIRST_LOAD_TIMEOUT, TIMEOUT, wait_until
 
 pytestmark = pytest.mark.browser
@@ -43,31 +44,57 @@ def test_panning_one_side_by_side_map_moves_the_other(tmp_path):
                 "the maps after the language switch",
             )
 
-            def inner_frame():
-                # A rerun after the switch may replace the iframe: take the current one each time.
-                handle = page.locator(FOLIUM_IFRAME).element_handle()
-                return handle.content_frame() if handle else None
+            running = page.locator(
+                '[data-testid="stStatusWidgetRunningIcon"], [data-testid="stStatusWidgetRunningManIcon"]'
+            )
+
+            def mark() -> str | None:
+                """A token stored on the map iframe element: a rerun that replaces the iframe loses it."""
+                if page.locator(FOLIUM_IFRAME).count() != 1:
+                    return None
+                return page.locator(FOLIUM_IFRAME).evaluate("e => (e.dataset.mark ||= String(Math.random()))")
 
             def centres():
-                frame_now = inner_frame()
-                return frame_now.evaluate(CENTRES_JS) if frame_now else None
+                handle = page.locator(FOLIUM_IFRAME).element_handle()
+                inner = handle.content_frame() if handle else None
+                return inner.evaluate(CENTRES_JS) if inner else None
 
-            before = wait_until(page, lambda: (c := centres()) and len(c) == 2 and c, "two maps")
-            inner = inner_frame()
-            assert inner is not None
-            # Pan the left map with the keyboard (Leaflet's arrow-key panning of a focused map): no pointer
-            # lands on a region, so no click selects one and reruns the page meanwhile.
-            left = inner.locator(".leaflet-container").first
-            left.scroll_into_view_if_needed()
-            left.focus()
-            for key in ("ArrowRight", "ArrowRight", "ArrowDown"):
-                left.press(key)
-            after = wait_until(
-                page,
-                lambda: (c := centres()) and c[0] != before[0] and c,
-                "the left map to move",
-                TIMEOUT,
-            )
+            # A rerun after the switch (the maps' first report) may replace the iframe, even mid-pan ("Frame was
+            # detached"): pan in an iframe that stayed put for a while, and start again if it is replaced.
+            for attempt in range(4):
+                wait_until(page, lambda: running.count() == 0 and mark() is not None, "the rerun to finish")
+                token = mark()
+                page.wait_for_timeout(1500)
+                if mark() != token:
+                    continue
+                try:
+                    before = wait_until(page, lambda: (c := centres()) and len(c) == 2 and c, "two maps")
+                    handle = page.locator(FOLIUM_IFRAME).element_handle()
+                    inner = handle.content_frame() if handle else None
+                    assert inner is not None
+                    # Pan the left map with the keyboard (Leaflet's arrow-key panning of a focused map): no
+                    # pointer lands on a region, so no click selects one and reruns the page meanwhile.
+                    left = inner.locator(".leaflet-container").first
+                    left.scroll_into_view_if_needed()
+                    left.focus()
+                    for key in ("ArrowRight", "ArrowRight", "ArrowDown"):
+                        left.press(key)
+                    after = wait_until(
+                        page,
+                        lambda token=token, before=before: (
+                            mark() != token or ((c := centres()) and c[0] != before[0] and c)
+                        ),
+                        "the left map to move",
+                        TIMEOUT,
+                    )
+                except PlaywrightError:
+                    if mark() == token or attempt == 3:
+                        raise
+                    continue
+                if mark() == token:
+                    break
+            else:
+                raise AssertionError("the map iframe was replaced during every attempt to pan it")
             page.screenshot(path=str(ARTIFACTS / "compare_side_by_side.png"))
             assert after[1] != before[1], "the right map stayed where it was"
             # the right map moved by as much as the left one (within a pixel of rounding)
