@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import json
 import re
-from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -13,47 +12,27 @@ import pytest
 from markdown_audit import constructs
 from shapely.geometry import box
 from streamlit.testing.v1 import AppTest
+from test_streamlit_app import APP, FOLIUM_COMPONENT, first_visit, unknown_elements
+from test_streamlit_app import params as page_params
 
 from app.compare.data import compare_data
 from app.compare.hotspots_view import COLOURS, compute, hotspot_map, summary_lines
 from app.viewstate import ViewState
 from layers import default_registry
 
-ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "streamlit_app.py")
-FOLIUM_COMPONENT = "streamlit_folium.st_folium"
-
 
 def run_app(params: dict[str, str]) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=240)
+    at = AppTest.from_file(APP, default_timeout=240)  # hot spots: 999 permutations per view
     at.query_params.update(params)
-    for _ in range(2):  # a new session's first run stops below the map (see streamlit_app.py)
-        at.run()
-        assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def address(at: AppTest) -> dict[str, str]:
-    """The page's URL parameters (AppTest keeps each as a list of values)."""
-    return {k: v[-1] if isinstance(v, list) else v for k, v in at.query_params.items()}
-
-
-def _walk(node):
-    children = getattr(node, "children", None)
-    if isinstance(children, dict):
-        for child in children.values():
-            yield child
-            yield from _walk(child)
+    return first_visit(at)
 
 
 def drawn_features(at: AppTest) -> dict[str, dict]:
     """adcode -> properties of the GeoJSON features of the compare map (inline in the st_folium script)."""
     scripts = [
         json.loads(e.proto.json_args)["script"]
-        for e in _walk(at._tree)
-        if type(e).__name__ == "UnknownElement"
-        and e.type == "component_instance"
-        and e.proto.component_name == FOLIUM_COMPONENT
+        for e in unknown_elements(at, "component_instance")
+        if e.proto.component_name == FOLIUM_COMPONENT
     ]
     out: dict[str, dict] = {}
     for script in scripts:
@@ -80,7 +59,7 @@ def test_year_slider_changes_the_map_and_the_address() -> None:
     assert not shehong.empty and 32 in shehong.to_numpy()  # 射洪 had 32 townships in the 2018 list
     slider.set_value(2021).run()
     assert not at.exception
-    assert address(at)["year"] == "2021"
+    assert page_params(at)["year"] == "2021"
     table = at.dataframe[-1].value
     shehong = table[table.iloc[:, 0].astype(str).str.contains("射洪")]
     assert 23 in shehong.to_numpy() and 32 not in shehong.to_numpy()
@@ -110,12 +89,12 @@ def test_change_view_maps_the_difference_between_the_chosen_years() -> None:
     assert "-9" in tip and "2018" in tip and "2021" in tip
     table = at.dataframe[-1].value.set_index("adcode")
     assert table.loc["510118"].iloc[-2:].tolist() == pytest.approx([-4, -100 / 3])  # 新津 12 → 8
-    assert address(at) == params
+    assert page_params(at) == params
     # per cent instead of absolute, through the sidebar
     at.radio(key="w_chg").set_value("pct").run()
     assert not at.exception
     assert "-28.1%" in drawn_features(at)["510981"]["tip"]
-    assert address(at) == {**params, "chg": "pct"}
+    assert page_params(at) == {**params, "chg": "pct"}
 
 
 def test_change_view_asks_for_a_series_layer_in_english() -> None:
@@ -132,7 +111,7 @@ def test_hotspots_view_shows_global_i_threshold_and_caveat() -> None:
     assert len(features) == 183
     colours = {p["style"]["fillColor"] for p in features.values()}
     assert COLOURS["HH"] in colours and COLOURS["LL"] in colours
-    assert address(at) == {"mode": "compare", "cview": "hotspots", "lang": "en", "hs_p": "0.01"}
+    assert page_params(at) == {"mode": "compare", "cview": "hotspots", "lang": "en", "hs_p": "0.01"}
 
 
 def test_hotspot_tooltips_and_notes_are_escaped() -> None:
