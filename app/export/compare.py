@@ -9,30 +9,29 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
-from typing import Any
 
 import geopandas as gpd
 import matplotlib
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch, Rectangle
+from matplotlib.patches import Rectangle
 
 from app.compare import maps, tables
 from app.compare.data import CompareData
 from app.export.paper import MAP_USE_NOTE, MM_PER_INCH, PAPERS
 from app.export.printmap import (
     FORMATS,
-    NO_DATA_STYLE,
     PrintOptionError,
     PrintOptions,
     _wrap,
     draw_north,
     draw_regions,
+    legend_handles,
     page,
     source_lines,
 )
 from app.export.printmap import font as _font
 from app.i18n import t
-from app.mapbuild import MapData, legend_entries
+from app.mapbuild import MapData
 from app.palettes import NO_DATA_COLOUR
 from app.viewstate import area_label
 from layers.bivariate import N_CLASSES, Bivariate
@@ -128,10 +127,7 @@ def bivariate_figure(boundaries: gpd.GeoDataFrame, data: CompareData, options: P
 
 def _legend(fig: Figure, part: MapData, anchor: tuple[float, float], scale: float, label: str) -> None:
     lang = part.view.lang
-    handles = []
-    for colour, text, swatch in legend_entries(part):
-        extra: dict[str, Any] = NO_DATA_STYLE if swatch == "hatch" else {"edgecolor": "#777777"}
-        handles.append(Patch(label=text, linewidth=0.5 * scale, **{**extra, "facecolor": colour}))
+    handles = legend_handles(part, scale)
     unit = part.layer.unit(lang)
     title = "\n".join(
         [*_wrap(f"{label} · {part.layer.title(lang)}", 110, 8.5 * scale), f"{t('unit', lang)}: {unit}" if unit else ""]

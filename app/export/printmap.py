@@ -241,6 +241,15 @@ def draw_north(ax: Axes, lang: str, scale: float) -> None:
     )
 
 
+def legend_handles(data: MapData, scale: float) -> list[Patch]:
+    """One swatch per entry of the screen's legend (the no-data swatch hatched as on the map)."""
+    handles = []
+    for colour, label, swatch in legend_entries(data):
+        extra: dict[str, Any] = NO_DATA_STYLE if swatch == "hatch" else {"edgecolor": "#777777"}
+        handles.append(Patch(label=label, linewidth=0.5 * scale, **{**extra, "facecolor": colour}))
+    return handles
+
+
 def figure(boundaries: gpd.GeoDataFrame, data: MapData, options: PrintOptions) -> Figure:
     """The print map as a matplotlib Figure (for :func:`render` and the multi-page atlas)."""
     lang = data.view.lang
@@ -261,10 +270,7 @@ def figure(boundaries: gpd.GeoDataFrame, data: MapData, options: PrintOptions) -
         _labels(canvas, ax, shown, font(7.5 * scale))
     draw_north(ax, lang, scale)
 
-    handles = []
-    for colour, label, swatch in legend_entries(data):
-        extra: dict[str, Any] = NO_DATA_STYLE if swatch == "hatch" else {"edgecolor": "#777777"}
-        handles.append(Patch(label=label, linewidth=0.5 * scale, **{**extra, "facecolor": colour}))
+    handles = legend_handles(data, scale)
     unit = data.layer.unit(lang)
     legend_title = "\n".join(
         [
