@@ -8,9 +8,8 @@ from streamlit_folium import st_folium
 from app import cache, mapbuild, panels, upload
 from app.compare.page import page as compare_page
 from app.export.panel import export_section
-from app.i18n import t
 from app.markup import escape
-from app.sidebar import init_from_url, read_sidebar
+from app.sidebar import draw_sidebar, init_from_url, settle_view
 
 st.set_page_config(page_title="四川民政服务覆盖图集 · Sichuan Coverage Atlas", page_icon="🗺️", layout="wide")
 registry = cache.registry()
@@ -26,18 +25,19 @@ def drill_down(prefecture: str) -> None:
     st.session_state.update(w_area=prefecture, w_level="county", selected=None)
 
 
-view = read_sidebar(registry, value_range)
+# The map is written first: Streamlit sends elements in the order they are written and the browser handles them
+# in that order, so on a layer switch the map's new colours leave before the sidebar's widgets and the figures
+# (which keep their places on the page: the title's container comes first).
+view = settle_view(registry, value_range)
 panels.page_style()
 lang = view.lang
-st.title(t("app_title", lang))
-st.caption(t("app_caption", lang))
-panels.notices(lang)
+head = st.container()
 if view.is_compare:
+    draw_sidebar(registry, value_range, view)
+    with head:
+        panels.title(lang)
     compare_page(view)
     st.stop()
-# Filled after the map: Streamlit sends elements in the order they are written, so on a layer switch the map's
-# new colours leave first and the figures above it follow (they stay in place on the page).
-above_map = st.container()
 data = cache.map_data(view)
 map_col, detail_col = st.columns([3, 1.3])
 with map_col:
@@ -57,13 +57,15 @@ with map_col:
     if click and click != st.session_state.get("last_click"):
         st.session_state.update(last_click=click, selected=click[0])
         st.rerun()
-with above_map:
+with head:
+    panels.title(lang)
     panels.summary_strip(lang)
     if data.error:
         st.error(escape(data.error))
     panels.classification_note(data)
 with detail_col:
     panels.details_panel(registry, data, drill_down)
+draw_sidebar(registry, value_range, view)  # its widgets already show what the user chose: sent last
 
 # A new session's first run stops here: the chart (Vega) and the data grids below are the heaviest work for
 # the browser and held the map iframe up. They follow in the rerun that the map's first report starts anyway

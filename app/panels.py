@@ -72,6 +72,13 @@ def lazy_expander(label: str, key: str):
     return st.expander(label, key=key, on_change="rerun")
 
 
+def title(lang: str) -> None:
+    """The page's title and caption, and what the address asked for that could not be shown."""
+    st.title(t("app_title", lang))
+    st.caption(t("app_caption", lang))
+    notices(lang)
+
+
 def summary_strip(lang: str) -> None:
     df = cache.province_summary().set_index("id")
     # Where a layer sums the same figure from the regions, show that sum beside the published one.

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import replace
-from typing import cast
+from typing import Any, cast
 
 import streamlit as st
+from streamlit.logger import get_logger
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from app import markup
@@ -192,6 +194,67 @@ def _norm_label(registry: Registry) -> Label:
     return label
 
 
+class _Unsent:
+    """Stands in for ``st.sidebar`` in :func:`settle_view`: each widget gives the value it is about to show (its
+    value in session state, else the widget's own default) and nothing reaches the browser."""
+
+    def radio(self, label: str, options: Sequence[Any], *, key: str, **_: Any) -> Any:
+        return st.session_state.get(key, next(iter(options)))
+
+    selectbox = select_slider = radio
+
+    def slider(self, label: str, min_value: Any = None, max_value: Any = None, *, key: str, **_: Any) -> Any:
+        return st.session_state.get(key, min_value)
+
+    def checkbox(self, label: str, *, key: str, **_: Any) -> bool:
+        return bool(st.session_state.get(key, False))
+
+    def text_input(self, label: str, *, key: str, **_: Any) -> str:
+        return str(st.session_state.get(key, ""))
+
+    def _silent(self, *_: Any, **__: Any) -> None:
+        return None
+
+    caption = info = error = warning = markdown = _silent
+
+
+# Per script run (each session runs in its own thread): the real sidebar, or the stand-in of settle_view.
+_SIDEBAR: ContextVar[_Unsent | None] = ContextVar("sidebar", default=None)
+
+
+def _sb() -> Any:  # st.sidebar or its stand-in, which has the same calls
+    return _SIDEBAR.get() or st.sidebar
+
+
+def settle_view(registry: Registry, value_range: ValueRange) -> ViewState:
+    """The view that :func:`read_sidebar` is about to draw, without drawing it: the page writes its map first, so
+    that on a layer switch the map's message leaves before the sidebar's ~20 widgets (the browser handles them
+    in order), and draws the sidebar afterwards. Settling session state here leaves nothing for the drawing
+    pass to change, so both passes describe the same view."""
+    token = _SIDEBAR.set(_Unsent())
+    try:
+        return read_sidebar(registry, value_range)
+    finally:
+        _SIDEBAR.reset(token)
+
+
+# Logged (and the page run once more) if drawing the sidebar changed the view settle_view gave; the browser
+# tests fail on it.
+VIEW_CHANGED = "drawing the sidebar changed the view the map was drawn from"
+
+
+def draw_sidebar(registry: Registry, value_range: ValueRange, settled: ViewState) -> None:
+    """Draw the sidebar of the view :func:`settle_view` gave, after the map. Not expected to differ; if it does,
+    the map must not disagree with the figures, so the page runs once more (once: no loop)."""
+    drawn = read_sidebar(registry, value_range)
+    if drawn == settled:
+        st.session_state["_resettled"] = False
+    elif not st.session_state.get("_resettled"):
+        get_logger(__name__).warning("%s: %s, then %s", VIEW_CHANGED, settled, drawn)
+        st.session_state["_resettled"] = True
+        st.rerun()
+
+
 def _settle(key: str, options: list[str], label: Label, default: str | None = None) -> str:
     """Make the widget's stored value one of ``options`` before the widget is drawn and return it.
 
@@ -242,7 +305,7 @@ def _fmt(x: float) -> str:
 
 def read_sidebar(registry: Registry, value_range: ValueRange) -> ViewState:
     """Draw the sidebar and return the view it describes. ``value_range(view)`` gives (min, max) of the data."""
-    sb = st.sidebar
+    sb = _sb()
     lang = sb.radio(
         t("language", "zh"),
         LANGS,
@@ -279,7 +342,6 @@ def read_sidebar(registry: Registry, value_range: ValueRange) -> ViewState:
     st.session_state["_layer"] = layer_id
     sb.selectbox(t("layer", lang), layer_ids, key="w_layer", format_func=lambda i: layer_label(i, lang))
 
-    area_message = None
     if str(st.session_state.get("w_area", "all")).isdigit():
         if "county" in layer.levels:
             st.session_state.w_level = "county"  # a prefecture's area shows its counties
@@ -287,7 +349,7 @@ def read_sidebar(registry: Registry, value_range: ValueRange) -> ViewState:
             # A prefecture-level-only layer cannot be shown inside one prefecture; the view falls back
             # to the whole province (viewstate.sanitise), and the area widget has to say so too.
             st.session_state.w_area = "all"
-            area_message = t("area_reset_prefecture_only", lang)
+            st.session_state["_area_reset"] = True  # said by the pass that draws (settle_view may come first)
     levels = list(layer.levels)
     _settle("w_level", levels, _level_label)
     in_prefecture = str(st.session_state.get("w_area", "all")).isdigit()
@@ -311,8 +373,8 @@ def read_sidebar(registry: Registry, value_range: ValueRange) -> ViewState:
     ]
     _settle("w_area", areas, _area_label, "all")
     area = sb.selectbox(t("area", lang), areas, key="w_area", format_func=lambda a: _area_label(a, lang))
-    if area_message:
-        sb.info(area_message)
+    if _SIDEBAR.get() is None and st.session_state.pop("_area_reset", False):
+        sb.info(t("area_reset_prefecture_only", lang))
 
     norm = _norm_control(registry, layer.normalise_by, "w_norm", t("normalisation", lang), lang)
 
@@ -362,12 +424,12 @@ def _norm_control(registry: Registry, normalise_by: Sequence[str], key: str, lab
     _settle(key, options, norm_label, "absolute")
     if len(options) == 1:
         return "absolute"
-    return str(st.sidebar.radio(label, options, key=key, format_func=lambda n: norm_label(n, lang)))
+    return str(_sb().radio(label, options, key=key, format_func=lambda n: norm_label(n, lang)))
 
 
 def _layer_b_controls(registry: Registry, view: ViewState) -> ViewState:
     """Compare mode: layer B (any numeric layer of the level) and its normalisation."""
-    sb, lang = st.sidebar, view.lang
+    sb, lang = _sb(), view.lang
     options = compare_layer_ids(registry, view.level)
     layer_label = _layer_label(registry)
     layer_b = _settle("w_layer_b", options, layer_label, DEFAULT.layer_b)
@@ -389,29 +451,29 @@ def _quadrant_label(q: str, lang: str) -> str:
 
 def _two_breaks(key: str, label: str, lang: str) -> tuple[float, ...]:
     """Two manual breaks of a bivariate axis, or () for terciles; a wrong entry is named and ignored."""
-    breaks, problem = _parse_breaks(st.sidebar.text_input(label, key=key, persist_state="session"), lang)
+    breaks, problem = _parse_breaks(_sb().text_input(label, key=key, persist_state="session"), lang)
     if problem:
-        st.sidebar.error(problem)
+        _sb().error(problem)
         return ()
     if breaks and len(breaks) != 2:
-        st.sidebar.error(t("two_breaks_needed", lang, n=len(breaks)))
+        _sb().error(t("two_breaks_needed", lang, n=len(breaks)))
         return ()
     return breaks
 
 
 def _threshold(key: str, label: str, lang: str) -> str:
-    text = st.sidebar.text_input(label, key=key, persist_state="session").strip()
+    text = _sb().text_input(label, key=key, persist_state="session").strip()
     try:
         parse_threshold(text)
     except ValueError:
-        st.sidebar.error(t("bad_threshold", lang, value=markup.code(text)))
+        _sb().error(t("bad_threshold", lang, value=markup.code(text)))
         return DEFAULT.thr_a
     return text
 
 
 def _compare_options(view: ViewState) -> ViewState:
     """The chosen compare view's own options (drawn only for that view; their values are kept meanwhile)."""
-    sb, lang = st.sidebar, view.lang
+    sb, lang = _sb(), view.lang
     if view.compare_view in ("bivariate", "scatter"):
         palettes = list(BIVARIATE_PALETTES)
         _settle("w_bpal", palettes, _bivariate_palette_label, DEFAULT.biv_palette)
@@ -462,7 +524,7 @@ def _numeric_controls(view: ViewState, value_range: ValueRange, shown: Layer) ->
 
     These widgets are not drawn on categorical layers; ``persist_state="session"`` keeps their values meanwhile.
     """
-    sb, lang = st.sidebar, view.lang
+    sb, lang = _sb(), view.lang
     lo, hi = value_range(view)
     unit = shown.unit(lang)
     if lo is not None and hi is not None and hi > lo:
@@ -558,7 +620,7 @@ def _step(lo: float, hi: float) -> float:
 def _hotspot_and_year_options(view: ViewState) -> ViewState:
     """Hot spots: univariate or bivariate, and the significance threshold. Change between years: the first
     year (the year slider above gives the second) and absolute or per-cent change."""
-    sb, lang = st.sidebar, view.lang
+    sb, lang = _sb(), view.lang
     if view.compare_view == "hotspots":
         _settle("w_hs", list(HOTSPOT_KINDS), lambda k, lg: t(f"hs_kind_{k}", lg), DEFAULT.hs_kind)
         kind = sb.radio(

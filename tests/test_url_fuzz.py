@@ -99,7 +99,7 @@ import streamlit as st
 from dataclasses import replace
 from app import cache, panels
 from app.markup import escape
-from app.sidebar import init_from_url, read_sidebar
+from app.sidebar import init_from_url, read_sidebar, settle_view
 
 registry = cache.registry()
 init_from_url(registry)
@@ -110,7 +110,9 @@ def value_range(view):
     return (float(values.min()), float(values.max())) if len(values) else (None, None)
 
 
+settled = settle_view(registry, value_range)  # the view the page draws its map from, before the sidebar
 view = read_sidebar(registry, value_range)
+assert settled == view, (settled, view)
 panels.notices(view.lang)
 data = cache.map_data(view)
 if data.error:
