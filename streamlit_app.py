@@ -51,6 +51,7 @@ with map_col:
         returned_objects=["last_active_drawing", "last_object_clicked", "last_object_clicked_count"],
         feature_group_to_add=mapbuild.view_layer(cache.view_payload(view)),
     )
+    panels.map_head_start(view)
     # The component keeps returning its last click on every rerun; a click is new when its region, count or
     # position differs, so the same region can be chosen again after "clear selection".
     click = panels.map_click(clicked)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import time
 
 import pandas as pd
 import streamlit as st
@@ -12,6 +13,7 @@ from app.i18n import figure_text, report_indicator, t
 from app.mapbuild import MapData, format_value, table_csv, table_notes, value_column
 from app.markup import escape
 from app.regionnames import region_label, region_name
+from app.viewstate import ViewState
 from geodata.codes import gazetteer
 from layers import Registry
 from layers.annotations import local_reports, reports_for, township_changes
@@ -70,6 +72,23 @@ def lazy_expander(label: str, key: str):
     """A collapsed expander whose content is built only once it is opened (a rerun): a data grid in a closed
     expander is still sent and rendered, which held a new session's first map up."""
     return st.expander(label, key=key, on_change="rerun")
+
+
+# How long the page waits after writing a changed map before writing the rest (bench/README.md, "Fourth
+# round"): in Chromium here the browser hands a lone map message to the map's iframe and repaints within
+# ~60 ms, but when the ~80 messages of the rest of the page arrive right behind it, it works through those
+# first and the new colours show 0.3-0.7 s later. 0.05 s was not always enough; 0.15 s was each time.
+MAP_HEAD_START_S = 0.15
+
+
+def map_head_start(view: ViewState) -> None:
+    """After the map of a run whose view changed (a layer switch, another palette, a click): pause, so that the
+    browser repaints the map before the figures, table and sidebar follow. Runs that leave the view as it was
+    (a first visit, typing in the upload form, an export button) do not wait."""
+    previous = st.session_state.get("_map_view")
+    st.session_state["_map_view"] = view
+    if previous is not None and previous != view:
+        time.sleep(MAP_HEAD_START_S)
 
 
 def title(lang: str) -> None:
