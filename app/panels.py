@@ -74,21 +74,24 @@ def lazy_expander(label: str, key: str):
     return st.expander(label, key=key, on_change="rerun")
 
 
-# How long the page waits after writing a changed map before writing the rest (bench/README.md, "Fourth
-# round"): in Chromium here the browser hands a lone map message to the map's iframe and repaints within
-# ~60 ms, but when the ~80 messages of the rest of the page arrive right behind it, it works through those
-# first and the new colours show 0.3-0.7 s later. 0.05 s was not always enough; 0.15 s was each time.
-MAP_HEAD_START_S = 0.15
+# How long the page waits after writing its map before writing the rest (bench/README.md, "Fourth round"). In
+# Chromium here the browser hands a lone map message to the map's iframe and repaints within ~60 ms, but when
+# the ~80 messages of the rest of the page arrive right behind it, it works through those first: a switch's new
+# colours showed 0.3-0.7 s later (0.05 s of pause was not always enough, 0.15 s was each time), and a new
+# session's map iframe was created 1.3 s later (behind the sidebar's widgets and the code they load).
+MAP_HEAD_START_S = {"switch": 0.15, "first": 0.3}
 
 
 def map_head_start(view: ViewState) -> None:
-    """After the map of a run whose view changed (a layer switch, another palette, a click): pause, so that the
-    browser repaints the map before the figures, table and sidebar follow. Runs that leave the view as it was
-    (a first visit, typing in the upload form, an export button) do not wait."""
+    """After the map: on a session's first run, or a run whose view changed (a layer switch, another palette, a
+    click), pause so that the browser draws the map before the figures, table and sidebar follow. Runs that
+    leave the view as it was (typing in the upload form, an export button) do not wait, nor does a session
+    without a browser (AppTest: no request headers)."""
     previous = st.session_state.get("_map_view")
     st.session_state["_map_view"] = view
-    if previous is not None and previous != view:
-        time.sleep(MAP_HEAD_START_S)
+    if previous == view or not st.context.headers:
+        return
+    time.sleep(MAP_HEAD_START_S["first" if previous is None else "switch"])
 
 
 def title(lang: str) -> None:
