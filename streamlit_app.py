@@ -51,13 +51,16 @@ with map_col:
         returned_objects=["last_active_drawing", "last_object_clicked", "last_object_clicked_count"],
         feature_group_to_add=mapbuild.view_layer(cache.view_payload(view)),
     )
-    panels.map_head_start(view)
     # The component keeps returning its last click on every rerun; a click is new when its region, count or
     # position differs, so the same region can be chosen again after "clear selection".
     click = panels.map_click(clicked)
     if click and click != st.session_state.get("last_click"):
         st.session_state.update(last_click=click, selected=click[0])
         st.rerun()
+# The sidebar right after the map: a run stopped between the two (a newer click) made the browser reset the
+# sidebar's selectboxes to their first options. Then a head start for the map before the rest of the page.
+draw_sidebar(registry, value_range, view)
+panels.map_head_start(view)
 with head:
     panels.title(lang)
     panels.summary_strip(lang)
@@ -66,7 +69,6 @@ with head:
     panels.classification_note(data)
 with detail_col:
     panels.details_panel(registry, data, drill_down)
-draw_sidebar(registry, value_range, view)  # its widgets already show what the user chose: sent last
 
 # A new session's first run stops here: the chart (Vega) and the data grids below are the heaviest work for
 # the browser and held the map iframe up. They follow in the rerun that the map's first report starts anyway

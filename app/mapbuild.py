@@ -12,6 +12,7 @@ import io
 import json
 import math
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import folium
 import geopandas as gpd
@@ -22,7 +23,7 @@ from branca.element import MacroElement, Template
 from folium.elements import JSCSSMixin
 
 from app import templating
-from app.assets import localize
+from app.assets import local_url, localize
 from app.basemaps import BASEMAPS
 from app.i18n import t
 from app.palettes import FILTERED_COLOUR, NO_DATA_COLOUR, PALETTES
@@ -487,8 +488,11 @@ class RegionsLayer(JSCSSMixin):
             {{ this.get_name() }}.eachLayer(function (l) { {{ this.get_name() }}.resetStyle(l); });
             {{ this.get_name() }}_legend.getContainer().innerHTML = v.legend;
         };
-        fetch({{ this.url|tojson }})
-            .then(function (r) { return r.json(); })
+        // Requested by static/atlas/regions-prefetch.js before Leaflet loaded, when page_map put it first.
+        var {{ this.get_name() }}_pre = window.atlasRegions;
+        ({{ this.get_name() }}_pre && {{ this.get_name() }}_pre.url === {{ this.url|tojson }}
+            ? {{ this.get_name() }}_pre.topology
+            : fetch({{ this.url|tojson }}).then(function (r) { return r.json(); }))
             .then(function (topo) {  // TopoJSON: see app.mapbuild.regions_file
                 {{ this.get_name() }}.addData(topojson.feature(topo, topo.objects.regions));
                 window.atlasApplyView();
@@ -555,6 +559,15 @@ def view_layer(payload: dict[str, object]) -> folium.FeatureGroup:
     return group
 
 
+PREFETCH_URL = "/app/static/atlas/regions-prefetch.js"
+
+
+def regions_prefetch_url(geometry_url: str) -> str:
+    """The page map's first script: it requests ``geometry_url`` and preloads topojson-client while Leaflet loads."""
+    decoder = local_url(RegionsLayer.default_js[0][1])
+    return f"{PREFETCH_URL}?{urlencode({'geometry': geometry_url, 'decoder': decoder})}"
+
+
 def page_map(
     boundaries: gpd.GeoDataFrame, codes: list[str], geometry_url: str, basemap_id: str, *, height: int = 620
 ) -> folium.Map:
@@ -565,7 +578,10 @@ def page_map(
     one after another).
     """
     m, bounds = base_map(boundaries, codes, basemap_id, height=height)
-    m.default_js = [(name, url) for name, url in m.default_js if name == "leaflet"]
+    m.default_js = [
+        ("atlas_regions_prefetch", regions_prefetch_url(geometry_url)),  # first: see its comment
+        *[(name, url) for name, url in m.default_js if name == "leaflet"],
+    ]
     m.default_css = [(name, url) for name, url in m.default_css if name == "leaflet_css"]
     m.add_child(RegionsLayer(geometry_url))
     m.add_child(PlainControls())

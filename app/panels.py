@@ -49,7 +49,7 @@ PAGE_CSS = """
   [data-testid="stStatusWidget"], [data-testid="stToolbar"] { display: none !important; }
   [data-testid="stMain"] [data-testid="stElementContainer"]:not(:has(h1)):not(:has(iframe)),
   [data-testid="stMain"] [data-testid="stExpander"],
-  [data-testid="stMain"] [data-testid="stLayoutWrapper"]:not(:has(iframe)),
+  [data-testid="stMain"] [data-testid="stLayoutWrapper"]:not(:has(iframe)):not(:has(h1)),
   [data-testid="stMain"] [data-testid="stHorizontalBlock"]:not(:has(iframe)),
   [data-testid="stMain"] [data-testid="stColumn"]:not(:has(iframe)) { display: none !important; }
   /* the caption under the title stays */
@@ -74,19 +74,19 @@ def lazy_expander(label: str, key: str):
     return st.expander(label, key=key, on_change="rerun")
 
 
-# How long the page waits after writing its map before writing the rest (bench/README.md, "Fourth round"). In
-# Chromium here the browser hands a lone map message to the map's iframe and repaints within ~60 ms, but when
-# the ~80 messages of the rest of the page arrive right behind it, it works through those first: a switch's new
-# colours showed 0.3-0.7 s later (0.05 s of pause was not always enough, 0.15 s was each time), and a new
-# session's map iframe was created 1.3 s later (behind the sidebar's widgets and the code they load).
+# How long the page waits after writing its map and sidebar before writing the rest (bench/README.md, "Fourth
+# round"). In Chromium here the browser hands a lone map message to the map's iframe and repaints within ~60 ms,
+# but when the ~80 messages of the rest of the page arrive right behind it, it works through those first: a
+# switch's new colours showed 0.3-0.7 s later (0.05 s of pause was not always enough, 0.15 s was), and a new
+# session's map iframe was created 1.3 s later (behind the widgets and the code they load).
 MAP_HEAD_START_S = {"switch": 0.15, "first": 0.3}
 
 
 def map_head_start(view: ViewState) -> None:
-    """After the map: on a session's first run, or a run whose view changed (a layer switch, another palette, a
-    click), pause so that the browser draws the map before the figures, table and sidebar follow. Runs that
-    leave the view as it was (typing in the upload form, an export button) do not wait, nor does a session
-    without a browser (AppTest: no request headers)."""
+    """After the map and the sidebar: on a session's first run, or a run whose view changed (a layer switch,
+    another palette, a click), pause so that the browser draws the map before the figures and tables follow.
+    Runs that leave the view as it was (typing in the upload form, an export button) do not wait, nor does a
+    session without a browser (AppTest: no request headers)."""
     previous = st.session_state.get("_map_view")
     st.session_state["_map_view"] = view
     if previous == view or not st.context.headers:

@@ -270,6 +270,15 @@ def _settle(key: str, options: list[str], label: Label, default: str | None = No
     return value
 
 
+def _choice(
+    kind: str, key: str, text: str, options: Sequence[str], label: Label, lang: str, default: str | None, **widget: Any
+) -> str:
+    """A selectbox or radio (``kind``) over ``options`` shown by ``label`` in ``lang``: its stored value settled
+    first (:func:`_settle`), so the widget returns one of ``options``."""
+    _settle(key, list(options), label, default)
+    return str(getattr(_sb(), kind)(text, options, key=key, format_func=lambda o: label(o, lang), **widget))
+
+
 def _resend_labels() -> None:
     """After a language change: assign every labelled widget its own value, which makes Streamlit send the
     value (as its new label) to the browser, so the browser stops holding the old-language label."""
@@ -316,31 +325,25 @@ def read_sidebar(registry: Registry, value_range: ValueRange) -> ViewState:
     if st.session_state.get("_lang") not in (None, lang):
         _resend_labels()
     st.session_state["_lang"] = lang
-    mode = _settle("w_mode", list(MODES), _mode_label, "single")
-    mode = sb.radio(t("mode", lang), MODES, key="w_mode", horizontal=True, format_func=lambda m: _mode_label(m, lang))
+    mode = _choice("radio", "w_mode", t("mode", lang), MODES, _mode_label, lang, "single", horizontal=True)
     compare_view = DEFAULT.compare_view
     if mode == "compare":
         views = list(compare_view_ids())
-        _settle("w_cview", views, _cview_label, DEFAULT.compare_view)
-        compare_view = sb.radio(
-            t("compare_view", lang), views, key="w_cview", format_func=lambda v: _cview_label(v, lang)
-        )
+        compare_view = _choice("radio", "w_cview", t("compare_view", lang), views, _cview_label, lang, compare_view)
         sb.markdown(f"**{t('layer_a', lang)}**")
 
     themes = [th for th in THEMES if registry.list_layers(theme=th)]
-    theme = _settle("w_theme", themes, _theme_label)
-    sb.selectbox(t("theme", lang), themes, key="w_theme", format_func=lambda th: _theme_label(th, lang))
+    theme = _choice("selectbox", "w_theme", t("theme", lang), themes, _theme_label, lang, None)
 
     layer_ids = [layer.id for layer in registry.list_layers(theme=theme)]
     previous = st.session_state.get("_layer")
     layer_label = _layer_label(registry)
     # A new theme starts at its first layer; a stale label of the current layer maps back to it.
-    layer_id = _settle("w_layer", layer_ids, layer_label, previous)
+    layer_id = _choice("selectbox", "w_layer", t("layer", lang), layer_ids, layer_label, lang, previous)
     layer = registry.get(layer_id)
     if previous is not None and layer_id != previous:
-        _enter_layer(registry, layer)
+        _enter_layer(registry, layer)  # before the widgets it settles are drawn
     st.session_state["_layer"] = layer_id
-    sb.selectbox(t("layer", lang), layer_ids, key="w_layer", format_func=lambda i: layer_label(i, lang))
 
     if str(st.session_state.get("w_area", "all")).isdigit():
         if "county" in layer.levels:
@@ -351,14 +354,16 @@ def read_sidebar(registry: Registry, value_range: ValueRange) -> ViewState:
             st.session_state.w_area = "all"
             st.session_state["_area_reset"] = True  # said by the pass that draws (settle_view may come first)
     levels = list(layer.levels)
-    _settle("w_level", levels, _level_label)
     in_prefecture = str(st.session_state.get("w_area", "all")).isdigit()
-    level = sb.radio(
+    level = _choice(
+        "radio",
+        "w_level",
         t("level", lang),
         levels,
-        key="w_level",
+        _level_label,
+        lang,
+        None,
         horizontal=True,
-        format_func=lambda x: _level_label(x, lang),
         disabled=in_prefecture and len(levels) > 1,
     )
     if in_prefecture and len(levels) > 1:
@@ -371,8 +376,7 @@ def read_sidebar(registry: Registry, value_range: ValueRange) -> ViewState:
         *(f"group:{g}" for g in GROUPS),
         *(d.adcode for d in gaz.current("prefecture")),
     ]
-    _settle("w_area", areas, _area_label, "all")
-    area = sb.selectbox(t("area", lang), areas, key="w_area", format_func=lambda a: _area_label(a, lang))
+    area = _choice("selectbox", "w_area", t("area", lang), areas, _area_label, lang, "all")
     if _SIDEBAR.get() is None and st.session_state.pop("_area_reset", False):
         sb.info(t("area_reset_prefecture_only", lang))
 
@@ -392,13 +396,11 @@ def read_sidebar(registry: Registry, value_range: ValueRange) -> ViewState:
         view = _numeric_controls(view, value_range, effective_layer(registry, view))
 
     palettes = [p.name for p in PALETTES.values() if (p.kind == "qualitative") == layer.is_categorical]
-    palette = _settle("w_palette", palettes, _palette_label, layer.palette)
-    palette = sb.selectbox(t("palette", lang), palettes, key="w_palette", format_func=lambda n: _palette_label(n, lang))
+    palette = _choice("selectbox", "w_palette", t("palette", lang), palettes, _palette_label, lang, layer.palette)
     st.session_state.setdefault("_palettes", {})[layer_id] = palette
     reverse = sb.checkbox(t("reverse", lang), key="w_reverse")
     basemaps = list(BASEMAPS)
-    _settle("w_basemap", basemaps, _basemap_label, DEFAULT.basemap)
-    basemap = sb.selectbox(t("basemap", lang), basemaps, key="w_basemap", format_func=lambda b: _basemap_label(b, lang))
+    basemap = _choice("selectbox", "w_basemap", t("basemap", lang), basemaps, _basemap_label, lang, DEFAULT.basemap)
     view = replace(
         view,
         mode=mode,
@@ -432,8 +434,7 @@ def _layer_b_controls(registry: Registry, view: ViewState) -> ViewState:
     sb, lang = _sb(), view.lang
     options = compare_layer_ids(registry, view.level)
     layer_label = _layer_label(registry)
-    layer_b = _settle("w_layer_b", options, layer_label, DEFAULT.layer_b)
-    sb.selectbox(t("layer_b", lang), options, key="w_layer_b", format_func=lambda i: layer_label(i, lang))
+    layer_b = _choice("selectbox", "w_layer_b", t("layer_b", lang), options, layer_label, lang, DEFAULT.layer_b)
     norm_b = _norm_control(registry, registry.get(layer_b).normalise_by, "w_norm_b", t("normalisation_b", lang), lang)
     view = replace(view, layer_b=layer_b, norm_b=norm_b)
     view = _compare_options(view)
@@ -476,12 +477,14 @@ def _compare_options(view: ViewState) -> ViewState:
     sb, lang = _sb(), view.lang
     if view.compare_view in ("bivariate", "scatter"):
         palettes = list(BIVARIATE_PALETTES)
-        _settle("w_bpal", palettes, _bivariate_palette_label, DEFAULT.biv_palette)
-        palette = sb.selectbox(
+        palette = _choice(
+            "selectbox",
+            "w_bpal",
             t("bivariate_palette", lang),
             palettes,
-            key="w_bpal",
-            format_func=lambda n: _bivariate_palette_label(n, lang),
+            _bivariate_palette_label,
+            lang,
+            DEFAULT.biv_palette,
             persist_state="session",
         )
         breaks_a = _two_breaks("w_bbreaks_a", t("bivariate_breaks", lang, axis="A"), lang)
@@ -492,12 +495,14 @@ def _compare_options(view: ViewState) -> ViewState:
         log_y = sb.checkbox(t("log_y", lang), key="w_log_y", persist_state="session")
         view = replace(view, log_axes=("x" if log_x else "") + ("y" if log_y else ""))
     if view.compare_view == "gaps":
-        _settle("w_quad", list(QUADRANTS), _quadrant_label, DEFAULT.quadrant)
-        quadrant = sb.selectbox(
+        quadrant = _choice(
+            "selectbox",
+            "w_quad",
             t("quadrant", lang),
             QUADRANTS,
-            key="w_quad",
-            format_func=lambda q: _quadrant_label(q, lang),
+            _quadrant_label,
+            lang,
+            DEFAULT.quadrant,
             persist_state="session",
         )
         sb.caption(t("threshold_hint", lang))
@@ -556,12 +561,14 @@ def _numeric_controls(view: ViewState, value_range: ValueRange, shown: Layer) ->
         view = replace(view, vmin=chosen[0] if chosen[0] > lo else None, vmax=chosen[1] if chosen[1] < hi else None)
 
     schemes = list(SCHEMES)
-    _settle("w_scheme", schemes, _scheme_label, "quantiles")
-    scheme = sb.selectbox(
+    scheme = _choice(
+        "selectbox",
+        "w_scheme",
         t("classification", lang),
         schemes,
-        key="w_scheme",
-        format_func=lambda s: _scheme_label(s, lang),
+        _scheme_label,
+        lang,
+        "quantiles",
         persist_state="session",
     )
     breaks: tuple[float, ...] = ()
@@ -622,12 +629,14 @@ def _hotspot_and_year_options(view: ViewState) -> ViewState:
     year (the year slider above gives the second) and absolute or per-cent change."""
     sb, lang = _sb(), view.lang
     if view.compare_view == "hotspots":
-        _settle("w_hs", list(HOTSPOT_KINDS), lambda k, lg: t(f"hs_kind_{k}", lg), DEFAULT.hs_kind)
-        kind = sb.radio(
+        kind = _choice(
+            "radio",
+            "w_hs",
             t("hs_kind", lang),
             HOTSPOT_KINDS,
-            key="w_hs",
-            format_func=lambda k: t(f"hs_kind_{k}", lang),
+            lambda k, lg: t(f"hs_kind_{k}", lg),
+            lang,
+            DEFAULT.hs_kind,
             persist_state="session",
         )
         if st.session_state.get("w_hs_p") not in HOTSPOT_THRESHOLDS:
@@ -642,13 +651,14 @@ def _hotspot_and_year_options(view: ViewState) -> ViewState:
     if st.session_state.get("w_year_from") not in years:
         st.session_state.w_year_from = years[0]
     year_from = sb.select_slider(t("year_from", lang), years, key="w_year_from")
-    _settle("w_chg", list(CHANGE_KINDS), lambda k, lg: t(f"change_{k}", lg), DEFAULT.change)
-    change = sb.radio(
+    change = _choice(
+        "radio",
+        "w_chg",
         t("year_change_kind", lang),
         CHANGE_KINDS,
-        key="w_chg",
-        horizontal=True,
-        format_func=lambda k: t(f"change_{k}", lang),
+        lambda k, lg: t(f"change_{k}", lg),
+        lang,
+        DEFAULT.change,
         persist_state="session",
     )
     return replace(view, year_from=int(year_from), change=change)

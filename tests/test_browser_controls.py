@@ -200,7 +200,9 @@ def assert_slider_shows_unit(s: Session) -> None:
     unit = "人/乡镇" if s.lang == "zh" else "persons per township"
     shown = s.slider("value_filter").locator('[data-testid="stSliderThumbValue"]').all_inner_texts()
     assert len(shown) == 2, shown
-    assert all(re.fullmatch(rf"\d{{1,3}}(,\d{{3}})* {re.escape(unit)}", x) for x in shown), shown
+    assert all(re.fullmatch(rf"\d{{1,3}}(,\d{{3}})* {re.escape(unit)}", x) for x in shown), s._failure(
+        f"value slider shows {shown} at {s.page.url}, layer {s.combobox('layer').input_value()!r}"
+    )
     assert "," in shown[1], shown  # the maximum is in the tens of thousands
 
 

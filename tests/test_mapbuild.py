@@ -5,6 +5,8 @@ import json
 import re
 from collections import Counter
 from dataclasses import replace
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
 import pytest
@@ -16,6 +18,8 @@ from app.palettes import FILTERED_COLOUR, NO_DATA_COLOUR, PALETTES
 from app.viewstate import ViewState
 from geodata import load_boundaries
 from layers import default_registry
+
+ROOT = Path(__file__).resolve().parents[1]
 
 REG = default_registry()
 
@@ -172,6 +176,23 @@ def test_only_the_page_map_loads_the_vendored_topojson_client():
     assert "topojson.feature(" in page and external_urls(page) == []
     _, export = _render(ViewState())
     assert "topojson" not in export
+
+
+def test_the_page_map_requests_its_geometry_before_leaflet_loads():
+    """streamlit-folium loads a map's scripts in order and runs the map after the last: the prefetch script comes
+    first, names this frame's geometry file and the vendored decoder, and the regions layer takes its result."""
+    shapes = load_boundaries("county", detail="overview", datum="gcj02")
+    m = mapbuild.page_map(shapes, list(shapes["adcode"]), "/app/static/geo/county-x.json", "amap")
+    first, second = (url for _, url in m.default_js)
+    prefetch = urlsplit(first)
+    assert (ROOT / prefetch.path.removeprefix("/app/")).is_file()
+    assert parse_qs(prefetch.query) == {
+        "geometry": ["/app/static/geo/county-x.json"],
+        "decoder": ["/app/static/vendor/topojson-client-3.1.0/dist/topojson-client.min.js"],
+    }
+    assert second.endswith("/leaflet.js")
+    page = m.get_root().render()
+    assert "window.atlasRegions" in page and page.index("/regions-prefetch.js?") < page.index(second)
 
 
 def test_shown_table_is_exactly_the_shown_regions():
