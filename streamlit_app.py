@@ -9,11 +9,11 @@ from app import cache, mapbuild, panels, upload
 from app.compare.page import page as compare_page
 from app.export.panel import export_section
 from app.markup import escape
-from app.sidebar import draw_sidebar, init_from_url, settle_view
+from app.sidebar import init_from_url, read_sidebar
 
 st.set_page_config(page_title="四川民政服务覆盖图集 · Sichuan Coverage Atlas", page_icon="🗺️", layout="wide")
 registry = cache.registry()
-init_from_url(registry)
+url_view = init_from_url(registry)
 
 
 def value_range(view):
@@ -25,15 +25,18 @@ def drill_down(prefecture: str) -> None:
     st.session_state.update(w_area=prefecture, w_level="county", selected=None)
 
 
-# The map is written first: Streamlit sends elements in the order they are written and the browser handles them
-# in that order, so on a layer switch the map's new colours leave before the sidebar's widgets and the figures
-# (which keep their places on the page: the title's container comes first).
-view = settle_view(registry, value_range)
+# A session's first run writes the address's map before anything else and waits for the browser to draw it:
+# otherwise the code of the sidebar's widgets loads beside the map's component, Leaflet and geometry and holds
+# them up (bench/README.md, "Fifth round"). Every later run draws the sidebar first.
+first_run = url_view is not None and "_map_view" not in st.session_state and not url_view.is_compare
+view = url_view if url_view is not None and first_run else read_sidebar(registry, value_range)
 panels.page_style()
 lang = view.lang
-head = st.container()
+head = st.container()  # the title and figures, written after the map (see map_head_start) but shown above it
+if first_run:
+    with head:
+        panels.title(lang)
 if view.is_compare:
-    draw_sidebar(registry, value_range, view)
     with head:
         panels.title(lang)
     compare_page(view)
@@ -57,12 +60,15 @@ with map_col:
     if click and click != st.session_state.get("last_click"):
         st.session_state.update(last_click=click, selected=click[0])
         st.rerun()
-# The sidebar right after the map: a run stopped between the two (a newer click) made the browser reset the
-# sidebar's selectboxes to their first options. Then a head start for the map before the rest of the page.
-draw_sidebar(registry, value_range, view)
-panels.map_head_start(view)
+if first_run:
+    panels.await_first_map(view)
+    if read_sidebar(registry, value_range) != view:
+        st.rerun()  # the map must show the view the sidebar shows
+else:
+    panels.map_head_start(view)
 with head:
-    panels.title(lang)
+    if not first_run:
+        panels.title(lang)
     panels.summary_strip(lang)
     if data.error:
         st.error(escape(data.error))
@@ -70,11 +76,10 @@ with head:
 with detail_col:
     panels.details_panel(registry, data, drill_down)
 
-# A new session's first run stops here: the chart (Vega) and the data grids below are the heaviest work for
-# the browser and held the map iframe up. They follow in the rerun that the map's first report starts anyway
-# (st_folium returns a value once drawn), or on any other interaction.
-if not st.session_state.get("page_complete"):
-    st.session_state["page_complete"] = True
+# A first run that the map's report did not stop (no browser, or a map slower than the wait) stops here: the
+# chart (Vega) and the data grids below are the heaviest work for the browser. They follow in the rerun that
+# the map's report starts, or on any other interaction.
+if first_run:
     st.stop()
 panels.details_figures(registry, data)
 panels.notes_and_reconciliation(data)

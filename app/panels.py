@@ -77,21 +77,37 @@ def lazy_expander(label: str, key: str):
 # How long the page waits after writing its map and sidebar before writing the rest (bench/README.md, "Fourth
 # round"). In Chromium here the browser hands a lone map message to the map's iframe and repaints within ~60 ms,
 # but when the ~80 messages of the rest of the page arrive right behind it, it works through those first: a
-# switch's new colours showed 0.3-0.7 s later (0.05 s of pause was not always enough, 0.15 s was), and a new
-# session's map iframe was created 1.3 s later (behind the widgets and the code they load).
-MAP_HEAD_START_S = {"switch": 0.15, "first": 0.3}
+# switch's new colours showed 0.3-0.7 s later (0.05 s of pause was not always enough, 0.15 s was).
+MAP_HEAD_START_S = 0.15
+# A session's first run waits at most this long for its map to be drawn before it writes the sidebar and the
+# rest (bench/README.md, "Fifth round"): the widgets' code (~2.9 MB) loaded beside the map's held it up ~2 s.
+FIRST_MAP_WAIT_S = 4.0
 
 
 def map_head_start(view: ViewState) -> None:
-    """After the map and the sidebar: on a session's first run, or a run whose view changed (a layer switch,
-    another palette, a click), pause so that the browser draws the map before the figures and tables follow.
-    Runs that leave the view as it was (typing in the upload form, an export button) do not wait, nor does a
-    session without a browser (AppTest: no request headers)."""
+    """After the map: on a run whose view changed (a layer switch, another palette, a click), pause so that the
+    browser draws the map before the figures and tables follow. Runs that leave the view as it was (typing in
+    the upload form, an export button) do not wait, nor does a session without a browser (AppTest: no request
+    headers)."""
     previous = st.session_state.get("_map_view")
     st.session_state["_map_view"] = view
-    if previous == view or not st.context.headers:
+    if previous in (None, view) or not st.context.headers:
         return
-    time.sleep(MAP_HEAD_START_S["first" if previous is None else "switch"])
+    time.sleep(MAP_HEAD_START_S)
+
+
+def await_first_map(view: ViewState) -> None:
+    """A session's first run, right after its map: wait until the browser has drawn the map, at most
+    :data:`FIRST_MAP_WAIT_S`. Once drawn, the map reports (st_folium returns a value), which requests a rerun;
+    Streamlit stops this run for it at the next access to session state, so the loop ends there and the rerun
+    writes the whole page. No wait without a browser (AppTest)."""
+    st.session_state["_map_view"] = view
+    if not st.context.headers:
+        return
+    deadline = time.monotonic() + FIRST_MAP_WAIT_S
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        st.session_state.get("_map_view")  # where Streamlit stops this run for the map's report
 
 
 def title(lang: str) -> None:

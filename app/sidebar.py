@@ -13,12 +13,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from contextvars import ContextVar
 from dataclasses import replace
 from typing import Any, cast
 
 import streamlit as st
-from streamlit.logger import get_logger
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from app import markup
@@ -75,17 +73,19 @@ Label = Callable[[str, str], str]  # (option, lang) -> label
 ValueRange = Callable[[ViewState], tuple[float | None, float | None]]  # (min, max) of the data shown
 
 
-def init_from_url(registry: Registry) -> None:
+def init_from_url(registry: Registry) -> ViewState | None:
     """Seed every widget from the address, remembering what was invalid: on the first run of a session, and
     after Back/Forward. Streamlit pushes a browser history entry for every view the sidebar writes to the
     address; Back/Forward rerun the script with an older address, and re-reading it here is what makes them
     step through the views (issue 8 item 7). Only a history navigation counts: a rerun requested while the
-    previous run is still under way also carries an older address, and must not undo the newer view."""
+    previous run is still under way also carries an older address, and must not undo the newer view.
+
+    Returns the address's view when it seeded the widgets (the view the sidebar is about to show), else None."""
     address = st.query_params.to_dict()
     if st.session_state.get("_initialised") and (
         not history_navigation() or address == st.session_state.get("_written_params", address)
     ):
-        return
+        return None
     view, notices = from_query_params(address, registry)
     layer = registry.get(view.layer)
     for key in [k for k in st.session_state if str(k).startswith("w_range::")]:
@@ -129,6 +129,7 @@ def init_from_url(registry: Registry) -> None:
             "w_chg": view.change,
         }
     )
+    return view
 
 
 def history_navigation() -> bool:
@@ -194,67 +195,6 @@ def _norm_label(registry: Registry) -> Label:
     return label
 
 
-class _Unsent:
-    """Stands in for ``st.sidebar`` in :func:`settle_view`: each widget gives the value it is about to show (its
-    value in session state, else the widget's own default) and nothing reaches the browser."""
-
-    def radio(self, label: str, options: Sequence[Any], *, key: str, **_: Any) -> Any:
-        return st.session_state.get(key, next(iter(options)))
-
-    selectbox = select_slider = radio
-
-    def slider(self, label: str, min_value: Any = None, max_value: Any = None, *, key: str, **_: Any) -> Any:
-        return st.session_state.get(key, min_value)
-
-    def checkbox(self, label: str, *, key: str, **_: Any) -> bool:
-        return bool(st.session_state.get(key, False))
-
-    def text_input(self, label: str, *, key: str, **_: Any) -> str:
-        return str(st.session_state.get(key, ""))
-
-    def _silent(self, *_: Any, **__: Any) -> None:
-        return None
-
-    caption = info = error = warning = markdown = _silent
-
-
-# Per script run (each session runs in its own thread): the real sidebar, or the stand-in of settle_view.
-_SIDEBAR: ContextVar[_Unsent | None] = ContextVar("sidebar", default=None)
-
-
-def _sb() -> Any:  # st.sidebar or its stand-in, which has the same calls
-    return _SIDEBAR.get() or st.sidebar
-
-
-def settle_view(registry: Registry, value_range: ValueRange) -> ViewState:
-    """The view that :func:`read_sidebar` is about to draw, without drawing it: the page writes its map first, so
-    that on a layer switch the map's message leaves before the sidebar's ~20 widgets (the browser handles them
-    in order), and draws the sidebar afterwards. Settling session state here leaves nothing for the drawing
-    pass to change, so both passes describe the same view."""
-    token = _SIDEBAR.set(_Unsent())
-    try:
-        return read_sidebar(registry, value_range)
-    finally:
-        _SIDEBAR.reset(token)
-
-
-# Logged (and the page run once more) if drawing the sidebar changed the view settle_view gave; the browser
-# tests fail on it.
-VIEW_CHANGED = "drawing the sidebar changed the view the map was drawn from"
-
-
-def draw_sidebar(registry: Registry, value_range: ValueRange, settled: ViewState) -> None:
-    """Draw the sidebar of the view :func:`settle_view` gave, after the map. Not expected to differ; if it does,
-    the map must not disagree with the figures, so the page runs once more (once: no loop)."""
-    drawn = read_sidebar(registry, value_range)
-    if drawn == settled:
-        st.session_state["_resettled"] = False
-    elif not st.session_state.get("_resettled"):
-        get_logger(__name__).warning("%s: %s, then %s", VIEW_CHANGED, settled, drawn)
-        st.session_state["_resettled"] = True
-        st.rerun()
-
-
 def _settle(key: str, options: list[str], label: Label, default: str | None = None) -> str:
     """Make the widget's stored value one of ``options`` before the widget is drawn and return it.
 
@@ -276,7 +216,7 @@ def _choice(
     """A selectbox or radio (``kind``) over ``options`` shown by ``label`` in ``lang``: its stored value settled
     first (:func:`_settle`), so the widget returns one of ``options``."""
     _settle(key, list(options), label, default)
-    return str(getattr(_sb(), kind)(text, options, key=key, format_func=lambda o: label(o, lang), **widget))
+    return str(getattr(st.sidebar, kind)(text, options, key=key, format_func=lambda o: label(o, lang), **widget))
 
 
 def _resend_labels() -> None:
@@ -314,7 +254,7 @@ def _fmt(x: float) -> str:
 
 def read_sidebar(registry: Registry, value_range: ValueRange) -> ViewState:
     """Draw the sidebar and return the view it describes. ``value_range(view)`` gives (min, max) of the data."""
-    sb = _sb()
+    sb = st.sidebar
     lang = sb.radio(
         t("language", "zh"),
         LANGS,
@@ -345,6 +285,7 @@ def read_sidebar(registry: Registry, value_range: ValueRange) -> ViewState:
         _enter_layer(registry, layer)  # before the widgets it settles are drawn
     st.session_state["_layer"] = layer_id
 
+    area_reset = False
     if str(st.session_state.get("w_area", "all")).isdigit():
         if "county" in layer.levels:
             st.session_state.w_level = "county"  # a prefecture's area shows its counties
@@ -352,7 +293,7 @@ def read_sidebar(registry: Registry, value_range: ValueRange) -> ViewState:
             # A prefecture-level-only layer cannot be shown inside one prefecture; the view falls back
             # to the whole province (viewstate.sanitise), and the area widget has to say so too.
             st.session_state.w_area = "all"
-            st.session_state["_area_reset"] = True  # said by the pass that draws (settle_view may come first)
+            area_reset = True
     levels = list(layer.levels)
     in_prefecture = str(st.session_state.get("w_area", "all")).isdigit()
     level = _choice(
@@ -377,7 +318,7 @@ def read_sidebar(registry: Registry, value_range: ValueRange) -> ViewState:
         *(d.adcode for d in gaz.current("prefecture")),
     ]
     area = _choice("selectbox", "w_area", t("area", lang), areas, _area_label, lang, "all")
-    if _SIDEBAR.get() is None and st.session_state.pop("_area_reset", False):
+    if area_reset:
         sb.info(t("area_reset_prefecture_only", lang))
 
     norm = _norm_control(registry, layer.normalise_by, "w_norm", t("normalisation", lang), lang)
@@ -426,12 +367,12 @@ def _norm_control(registry: Registry, normalise_by: Sequence[str], key: str, lab
     _settle(key, options, norm_label, "absolute")
     if len(options) == 1:
         return "absolute"
-    return str(_sb().radio(label, options, key=key, format_func=lambda n: norm_label(n, lang)))
+    return str(st.sidebar.radio(label, options, key=key, format_func=lambda n: norm_label(n, lang)))
 
 
 def _layer_b_controls(registry: Registry, view: ViewState) -> ViewState:
     """Compare mode: layer B (any numeric layer of the level) and its normalisation."""
-    sb, lang = _sb(), view.lang
+    sb, lang = st.sidebar, view.lang
     options = compare_layer_ids(registry, view.level)
     layer_label = _layer_label(registry)
     layer_b = _choice("selectbox", "w_layer_b", t("layer_b", lang), options, layer_label, lang, DEFAULT.layer_b)
@@ -452,29 +393,29 @@ def _quadrant_label(q: str, lang: str) -> str:
 
 def _two_breaks(key: str, label: str, lang: str) -> tuple[float, ...]:
     """Two manual breaks of a bivariate axis, or () for terciles; a wrong entry is named and ignored."""
-    breaks, problem = _parse_breaks(_sb().text_input(label, key=key, persist_state="session"), lang)
+    breaks, problem = _parse_breaks(st.sidebar.text_input(label, key=key, persist_state="session"), lang)
     if problem:
-        _sb().error(problem)
+        st.sidebar.error(problem)
         return ()
     if breaks and len(breaks) != 2:
-        _sb().error(t("two_breaks_needed", lang, n=len(breaks)))
+        st.sidebar.error(t("two_breaks_needed", lang, n=len(breaks)))
         return ()
     return breaks
 
 
 def _threshold(key: str, label: str, lang: str) -> str:
-    text = _sb().text_input(label, key=key, persist_state="session").strip()
+    text = st.sidebar.text_input(label, key=key, persist_state="session").strip()
     try:
         parse_threshold(text)
     except ValueError:
-        _sb().error(t("bad_threshold", lang, value=markup.code(text)))
+        st.sidebar.error(t("bad_threshold", lang, value=markup.code(text)))
         return DEFAULT.thr_a
     return text
 
 
 def _compare_options(view: ViewState) -> ViewState:
     """The chosen compare view's own options (drawn only for that view; their values are kept meanwhile)."""
-    sb, lang = _sb(), view.lang
+    sb, lang = st.sidebar, view.lang
     if view.compare_view in ("bivariate", "scatter"):
         palettes = list(BIVARIATE_PALETTES)
         palette = _choice(
@@ -529,7 +470,7 @@ def _numeric_controls(view: ViewState, value_range: ValueRange, shown: Layer) ->
 
     These widgets are not drawn on categorical layers; ``persist_state="session"`` keeps their values meanwhile.
     """
-    sb, lang = _sb(), view.lang
+    sb, lang = st.sidebar, view.lang
     lo, hi = value_range(view)
     unit = shown.unit(lang)
     if lo is not None and hi is not None and hi > lo:
@@ -627,7 +568,7 @@ def _step(lo: float, hi: float) -> float:
 def _hotspot_and_year_options(view: ViewState) -> ViewState:
     """Hot spots: univariate or bivariate, and the significance threshold. Change between years: the first
     year (the year slider above gives the second) and absolute or per-cent change."""
-    sb, lang = _sb(), view.lang
+    sb, lang = st.sidebar, view.lang
     if view.compare_view == "hotspots":
         kind = _choice(
             "radio",

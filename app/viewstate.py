@@ -361,6 +361,8 @@ def sanitise(view: ViewState, registry: Registry, notices: list[Notice] | None =
     if view.scheme == "manual" and not view.breaks:
         notices.append(_notice("manual_without_breaks"))
         view = replace(view, scheme="quantiles")
+    elif view.scheme != "manual" and view.breaks:
+        view = replace(view, breaks=())  # breaks set only manual classes (the sidebar keeps its text meanwhile)
     if view.prefecture_filter and view.level == "prefecture":
         # A prefecture's area filter shows its counties.
         view = replace(view, level="county") if "county" in layer.levels else replace(view, area="all")

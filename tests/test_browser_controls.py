@@ -25,7 +25,6 @@ from browser_support import ARTIFACTS, FOLIUM_IFRAME, ROOT, LocalOnlyPage, chrom
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from app.i18n import t
-from app.sidebar import VIEW_CHANGED
 from layers.registry import THEMES
 
 pytestmark = pytest.mark.browser
@@ -33,7 +32,7 @@ pytestmark = pytest.mark.browser
 FIRST_LOAD_TIMEOUT = 150_000  # ms
 TIMEOUT = 150_000  # a first visit to the land-area layer computes areas from full-detail boundaries
 LANG_LABEL = {"zh": "中文", "en": "English"}
-SERVER_FAILURE = re.compile(rf"Traceback|Uncaught app exception|Uncaught app execution|Error:|{VIEW_CHANGED}")
+SERVER_FAILURE = re.compile(r"Traceback|Uncaught app exception|Uncaught app execution|Error:")
 
 
 @pytest.fixture(scope="module")

@@ -36,6 +36,13 @@ def open_app(browser, app_url: str, query: str = "", width: int = 1280, height: 
     tab.page.frame_locator(FOLIUM_IFRAME).locator("path.leaflet-interactive").first.wait_for(
         state="attached", timeout=FIRST_LOAD_TIMEOUT
     )
+    # A session's first run writes the map alone; the sidebar and the figures come with the run the map's first
+    # report starts: wait for the sidebar, then for that run to finish.
+    tab.page.locator('[data-testid="stSidebar"]').wait_for(state="visible", timeout=TIMEOUT)
+    running = tab.page.locator(
+        '[data-testid="stStatusWidgetRunningIcon"], [data-testid="stStatusWidgetRunningManIcon"]'
+    )
+    running.first.wait_for(state="detached", timeout=TIMEOUT)
     tab.page.locator('[data-testid="stMetric"]').first.wait_for(state="visible", timeout=TIMEOUT)
     return tab
 
