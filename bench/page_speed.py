@@ -345,16 +345,21 @@ def _quiet(func, *args):
         return None
 
 
-def cold_start(browser, runs: int) -> list[tuple[float, float]]:
+def cold_start(
+    browser, runs: int, command: list[str] | None = None, shapes: int = N_COUNTIES
+) -> list[tuple[float, float]]:
     """``coverage-atlas serve`` with an empty boundaries cache (COVERAGE_ATLAS_CACHE pointing at a new
-    folder): seconds from the command to a healthy server, and to all county shapes in a new browser."""
+    folder), or ``command`` (run in the repo, on a port appended as ``--server.port``): seconds from the command
+    to a healthy server, and to ``shapes`` shapes drawn in a new browser's map iframe."""
     out = []
     for _ in range(runs):
         with tempfile.TemporaryDirectory(prefix="cold_cache_") as cache, tempfile.TemporaryFile() as log:
             port = free_port()
             start = time.perf_counter()
             proc = subprocess.Popen(
-                [sys.executable, "-m", "app", "serve", "--port", str(port)],
+                [*command, "--server.port", str(port)]
+                if command
+                else [sys.executable, "-m", "app", "serve", "--port", str(port)],
                 cwd=ROOT,
                 env={**os.environ, "COVERAGE_ATLAS_CACHE": cache, "PYTHONPATH": str(ROOT)},
                 stdin=subprocess.DEVNULL,
@@ -377,7 +382,7 @@ def cold_start(browser, runs: int) -> list[tuple[float, float]]:
                 healthy = time.perf_counter() - start
                 tab = LocalOnlyPage(browser)
                 tab.page.goto(url + "/")
-                wait_for(tab.page, lambda p=tab.page: map_fills(p), "the first map of a cold server")
+                wait_for(tab.page, lambda p=tab.page: _drawn(p, shapes), "the first map of a cold server")
                 out.append((healthy, time.perf_counter() - start))
                 tab.close()
             finally:
@@ -388,6 +393,20 @@ def cold_start(browser, runs: int) -> list[tuple[float, float]]:
                     os.killpg(proc.pid, signal.SIGKILL)
                     proc.wait(5)
     return out
+
+
+def _drawn(page, shapes: int) -> bool:
+    if page.locator(FOLIUM_IFRAME).count() != 1:
+        return False
+    return page.frame_locator(FOLIUM_IFRAME).locator("path.leaflet-interactive").count() >= shapes
+
+
+def stack_floor_command(folder: Path) -> list[str]:
+    """``streamlit run`` of bench/stack_floor_app.py, written to ``folder`` with the repo's static/ beside it (the
+    vendored Leaflet); run in the repo, so the atlas's .streamlit/config.toml applies to it too."""
+    source = (ROOT / "bench" / "stack_floor_app.py").read_text(encoding="utf-8")
+    script = page_script(folder, "stack_floor_app.py", source)
+    return [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true"]
 
 
 def stats(values: list[float]) -> tuple[float, float]:
@@ -492,6 +511,11 @@ def main() -> None:
                 else None
             )
         cold = cold_start(browser, args.cold) if args.cold and args.only != "naive" else []
+        floor = (
+            cold_start(browser, args.cold, stack_floor_command(_mkdir(tmp_path / "floor")), shapes=1)
+            if args.cold and args.only != "naive"
+            else []
+        )
         report({k: sides[k] for k in ("atlas", "naive", "map", "bare") if k in sides}, args.runs, args.switches)
         if crowd:
             print(
@@ -504,6 +528,11 @@ def main() -> None:
             print(
                 f"cold start {i} (coverage-atlas serve, empty boundary cache): server healthy after {healthy:.1f} s, "
                 f"first map after {first_map:.1f} s (target <= 6 s)"
+            )
+        for i, (healthy, first_map) in enumerate(floor, 1):
+            print(
+                f"cold start {i} of the stack's floor (bench/stack_floor_app.py: the stack imported, one shape drawn): "
+                f"server healthy after {healthy:.1f} s, map after {first_map:.1f} s"
             )
 
 
