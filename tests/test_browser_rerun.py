@@ -140,3 +140,43 @@ def _until(page, condition, what: str, timeout_s: float = 90) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         page.wait_for_timeout(200)
+
+
+FIRST_APPEARANCES_JS = """
+(() => {
+  window.__firstSeen = {};
+  const marks = {
+    map: 'iframe[title="streamlit_folium.st_folium"]',
+    sidebar: '[data-testid="stSidebar"] [data-testid="stWidgetLabel"]',
+  };
+  new MutationObserver(() => {
+    for (const [name, selector] of Object.entries(marks)) {
+      if (!(name in window.__firstSeen) && document.querySelector(selector)) {
+        window.__firstSeen[name] = performance.now();
+      }
+    }
+  }).observe(document, {subtree: true, childList: true});
+})();
+"""
+
+
+def test_a_new_session_gets_its_map_before_the_sidebar_and_then_the_whole_page(tmp_path):
+    """A session's first run writes the map alone and waits for it to be drawn (streamlit_app.py): the map's
+    iframe is on the page before any sidebar widget; the sidebar and the ranking chart follow without any
+    interaction (the map's first report starts the run that writes them)."""
+    with (
+        streamlit_server(ROOT / "streamlit_app.py", cwd=ROOT, log_path=tmp_path / "streamlit.log") as url,
+        chromium() as browser,
+    ):
+        for _ in range(2):  # the first session of a fresh server, and one of a warm server
+            tab = LocalOnlyPage(browser)
+            page = tab.page
+            page.add_init_script(FIRST_APPEARANCES_JS)
+            page.goto(f"{url}/")
+            page.frame_locator(FOLIUM_IFRAME).locator("path.leaflet-interactive").first.wait_for(timeout=150_000)
+            page.locator('[data-testid="stSidebar"] [data-testid="stWidgetLabel"]').first.wait_for(timeout=60_000)
+            page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=60_000)
+            seen = page.evaluate("() => window.__firstSeen")
+            assert seen["map"] < seen["sidebar"], seen
+            assert not tab.page_errors
+            tab.close()
