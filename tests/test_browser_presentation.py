@@ -10,6 +10,7 @@ import re
 
 import pytest
 from browser_support import ARTIFACTS, FOLIUM_IFRAME, ROOT, LocalOnlyPage, chromium, streamlit_server
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -37,12 +38,8 @@ def open_app(browser, app_url: str, query: str = "", width: int = 1280, height: 
         state="attached", timeout=FIRST_LOAD_TIMEOUT
     )
     # A session's first run writes the map alone; the sidebar and the figures come with the run the map's first
-    # report starts: wait for the sidebar, then for that run to finish.
-    tab.page.locator('[data-testid="stSidebar"]').wait_for(state="visible", timeout=TIMEOUT)
-    running = tab.page.locator(
-        '[data-testid="stStatusWidgetRunningIcon"], [data-testid="stStatusWidgetRunningManIcon"]'
-    )
-    running.first.wait_for(state="detached", timeout=TIMEOUT)
+    # report starts, which ends with the ranking chart: wait for that chart (the figures above it are complete).
+    tab.page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(state="attached", timeout=TIMEOUT)
     tab.page.locator('[data-testid="stMetric"]').first.wait_for(state="visible", timeout=TIMEOUT)
     return tab
 
@@ -74,7 +71,8 @@ def test_summary_figures_and_labels_are_whole_at_1280px(browser, app_url, lang):
     try:
         page = tab.page
         metrics = page.locator('[data-testid="stMetric"]')
-        assert metrics.count() == 8
+        # The run that writes them may still be replacing the first run's elements: Playwright retries the count.
+        expect(metrics).to_have_count(8, timeout=TIMEOUT)
         cut = metrics.evaluate_all(OVERFLOWING)
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"summary_1280_{lang}.png"))
