@@ -8,6 +8,7 @@ And a layer switch restyles the map in place: same iframe, same viewport, new co
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -142,13 +143,12 @@ def _until(page, condition, what: str, timeout_s: float = 90) -> None:
         page.wait_for_timeout(200)
 
 
+SIDEBAR_WIDGET = '[data-testid="stSidebar"] [data-testid="stWidgetLabel"]'
+# When the map iframe and the first sidebar widget first appear on the page (the page's clock).
 FIRST_APPEARANCES_JS = """
 (() => {
   window.__firstSeen = {};
-  const marks = {
-    map: 'iframe[title="streamlit_folium.st_folium"]',
-    sidebar: '[data-testid="stSidebar"] [data-testid="stWidgetLabel"]',
-  };
+  const marks = MARKS;
   new MutationObserver(() => {
     for (const [name, selector] of Object.entries(marks)) {
       if (!(name in window.__firstSeen) && document.querySelector(selector)) {
@@ -157,7 +157,7 @@ FIRST_APPEARANCES_JS = """
     }
   }).observe(document, {subtree: true, childList: true});
 })();
-"""
+""".replace("MARKS", json.dumps({"map": FOLIUM_IFRAME, "sidebar": SIDEBAR_WIDGET}))
 
 
 def test_a_new_session_gets_its_map_before_the_sidebar_and_then_the_whole_page(tmp_path):
@@ -174,7 +174,7 @@ def test_a_new_session_gets_its_map_before_the_sidebar_and_then_the_whole_page(t
             page.add_init_script(FIRST_APPEARANCES_JS)
             page.goto(f"{url}/")
             page.frame_locator(FOLIUM_IFRAME).locator("path.leaflet-interactive").first.wait_for(timeout=150_000)
-            page.locator('[data-testid="stSidebar"] [data-testid="stWidgetLabel"]').first.wait_for(timeout=60_000)
+            page.locator(SIDEBAR_WIDGET).first.wait_for(timeout=60_000)
             page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=60_000)
             seen = page.evaluate("() => window.__firstSeen")
             assert seen["map"] < seen["sidebar"], seen
