@@ -19,8 +19,17 @@ from layers.facilities import FacilityList
 CLUSTER_FROM = 50  # points; below this every site is drawn as it is
 
 
+# folium.Tooltip puts its text unescaped inside a JavaScript template literal (`…`): besides HTML, a backtick
+# would end the literal and ``${…}`` would run as code. As numeric character references they show the same.
+_TEMPLATE_LITERAL = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
+
+
+def e(text: str) -> str:
+    """``text`` safe as HTML inside folium's tooltip template literal."""
+    return html.escape(text).translate(_TEMPLATE_LITERAL)
+
+
 def tooltip_html(row: pd.Series, lang: str) -> str:
-    e = html.escape
     parts = [f"<b>{e(str(row['name']) or '—')}</b>"]
     if str(row["type"]).strip():
         parts.append(e(str(row["type"])))

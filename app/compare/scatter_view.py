@@ -25,9 +25,10 @@ from layers.classify import ClassificationError
 
 
 def _axis_title(data: CompareData, which: str) -> str:
+    # plotly reads its titles as a subset of HTML (<b>, <br>, <a href>): a layer title is text.
     layer = data.layer_a if which == "A" else data.layer_b
     unit = layer.unit(data.view.lang)
-    return f"{which} · {layer.title(data.view.lang)}{f' ({unit})' if unit else ''}"
+    return html.escape(f"{which} · {layer.title(data.view.lang)}{f' ({unit})' if unit else ''}")
 
 
 def scatter_figure(data: CompareData, stats: Correlation, selected: frozenset[str] = frozenset()) -> go.Figure:

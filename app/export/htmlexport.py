@@ -87,7 +87,8 @@ def html_bytes(boundaries: gpd.GeoDataFrame, data: MapData, *, title: str | None
     sub = html.escape(default_subtitle(data))
     root = m.get_root()
     assert isinstance(root, Figure)
-    root.title = default_title(data) if title is None else title  # branca escapes the <title> itself
+    # branca renders ``{{this.title}}`` into <title> unescaped: a layer title is data (an editor's upload).
+    root.title = heading
     page = root.render()
     banner = (
         "<div style='font:15px/1.4 sans-serif;padding:6px 10px'>"
