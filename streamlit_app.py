@@ -5,11 +5,12 @@ from dataclasses import replace
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app import cache, mapbuild, panels, upload
-from app.compare.page import page as compare_page
-from app.export.panel import export_section
-from app.markup import escape
-from app.sidebar import init_from_url, read_sidebar
+from app.core.markup import escape
+from app.ui import cache, panels, upload
+from app.ui.compare.page import page as compare_page
+from app.ui.export_panel import export_section
+from app.ui.sidebar import init_from_url, read_sidebar
+from app.webmap import choropleth
 
 st.set_page_config(page_title="四川民政服务覆盖图集 · Sichuan Coverage Atlas", page_icon="🗺️", layout="wide")
 registry = cache.registry()
@@ -52,7 +53,7 @@ with map_col:
         height=620,
         use_container_width=True,
         returned_objects=["last_active_drawing", "last_object_clicked", "last_object_clicked_count"],
-        feature_group_to_add=mapbuild.view_layer(cache.view_payload(view)),
+        feature_group_to_add=choropleth.view_layer(cache.view_payload(view)),
     )
     # The component keeps returning its last click on every rerun; a click is new when its region, count or
     # position differs, so the same region can be chosen again after "clear selection".

@@ -25,10 +25,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from app import mapbuild  # noqa: E402
-from app.compare import maps  # noqa: E402
-from app.compare.data import compare_data  # noqa: E402
-from app.viewstate import ViewState  # noqa: E402
+from app.core import mapdata  # noqa: E402
+from app.core.compare import compare_data  # noqa: E402
+from app.core.viewstate import ViewState  # noqa: E402
+from app.webmap import choropleth, compare  # noqa: E402
 from geodata import load_boundaries  # noqa: E402
 from layers import default_registry  # noqa: E402
 
@@ -41,20 +41,20 @@ def main() -> int:
     args = parser.parse_args()
     registry = default_registry()
     view = ViewState(mode="compare")
-    shapes = load_boundaries("county", detail="overview", datum=mapbuild.datum_for(view))
+    shapes = load_boundaries("county", detail="overview", datum=mapdata.datum_for(view))
 
     def single() -> int:
         single_view = ViewState()
-        data = mapbuild.map_data(mapbuild.effective_layer(registry, single_view), single_view)
-        return len(mapbuild.build_map(shapes, data).get_root().render())
+        data = mapdata.map_data(mapdata.effective_layer(registry, single_view), single_view)
+        return len(choropleth.build_map(shapes, data).get_root().render())
 
     def side_by_side() -> int:
         data = compare_data(registry, view)
-        return len(maps.side_by_side_map(shapes, data).get_root().render())
+        return len(compare.side_by_side_map(shapes, data).get_root().render())
 
     def bivariate() -> int:
         data = compare_data(registry, view)
-        return len(maps.bivariate_map(shapes, data, maps.bivariate(data)).get_root().render())
+        return len(compare.bivariate_map(shapes, data, compare.bivariate(data)).get_root().render())
 
     sides: dict[str, Callable[[], int]] = {"single": single, "side_by_side": side_by_side, "bivariate": bivariate}
     for build in sides.values():  # warm: geometry as GeoJSON is computed once per boundaries object

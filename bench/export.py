@@ -29,11 +29,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pypdf import PdfReader, PdfWriter
 
-from app import mapbuild
+from app.core import mapdata
+from app.core.viewstate import ViewState
 from app.export import htmlexport, printmap
 from app.export.atlas import atlas_views, build_atlas, undrawable_reason
 from app.export.printmap import PrintOptions
-from app.viewstate import ViewState
 from geodata import load_boundaries
 from layers import Registry, default_registry
 
@@ -73,7 +73,7 @@ def naive_atlas(views: list[ViewState], registry: Registry) -> bytes:
     shapes = {level: load_boundaries(level, detail="web") for level in ("prefecture", "county")}
     writer = PdfWriter()
     for view in views:
-        data = mapbuild.map_data(mapbuild.effective_layer(registry, view), view)
+        data = mapdata.map_data(mapdata.effective_layer(registry, view), view)
         if undrawable_reason(data) is not None:
             continue
         printmap.render(shapes[view.level], data, PrintOptions(), "png")
@@ -98,9 +98,9 @@ def main() -> None:
 
     registry = default_registry()
     view = ViewState(level="county", basemap="none")
-    data = mapbuild.map_data(mapbuild.effective_layer(registry, view), view)
+    data = mapdata.map_data(mapdata.effective_layer(registry, view), view)
     web = load_boundaries("county", detail="web")
-    screen = load_boundaries("county", detail=mapbuild.boundary_detail(view))
+    screen = load_boundaries("county", detail=mapdata.boundary_detail(view))
     printmap.render(web, data, PrintOptions(dpi=50), "png")  # font registration and projection, once
     printmap.render(web, data, PrintOptions(dpi=300), "png")  # and the 300-dpi simplification
 

@@ -9,8 +9,9 @@ geometry cost by themselves; the atlas's first map against it is what the rest o
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app import cache, mapbuild
-from app.viewstate import DEFAULT
+from app.core.viewstate import DEFAULT
+from app.ui import cache
+from app.webmap import choropleth
 
 st.set_page_config(page_title="map only", layout="wide")
 st_folium(
@@ -19,5 +20,5 @@ st_folium(
     height=620,
     use_container_width=True,
     returned_objects=["last_active_drawing", "last_object_clicked", "last_object_clicked_count"],
-    feature_group_to_add=mapbuild.view_layer(cache.view_payload(DEFAULT)),
+    feature_group_to_add=choropleth.view_layer(cache.view_payload(DEFAULT)),
 )

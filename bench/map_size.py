@@ -1,7 +1,7 @@
 """County-level map page: our builder vs the naive route, in one process.
 
 Naive: ``GeoDataFrame.explore()`` on the full-detail county polygons (what a first version would do).
-Ours:  ``app.mapbuild.build_map`` (the standalone map the exports use) on the ``overview`` detail
+Ours:  ``app.webmap.choropleth.build_map`` (the standalone map the exports use) on the ``overview`` detail
        the province-wide page draws (coverage-simplified at ~700 m, coordinates to 3 decimals).
 Both render the same layer with the same classification to HTML. Prints HTML bytes, median
 build+render time, and the two ratios.
@@ -19,8 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app import mapbuild, templating
-from app.viewstate import ViewState
+from app.core import mapdata
+from app.core.viewstate import ViewState
+from app.webmap import choropleth, templating
 from geodata import load_boundaries
 from layers import default_registry
 
@@ -40,7 +41,7 @@ def _naive(full, layer) -> str:
 
 
 def ours(shapes, layer, view) -> str:
-    return mapbuild.build_map(shapes, mapbuild.map_data(layer, view)).get_root().render()
+    return choropleth.build_map(shapes, mapdata.map_data(layer, view)).get_root().render()
 
 
 def timed(fn, repeat: int) -> tuple[float, str]:
@@ -58,16 +59,16 @@ def main() -> None:
     args = parser.parse_args()
 
     view = ViewState(level="county")
-    layer = mapbuild.effective_layer(default_registry(), view)
+    layer = mapdata.effective_layer(default_registry(), view)
     layer.frame("county")  # warm the layer tables so both sides measure map building only
     full = load_boundaries("county", detail="full")
-    shapes = load_boundaries("county", detail=mapbuild.boundary_detail(view), datum=mapbuild.datum_for(view))
+    shapes = load_boundaries("county", detail=mapdata.boundary_detail(view), datum=mapdata.datum_for(view))
 
     t_naive, html_naive = timed(lambda: naive(full, layer), args.repeat)
     t_ours, html_ours = timed(lambda: ours(shapes, layer, view), args.repeat)
     b_naive, b_ours = len(html_naive.encode()), len(html_ours.encode())
     print(f"layer {layer.id}, {len(shapes)} counties, median of {args.repeat} runs")
-    print(f"geometry detail: naive 'full' ({len(full)} shapes), atlas {mapbuild.boundary_detail(view)!r}")
+    print(f"geometry detail: naive 'full' ({len(full)} shapes), atlas {mapdata.boundary_detail(view)!r}")
     print(f"{'':<28}{'HTML bytes':>14}{'build+render s':>16}")
     print(f"{'naive GeoDataFrame.explore()':<28}{b_naive:>14,}{t_naive:>16.3f}")
     print(f"{'app.mapbuild':<28}{b_ours:>14,}{t_ours:>16.3f}")

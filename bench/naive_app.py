@@ -11,8 +11,8 @@ Loading the boundaries and the layer registry is cached, as any Streamlit user w
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app.assets import localize
-from app.i18n import t
+from app.core.i18n import t
+from app.webmap.assets import localize
 from geodata import load_boundaries
 from layers import default_registry
 from layers.registry import THEMES

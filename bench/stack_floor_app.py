@@ -11,7 +11,7 @@ import geopandas
 from shapely.geometry import box
 from streamlit_folium import st_folium
 
-from app.assets import localize  # the vendored Leaflet: the bench blocks every request leaving this machine
+from app.webmap.assets import localize  # the vendored Leaflet: the bench blocks every request leaving this machine
 
 shape = geopandas.GeoDataFrame({"name": ["Sichuan's extent"]}, geometry=[box(97.3, 26.0, 108.5, 34.3)], crs=4326)
 m = folium.Map(location=[30.6, 102.7], zoom_start=5, tiles=None)

@@ -17,8 +17,7 @@ import json
 import logging
 import os
 import sqlite3
-import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
@@ -31,6 +30,7 @@ from geodata import datum as _datum
 from geodata.cache_dir import cache_dir as _cache_dir
 from geodata.codes import DATA_DIR as GAZETTEER_DIR
 from geodata.codes import LEVELS, gazetteer
+from geodata.files import write_atomically
 
 DETAILS = ("overview", "web", "full")
 # Coverage-simplification tolerance in degrees. "web" (~350 m) brings the counties from ~280 k to
@@ -205,19 +205,6 @@ def _read_cache(path: Path, meta_path: Path, key: dict[str, object]) -> gpd.GeoD
         return None
 
 
-def _replace_atomically(path: Path, write: Callable[[Path], object]) -> None:
-    """``write(tmp)`` into a temporary file beside ``path``, then rename it over ``path``; the temporary
-    file never outlives a failure (a full disk, a directory where the file should be …)."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.close(fd)
-        write(Path(tmp))
-        os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-
-
 def _write_cache(gdf: gpd.GeoDataFrame, path: Path, meta_path: Path, key: dict[str, object]) -> None:
     shas = []
 
@@ -225,9 +212,9 @@ def _write_cache(gdf: gpd.GeoDataFrame, path: Path, meta_path: Path, key: dict[s
         gdf.to_parquet(tmp)
         shas.append(_sha256(tmp))
 
-    _replace_atomically(path, write_parquet)
+    write_atomically(path, write_parquet)
     meta = json.dumps({"key": key, "sha256": shas[0], "rows": len(gdf)}, ensure_ascii=False, indent=1)
-    _replace_atomically(meta_path, lambda tmp: tmp.write_text(meta, encoding="utf-8"))
+    write_atomically(meta_path, lambda tmp: tmp.write_text(meta, encoding="utf-8"))
 
 
 _warned: list[str] = []

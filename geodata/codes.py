@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "gazetteer"
+from geodata.resources import shipped
+
+DATA_DIR = shipped("data", "gazetteer")
 CURRENT_YEAR = 2023
 PROVINCE_CODE = "510000"
 LEVELS = ("province", "prefecture", "county")

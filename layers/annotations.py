@@ -11,7 +11,9 @@ from pathlib import Path
 import pandas as pd
 
 from geodata.codes import gazetteer
+from geodata.resources import shipped
 from layers.tables import DataValidationError, Problem, read_csv, read_datapackage, read_resource
+from layers.zones import contained_zones
 
 REPORT_RESOURCES = {
     "local_reports_elderly_care": ("养老服务", "Elderly care"),
@@ -40,7 +42,7 @@ def reports_for(adcode: str) -> pd.DataFrame:
     return df[(df["adcode"] == adcode) | df["adcode"].isin(children)].reset_index(drop=True)
 
 
-TOWNSHIP_CHANGES = Path(__file__).resolve().parents[1] / "data" / "townships" / "township_changes_2018_2021.csv"
+TOWNSHIP_CHANGES = shipped("data", "townships", "township_changes_2018_2021.csv")
 
 
 def read_township_changes(path: Path = TOWNSHIP_CHANGES) -> pd.DataFrame:
@@ -99,8 +101,6 @@ CHANGE_KIND_LABELS: dict[str, tuple[str, str]] = {
 def township_changes(adcode: str, lang: str = "zh") -> pd.DataFrame:
     """Townships removed and added 2018→2021 in a county (with any development zone inside it), or in
     every county of a prefecture; ``kind_label`` names the kind of change in ``lang``."""
-    from layers.zones import contained_zones
-
     df = _township_changes()
     gaz = gazetteer()
     codes = {adcode} | {d.adcode for d in gaz.children(adcode)}

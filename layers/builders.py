@@ -10,6 +10,7 @@ import pandas as pd
 from geodata.boundaries import areas_km2
 from geodata.codes import gazetteer
 from geodata.regions import economic_region_of
+from layers.summary import pilot_places
 from layers.tables import read_datapackage, read_resource
 
 
@@ -124,8 +125,6 @@ def poverty_county_count_all(level: str) -> pd.Series:
 
 def pilots_2021(level: str) -> pd.Series:
     """Places the 2021 article names, with their theme as the category (several roles joined)."""
-    from layers.summary import pilot_places
-
     places = pilot_places()
     places = places[places["level"] == level]
     return places.groupby("adcode")["theme_zh"].agg(lambda s: "、".join(dict.fromkeys(s))).astype(object)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from geodata.codes import gazetteer
+from layers.builders import BUILDERS
 from layers.tables import Source, shipped_long_table
 from layers.zones import fold_into_districts
 
@@ -117,8 +118,6 @@ class BuilderSpec:
     builder: str
 
     def values(self, layer: Layer, level: str) -> pd.Series:
-        from layers.builders import BUILDERS
-
         return BUILDERS[self.builder](level)
 
     def unmapped(self, layer: Layer, level: str) -> pd.DataFrame:

@@ -13,7 +13,17 @@ from typing import Any
 
 import pandas as pd
 
-from layers.model import KINDS, BuilderSpec, DerivedSpec, IndicatorSpec, Layer, PublishedTotal, _merge_sources
+from layers.builders import BUILDERS
+from layers.model import (
+    KINDS,
+    OPERATIONS,
+    BuilderSpec,
+    DerivedSpec,
+    IndicatorSpec,
+    Layer,
+    PublishedTotal,
+    _merge_sources,
+)
 from layers.tables import DATA_DIR, Source, read_datapackage
 
 LAYERS_TOML = DATA_DIR / "layers.toml"
@@ -127,9 +137,6 @@ def _check_entry(entry: dict[str, Any], where: str, resources: dict[str, Any]) -
 
 
 def load_registry(path: Path = LAYERS_TOML) -> Registry:
-    from layers.builders import BUILDERS
-    from layers.model import OPERATIONS
-
     entries = tomllib.loads(path.read_text(encoding="utf-8"))["layer"]
     resources = read_datapackage()
     problems: list[str] = []

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from geodata.codes import RegionLookupError, gazetteer
-from layers.registry import Registry
 from layers.tables import Resource, read_datapackage, read_resource, shipped_long_table
+
+if TYPE_CHECKING:
+    from layers.registry import Registry
 
 THEME_NAMES = {
     "township_merger": ("乡镇区划调整", "Township merger"),

@@ -20,8 +20,9 @@ from typing import Any
 import pandas as pd
 
 from geodata.codes import Gazetteer, NoBoundaryError, RegionLookupError, gazetteer
+from geodata.resources import shipped
 
-DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+DATA_DIR = shipped("data")
 DATAPACKAGE = DATA_DIR / "datapackage.json"
 
 # Census rows for statistical development zones carry this level; the township table uses "zone".

@@ -2,7 +2,7 @@
 
 The hook is one function: :func:`with_user_layers` gives a registry holding the shipped layers and every
 layer in the store, so the map, details panel, exports and compare mode need nothing of their own.
-The UI caches it keyed by :meth:`UserStore.revision` (app/cache.py), so a change made by any app
+The UI caches it keyed by :meth:`UserStore.revision` (app/ui/cache.py), so a change made by any app
 instance on the same store is seen on the next rerun.
 """
 

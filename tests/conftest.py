@@ -15,3 +15,29 @@ import tempfile  # noqa: E402
 _STORE_DIR = tempfile.mkdtemp(prefix="atlas-test-store-")
 atexit.register(shutil.rmtree, _STORE_DIR, ignore_errors=True)  # one per run, gone with it
 os.environ["COVERAGE_ATLAS_STORE"] = os.path.join(_STORE_DIR, "user_layers.sqlite")
+
+
+import pytest  # noqa: E402
+
+from tests.support.browser import atlas_server, chromium  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole run; each test opens its own context (LocalOnlyPage)."""
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture(scope="session")
+def atlas(tmp_path_factory):
+    """One atlas server for the whole run, started as ``coverage-atlas serve`` starts it: (base URL, log path).
+    A test that needs a fresh process (a cold start) starts its own with tests.support.browser.atlas_server."""
+    log = tmp_path_factory.mktemp("atlas") / "streamlit.log"
+    with atlas_server(log_path=log) as url:
+        yield url, log
+
+
+@pytest.fixture(scope="session")
+def atlas_url(atlas):
+    return atlas[0]

@@ -16,14 +16,7 @@ import folium.plugins
 import pytest
 from branca.colormap import LinearColormap
 
-from app.assets import (
-    DEFAULT_BASE_URL,
-    MANIFEST_PATH,
-    VENDOR_DIR,
-    UnvendoredAssetError,
-    external_urls,
-    localize,
-)
+from app.webmap.assets import DEFAULT_BASE_URL, MANIFEST_PATH, VENDOR_DIR, UnvendoredAssetError, external_urls, localize
 
 ROOT = Path(__file__).resolve().parents[1]
 MANIFEST = json.loads(MANIFEST_PATH.read_text(encoding="utf-8"))

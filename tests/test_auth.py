@@ -5,13 +5,13 @@ import hmac
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app import auth
+from app.ui import auth
 
 
 def _page():
     import streamlit as st
 
-    from app.auth import auth_mode, auth_panel, current_editor
+    from app.ui.auth import auth_mode, auth_panel, current_editor
 
     ok = auth_panel("en")
     st.write(f"mode={auth_mode()} can_edit={ok} editor={current_editor()}")

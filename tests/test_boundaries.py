@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import shapely
 
-from geodata import boundaries, gazetteer, load_boundaries
+from geodata import boundaries, files, gazetteer, load_boundaries
 
 LEVEL_COUNTS = {"province": 1, "prefecture": 21, "county": 183}
 
@@ -179,7 +179,7 @@ def test_unwritable_cache_leaves_no_temporary_file(tmp_path, monkeypatch, caplog
         raise PermissionError(13, "Permission denied", str(tmp_path))
 
     target = {"os.replace": (os, "replace"), "to_parquet": (boundaries.gpd.GeoDataFrame, "to_parquet")}
-    target["mkstemp"] = (boundaries.tempfile, "mkstemp")
+    target["mkstemp"] = (files.tempfile, "mkstemp")
     monkeypatch.setattr(*target[failing], refuse)
     assert len(load_boundaries("province", detail="full", datum="gcj02")) == 1
     assert len(_cache_warnings(caplog)) == 1

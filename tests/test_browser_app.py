@@ -14,8 +14,9 @@ import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from browser_support import ARTIFACTS, FOLIUM_IFRAME, ROOT, LocalOnlyPage, chromium, streamlit_server
 from playwright.sync_api import Error as PlaywrightError
+
+from tests.support.browser import ARTIFACTS, FOLIUM_IFRAME, LocalOnlyPage
 
 pytestmark = pytest.mark.browser
 
@@ -26,19 +27,6 @@ TIMEOUT = 60_000
 NEW_LAYER_ID = "households_with_65plus"
 NEW_LAYER_TITLE = "有65岁及以上老人的户数"
 DEFAULT_LAYER_TITLE = "每个乡镇（街道）的60岁及以上人口（合并后）"
-
-
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
-    log = tmp_path_factory.mktemp("atlas_app") / "streamlit.log"
-    with streamlit_server(ROOT / "streamlit_app.py", cwd=ROOT, log_path=log) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 def wait_until(page, condition, what: str, timeout_ms: int = TIMEOUT, every_ms: int = 200):
@@ -131,13 +119,13 @@ def map_centre(page) -> tuple[float, float]:
     return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
 
 
-def test_map_walkthrough_offline(app_url, browser):
+def test_map_walkthrough_offline(atlas_url, browser):
     tab = LocalOnlyPage(browser, viewport=(1400, 1100))
     fresh = None
     page = tab.page
     try:
         # 1. prefecture level from the address
-        page.goto(f"{app_url}/?level=prefecture", wait_until="domcontentloaded")
+        page.goto(f"{atlas_url}/?level=prefecture", wait_until="domcontentloaded")
         wait_for_regions(page, 21, FIRST_LOAD_TIMEOUT)
         assert page.get_by_role("radio", name="市（州）").is_checked()
         wait_until(page, lambda: legend_title(page) == DEFAULT_LAYER_TITLE, "the legend")

@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from browser_support import ARTIFACTS, FOLIUM_IFRAME, ROOT, LocalOnlyPage, chromium, streamlit_server
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from app.i18n import t
 from layers.registry import THEMES
+from tests.support.browser import ARTIFACTS, FOLIUM_IFRAME, LocalOnlyPage
 
 pytestmark = pytest.mark.browser
 
@@ -33,19 +33,6 @@ FIRST_LOAD_TIMEOUT = 150_000  # ms
 TIMEOUT = 150_000  # a first visit to the land-area layer computes areas from full-detail boundaries
 LANG_LABEL = {"zh": "中文", "en": "English"}
 SERVER_FAILURE = re.compile(r"Traceback|Uncaught app exception|Uncaught app execution|Error:")
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    log = tmp_path_factory.mktemp("atlas_controls") / "streamlit.log"
-    with streamlit_server(ROOT / "streamlit_app.py", cwd=ROOT, log_path=log) as url:
-        yield url, log
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 @dataclass
@@ -181,8 +168,8 @@ class Session:
         assert len(checked) == 1, self._failure(f"level buttons checked: {checked}")
 
 
-def open_app(server, browser, query: str) -> Session:
-    url, log = server
+def open_app(atlas, browser, query: str) -> Session:
+    url, log = atlas
     tab = LocalOnlyPage(browser, viewport=(1400, 1000))
     lang = "en" if "lang=en" in query else "zh"
     session = Session(tab, log, lang, log_seen=len(log.read_text(errors="replace")))
@@ -240,9 +227,9 @@ def every_control(s: Session) -> None:
 
 
 @pytest.mark.parametrize("start", ["zh", "en"])
-def test_every_control_after_switching_language(server, browser, start):
+def test_every_control_after_switching_language(atlas, browser, start):
     # Prefecture level (21 regions) keeps each rerun cheap; the walk visits counties too.
-    s = open_app(server, browser, "level=prefecture&basemap=none" + ("&lang=en" if start == "en" else ""))
+    s = open_app(atlas, browser, "level=prefecture&basemap=none" + ("&lang=en" if start == "en" else ""))
     try:
         s.switch_language()
         every_control(s)
@@ -253,10 +240,10 @@ def test_every_control_after_switching_language(server, browser, start):
         s.tab.close()
 
 
-def test_back_and_forward_step_through_views(server, browser):
+def test_back_and_forward_step_through_views(atlas, browser):
     """Each view the sidebar writes to the address is a browser history entry; Back and Forward show the
     previous and next view again, widgets and map included (issue 8 item 7)."""
-    s = open_app(server, browser, "level=prefecture&basemap=none&lang=en")
+    s = open_app(atlas, browser, "level=prefecture&basemap=none&lang=en")
     try:
         s.switch_language()  # after a language switch, as a planner would have it
         first_url = s.page.url
@@ -327,14 +314,14 @@ def random_step(s: Session, rng: random.Random) -> None:
         s.act("reverse", lambda: s.sidebar.get_by_text(t("reverse", s.lang), exact=True).click())
 
 
-def test_random_walk_over_the_controls(server, browser):
+def test_random_walk_over_the_controls(atlas, browser):
     # A fixed seed by default keeps CI repeatable; ATLAS_WALK_SEED=random explores a new walk (its seed is printed).
     chosen = os.environ.get("ATLAS_WALK_SEED", "199644")
     seed = random.SystemRandom().randrange(10**6) if chosen == "random" else int(chosen)
     steps = int(os.environ.get("ATLAS_WALK_STEPS", "50"))
     print(f"random walk: ATLAS_WALK_SEED={seed} ATLAS_WALK_STEPS={steps}")
     rng = random.Random(seed)
-    s = open_app(server, browser, "level=prefecture&basemap=none")
+    s = open_app(atlas, browser, "level=prefecture&basemap=none")
     # The first visit to the land-area layer computes areas from the full-detail boundaries (tens of seconds
     # on a busy 2-core machine); the walk is about exceptions, not speed, so it waits that out.
     s.page.set_default_timeout(150_000)

@@ -14,7 +14,8 @@ import re
 from urllib.parse import quote
 
 import pytest
-from browser_support import ROOT, LocalOnlyPage, chromium, page_script, streamlit_server
+
+from tests.support.browser import ROOT, LocalOnlyPage, page_script, streamlit_server
 
 pytestmark = pytest.mark.browser
 
@@ -48,12 +49,6 @@ with st.container(key="out"):
 st.markdown("rendered-all")
 """
 MARKUP = "a, img, h1, h2, h3, h4, h5, h6, .katex, del, table, blockquote, [data-testid='stIconMaterial']"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 @pytest.fixture(scope="module")
@@ -94,13 +89,6 @@ def test_raw_payloads_do_render_markup(browser, corpus_url):
         assert any("katex" in f for f in found), found
     finally:
         tab.close()
-
-
-@pytest.fixture(scope="module")
-def atlas_url(tmp_path_factory):
-    log = tmp_path_factory.mktemp("atlas_payloads") / "streamlit.log"
-    with streamlit_server(ROOT / "streamlit_app.py", cwd=ROOT, log_path=log) as url:
-        yield url
 
 
 ATLAS_QUERIES = [

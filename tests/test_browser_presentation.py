@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import ARTIFACTS, FOLIUM_IFRAME, ROOT, LocalOnlyPage, chromium, streamlit_server
 from playwright.sync_api import expect
+
+from tests.support.browser import ARTIFACTS, FOLIUM_IFRAME, LocalOnlyPage
 
 pytestmark = pytest.mark.browser
 
@@ -18,22 +19,9 @@ FIRST_LOAD_TIMEOUT = 150_000  # ms: the first map of a fresh process builds its 
 TIMEOUT = 60_000
 
 
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
-    log = tmp_path_factory.mktemp("presentation_app") / "streamlit.log"
-    with streamlit_server(ROOT / "streamlit_app.py", cwd=ROOT, log_path=log) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
-
-
-def open_app(browser, app_url: str, query: str = "", width: int = 1280, height: int = 900) -> LocalOnlyPage:
+def open_app(browser, atlas_url: str, query: str = "", width: int = 1280, height: int = 900) -> LocalOnlyPage:
     tab = LocalOnlyPage(browser, viewport=(width, height))
-    tab.page.goto(f"{app_url}/{query}", wait_until="domcontentloaded")
+    tab.page.goto(f"{atlas_url}/{query}", wait_until="domcontentloaded")
     tab.page.frame_locator(FOLIUM_IFRAME).locator("path.leaflet-interactive").first.wait_for(
         state="attached", timeout=FIRST_LOAD_TIMEOUT
     )
@@ -53,8 +41,8 @@ els => els.flatMap(el => [el, ...el.querySelectorAll('*')])
 """
 
 
-def test_no_developer_toolbar(browser, app_url):
-    tab = open_app(browser, app_url)
+def test_no_developer_toolbar(browser, atlas_url):
+    tab = open_app(browser, atlas_url)
     try:
         page = tab.page
         page.locator('[data-testid="stSidebar"]').wait_for(state="visible", timeout=TIMEOUT)
@@ -66,8 +54,8 @@ def test_no_developer_toolbar(browser, app_url):
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_summary_figures_and_labels_are_whole_at_1280px(browser, app_url, lang):
-    tab = open_app(browser, app_url, "" if lang == "zh" else "?lang=en", width=1280)
+def test_summary_figures_and_labels_are_whole_at_1280px(browser, atlas_url, lang):
+    tab = open_app(browser, atlas_url, "" if lang == "zh" else "?lang=en", width=1280)
     try:
         page = tab.page
         metrics = page.locator('[data-testid="stMetric"]')
@@ -84,8 +72,8 @@ def test_summary_figures_and_labels_are_whole_at_1280px(browser, app_url, lang):
         tab.close()
 
 
-def test_map_controls_plain_leaflet_prefix_and_metric_scale(browser, app_url):
-    tab = open_app(browser, app_url, "?basemap=none")
+def test_map_controls_plain_leaflet_prefix_and_metric_scale(browser, atlas_url):
+    tab = open_app(browser, atlas_url, "?basemap=none")
     try:
         frame = tab.page.frame_locator(FOLIUM_IFRAME)
         attribution = frame.locator(".leaflet-control-attribution")
@@ -116,8 +104,8 @@ EAST_POINT = """
 """
 
 
-def test_tooltip_at_the_east_edge_stays_inside_the_map(browser, app_url):
-    tab = open_app(browser, app_url, "?basemap=none", width=1280)
+def test_tooltip_at_the_east_edge_stays_inside_the_map(browser, atlas_url):
+    tab = open_app(browser, atlas_url, "?basemap=none", width=1280)
     try:
         page = tab.page
         iframe = page.locator(FOLIUM_IFRAME)
@@ -144,8 +132,8 @@ def test_tooltip_at_the_east_edge_stays_inside_the_map(browser, app_url):
         tab.close()
 
 
-def test_browser_print_gives_title_and_map_with_legend_on_one_page(browser, app_url):
-    tab = open_app(browser, app_url, "?basemap=none", width=1280)
+def test_browser_print_gives_title_and_map_with_legend_on_one_page(browser, atlas_url):
+    tab = open_app(browser, atlas_url, "?basemap=none", width=1280)
     try:
         page = tab.page
         page.emulate_media(media="print")

@@ -3,40 +3,38 @@
 from __future__ import annotations
 
 import pytest
-from browser_support import FOLIUM_IFRAME, ROOT, LocalOnlyPage, chromium, streamlit_server
+
+from tests.support.browser import FOLIUM_IFRAME, LocalOnlyPage
 
 pytestmark = pytest.mark.browser
 TIMEOUT = 150_000
 
 
-def test_reclicking_a_region_after_clearing_selects_it_again(tmp_path):
-    with (
-        streamlit_server(ROOT / "streamlit_app.py", cwd=ROOT, log_path=tmp_path / "streamlit.log") as url,
-        chromium() as browser,
-    ):
-        tab = LocalOnlyPage(browser)
-        page = tab.page
-        page.goto(f"{url}/?level=prefecture&basemap=none")
-        main = page.locator('[data-testid="stMain"]')
-        heading = main.locator("h3")
-        clear = main.get_by_role("button", name="清除选择")
+def test_reclicking_a_region_after_clearing_selects_it_again(tmp_path, atlas_url, browser):
+    url = atlas_url
+    tab = LocalOnlyPage(browser)
+    page = tab.page
+    page.goto(f"{url}/?level=prefecture&basemap=none")
+    main = page.locator('[data-testid="stMain"]')
+    heading = main.locator("h3")
+    clear = main.get_by_role("button", name="清除选择")
 
-        def click_region():
-            paths = page.frame_locator(FOLIUM_IFRAME).locator("path.leaflet-interactive")
-            page.wait_for_function(f"() => document.querySelectorAll('{FOLIUM_IFRAME}').length === 1", timeout=TIMEOUT)
-            paths.nth(5).wait_for(timeout=TIMEOUT)
-            page.wait_for_timeout(1000)
-            paths.nth(5).click(force=True)
+    def click_region():
+        paths = page.frame_locator(FOLIUM_IFRAME).locator("path.leaflet-interactive")
+        page.wait_for_function(f"() => document.querySelectorAll('{FOLIUM_IFRAME}').length === 1", timeout=TIMEOUT)
+        paths.nth(5).wait_for(timeout=TIMEOUT)
+        page.wait_for_timeout(1000)
+        paths.nth(5).click(force=True)
 
-        click_region()
-        clear.wait_for(timeout=TIMEOUT)
-        name = heading.first.inner_text()
-        assert name
-        clear.click()
-        clear.wait_for(state="detached", timeout=TIMEOUT)
-        click_region()
-        clear.wait_for(timeout=60_000)  # before the fix: nothing happens, no details
-        assert heading.first.inner_text() == name
-        assert "sel=" in page.url
-        assert not tab.page_errors
-        tab.close()
+    click_region()
+    clear.wait_for(timeout=TIMEOUT)
+    name = heading.first.inner_text()
+    assert name
+    clear.click()
+    clear.wait_for(state="detached", timeout=TIMEOUT)
+    click_region()
+    clear.wait_for(timeout=60_000)  # before the fix: nothing happens, no details
+    assert heading.first.inner_text() == name
+    assert "sel=" in page.url
+    assert not tab.page_errors
+    tab.close()

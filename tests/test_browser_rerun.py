@@ -12,124 +12,117 @@ import json
 import time
 
 import pytest
-from browser_support import FOLIUM_IFRAME, ROOT, LocalOnlyPage, chromium, streamlit_server
+
+from tests.support.browser import FOLIUM_IFRAME, LocalOnlyPage, atlas_server
 
 pytestmark = pytest.mark.browser
 
 
-def test_pan_and_zoom_do_not_rerun_but_a_click_does(tmp_path):
-    with (
-        streamlit_server(ROOT / "streamlit_app.py", cwd=ROOT, log_path=tmp_path / "streamlit.log") as url,
-        chromium() as browser,
-    ):
-        tab = LocalOnlyPage(browser)
-        page = tab.page
-        sent: list[object] = []
-        page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
-        page.goto(f"{url}/?level=prefecture&basemap=none")
-        frame = page.frame_locator(FOLIUM_IFRAME)
-        paths = frame.locator("path.leaflet-interactive")
-        paths.first.wait_for(timeout=150_000)
-        # Let the first-load handshakes (component ready, initial value) finish.
-        for _ in range(40):
-            before = len(sent)
-            page.wait_for_timeout(500)
-            if len(sent) == before and paths.count() == 21:
-                break
-        assert paths.count() == 21
-        settled = len(sent)
-
-        # The drag, the wheel and the click below go to viewport coordinates: the whole map must be in view.
-        page.set_viewport_size({"width": 1400, "height": 1600})
+def test_pan_and_zoom_do_not_rerun_but_a_click_does(tmp_path, atlas_url, browser):
+    url = atlas_url
+    tab = LocalOnlyPage(browser)
+    page = tab.page
+    sent: list[object] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
+    page.goto(f"{url}/?level=prefecture&basemap=none")
+    frame = page.frame_locator(FOLIUM_IFRAME)
+    paths = frame.locator("path.leaflet-interactive")
+    paths.first.wait_for(timeout=150_000)
+    # Let the first-load handshakes (component ready, initial value) finish.
+    for _ in range(40):
+        before = len(sent)
         page.wait_for_timeout(500)
-        map_box = frame.locator(".leaflet-container").bounding_box()
-        viewport = page.viewport_size
-        assert map_box is not None and viewport is not None
-        assert map_box["y"] >= 0 and map_box["y"] + map_box["height"] <= viewport["height"], (map_box, viewport)
-        frame.locator(".leaflet-control-zoom-in").click()
-        page.wait_for_timeout(600)
-        frame.locator(".leaflet-control-zoom-out").click()
-        page.wait_for_timeout(600)
-        x, y = map_box["x"] + 60, map_box["y"] + map_box["height"] - 60  # an empty corner, not a region
-        page.mouse.move(x, y)
-        page.mouse.down()
-        page.mouse.move(x + 120, y - 80, steps=8)
-        page.mouse.up()
-        page.mouse.move(map_box["x"] + map_box["width"] / 2, map_box["y"] + map_box["height"] / 2)
-        page.mouse.wheel(0, -300)  # zooms in on the middle of the map, where regions stay in view
-        page.wait_for_timeout(2500)
-        assert len(sent) == settled, f"pan/zoom sent {len(sent) - settled} message(s) to the server"
+        if len(sent) == before and paths.count() == 21:
+            break
+    assert paths.count() == 21
+    settled = len(sent)
 
-        # Click a region that is still drawn inside the map after the pan and zoom (Leaflet empties clipped
-        # paths to "M0 0"; which ones stay in view depends on the page's width, so look rather than pick one).
-        map_box = frame.locator(".leaflet-container").bounding_box()
-        assert map_box is not None
-        for i in range(paths.count()):
-            box = paths.nth(i).bounding_box()
-            if box is None or paths.nth(i).get_attribute("d") == "M0 0":
-                continue
-            left, top = max(box["x"], map_box["x"] + 40), max(box["y"], map_box["y"] + 40)
-            right = min(box["x"] + box["width"], map_box["x"] + map_box["width"] - 200)  # legend corner
-            bottom = min(box["y"] + box["height"], map_box["y"] + map_box["height"] - 40)
-            if right - left > 10 and bottom - top > 10:
-                x, y = (left + right) / 2, (top + bottom) / 2
-                hit = page.evaluate(
-                    "([s, x, y]) => { const f = document.querySelector(s); const r = f.getBoundingClientRect();"
-                    " const e = f.contentDocument.elementFromPoint(x - r.left, y - r.top);"
-                    " return !!e && e.matches('path.leaflet-interactive'); }",
-                    [FOLIUM_IFRAME, x, y],
-                )
-                if hit:
-                    page.mouse.click(x, y)
-                    break
-        else:
-            pytest.fail("no region left in view after the pan and zoom to click on")
-        page.wait_for_timeout(3000)
-        assert len(sent) > settled, "a click on a region must reach the server (selection)"
-        assert not tab.page_errors
-        tab.close()
+    # The drag, the wheel and the click below go to viewport coordinates: the whole map must be in view.
+    page.set_viewport_size({"width": 1400, "height": 1600})
+    page.wait_for_timeout(500)
+    map_box = frame.locator(".leaflet-container").bounding_box()
+    viewport = page.viewport_size
+    assert map_box is not None and viewport is not None
+    assert map_box["y"] >= 0 and map_box["y"] + map_box["height"] <= viewport["height"], (map_box, viewport)
+    frame.locator(".leaflet-control-zoom-in").click()
+    page.wait_for_timeout(600)
+    frame.locator(".leaflet-control-zoom-out").click()
+    page.wait_for_timeout(600)
+    x, y = map_box["x"] + 60, map_box["y"] + map_box["height"] - 60  # an empty corner, not a region
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 120, y - 80, steps=8)
+    page.mouse.up()
+    page.mouse.move(map_box["x"] + map_box["width"] / 2, map_box["y"] + map_box["height"] / 2)
+    page.mouse.wheel(0, -300)  # zooms in on the middle of the map, where regions stay in view
+    page.wait_for_timeout(2500)
+    assert len(sent) == settled, f"pan/zoom sent {len(sent) - settled} message(s) to the server"
+
+    # Click a region that is still drawn inside the map after the pan and zoom (Leaflet empties clipped
+    # paths to "M0 0"; which ones stay in view depends on the page's width, so look rather than pick one).
+    map_box = frame.locator(".leaflet-container").bounding_box()
+    assert map_box is not None
+    for i in range(paths.count()):
+        box = paths.nth(i).bounding_box()
+        if box is None or paths.nth(i).get_attribute("d") == "M0 0":
+            continue
+        left, top = max(box["x"], map_box["x"] + 40), max(box["y"], map_box["y"] + 40)
+        right = min(box["x"] + box["width"], map_box["x"] + map_box["width"] - 200)  # legend corner
+        bottom = min(box["y"] + box["height"], map_box["y"] + map_box["height"] - 40)
+        if right - left > 10 and bottom - top > 10:
+            x, y = (left + right) / 2, (top + bottom) / 2
+            hit = page.evaluate(
+                "([s, x, y]) => { const f = document.querySelector(s); const r = f.getBoundingClientRect();"
+                " const e = f.contentDocument.elementFromPoint(x - r.left, y - r.top);"
+                " return !!e && e.matches('path.leaflet-interactive'); }",
+                [FOLIUM_IFRAME, x, y],
+            )
+            if hit:
+                page.mouse.click(x, y)
+                break
+    else:
+        pytest.fail("no region left in view after the pan and zoom to click on")
+    page.wait_for_timeout(3000)
+    assert len(sent) > settled, "a click on a region must reach the server (selection)"
+    assert not tab.page_errors
+    tab.close()
 
 
-def test_a_layer_switch_restyles_the_same_map_in_place(tmp_path):
+def test_a_layer_switch_restyles_the_same_map_in_place(tmp_path, atlas_url, browser):
     """A new layer keeps the map iframe (same element, same document: no reload) and the user's pan
     and zoom, and the shapes take the new layer's colours."""
-    with (
-        streamlit_server(ROOT / "streamlit_app.py", cwd=ROOT, log_path=tmp_path / "streamlit.log") as url,
-        chromium() as browser,
-    ):
-        tab = LocalOnlyPage(browser)
-        page = tab.page
-        page.goto(f"{url}/?level=prefecture&basemap=none")
-        frame = page.frame_locator(FOLIUM_IFRAME)
-        paths = frame.locator("path.leaflet-interactive")
-        paths.first.wait_for(timeout=150_000)
-        _until(page, lambda: page.locator(FOLIUM_IFRAME).count() == 1 and paths.count() == 21, "21 shapes")
-        _until(page, lambda: "60岁及以上" in frame.locator(".atlas-legend-title").inner_text(), "the legend")
-        # Mark the iframe element and its document; the user zooms in and pans.
-        page.locator(FOLIUM_IFRAME).evaluate("e => { e.dataset.atlasMark = 'kept'; }")
-        frame.locator("body").evaluate("() => { window.atlasMark = 'kept'; }")
-        frame.locator(".leaflet-control-zoom-in").click()
-        page.wait_for_timeout(600)
-        frame.locator("body").evaluate("() => window.map.panBy([40, -30], {animate: false})")
-        view_js = "() => [window.map.getZoom(), window.map.getCenter().lat, window.map.getCenter().lng]"
-        viewport = frame.locator("body").evaluate(view_js)
-        before = frame.locator("body").evaluate(FILLS_JS)
+    url = atlas_url
+    tab = LocalOnlyPage(browser)
+    page = tab.page
+    page.goto(f"{url}/?level=prefecture&basemap=none")
+    frame = page.frame_locator(FOLIUM_IFRAME)
+    paths = frame.locator("path.leaflet-interactive")
+    paths.first.wait_for(timeout=150_000)
+    _until(page, lambda: page.locator(FOLIUM_IFRAME).count() == 1 and paths.count() == 21, "21 shapes")
+    _until(page, lambda: "60岁及以上" in frame.locator(".atlas-legend-title").inner_text(), "the legend")
+    # Mark the iframe element and its document; the user zooms in and pans.
+    page.locator(FOLIUM_IFRAME).evaluate("e => { e.dataset.atlasMark = 'kept'; }")
+    frame.locator("body").evaluate("() => { window.atlasMark = 'kept'; }")
+    frame.locator(".leaflet-control-zoom-in").click()
+    page.wait_for_timeout(600)
+    frame.locator("body").evaluate("() => window.map.panBy([40, -30], {animate: false})")
+    view_js = "() => [window.map.getZoom(), window.map.getCenter().lat, window.map.getCenter().lng]"
+    viewport = frame.locator("body").evaluate(view_js)
+    before = frame.locator("body").evaluate(FILLS_JS)
 
-        combo = page.locator('[data-testid="stSidebar"]').get_by_role("combobox", name="图层", exact=True)
-        combo.click()
-        page.get_by_role("option", name="有65岁及以上老人的户数", exact=True).click()
-        _until(
-            page, lambda: frame.locator(".atlas-legend-title").inner_text() == "有65岁及以上老人的户数", "new legend"
-        )
+    combo = page.locator('[data-testid="stSidebar"]').get_by_role("combobox", name="图层", exact=True)
+    combo.click()
+    page.get_by_role("option", name="有65岁及以上老人的户数", exact=True).click()
+    _until(page, lambda: frame.locator(".atlas-legend-title").inner_text() == "有65岁及以上老人的户数", "new legend")
 
-        assert page.locator(FOLIUM_IFRAME).count() == 1
-        assert page.locator(FOLIUM_IFRAME).evaluate("e => e.dataset.atlasMark") == "kept", "iframe replaced"
-        assert frame.locator("body").evaluate("() => window.atlasMark") == "kept", "iframe reloaded"
-        assert frame.locator("body").evaluate(view_js) == viewport
-        after = frame.locator("body").evaluate(FILLS_JS)
-        assert paths.count() == 21 and after != before, "the shapes keep the old colours"
-        assert not tab.page_errors and not tab.blocked
-        tab.close()
+    assert page.locator(FOLIUM_IFRAME).count() == 1
+    assert page.locator(FOLIUM_IFRAME).evaluate("e => e.dataset.atlasMark") == "kept", "iframe replaced"
+    assert frame.locator("body").evaluate("() => window.atlasMark") == "kept", "iframe reloaded"
+    assert frame.locator("body").evaluate(view_js) == viewport
+    after = frame.locator("body").evaluate(FILLS_JS)
+    assert paths.count() == 21 and after != before, "the shapes keep the old colours"
+    assert not tab.page_errors and not tab.blocked
+    tab.close()
 
 
 FILLS_JS = "() => Array.from(document.querySelectorAll('path.leaflet-interactive'), p => p.getAttribute('fill'))"
@@ -160,14 +153,11 @@ FIRST_APPEARANCES_JS = """
 """.replace("MARKS", json.dumps({"map": FOLIUM_IFRAME, "sidebar": SIDEBAR_WIDGET}))
 
 
-def test_a_new_session_gets_its_map_before_the_sidebar_and_then_the_whole_page(tmp_path):
+def test_a_new_session_gets_its_map_before_the_sidebar_and_then_the_whole_page(tmp_path, browser):
     """A session's first run writes the map alone and waits for it to be drawn (streamlit_app.py): the map's
     iframe is on the page before any sidebar widget; the sidebar and the ranking chart follow without any
     interaction (the map's first report starts the run that writes them)."""
-    with (
-        streamlit_server(ROOT / "streamlit_app.py", cwd=ROOT, log_path=tmp_path / "streamlit.log") as url,
-        chromium() as browser,
-    ):
+    with atlas_server(log_path=tmp_path / "streamlit.log") as url:
         for _ in range(2):  # the first session of a fresh server, and one of a warm server
             tab = LocalOnlyPage(browser)
             page = tab.page

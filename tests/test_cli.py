@@ -1,7 +1,7 @@
 import subprocess
 import sys
 
-from app.cli import main
+from app.cli.main import main
 
 
 def test_resolve_prints_codes_and_labels(capsys):
@@ -26,12 +26,15 @@ def test_python_dash_m_app_and_console_script_run():
 
 
 def test_build_cache_builds_every_detail_the_app_draws(monkeypatch, capsys):
-    import geodata
+    from app.webmap import geometry
     from geodata import boundaries
 
     built = []
-    monkeypatch.setattr(geodata, "load_boundaries", lambda level, detail, datum: built.append((detail, datum)) or [1])
+    monkeypatch.setattr(
+        boundaries, "load_boundaries", lambda level, detail, datum: built.append((detail, datum)) or [0]
+    )
     monkeypatch.setattr(boundaries, "is_cached", lambda *args: True)
+    monkeypatch.setattr(geometry, "publish_all", lambda: [])
     assert main(["build-cache"]) == 0
     # The app's default province-wide views draw "overview" (mapbuild.boundary_detail).
     assert {d for d, _ in built} == {"overview", "web", "full"} and len(built) == 18

@@ -12,10 +12,10 @@ import re
 
 import pandas as pd
 import pytest
-from test_streamlit_app import map_args, params, rerun, run_app, sidebar_widget
 
-from app.i18n import t
+from app.core.i18n import t
 from layers import default_registry
+from tests.support.apptest import map_args, params, rerun, run_app, sidebar_widget
 
 REG = default_registry()
 COMPARE = {"mode": "compare"}

@@ -11,10 +11,12 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
-from app.compare import maps, tables
-from app.compare.data import CompareData, compare_data, join
-from app.compare.scatter_view import scatter_figure, selected_codes
-from app.viewstate import ViewState
+from app.core import comparetables
+from app.core.compare import CompareData, bivariate, compare_data, join
+from app.core.scatter import scatter_figure
+from app.core.viewstate import ViewState
+from app.ui.compare.scatter_view import selected_codes
+from app.webmap import compare
 from geodata import load_boundaries
 from layers import default_registry
 from layers.bivariate import correlation
@@ -47,20 +49,22 @@ def test_a_region_missing_b_is_listed_not_dropped_and_not_zero(county):
     data = with_missing_b(county, SHIZHONG[1])
     assert list(data.missing()["adcode"]) == [SHIZHONG[1]]
     assert correlation(data.table["value_a"], data.table["value_b"]).n == 182
-    biv = maps.bivariate(data)
+    biv = bivariate(data)
     assert sum(biv.counts().values()) == 182
-    features = maps.bivariate_features(load_boundaries("county", detail="overview"), data, biv)["features"]
+    features = compare.bivariate_features(load_boundaries("county", detail="overview"), data, biv)["features"]
     tip = next(f["properties"]["tip"] for f in features if f["properties"]["adcode"] == SHIZHONG[1])
     assert "无数据" in tip and "0 %" not in tip
     # the gap list never counts a missing value as below the threshold
-    assert SHIZHONG[1] not in set(tables.gap_rows(replace(data, view=replace(data.view, quadrant="lo_lo")))["adcode"])
+    assert SHIZHONG[1] not in set(
+        comparetables.gap_rows(replace(data, view=replace(data.view, quadrant="lo_lo")))["adcode"]
+    )
 
 
 def test_gap_csv_has_bom_codes_as_text_sources_and_neutralised_cells(county):
     table = county.table.copy()
     table.loc[0, "label"] = "=HYPERLINK(1)"
     data = replace(county, table=table, view=replace(county.view, quadrant="hi_hi", thr_a="0", thr_b="0"))
-    raw = tables.gap_csv(data)
+    raw = comparetables.gap_csv(data)
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     header, body = rows[0], rows[1 : rows.index([])]
@@ -75,10 +79,10 @@ def test_gap_csv_has_bom_codes_as_text_sources_and_neutralised_cells(county):
 
 
 def test_bivariate_tooltip_names_both_values_and_the_cell(county):
-    biv = maps.bivariate(county)
+    biv = bivariate(county)
     shapes = load_boundaries("county", detail="overview")
     features = {
-        f["properties"]["adcode"]: f["properties"] for f in maps.bivariate_features(shapes, county, biv)["features"]
+        f["properties"]["adcode"]: f["properties"] for f in compare.bivariate_features(shapes, county, biv)["features"]
     }
     row = county.table.set_index("adcode").loc["510104"]
     tip = features["510104"]["tip"]
@@ -96,7 +100,7 @@ def test_scatter_selection_is_read_by_code_and_outlined_on_the_map(county):
     chosen = selected_codes(Event())
     assert chosen == frozenset(SHIZHONG)
     shapes = load_boundaries("county", detail="overview")
-    features = maps.bivariate_features(shapes, county, maps.bivariate(county), chosen)["features"]
+    features = compare.bivariate_features(shapes, county, bivariate(county), chosen)["features"]
     outlined = {f["properties"]["adcode"] for f in features if f["properties"]["style"].get("weight") == 2.5}
     assert outlined == set(SHIZHONG)
     fig = scatter_figure(county, correlation(county.table["value_a"], county.table["value_b"]), chosen)
@@ -108,7 +112,7 @@ def test_scatter_selection_is_read_by_code_and_outlined_on_the_map(county):
 
 
 def test_compare_table_rounds_to_layer_precision_and_keeps_ranks(county):
-    out = tables.compare_table(county)
+    out = comparetables.compare_table(county)
     assert list(out.columns[:2]) == ["名称", "区划代码"]
     assert out.iloc[:, 3].min() == 1 and out.iloc[:, 5].min() == 1
     assert isinstance(out.iloc[0, 1], str)

@@ -5,18 +5,17 @@ from __future__ import annotations
 
 import matplotlib.colors as mcolors
 import pytest
-from test_streamlit_app import rerun, run_app
 
-from app import mapbuild
-from app.compare import maps
-from app.compare.data import compare_data
+from app.core import mapdata
+from app.core.compare import bivariate, compare_data
+from app.core.mapdata import legend_entries
+from app.core.viewstate import ViewState
 from app.export import compare as compare_export
 from app.export.printmap import PrintOptions
-from app.mapbuild import legend_entries
-from app.viewstate import ViewState
 from geodata import load_boundaries
 from layers import default_registry
 from layers.bivariate import BIVARIATE_PALETTES
+from tests.support.apptest import rerun, run_app
 
 REG = default_registry()
 
@@ -32,7 +31,7 @@ def _fills(ax) -> set[str]:
 
 def test_bivariate_print_map_uses_the_screen_classes_and_a_square_legend(shapes):
     data = compare_data(REG, ViewState(mode="compare", biv_palette="blue_orange", biv_breaks_a=(3000.0, 8000.0)))
-    screen = maps.bivariate(data)
+    screen = bivariate(data)
     fig = compare_export.bivariate_figure(shapes, data, PrintOptions())
     map_ax, legend_ax = fig.axes[0], fig.axes[1]
     assert _fills(map_ax) - {"#ffffff"} == set(screen.table["colour"])
@@ -72,7 +71,7 @@ def test_the_page_prepares_the_compare_export():
 
 def _outlined(ax) -> int:
     """Collections drawn as the clicked region's outline: the screen's outline colour, no fill."""
-    outline = mcolors.to_hex(str(mapbuild.SELECTED_OUTLINE["color"]))
+    outline = mcolors.to_hex(str(mapdata.SELECTED_OUTLINE["color"]))
     return sum(
         1
         for coll in ax.collections

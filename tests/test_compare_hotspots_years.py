@@ -9,16 +9,17 @@ import re
 import geopandas as gpd
 import pandas as pd
 import pytest
-from markdown_audit import constructs
 from shapely.geometry import box
 from streamlit.testing.v1 import AppTest
-from test_streamlit_app import APP, FOLIUM_COMPONENT, first_visit, unknown_elements
-from test_streamlit_app import params as page_params
 
-from app.compare.data import compare_data
-from app.compare.hotspots_view import COLOURS, compute, hotspot_map, summary_lines
-from app.viewstate import ViewState
+from app.core.compare import compare_data
+from app.core.hotspots import COLOURS, compute, summary_lines
+from app.core.viewstate import ViewState
+from app.webmap.hotspots import hotspot_map
 from layers import default_registry
+from tests.support.apptest import APP, FOLIUM_COMPONENT, first_visit, unknown_elements
+from tests.support.apptest import params as page_params
+from tests.support.markdown import constructs
 
 
 def run_app(params: dict[str, str]) -> AppTest:
@@ -140,7 +141,7 @@ def test_hotspot_tooltips_and_notes_are_escaped() -> None:
 
 
 def test_hotspots_on_a_detached_area_report_islands() -> None:
-    from app.compare.data import CompareData
+    from app.core.compare import CompareData
 
     registry = default_registry()
     view = ViewState(mode="compare", compare_view="hotspots")
@@ -159,7 +160,7 @@ def test_hotspots_on_a_detached_area_report_islands() -> None:
 def test_a_click_or_a_palette_does_not_recompute_the_lisa() -> None:
     from dataclasses import replace
 
-    from app.compare.hotspots_view import figures_key
+    from app.core.hotspots import figures_key
 
     view = ViewState(mode="compare", compare_view="hotspots", layer="townships_by_year", year=2019)
     same = replace(view, selected="510104", palette="Blues", lang="en", reverse=True, vmin=3.0)

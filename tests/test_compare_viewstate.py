@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.compare.views import VIEWS
-from app.viewstate import DEFAULT, ViewState, from_query_params, to_query_params, view_a, view_b
+from app.core.compareviews import VIEWS
+from app.core.viewstate import DEFAULT, ViewState, from_query_params, to_query_params, view_a, view_b
 from layers import default_registry
 
 REG = default_registry()

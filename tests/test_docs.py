@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from app.basemaps import BASEMAPS
-from app.cli import build_parser
-from app.viewstate import _KEYS
+from app.cli.main import build_parser
+from app.core.basemaps import BASEMAPS
+from app.core.viewstate import _KEYS
 from geodata.regions import ECONOMIC_REGIONS
 from layers import default_registry
 from layers.classify import SCHEMES
@@ -67,7 +67,7 @@ def test_checker_versions_are_pinned_in_one_place():
 
 
 def test_default_basemap_works_in_mainland_china_and_is_documented():
-    from app.viewstate import DEFAULT
+    from app.core.viewstate import DEFAULT
 
     # CartoDB and OpenStreetMap tiles are blocked in mainland China: a new user would see grey.
     assert DEFAULT.basemap in ("amap", "none")

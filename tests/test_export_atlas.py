@@ -7,10 +7,10 @@ import io
 import pypdf
 import pytest
 
+from app.core.viewstate import ViewState
 from app.export.atlas import atlas_views, build_atlas
 from app.export.printmap import PrintOptions
-from app.viewstate import ViewState
-from tests.export_support import boundaries, registry
+from tests.support.exports import boundaries, registry
 
 pytestmark = pytest.mark.filterwarnings("error::UserWarning")  # a missing glyph fails
 
@@ -57,9 +57,9 @@ def test_atlas_writes_contents_page_one_page_per_map_pngs_and_index(tmp_path):
 
 
 def test_atlas_cli_rejects_unknown_formats_in_one_line(capsys, tmp_path):
-    from app import cli
+    from app.cli import main
 
-    assert cli.main(["atlas", "--out", str(tmp_path / "a"), "--formats", "pdf,tiff"]) == 2
+    assert main.main(["atlas", "--out", str(tmp_path / "a"), "--formats", "pdf,tiff"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err == ["coverage-atlas atlas: error: --formats 'pdf,tiff' is not valid; choose from: pdf, png"]
     assert not (tmp_path / "a").exists()

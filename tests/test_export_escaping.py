@@ -15,20 +15,19 @@ import pandas as pd
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from app import mapbuild
-from app.assets import localize
-from app.compare.data import compare_data
+from app.core import mapdata
+from app.core.compare import compare_data
+from app.core.viewstate import ViewState
 from app.export import compare as compare_export
 from app.export import printmap
 from app.export.atlas import build_atlas
 from app.export.htmlexport import html_bytes, inline_assets
-from app.facilitymap import marker_layer
-from app.viewstate import ViewState
+from app.webmap.assets import localize
+from app.webmap.facilities import marker_layer
 from geodata import load_boundaries
 from layers import default_registry
 from layers.userlayers import with_user_layers
 from layers.userstore import NewLayer, open_store
-from tests.browser_support import chromium
 
 PAYLOADS = (
     "</title><script>alert('title')</script>",
@@ -84,7 +83,7 @@ def evil_registry(tmp_path_factory):
     return registry, next(layer.id for layer in registry.list_layers() if layer.is_user_layer)
 
 
-def evil_names(data: mapbuild.MapData) -> mapbuild.MapData:
+def evil_names(data: mapdata.MapData) -> mapdata.MapData:
     """The same figures with every region named by payloads (as an upload's or a gazetteer's name would reach)."""
     table = data.table.copy()
     for column in ("name", "label", "parent_name"):
@@ -99,9 +98,9 @@ def evil_shapes(level: str, detail: str = "web", datum: str = "wgs84"):
     return shapes
 
 
-def single_data(registry, layer_id: str) -> mapbuild.MapData:
+def single_data(registry, layer_id: str) -> mapdata.MapData:
     view = ViewState(layer=layer_id, level="county", area="513400", basemap="none", selected="513401")
-    return evil_names(mapbuild.map_data(mapbuild.effective_layer(registry, view), view))
+    return evil_names(mapdata.map_data(mapdata.effective_layer(registry, view), view))
 
 
 def open_and_check(browser, path: Path, *, tooltips: bool = False) -> str:
@@ -142,14 +141,14 @@ def open_and_check(browser, path: Path, *, tooltips: bool = False) -> str:
 
 
 @pytest.mark.browser
-def test_no_html_producing_export_runs_or_grows_markup_from_data(tmp_path, evil_registry):
+def test_no_html_producing_export_runs_or_grows_markup_from_data(tmp_path, evil_registry, browser):
     registry, layer_id = evil_registry
     data = single_data(registry, layer_id)
     view = data.view
     files: dict[str, Path] = {}
 
     html_path = tmp_path / "single.html"
-    html_path.write_bytes(html_bytes(evil_shapes("county", mapbuild.boundary_detail(view), "wgs84"), data))
+    html_path.write_bytes(html_bytes(evil_shapes("county", mapdata.boundary_detail(view), "wgs84"), data))
     files["html"] = html_path
 
     options = printmap.PrintOptions(date=dt.date(2026, 1, 1))
@@ -172,29 +171,27 @@ def test_no_html_producing_export_runs_or_grows_markup_from_data(tmp_path, evil_
     build_atlas(atlas, formats=("png",), registry=registry, views=[view], load=evil_shapes, options=options)
     files["atlas"] = atlas / "index.html"
 
-    with chromium() as browser:
-        for name, path in files.items():
-            text = open_and_check(browser, path, tooltips=name == "html")
-            if name in ("html", "atlas"):  # the payloads are shown as the text they are
-                assert EVIL in text, f"{name}: the title is not shown as text"
+    for name, path in files.items():
+        text = open_and_check(browser, path, tooltips=name == "html")
+        if name in ("html", "atlas"):  # the payloads are shown as the text they are
+            assert EVIL in text, f"{name}: the title is not shown as text"
 
 
 @pytest.mark.browser
-def test_the_offline_html_title_is_the_layer_title_as_text(tmp_path, evil_registry):
+def test_the_offline_html_title_is_the_layer_title_as_text(tmp_path, evil_registry, browser):
     registry, layer_id = evil_registry
     data = single_data(registry, layer_id)
     path = tmp_path / "m.html"
     path.write_bytes(html_bytes(evil_shapes("county", "web", "wgs84"), data))
-    with chromium() as browser:
-        context = browser.new_context()
-        page = context.new_page()
-        page.goto(path.as_uri(), wait_until="load")
-        assert page.title() == EVIL
-        context.close()
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(path.as_uri(), wait_until="load")
+    assert page.title() == EVIL
+    context.close()
 
 
 @pytest.mark.browser
-def test_facility_marker_tooltips_show_names_as_text(tmp_path):
+def test_facility_marker_tooltips_show_names_as_text(tmp_path, browser):
     # folium.Tooltip writes its text into a JavaScript template literal: a backtick or ${…} in a site's
     # name would otherwise end it or run.
     points = pd.DataFrame(
@@ -212,5 +209,4 @@ def test_facility_marker_tooltips_show_names_as_text(tmp_path):
     m.add_child(marker_layer(points, "zh"))
     path = tmp_path / "markers.html"
     path.write_text(inline_assets(localize(m).get_root().render()), encoding="utf-8")
-    with chromium() as browser:
-        open_and_check(browser, path, tooltips=True)
+    open_and_check(browser, path, tooltips=True)

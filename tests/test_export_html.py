@@ -7,16 +7,15 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from app import mapbuild
+from app.core import mapdata
+from app.core.viewstate import ViewState
 from app.export.htmlexport import html_bytes
-from app.viewstate import ViewState
 from geodata import load_boundaries
-from tests.browser_support import chromium
-from tests.export_support import data_for
+from tests.support.exports import data_for
 
 
 def export(view: ViewState) -> bytes:
-    shapes = load_boundaries(view.level, detail=mapbuild.boundary_detail(view), datum=mapbuild.datum_for(view))
+    shapes = load_boundaries(view.level, detail=mapdata.boundary_detail(view), datum=mapdata.datum_for(view))
     return html_bytes(shapes, data_for(view))
 
 
@@ -31,7 +30,9 @@ def test_the_file_links_nothing_and_carries_legend_and_source():
 
 @pytest.mark.browser
 @pytest.mark.parametrize(("level", "regions", "selected"), [("prefecture", 21, "510100"), ("county", 183, "510104")])
-def test_offline_html_draws_every_region_from_disk_with_the_network_blocked(tmp_path, level, regions, selected):
+def test_offline_html_draws_every_region_from_disk_with_the_network_blocked(
+    tmp_path, level, regions, selected, browser
+):
     # With the default basemap: its tiles are the only outside requests. A region clicked on the page (sel=)
     # is outlined in the file as on screen.
     view = ViewState(level=level, selected=selected)
@@ -47,22 +48,21 @@ def test_offline_html_draws_every_region_from_disk_with_the_network_blocked(tmp_
             blocked.append(r.request.url)
             r.abort("blockedbyclient")
 
-    with chromium() as browser:
-        context = browser.new_context(viewport={"width": 1200, "height": 900})
-        page = context.new_page()
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        context.route("**/*", route)
-        page.goto(path.as_uri())
-        polygons = page.locator("path.leaflet-interactive")
-        polygons.first.wait_for(timeout=20_000)
-        assert polygons.count() == regions
-        outline = mapbuild.SELECTED_OUTLINE
-        strokes = polygons.evaluate_all("ps => ps.map(p => [p.getAttribute('stroke'), p.getAttribute('stroke-width')])")
-        assert strokes.count([outline["color"], str(outline["weight"])]) == 1, strokes
-        assert sum(s[0] == outline["color"] for s in strokes) == 1
-        legend = page.locator(".atlas-legend").inner_text()
-        assert legend.startswith(data_for(view).layer.title("zh")) and "来源" in legend
-        context.close()
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    context.route("**/*", route)
+    page.goto(path.as_uri())
+    polygons = page.locator("path.leaflet-interactive")
+    polygons.first.wait_for(timeout=20_000)
+    assert polygons.count() == regions
+    outline = mapdata.SELECTED_OUTLINE
+    strokes = polygons.evaluate_all("ps => ps.map(p => [p.getAttribute('stroke'), p.getAttribute('stroke-width')])")
+    assert strokes.count([outline["color"], str(outline["weight"])]) == 1, strokes
+    assert sum(s[0] == outline["color"] for s in strokes) == 1
+    legend = page.locator(".atlas-legend").inner_text()
+    assert legend.startswith(data_for(view).layer.title("zh")) and "来源" in legend
+    context.close()
     assert errors == []
     assert blocked, "the basemap tiles were requested (and blocked)"
     # Only the default basemap's tiles (Amap/Gaode) may ask for the network.

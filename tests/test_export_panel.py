@@ -10,11 +10,11 @@ import pypdf
 import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
-from test_streamlit_app import first_visit
 
+from app.core.viewstate import ViewState
 from app.export import datafiles
-from app.viewstate import ViewState
-from tests.export_support import data_for
+from tests.support.apptest import first_visit
+from tests.support.exports import data_for
 
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
 VIEW = {"layer": "pop_65plus_share", "level": "prefecture", "min": "15", "lang": "zh"}

@@ -12,13 +12,14 @@ import pypdf
 import pytest
 import shapely
 
-from app import mapbuild
+from app.core import mapdata
+from app.core.mapdata import legend_entries
+from app.core.palettes import FILTERED_COLOUR, NO_DATA_COLOUR
+from app.core.viewstate import ViewState
 from app.export import printmap
 from app.export.printmap import PrintOptionError, PrintOptions
-from app.mapbuild import legend_entries
-from app.palettes import FILTERED_COLOUR, NO_DATA_COLOUR
-from app.viewstate import ViewState
-from tests.export_support import boundaries, data_for, hex_rgb, pixels_of, rgb
+from app.webmap import choropleth
+from tests.support.exports import boundaries, data_for, hex_rgb, pixels_of, rgb
 
 # Any missing glyph (a box instead of a character) fails the test that rendered it.
 pytestmark = pytest.mark.filterwarnings("error")
@@ -89,7 +90,7 @@ def test_value_filtered_export_greys_the_same_regions_as_the_screen():
     shapes = boundaries("county").to_crs(printmap.ALBERS_CGCS2000)
     shapes = shapes.assign(area=shapes.area).sort_values("area", ascending=False).head(90)  # big enough to hit
     # What the screen draws for the same view: the page's style table (app.mapbuild.view_payload).
-    screen = {code: style["fillColor"] for code, style in mapbuild.view_payload(data)["styles"].items()}
+    screen = {code: style["fillColor"] for code, style in choropleth.view_payload(data)["styles"].items()}
     assert {code for code, fill in screen.items() if fill == FILTERED_COLOUR} == filtered
     checked_filtered = 0
     for code, point in zip(shapes["adcode"], shapes.representative_point(), strict=True):
@@ -175,7 +176,7 @@ def test_bad_options_name_the_valid_choices():
 def test_selected_region_is_outlined_as_on_screen_on_top_of_its_neighbours():
     """A clicked region (``sel=``) gets the screen's black outline; without a selection no border is black."""
     code = "510104"  # 锦江区, a small district surrounded by others: its outline must not be hidden by theirs
-    outline = mapbuild.SELECTED_OUTLINE["color"]
+    outline = mapdata.SELECTED_OUTLINE["color"]
     options = PrintOptions(dpi=150, labels=False)
     shape = boundaries("county").set_index("adcode").loc[[code]].to_crs(printmap.ALBERS_CGCS2000).geometry.iloc[0]
     ring = shape.boundary if shape.geom_type == "Polygon" else max(shape.geoms, key=lambda g: g.area).boundary

@@ -10,7 +10,7 @@ import pytest
 
 from geodata.boundaries import load_boundaries
 from layers.facilities import FacilityColumns, aggregate, county_of_points, locate_facilities, per_capita
-from layers.uploads import read_table
+from layers.upload.read import read_table
 
 # Sites a few hundred metres inside a county border, as Amap (GCJ-02) gives them: taken inside the county on
 # the WGS84 boundaries, then moved to GCJ-02. Read as WGS84 they fall across the border into the neighbour.

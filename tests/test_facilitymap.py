@@ -11,10 +11,11 @@ import folium
 import pandas as pd
 import pytest
 
-from app import mapbuild
-from app.assets import external_urls, localize
-from app.facilitymap import CLUSTER_FROM, marker_layer, with_facilities
-from app.viewstate import ViewState
+from app.core import mapdata
+from app.core.viewstate import ViewState
+from app.webmap import choropleth
+from app.webmap.assets import external_urls, localize
+from app.webmap.facilities import CLUSTER_FROM, marker_layer, with_facilities
 from geodata import load_boundaries
 from layers import default_registry
 from layers.facilities import FacilityColumns, locate_facilities
@@ -87,10 +88,10 @@ def test_user_layer_title_unit_and_source_are_escaped_in_the_map_html():
     registry = Registry([*reg.list_layers(include_hidden=True), layer])
     layer = registry.get(layer.id)
     view = ViewState(layer=layer.id, level="county", basemap="none")
-    data = mapbuild.map_data(layer, view)
-    shapes = load_boundaries("county", detail=mapbuild.boundary_detail(view), datum=mapbuild.datum_for(view))
-    page = mapbuild.build_map(shapes, data).get_root().render()
-    payload = json.dumps(mapbuild.view_payload(data), ensure_ascii=False)
+    data = mapdata.map_data(layer, view)
+    shapes = load_boundaries("county", detail=mapdata.boundary_detail(view), datum=mapdata.datum_for(view))
+    page = choropleth.build_map(shapes, data).get_root().render()
+    payload = json.dumps(choropleth.view_payload(data), ensure_ascii=False)
     for text in (page, payload):
         assert SCRIPT not in text and IMG not in text
     # What the map's script strings hold once JavaScript reads them (\uXXXX escapes decoded): the legend

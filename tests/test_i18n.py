@@ -1,6 +1,6 @@
 import pytest
 
-from app.i18n import TEXT, UNITS_EN, t, unit_text
+from app.core.i18n import TEXT, UNITS_EN, t, unit_text
 from layers.summary import province_summary
 
 

@@ -4,7 +4,7 @@ import csv
 
 import pytest
 
-from app.cli import main
+from app.cli.main import main
 from layers.userstore import UserStore
 
 

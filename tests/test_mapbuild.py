@@ -10,14 +10,15 @@ from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
 import pytest
-import topology_support
 
-from app import mapbuild
-from app.assets import external_urls
-from app.palettes import FILTERED_COLOUR, NO_DATA_COLOUR, PALETTES
-from app.viewstate import ViewState
+from app.core import mapdata
+from app.core.palettes import FILTERED_COLOUR, NO_DATA_COLOUR, PALETTES
+from app.core.viewstate import ViewState
+from app.webmap import choropleth
+from app.webmap.assets import external_urls
 from geodata import load_boundaries
 from layers import default_registry
+from tests.support import topology as topology_support
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -25,13 +26,13 @@ REG = default_registry()
 
 
 def _data(view: ViewState, layer=None):
-    return mapbuild.map_data(layer or mapbuild.effective_layer(REG, view), view)
+    return mapdata.map_data(layer or mapdata.effective_layer(REG, view), view)
 
 
-def _render(view: ViewState, layer=None) -> tuple[mapbuild.MapData, str]:
+def _render(view: ViewState, layer=None) -> tuple[mapdata.MapData, str]:
     data = _data(view, layer)
-    shapes = load_boundaries(view.level, detail=mapbuild.boundary_detail(view), datum=mapbuild.datum_for(view))
-    return data, mapbuild.build_map(shapes, data).get_root().render()
+    shapes = load_boundaries(view.level, detail=mapdata.boundary_detail(view), datum=mapdata.datum_for(view))
+    return data, choropleth.build_map(shapes, data).get_root().render()
 
 
 def _features(html: str) -> list[dict]:
@@ -61,7 +62,7 @@ def test_prefecture_area_filter_shows_its_counties_and_zooms():
     data, html = _render(view)
     assert len(_features(html)) == 17  # 凉山州 has 17 counties
     assert set(data.table["parent_adcode"]) == {"513400"}
-    assert mapbuild.boundary_detail(view) == "web"
+    assert mapdata.boundary_detail(view) == "web"
 
 
 def test_economic_region_filter():
@@ -88,7 +89,7 @@ def test_value_filter_greys_out_regions_outside_the_range():
     assert len(filtered) > 0 and (filtered["value"] < 3_000_000).all()
     fills = {f["properties"]["adcode"]: f["properties"]["style"]["fillColor"] for f in _features(html)}
     assert all(fills[c] == FILTERED_COLOUR for c in filtered["adcode"])
-    assert any(label.startswith("不在所选范围") for _, label, _ in mapbuild.legend_entries(data))
+    assert any(label.startswith("不在所选范围") for _, label, _ in mapdata.legend_entries(data))
 
 
 def test_missing_values_are_drawn_as_no_data_and_listed_in_the_legend():
@@ -100,7 +101,7 @@ def test_missing_values_are_drawn_as_no_data_and_listed_in_the_legend():
     feature = next(f for f in _features(html) if f["properties"]["adcode"] == "510100")
     assert feature["properties"]["style"]["fillColor"] == NO_DATA_COLOUR
     assert "无数据" in feature["properties"]["tip"] and ">0<" not in feature["properties"]["tip"]
-    assert any("无数据" in label and style == "hatch" for _, label, style in mapbuild.legend_entries(data))
+    assert any("无数据" in label and style == "hatch" for _, label, style in mapdata.legend_entries(data))
 
 
 class _Drop:
@@ -119,7 +120,7 @@ def test_tooltip_has_name_value_unit_rank_year_source_and_escapes_names():
     data = _data(view)
     row = data.table.iloc[0].to_dict()
     row["name"] = row["label"] = "<img src=x onerror=alert(1)>成都市"
-    tip = mapbuild.tooltip_html(row, data)
+    tip = choropleth.tooltip_html(row, data)
     assert "<img" not in tip and "&lt;img src=x onerror=alert(1)&gt;成都市" in tip
     assert "人" in tip and "排名" in tip and "/ 21" in tip and "2020" in tip and "来源" in tip
 
@@ -127,13 +128,13 @@ def test_tooltip_has_name_value_unit_rank_year_source_and_escapes_names():
 def test_legend_shows_breaks_unit_year_source_and_escapes():
     view = ViewState(layer="pop_60plus_share", level="county", scheme="equal_interval", k=4)
     data = _data(view)
-    html = mapbuild.legend_html(data)
+    html = choropleth.legend_html(data)
     assert html.count("atlas-swatch") == 4
     assert "%" in html and "2020" in html and "七普" in html
     lo, hi = data.table["value"].min(), data.table["value"].max()
     assert f"{lo:,.1f}" in html and f"{hi:,.1f}" in html
     evil = replace(data.layer, title_zh="<script>x</script>")
-    assert "<script>x" not in mapbuild.legend_html(replace(data, layer=evil))
+    assert "<script>x" not in choropleth.legend_html(replace(data, layer=evil))
 
 
 def test_categorical_layer_gets_one_colour_per_category():
@@ -152,7 +153,7 @@ def test_selected_region_is_outlined():
 @pytest.mark.parametrize("basemap,datum", [("amap", "gcj02"), ("cartodb_positron", "wgs84"), ("none", "wgs84")])
 def test_basemap_decides_the_datum_and_tiles(basemap, datum):
     view = ViewState(layer="pop_total", level="prefecture", basemap=basemap)
-    assert mapbuild.datum_for(view) == datum
+    assert mapdata.datum_for(view) == datum
     _, html = _render(view)
     if basemap == "amap":
         assert "autonavi.com" in html
@@ -171,7 +172,7 @@ def test_only_the_page_map_loads_the_vendored_topojson_client():
     """The page map decodes its TopoJSON with topojson-client from static/vendor; the standalone map of the
     exports carries its GeoJSON inline and loads no decoder."""
     shapes = load_boundaries("county", detail="overview", datum="gcj02")
-    page = mapbuild.page_map(shapes, list(shapes["adcode"]), "/app/static/geo/x.json", "amap").get_root().render()
+    page = choropleth.page_map(shapes, list(shapes["adcode"]), "/app/static/geo/x.json", "amap").get_root().render()
     assert '<script src="/app/static/vendor/topojson-client-3.1.0/dist/topojson-client.min.js"></script>' in page
     assert "topojson.feature(" in page and external_urls(page) == []
     _, export = _render(ViewState())
@@ -182,7 +183,7 @@ def test_the_page_map_requests_its_geometry_before_leaflet_loads():
     """streamlit-folium loads a map's scripts in order and runs the map after the last: the prefetch script comes
     first, names this frame's geometry file and the vendored decoder, and the regions layer takes its result."""
     shapes = load_boundaries("county", detail="overview", datum="gcj02")
-    m = mapbuild.page_map(shapes, list(shapes["adcode"]), "/app/static/geo/county-x.json", "amap")
+    m = choropleth.page_map(shapes, list(shapes["adcode"]), "/app/static/geo/county-x.json", "amap")
     first, second = (url for _, url in m.default_js)
     prefetch = urlsplit(first)
     assert (ROOT / prefetch.path.removeprefix("/app/")).is_file()
@@ -198,24 +199,24 @@ def test_the_page_map_requests_its_geometry_before_leaflet_loads():
 def test_shown_table_is_exactly_the_shown_regions():
     view = ViewState(layer="pop_total", level="county", area="510100", vmax=1_000_000)
     data = _data(view)
-    table = mapbuild.shown_table(data)
+    table = mapdata.shown_table(data)
     assert len(table) == len(data.table) == 20  # 成都市 has 20 county-level divisions
-    assert dict(mapbuild.table_notes(data))["来源"].count("七普") >= 1 and "来源" not in table.columns
+    assert dict(mapdata.table_notes(data))["来源"].count("七普") >= 1 and "来源" not in table.columns
     assert table.iloc[:, 2].tolist() == data.table["value"].round().astype(int).tolist()
 
 
 def test_format_value_never_turns_missing_into_zero():
     layer = REG.get("pop_total")
-    assert mapbuild.format_value(float("nan"), layer) == "无数据"
-    assert mapbuild.format_value(None, layer, "en") == "No data"
-    assert mapbuild.format_value(0.0, layer) == "0 人"
-    assert mapbuild.format_value(12.345, REG.get("pop_60plus_share")) == "12.3%"
+    assert mapdata.format_value(float("nan"), layer) == "无数据"
+    assert mapdata.format_value(None, layer, "en") == "No data"
+    assert mapdata.format_value(0.0, layer) == "0 人"
+    assert mapdata.format_value(12.345, REG.get("pop_60plus_share")) == "12.3%"
 
 
 def test_literal_template_shortcut_renders_the_same_page():
     import branca.element
 
-    from app import templating
+    from app.webmap import templating
 
     view = ViewState(layer="pop_total", level="county")
     _, fast = _render(view)
@@ -241,9 +242,9 @@ def test_regions_file_decodes_to_every_ring_of_the_shown_regions(level):
     every shown region once, in order, with its adcode, and every ring of its source polygons back to
     within the quantisation step (the file is on the grid the coordinates are rounded to: half a step)."""
     frame = ViewState(level=level)
-    shapes = load_boundaries(level, detail=mapbuild.boundary_detail(frame), datum=mapbuild.datum_for(frame))
-    codes = mapbuild.shown_codes(frame)
-    topology = json.loads(mapbuild.regions_file(shapes, codes))
+    shapes = load_boundaries(level, detail=mapdata.boundary_detail(frame), datum=mapdata.datum_for(frame))
+    codes = mapdata.shown_codes(frame)
+    topology = json.loads(choropleth.regions_file(shapes, codes))
     assert topology["type"] == "Topology" and topology["transform"]["scale"] == [0.001, 0.001]
     decoded = topology_support.features(topology, "regions")
     assert [props["adcode"] for props, _ in decoded] == list(shapes["adcode"]) and len(set(codes)) == len(decoded)
@@ -256,10 +257,10 @@ def test_regions_file_decodes_to_every_ring_of_the_shown_regions(level):
 
 
 def test_regions_file_of_an_area_holds_only_its_regions():
-    frame = mapbuild.frame_key(ViewState(area="513400"))  # 凉山: a prefecture view, drawn in web detail
-    shapes = load_boundaries("county", detail=mapbuild.boundary_detail(frame), datum=mapbuild.datum_for(frame))
-    codes = mapbuild.shown_codes(frame)
-    decoded = topology_support.features(json.loads(mapbuild.regions_file(shapes, codes)), "regions")
+    frame = mapdata.frame_key(ViewState(area="513400"))  # 凉山: a prefecture view, drawn in web detail
+    shapes = load_boundaries("county", detail=mapdata.boundary_detail(frame), datum=mapdata.datum_for(frame))
+    codes = mapdata.shown_codes(frame)
+    decoded = topology_support.features(json.loads(choropleth.regions_file(shapes, codes)), "regions")
     assert [props["adcode"] for props, _ in decoded] == [c for c in shapes["adcode"] if c in set(codes)]
     assert len(decoded) == 17
 
@@ -269,8 +270,8 @@ def test_regions_file_sends_every_shared_border_once():
     inner border is referred to from both sides, and the county overview stays small after gzip
     (tornado's level 6, as served; it was 52 KB as rings sent one by one)."""
     frame = ViewState()
-    shapes = load_boundaries("county", detail=mapbuild.boundary_detail(frame), datum=mapbuild.datum_for(frame))
-    body = mapbuild.regions_file(shapes, mapbuild.shown_codes(frame))
+    shapes = load_boundaries("county", detail=mapdata.boundary_detail(frame), datum=mapdata.datum_for(frame))
+    body = choropleth.regions_file(shapes, mapdata.shown_codes(frame))
     topology = json.loads(body)
     per_ring = sum(len(ring) for g in shapes.geometry for rings in _source_rings(g) for ring in rings)
     sent = sum(len(arc) for arc in topology["arcs"])

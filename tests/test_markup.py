@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from markdown_audit import constructs
 
-from app import markup
+from app.core import markup
+from tests.support.markdown import constructs
 
 PAYLOADS = [
     "[新地址](https://evil.example/atlas)",

@@ -16,7 +16,8 @@ import time
 
 import folium
 import pytest
-from browser_support import ARTIFACTS, FOLIUM_IFRAME, ROOT, LocalOnlyPage, chromium, page_script, streamlit_server
+
+from tests.support.browser import ARTIFACTS, FOLIUM_IFRAME, ROOT, LocalOnlyPage, page_script, streamlit_server
 
 pytestmark = pytest.mark.browser
 
@@ -56,12 +57,6 @@ def app_url(tmp_path_factory):
     script = page_script(app_dir, "offline_map_page.py", PAGE)
     with streamlit_server(script, cwd=ROOT, log_path=app_dir / "streamlit.log", config_flags=False) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 def offline_page(browser) -> LocalOnlyPage:

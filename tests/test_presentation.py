@@ -15,11 +15,11 @@ import numpy as np
 import pandas as pd
 import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
-from test_streamlit_app import run_app, unknown_elements
 
-from app import mapbuild
-from app.viewstate import ViewState
+from app.core import mapdata
+from app.core.viewstate import ViewState
 from layers import default_registry
+from tests.support.apptest import run_app, unknown_elements
 
 REG = default_registry()
 
@@ -92,8 +92,8 @@ def test_table_and_csv_are_keyed_by_code_and_carry_the_parent_prefecture():
 
 def test_csv_rows_are_keyed_by_code_with_the_parent_prefecture():
     view = ViewState(layer="pop_total")
-    data = mapbuild.map_data(mapbuild.effective_layer(REG, view), view)
-    rows = list(csv.reader(io.StringIO(mapbuild.table_csv(data).decode("utf-8-sig"))))
+    data = mapdata.map_data(mapdata.effective_layer(REG, view), view)
+    rows = list(csv.reader(io.StringIO(mapdata.table_csv(data).decode("utf-8-sig"))))
     header = rows[0]
     by_code = {
         r[header.index("区划代码")]: r
@@ -112,8 +112,8 @@ def test_csv_rows_are_keyed_by_code_with_the_parent_prefecture():
 
 def _csv(view: ViewState) -> tuple[list[str], list[list[str]], list[list[str]]]:
     """(header, data rows, note rows) of the CSV download for ``view``."""
-    data = mapbuild.map_data(mapbuild.effective_layer(REG, view), view)
-    text = mapbuild.table_csv(data).decode("utf-8-sig")
+    data = mapdata.map_data(mapdata.effective_layer(REG, view), view)
+    text = mapdata.table_csv(data).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     blank = rows.index([])
     return rows[0], rows[1:blank], rows[blank + 1 :]
@@ -150,8 +150,8 @@ def test_legend_counts_regions_outside_the_value_range_separately():
     pop = census_county("pop_total")
     cut = 500_000
     view = ViewState(layer="pop_total", vmax=cut)
-    data = mapbuild.map_data(mapbuild.effective_layer(REG, view), view)
-    entries = [label for _, label, _ in mapbuild.legend_entries(data)]
+    data = mapdata.map_data(mapdata.effective_layer(REG, view), view)
+    entries = [label for _, label, _ in mapdata.legend_entries(data)]
     outside = sum(v > cut for v in pop.values())
     assert outside > 0
     (filtered,) = [e for e in entries if e.startswith("不在所选范围")]

@@ -9,18 +9,13 @@ import sys
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
-from test_streamlit_app import APP, map_args
 
-from app import cache, cli, mapbuild
-from app.viewstate import ViewState
+from app.core import mapdata
+from app.ui import cache
+from app.webmap import choropleth
+from tests.support.apptest import APP, map_args
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
-
-
-def test_serve_builds_the_boundaries_the_default_page_draws():
-    frame = mapbuild.frame_key(ViewState())
-    expected = (frame.level, mapbuild.boundary_detail(frame), mapbuild.datum_for(frame))
-    assert expected == cli.DEFAULT_PAGE_BOUNDARIES
 
 
 def test_the_server_imports_the_page_modules_but_leaves_component_declarations_to_a_session():
@@ -28,13 +23,13 @@ def test_the_server_imports_the_page_modules_but_leaves_component_declarations_t
     # missing from every page. Run in a fresh interpreter, as the server's thread does.
     code = (
         "import json, sys\n"
-        "from app.serving import import_page_modules\n"
+        "from app.ui.serving import import_page_modules\n"
         "done = import_page_modules()\n"
         "print(json.dumps({'done': done, 'loaded': sorted(m for m in sys.modules if '.' not in m)}))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=300)
     result = json.loads(out.stdout.strip().splitlines()[-1])
-    assert {"app.cache", "app.panels", "app.sidebar", "app.upload"} <= set(result["done"])
+    assert {"app.ui.cache", "app.ui.panels", "app.ui.sidebar", "app.ui.upload"} <= set(result["done"])
     # the heavy libraries of the default page come with them ...
     assert {"folium", "geopandas", "mapclassify", "sqlalchemy", "streamlit"} <= set(result["loaded"])
     # ... but not streamlit_folium, and nothing the default page's first run does not use
@@ -52,10 +47,10 @@ def test_after_warm_first_a_new_sessions_first_run_builds_nothing(monkeypatch):
         (cache, "load_boundaries"),
         (cache, "default_registry"),
         (cache, "with_user_layers"),
-        (mapbuild, "map_data"),
-        (mapbuild, "page_map"),
-        (mapbuild, "regions_file"),
-        (mapbuild, "view_payload"),
+        (mapdata, "map_data"),
+        (choropleth, "page_map"),
+        (choropleth, "regions_file"),
+        (choropleth, "view_payload"),
     ):
         monkeypatch.setattr(module, name, built)
     at = AppTest.from_file(APP, default_timeout=120)

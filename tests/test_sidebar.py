@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 from branca.utilities import color_brewer
-from test_streamlit_app import (
+
+from app.core.i18n import t
+from tests.support.apptest import (
     LIANGSHAN,
     class_colours,
     map_features,
@@ -17,8 +19,6 @@ from test_streamlit_app import (
     table,
     values,
 )
-
-from app.i18n import t
 
 
 def test_class_settings_survive_a_visit_to_a_categorical_layer():

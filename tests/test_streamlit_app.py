@@ -11,166 +11,37 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pandas as pd
 import pytest
-import topology_support
 from branca.utilities import color_brewer
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "streamlit_app.py")
-FOLIUM_COMPONENT = "streamlit_folium.st_folium"
-LIANGSHAN = "513400"
-LIANGSHAN_COUNTIES = {
-    "西昌市",
-    "会理市",
-    "木里藏族自治县",
-    "盐源县",
-    "德昌县",
-    "会东县",
-    "宁南县",
-    "普格县",
-    "布拖县",
-    "金阳县",
-    "昭觉县",
-    "喜德县",
-    "冕宁县",
-    "越西县",
-    "甘洛县",
-    "美姑县",
-    "雷波县",
-}
-NO_DATA, FILTERED = "#d9d9d9", "#f2f2f2"
-ZONES = {"511071", "511771", "511971"}  # statistical development zones, listed in the table after their district
+from tests.support.apptest import (
+    APP,
+    FILTERED,
+    LIANGSHAN,
+    LIANGSHAN_COUNTIES,
+    NO_DATA,
+    class_colours,
+    fills,
+    map_args,
+    map_component,
+    map_features,
+    markdown_texts,
+    params,
+    range_slider,
+    rerun,
+    run_app,
+    sidebar_widget,
+    table,
+    unknown_elements,
+    value_column,
+    values,
+    view_table,
+)
 
 
-# --- helpers -----------------------------------------------------------------------------------
-def first_visit(at: AppTest) -> AppTest:
-    """A new session as a browser sees it: the first run stops below the map, and the map's first report
-    (st_folium returns a value once drawn) reruns the whole page. AppTest runs no component, so that
-    rerun is made here."""
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def run_app(params: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    if params:
-        at.query_params.update(params)
-    return first_visit(at)
-
-
-def rerun(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def _walk(node):
-    children = getattr(node, "children", None)
-    if isinstance(children, dict):
-        for child in children.values():
-            yield child
-            yield from _walk(child)
-
-
-def unknown_elements(at: AppTest, kind: str) -> list:
-    return [e for e in _walk(at._tree) if type(e).__name__ == "UnknownElement" and e.type == kind]
-
-
-def map_component(at: AppTest):
-    """The st_folium component instance's proto (AppTest has no class for custom components)."""
-    found = [e.proto for e in unknown_elements(at, "component_instance") if e.proto.component_name == FOLIUM_COMPONENT]
-    assert len(found) == 1, f"expected one st_folium component, found {len(found)}"
-    return found[0]
-
-
-def map_args(at: AppTest) -> dict:
-    return json.loads(map_component(at).json_args)
-
-
-def view_table(at: AppTest) -> dict:
-    """The view's style table (colours, tooltips, legend) the map frame applies, from feature_group_to_add."""
-    script = map_args(at)["feature_group"]
-    found = re.search(r"window\.atlasView = ", script)
-    assert found, "expected the view's style table in feature_group_to_add"
-    data, _ = json.JSONDecoder().raw_decode(script, found.end())
-    return data
-
-
-def map_features(at: AppTest) -> list[dict]:
-    """The GeoJSON features the map draws: the shapes from the static file the frame's script fetches
-    (the file the browser gets at that URL), each with the tooltip and style the view gives its code."""
-    urls = re.findall(r"fetch\(\"/app/static/([^\"]+)\"\)", map_args(at)["script"])
-    assert len(urls) == 1, f"expected one GeoJSON layer in the map, found {len(urls)}"
-    topology = json.loads((ROOT / "static" / urls[0]).read_text(encoding="utf-8"))
-    shapes = topology_support.features(topology, "regions")
-    view = view_table(at)
-    assert set(view["styles"]) == set(view["tips"]) == {props["adcode"] for props, _ in shapes}
-    return [
-        {
-            "type": "Feature",
-            "geometry": {"type": "MultiPolygon", "coordinates": polygons},
-            "properties": {"adcode": code, "tip": view["tips"][code], "style": view["styles"][code]},
-        }
-        for code, polygons in ((props["adcode"], polygons) for props, polygons in shapes)
-    ]
-
-
-def fills(at: AppTest) -> dict[str, str]:
-    return {f["properties"]["adcode"]: f["properties"]["style"]["fillColor"] for f in map_features(at)}
-
-
-def class_colours(at: AppTest) -> set[str]:
-    return set(fills(at).values()) - {NO_DATA, FILTERED}
-
-
-def table(at: AppTest, zones: bool = False) -> pd.DataFrame:
-    """The data table (the last dataframe on the page with a code column; the upload section's list of saved
-    user layers may follow it).
-
-    Development-zone rows (no outline; already included in their district) are left out unless asked for.
-    """
-    frames = [d.value.rename(columns={"区划代码": "adcode", "Code": "adcode"}) for d in at.main.dataframe]
-    coded = [df for df in frames if "adcode" in df.columns]
-    assert coded, [list(df.columns) for df in frames]
-    df = coded[-1]
-    return df if zones else df[~df["adcode"].isin(ZONES)].reset_index(drop=True)
-
-
-def value_column(df: pd.DataFrame) -> str:
-    return df.columns[2]  # name, adcode, "<layer title> (<unit>)", rank, ...
-
-
-def values(at: AppTest) -> pd.Series:
-    df = table(at)
-    return df.set_index("adcode")[value_column(df)].astype(float)
-
-
-def sidebar_widget(at: AppTest, kind: str, key: str):
-    return getattr(at.sidebar, kind)(key=key)
-
-
-def range_slider(at: AppTest):
-    sliders = [s for s in at.sidebar.slider if s.key and s.key.startswith("w_range::")]
-    assert len(sliders) == 1, [s.key for s in at.sidebar.slider]
-    return sliders[0]
-
-
-def params(at: AppTest) -> dict[str, str]:
-    return {k: (v[-1] if isinstance(v, list) else v) for k, v in at.query_params.items()}
-
-
-def markdown_texts(at: AppTest) -> list[str]:
-    return [m.value for m in at.main.markdown]
-
-
-# --- start-up ----------------------------------------------------------------------------------
 def test_starts_with_title_summary_and_map():
     at = run_app()
     assert [t.value for t in at.title] == ["四川民政服务覆盖图集"]
@@ -566,10 +437,10 @@ def test_back_and_forward_restore_the_view_of_the_address(monkeypatch):
     view) and mark the run as a history navigation; the widgets follow the address instead of writing the
     newer view back over it (issue 8 item 7). AppTest cannot mark a run, so the marker is patched here; the
     browser test in test_browser_controls.py does it for real."""
-    import app.sidebar
+    import app.ui.sidebar
 
     navigating = False
-    monkeypatch.setattr(app.sidebar, "history_navigation", lambda: navigating)
+    monkeypatch.setattr(app.ui.sidebar, "is_history_navigation", lambda: navigating)
     at = run_app({"layer": "pop_60plus_share", "level": "prefecture", "k": "4"})
     first = params(at)
     sidebar_widget(at, "selectbox", "w_layer").set_value("pop_60plus")

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from app.mapbuild import effective_layer
-from app.viewstate import DEFAULT, ViewState, from_query_params, to_query_params
+from app.core.mapdata import effective_layer
+from app.core.viewstate import DEFAULT, ViewState, from_query_params, to_query_params
 from geodata.nbs_tables import VERSIONS
 from layers import default_registry
 from layers.timeseries import change_layer, change_table
@@ -151,10 +151,10 @@ def test_compare_year_parameters_round_trip() -> None:
 
 
 def test_export_cli_takes_a_year_and_names_the_years_of_the_layer(capsys, tmp_path: Path) -> None:
-    from app import cli
+    from app.cli import main
 
     out = tmp_path / "t.csv"
-    status = cli.main(
+    status = main.main(
         ["export", "--layer", "townships_by_year", "--year", "2019", "--format", "csv", "--out", str(out)]
     )
     assert status == 0, capsys.readouterr().err
@@ -162,7 +162,7 @@ def test_export_cli_takes_a_year_and_names_the_years_of_the_layer(capsys, tmp_pa
     value_col = next(c for c in next(iter(rows.values())) if "2019" in c)
     assert float(rows["510981"][value_col]) == 23  # 射洪 in the 2019 list
     bad = tmp_path / "bad.csv"
-    status = cli.main(
+    status = main.main(
         ["export", "--layer", "townships_by_year", "--year", "2022", "--format", "csv", "--out", str(bad)]
     )
     err = capsys.readouterr().err

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 import pytest
-import topology_support
 
-from app.topology import topology
+from app.webmap.topology import topology
+from tests.support import topology as topology_support
 
 
 def _square(x0: float, y0: float, x1: float, y1: float, clockwise: bool = False) -> list[list[float]]:

@@ -10,13 +10,13 @@ import pytest
 from openpyxl import Workbook
 from streamlit.testing.v1 import AppTest
 
-from app.mapbuild import PREFETCH_URL
+from app.ui import cache
+from app.webmap.choropleth import PREFETCH_URL
 from layers.userstore import UserStore
 
 
 def _page():
-    from app import cache
-    from app.upload import upload_section
+    from app.ui.upload import upload_section
 
     lang = __import__("streamlit").session_state.get("test_lang", "zh")
     upload_section(cache.registry(), lang)
@@ -189,7 +189,7 @@ def test_bad_file_message_names_the_file(store_url):
 def test_facility_markers_reach_the_page_map_in_the_basemaps_datum(store_url):
     """The whole page: after a facility upload the map frame st_folium gets carries the markers (clustered
     from 50 points, with the vendored plugin), in GCJ-02 for the default Amap basemap."""
-    from test_streamlit_app import APP, first_visit, map_args
+    from tests.support.apptest import APP, first_visit, map_args
 
     rows = "\n".join(f"院{i},{104.05 + i * 0.001:.6f},30.65" for i in range(60))
     data = f"名称,经度,纬度\n{rows}\n".encode()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from layers.uploads import UploadError, list_sheets, max_upload_bytes, read_table
+from layers.upload.read import UploadError, list_sheets, max_upload_bytes, read_table
 
 ROWS = "区划代码,地区名称,养老床位数\n510100,成都市,1200\n511002,内江市市中区,80\n510112,龙泉驿区,\n"
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from markdown_audit import constructs, markdown_strings
 from streamlit.testing.v1 import AppTest
-from test_streamlit_app import first_visit
+
+from tests.support.apptest import first_visit
+from tests.support.markdown import constructs, markdown_strings
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "streamlit_app.py")

@@ -2,7 +2,7 @@ from dataclasses import replace
 
 import pytest
 
-from app.viewstate import DEFAULT, ViewState, from_query_params, sanitise, to_query_params
+from app.core.viewstate import DEFAULT, ViewState, from_query_params, sanitise, to_query_params
 from layers import default_registry
 
 REG = default_registry()

@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from app import mapbuild
-from app.viewstate import ViewState
+from app.core import mapdata
+from app.core.viewstate import ViewState
 from geodata.codes import gazetteer
 from layers import default_registry, get_layer
 from layers.summary import reconciliation
@@ -141,8 +141,8 @@ def test_a_share_with_zone_rows_cannot_be_folded_by_summing():
 
 def test_table_and_csv_list_each_zone_after_its_district_with_a_note():
     view = ViewState(layer="pop_total", level="county", area="511000")
-    data = mapbuild.map_data(get_layer("pop_total"), view)
-    table = mapbuild.shown_table(data)
+    data = mapdata.map_data(get_layer("pop_total"), view)
+    table = mapdata.shown_table(data)
     codes = table["区划代码"].tolist()
     assert codes[codes.index("511002") + 1] == "511071"
     assert len(table) == len(data.table) + 1  # the map and chart keep the 5 outlines; the table adds the zone
@@ -152,7 +152,7 @@ def test_table_and_csv_list_each_zone_after_its_district_with_a_note():
     assert table.set_index("区划代码").loc["511002", "备注"] == "含内江经济开发区（511071）"
     csv_text = table.to_csv(index=False)
     assert "511071" in csv_text and "不另计" in csv_text
-    en = mapbuild.shown_table(mapbuild.map_data(get_layer("pop_total"), ViewState(level="county", lang="en")))
+    en = mapdata.shown_table(mapdata.map_data(get_layer("pop_total"), ViewState(level="county", lang="en")))
     assert "already included in 511002" in en.set_index("Code").loc["511071", "Note"]
     assert len(en) == 183 + 3
 

@@ -15,7 +15,6 @@ import functools
 import html
 import io
 import multiprocessing
-import os
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -31,14 +30,15 @@ from matplotlib.font_manager import FontProperties
 from pypdf import PdfReader, PdfWriter
 from tqdm import tqdm
 
-from app import mapbuild
+from app.core import mapdata
+from app.core.i18n import t
+from app.core.mapdata import MapData
+from app.core.viewstate import ViewState, sanitise
 from app.export import printmap
 from app.export.fonts import font_family
 from app.export.paper import MM_PER_INCH, PAPERS
 from app.export.printmap import PrintOptions
-from app.i18n import t
-from app.mapbuild import MapData
-from app.viewstate import ViewState, sanitise
+from geodata.files import write_atomically, write_bytes_atomically
 from layers import Registry, default_registry
 
 ATLAS_FORMATS = ("pdf", "png")
@@ -106,21 +106,6 @@ def _contents_page(report: AtlasReport, options: PrintOptions, lang: str) -> Fig
     return fig
 
 
-def _write(path: Path, produce: Callable[[Path], object]) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    os.close(fd)
-    try:
-        produce(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _write_bytes(path: Path, data: bytes) -> None:
-    _write(path, lambda tmp: tmp.write_bytes(data))
-
-
 @dataclass(frozen=True)
 class _Drawn:
     layer: str
@@ -157,7 +142,7 @@ def _draw_part(part: int, views: list[ViewState], png_dir: Path | None, pdf_path
         stack.enter_context(matplotlib.rc_context({"pdf.fonttype": 3}))
         pdf = stack.enter_context(PdfPages(pdf_path)) if pdf_path is not None and "pdf" in formats else None
         for view in views:
-            data = mapbuild.map_data(mapbuild.effective_layer(registry, view), view)
+            data = mapdata.map_data(mapdata.effective_layer(registry, view), view)
             reason = undrawable_reason(data)
             if reason is not None:
                 drawn.append(_Drawn(view.layer, view.level, reason=reason))
@@ -166,7 +151,7 @@ def _draw_part(part: int, views: list[ViewState], png_dir: Path | None, pdf_path
             fig = printmap.figure(_WORKER["shapes"][view.level], data, options)
             if png_dir is not None and "png" in formats:
                 png = printmap.png_bytes(fig, options.dpi, {"Title": printmap.default_title(data)})
-                _write_bytes(png_dir / _png_name(view), png)
+                write_bytes_atomically(png_dir / _png_name(view), png)
             page = -1
             if pdf is not None:
                 pdf.savefig(fig, facecolor="white")
@@ -204,7 +189,7 @@ def build_atlas(
     registry = registry or default_registry()
     views = views if views is not None else atlas_views(registry, lang)
     if load is None:
-        from geodata import load_boundaries
+        from geodata.boundaries import load_boundaries
 
         def load(level: str) -> gpd.GeoDataFrame:
             return load_boundaries(level, detail="web", datum="wgs84")
@@ -242,7 +227,7 @@ def build_atlas(
         else:
             report.pages = len(report.maps)
     index = index_html(report, lang, options.date)
-    _write(out_dir / "index.html", lambda path: path.write_text(index, encoding="utf-8"))
+    write_atomically(out_dir / "index.html", lambda path: path.write_text(index, encoding="utf-8"))
     return report
 
 
@@ -287,7 +272,7 @@ def _assemble_pdf(
         with target.open("wb") as fh:
             writer.write(fh)
 
-    _write(path, write_pdf)
+    write_atomically(path, write_pdf)
 
 
 def index_html(report: AtlasReport, lang: str, date: dt.date) -> str:

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 
 import geopandas as gpd
 
-from app import mapbuild
+from app.core import mapdata
+from app.core.mapdata import MapData
+from app.core.viewstate import ViewState
 from app.export import datafiles, htmlexport, printmap
 from app.export.printmap import PrintOptions
-from app.mapbuild import MapData
-from app.viewstate import ViewState
 
 FORMATS = ("png", "svg", "pdf", "html", "csv", "xlsx", "geojson", "gpkg")
 DATUMS = ("wgs84", "gcj02")
@@ -62,7 +62,7 @@ def export_data(data: MapData, fmt: str, load: BoundaryLoader, options: ExportOp
     if fmt in printmap.FORMATS:
         return printmap.render(load(view.level, "web", "wgs84"), data, options.print, fmt)
     if fmt == "html":
-        shapes = load(view.level, mapbuild.boundary_detail(view), mapbuild.datum_for(view))
+        shapes = load(view.level, mapdata.boundary_detail(view), mapdata.datum_for(view))
         return htmlexport.html_bytes(shapes, data, title=options.print.title)
     if fmt == "csv":
         return datafiles.csv_bytes(data)

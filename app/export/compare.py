@@ -1,8 +1,8 @@
 """Print exports of compare mode (PNG, SVG, PDF), drawn like the single print map (app/export/printmap.py):
 the bivariate map with its square legend, and side by side as two panels (A left, B right, each with its
 legend). Colours and classes are the screen's: the same MapData and the same bivariate classes
-(:func:`app.compare.maps.bivariate`), never reclassified here. Data exports: the compare table and gap list
-as CSV (app/compare/tables.py).
+(:func:`app.core.compare.bivariate`), never reclassified here. Data exports: the compare table and gap list
+as CSV (app/core/comparetables.py).
 """
 
 from __future__ import annotations
@@ -15,8 +15,12 @@ import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from app.compare import maps, tables
-from app.compare.data import CompareData
+from app.core import comparetables
+from app.core.compare import CompareData, axis_text, bivariate
+from app.core.i18n import t
+from app.core.mapdata import MapData
+from app.core.palettes import NO_DATA_COLOUR
+from app.core.viewstate import area_label
 from app.export.paper import MAP_USE_NOTE, MM_PER_INCH, PAPERS
 from app.export.printmap import (
     FORMATS,
@@ -30,10 +34,6 @@ from app.export.printmap import (
     source_lines,
 )
 from app.export.printmap import font as _font
-from app.i18n import t
-from app.mapbuild import MapData
-from app.palettes import NO_DATA_COLOUR
-from app.viewstate import area_label
 from layers.bivariate import N_CLASSES, Bivariate
 
 PRINT_VIEWS = ("bivariate", "side_by_side")
@@ -96,8 +96,8 @@ def _square_legend(fig: Figure, rect: tuple[float, float, float, float], data: C
     ax.set_ylabel("B →", fontproperties=_font(7.5))
     x0, y0, _, _ = rect
     texts = [
-        "A: " + maps.axis_text(data.layer_a, biv.a.upper_bounds, biv.a.lower, lang),
-        "B: " + maps.axis_text(data.layer_b, biv.b.upper_bounds, biv.b.lower, lang),
+        "A: " + axis_text(data.layer_a, biv.a.upper_bounds, biv.a.lower, lang),
+        "B: " + axis_text(data.layer_b, biv.b.upper_bounds, biv.b.lower, lang),
     ]
     no_data = int(biv.table["cls_a"].isna().sum())
     if no_data:
@@ -110,7 +110,7 @@ def _square_legend(fig: Figure, rect: tuple[float, float, float, float], data: C
 
 
 def bivariate_figure(boundaries: gpd.GeoDataFrame, data: CompareData, options: PrintOptions) -> Figure:
-    biv = maps.bivariate(data)
+    biv = bivariate(data)
     status = ["shown" if c != NO_DATA_COLOUR else "no_data" for c in biv.table["colour"]]
     table = data.table[["adcode"]].assign(colour=biv.table["colour"].to_numpy(), status=status)
     coloured = replace(data.a, table=table, classification=None, categories=())
@@ -180,4 +180,4 @@ def render(boundaries: gpd.GeoDataFrame, data: CompareData, options: PrintOption
 
 def data_file(data: CompareData, view: str) -> bytes:
     """The compare view's data as CSV: the gap list for the gap view, else every region with both values."""
-    return tables.gap_csv(data) if view == "gaps" else tables.compare_csv(data)
+    return comparetables.gap_csv(data) if view == "gaps" else comparetables.compare_csv(data)

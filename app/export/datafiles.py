@@ -1,6 +1,6 @@
 """Data files of the current view: CSV, XLSX, GeoJSON, GeoPackage.
 
-The rows are :func:`app.mapbuild.shown_table` of the app's MapData (what the table under the map
+The rows are :func:`app.core.mapdata.shown_table` of the app's MapData (what the table under the map
 shows), plus each region's class and colour; codes stay text. Spreadsheet files neutralise text
 cells that a spreadsheet would run as a formula (OWASP CSV injection: a leading ``= + - @``, tab or
 CR gets a ``'`` in front); numbers stay numbers.
@@ -11,41 +11,26 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 import pyogrio
 
+from app.core.i18n import t
+from app.core.mapdata import MapData, legend_entries, shown_table, table_notes
+from app.core.spreadsheet import neutral_frame, neutralise
+from app.core.viewstate import area_label, to_query_params
 from app.export.printmap import default_title
-from app.i18n import t
-from app.mapbuild import MapData, legend_entries, shown_table, table_notes
-from app.viewstate import area_label, to_query_params
 
 FORMATS = ("csv", "xlsx", "geojson", "gpkg")
+
+
 MIME = {
     "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "geojson": "application/geo+json",
     "gpkg": "application/geopackage+sqlite3",
 }
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: Any) -> Any:
-    """A text value a spreadsheet would evaluate gets a leading apostrophe; anything else is unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
-
-
-def _neutral_frame(df: pd.DataFrame) -> pd.DataFrame:
-    out = df.copy()
-    out.columns = [neutralise(str(c)) for c in out.columns]
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(neutralise)
-    return out
 
 
 def class_labels(data: MapData) -> pd.Series:
@@ -79,7 +64,7 @@ def csv_bytes(data: MapData) -> bytes:
     """UTF-8 with a BOM (Excel in a Chinese locale reads it as UTF-8), codes as written (text); unit, year
     and source once below the table, after an empty line, as on the page's CSV."""
     buf = io.StringIO()
-    _neutral_frame(view_table(data)).to_csv(buf, index=False, lineterminator="\r\n")
+    neutral_frame(view_table(data)).to_csv(buf, index=False, lineterminator="\r\n")
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow([])
     for label, text in table_notes(data):
@@ -131,8 +116,8 @@ def xlsx_bytes(data: MapData, date: dt.date | None = None) -> bytes:
     # Text stays text: without these options xlsxwriter turns "=…" into a live formula and "510100" into a number.
     options = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
     with pd.ExcelWriter(buf, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
-        _neutral_frame(view_table(data)).to_excel(writer, sheet_name=t("export_data_sheet", lang), index=False)
-        _neutral_frame(meta).to_excel(writer, sheet_name=t("export_meta_sheet", lang), index=False)
+        neutral_frame(view_table(data)).to_excel(writer, sheet_name=t("export_data_sheet", lang), index=False)
+        neutral_frame(meta).to_excel(writer, sheet_name=t("export_meta_sheet", lang), index=False)
         writer.sheets[t("export_data_sheet", lang)].set_column(0, 0, 18)
         writer.sheets[t("export_meta_sheet", lang)].set_column(0, 1, 28)
     return buf.getvalue()

@@ -1,6 +1,6 @@
 """The interactive map of the current view as one HTML file that works from disk with no network.
 
-The page is the app's own folium map (:func:`app.mapbuild.build_map`: the same styles, tooltips
+The page is the app's own folium map (:func:`app.webmap.choropleth.build_map`: the same styles, tooltips
 and legend with its source), with every vendored script and stylesheet from ``static/vendor``
 written into the file instead of linked; files a stylesheet refers to (Leaflet's images, icon
 fonts) become ``data:`` URIs. Basemap tiles are the one thing left outside: without a network the
@@ -18,9 +18,10 @@ from pathlib import Path, PurePosixPath
 import geopandas as gpd
 from branca.element import Figure
 
-from app.assets import DEFAULT_BASE_URL, VENDOR_DIR, external_urls
+from app.core.mapdata import MapData
 from app.export.printmap import default_subtitle, default_title
-from app.mapbuild import MapData, build_map
+from app.webmap.assets import DEFAULT_BASE_URL, VENDOR_DIR, external_urls
+from app.webmap.choropleth import build_map
 
 MAX_EMBEDDED_BYTES = 200_000
 # Every browser that runs Leaflet 1.9 reads woff2: the older font formats a stylesheet lists as fallbacks are

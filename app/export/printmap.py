@@ -1,9 +1,9 @@
 """Print maps (PNG, SVG, PDF) of exactly the current view, drawn on the server with matplotlib.
 
 ``render(boundaries, data, options, fmt) -> bytes`` is a pure function of the boundaries, the
-app's :class:`~app.mapbuild.MapData` (classes, colours, statuses: never recomputed here) and the
+app's :class:`~app.core.mapdata.MapData` (classes, colours, statuses: never recomputed here) and the
 print options. The map is in an Albers equal-area projection on CGCS2000 with central meridian
-105°E; it carries title, subtitle, legend (the screen's :func:`~app.mapbuild.legend_entries`),
+105°E; it carries title, subtitle, legend (the screen's :func:`~app.core.mapdata.legend_entries`),
 scale bar, north arrow, optional labels, sources, export date and a map-use note.
 """
 
@@ -32,11 +32,11 @@ from matplotlib_scalebar.scalebar import ScaleBar
 from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
+from app.core.i18n import t
+from app.core.mapdata import REGION_WEIGHT, SELECTED_OUTLINE, MapData, legend_entries
+from app.core.viewstate import area_label
 from app.export.fonts import font_family
 from app.export.paper import DPI_PRESETS, MAP_USE_NOTE, MAX_DPI, MIN_DPI, MM_PER_INCH, PAPERS
-from app.i18n import t
-from app.mapbuild import REGION_WEIGHT, SELECTED_OUTLINE, MapData, legend_entries
-from app.viewstate import area_label
 
 # CGCS2000 (GRS80 ellipsoid) Albers equal-area, standard parallels 25°/47°N, central meridian 105°E.
 # The boundaries are WGS84; WGS84 and CGCS2000 differ by centimetres, far below a map's line width.

@@ -1,0 +1,57 @@
+"""Charts of a view as Vega-Lite specs: pure functions of the app's MapData (no Streamlit), so the page can
+build each once per view and the tests can read them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from app.core.i18n import t
+from app.core.mapdata import MapData
+
+if TYPE_CHECKING:
+    import altair as alt
+
+BAR_PX = 18  # one bar and its label per 18 px, so every region is labelled
+
+
+def ranking_chart_spec(data: MapData) -> alt.Chart | None:
+    """Bars keyed by code, labelled with unique names (市中区（内江）), longest first; None when nothing to rank."""
+    import altair as alt  # ~0.5 s to import: not before a new session's map, which needs no chart
+
+    lang, layer = data.view.lang, data.layer
+    if layer.is_categorical:
+        return None
+    df = data.table.dropna(subset=["value"])[["adcode", "label", "parent_name", "value", "rank"]].copy()
+    if df.empty:
+        return None
+    df["selected"] = df["adcode"] == data.view.selected
+    df["rank"] = df["rank"].astype(int)
+    return (
+        alt.Chart(df)
+        .mark_bar()
+        .encode(
+            x=alt.X("value:Q", title=f"{layer.unit(lang)} ({layer.year_label(lang)})"),
+            # The label is unique per code (region_labels), so no two regions share a bar.
+            y=alt.Y(
+                "label:N",
+                sort=alt.EncodingSortField(field="value", order="descending"),
+                title=None,
+                axis=alt.Axis(labelOverlap=False, labelLimit=220),
+            ),
+            detail="adcode:N",
+            color=alt.condition(alt.datum.selected, alt.value("#d62728"), alt.value("#4c78a8")),
+            tooltip=[
+                alt.Tooltip("label:N", title=t("name", lang)),
+                alt.Tooltip("adcode:N", title=t("code", lang)),
+                alt.Tooltip("value:Q", title=f"{t('value', lang)} ({layer.unit(lang)})", format=",.1f"),
+                alt.Tooltip("rank:Q", title=t("rank", lang)),
+            ],
+        )
+        .properties(height=BAR_PX * len(df))
+    )
+
+
+def ranking_spec(data: MapData) -> dict[str, Any] | None:
+    """The ranking chart as a Vega-Lite dict (its rows inline as a named dataset); None when nothing to rank."""
+    chart = ranking_chart_spec(data)
+    return None if chart is None else chart.to_dict()

@@ -1,0 +1,397 @@
+"""The upload section: a planner's own figures (tables or facility lists) → match report → saved user layers.
+
+Every string from an upload is data: Markdown text goes through ``escape``, tables through st.dataframe
+(plain text cells), the map's tooltips through app/webmap (HTML-escaped). The steps (read → match → report →
+save) are in layers/upload/.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from app.core import mapdata
+from app.core.i18n import t
+from app.core.markup import escape
+from app.ui import auth
+from app.webmap.facilities import with_facilities
+from layers.facilities import DATUMS, PER_CAPITA, FacilityColumns, locate_facilities
+from layers.registry import Registry
+from layers.upload.match import LEAVE_OUT, match_choices
+from layers.upload.read import ENCODINGS, UploadedTable, UploadError, list_sheets, max_upload_bytes, read_table
+from layers.upload.report import issue_rows, report_rows, value_problem_rows
+from layers.upload.save import LayerMeta, facility_layers, finite_count, table_layers
+from layers.userstore import USER_KINDS, StoreError, UserStore, open_store
+
+MARKERS_KEY = "atlas_facility_markers"  # the last located facility list, drawn on the map in this session
+SHOW_MARKERS_KEY = "atlas_show_facility_markers"  # not a widget key: it outlives the facility form
+
+
+def _t(key: str, lang: str, **kwargs: Any) -> str:
+    return t(f"upload_{key}", lang, **kwargs)  # the strings are in app/i18n.py, under "upload_"
+
+
+def map_frame(frame: Any, view: Any) -> Any:
+    """The page's map frame, with this session's facility markers when there are any to show."""
+    facilities = st.session_state.get(MARKERS_KEY)
+    if facilities is None or not st.session_state.get(SHOW_MARKERS_KEY, True):
+        return frame
+    if not (facilities.located["located_by"] == "point").any():
+        return frame
+    return with_facilities(frame, facilities, mapdata.datum_for(view), view.lang)
+
+
+def _show_markers_changed() -> None:
+    st.session_state[SHOW_MARKERS_KEY] = st.session_state["uf_show_markers"]
+
+
+def upload_section(registry: Registry, lang: str) -> None:
+    with st.expander(_t("header", lang), expanded=bool(st.session_state.get("atlas_upload_notice"))):
+        _section(registry, lang)
+
+
+def _section(registry: Registry, lang: str) -> None:
+    editable = auth.auth_panel(lang)
+    try:
+        store = open_store()
+        records = store.list_layers()
+    except Exception as exc:  # the atlas works without a store; say why there is none
+        st.error(escape(_t("store_error", lang, e=exc)))
+        return
+    saved_layers(store, records, editable, lang)
+    if editable:
+        upload_flow(store, records, registry, lang)
+
+
+# --- saved layers ---------------------------------------------------------------------------------
+def saved_layers(store: UserStore, records: list, editable: bool, lang: str) -> None:
+    st.markdown(f"**{_t('saved', lang)}**")
+    if not records:
+        st.caption(_t("none_saved", lang))
+        return
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "id": [r.layer_id for r in records],
+                _t("title", lang): [f"{r.title} ({_t('user_mark', lang)})" for r in records],
+                _t("level", lang): [_t(r.level, lang) for r in records],
+                _t("unit", lang): [r.unit for r in records],
+                _t("year", lang): [r.year for r in records],
+                _t("source", lang): [r.source for r in records],
+                "v": [r.version for r in records],
+                "updated (UTC)": [f"{r.updated:%Y-%m-%d %H:%M}" for r in records],
+            }
+        ),
+        hide_index=True,
+        key="atlas_user_layers_table",
+    )
+    if not editable:
+        return
+    with st.expander(_t("manage", lang)):
+        by_id = {r.id: r for r in records}
+        chosen = st.selectbox(
+            _t("layer", lang),
+            list(by_id),
+            format_func=lambda i: f"{by_id[i].layer_id} · {by_id[i].title}",
+            key="um_layer",
+        )
+        record = by_id[chosen]
+        who = auth.current_editor() or "anonymous"
+        new_title = st.text_input(_t("new_title", lang), value=record.title, key=f"um_title_{chosen}")
+        if st.button(_t("rename", lang), key="um_rename") and new_title.strip() != record.title:
+            _guarded(lambda: store.rename(chosen, new_title, who), _t("renamed", lang))
+        confirm = st.checkbox(_t("confirm_delete", lang), key=f"um_confirm_{chosen}")
+        if st.button(_t("delete", lang), key="um_delete", disabled=not confirm, type="primary"):
+            _guarded(lambda: store.delete(chosen, who), _t("deleted", lang))
+
+
+def _guarded(action: Any, done: str) -> None:
+    try:
+        action()
+    except StoreError as exc:
+        st.error(escape(str(exc)))
+        return
+    st.session_state["atlas_upload_notice"] = done
+    st.rerun()
+
+
+# --- upload ---------------------------------------------------------------------------------------
+def _read(lang: str) -> UploadedTable | None:
+    limit = max_upload_bytes()
+    st.caption(_t("limit", lang, mb=f"{limit / 1024 / 1024:.3g}"))
+    file = st.file_uploader(_t("file", lang), type=["csv", "xlsx", "xlsm", "txt"], key="atlas_upload_file")
+    if file is None:
+        return None
+    data = file.getvalue()
+    name = file.name
+    try:
+        sheets = list_sheets(data, name=name, max_bytes=limit)
+        sheet = encoding = None
+        if sheets:
+            sheet = st.selectbox(_t("sheet", lang), sheets, key="atlas_upload_sheet")
+        else:
+            options = ["auto", *ENCODINGS]
+            choice = st.selectbox(
+                _t("encoding", lang),
+                options,
+                format_func=lambda e: _t("auto", lang) if e == "auto" else e,
+                key="atlas_upload_encoding",
+            )
+            encoding = None if choice == "auto" else choice
+        table = read_table(data, name=name, encoding=encoding, sheet=sheet, max_bytes=limit)
+    except UploadError as exc:
+        st.error(escape(str(exc)))
+        return None
+    if table.encoding and table.encoding_detected:
+        st.caption(escape(_t("detected", lang, enc=table.encoding)))
+    if table.blank_rows:
+        st.caption(escape(_t("blank_rows", lang, rows=", ".join(map(str, table.blank_rows[:50])))))
+    if table.formulas_without_value:
+        cells = ", ".join(f"{c.column}{c.row}" for c in table.formulas_without_value[:50])
+        st.warning(escape(_t("formulas", lang, cells=cells)))
+    st.markdown(f"**{_t('preview', lang)}**")
+    st.dataframe(table.preview(10), key="atlas_upload_preview")
+    return table
+
+
+def upload_flow(store: UserStore, records: list, registry: Registry, lang: str) -> None:
+    notice = st.session_state.pop("atlas_upload_notice", None)
+    if notice:
+        st.success(escape(notice))
+    mode = st.radio(
+        _t("mode", lang),
+        ["table", "facilities"],
+        format_func=lambda m: _t(f"mode_{m}", lang),
+        horizontal=True,
+        key="atlas_upload_mode",
+    )
+    table = _read(lang)
+    if table is None:
+        return
+    if mode == "table":
+        table_flow(store, records, table, lang)
+    else:
+        facility_flow(store, table, registry, lang)
+
+
+def _meta_inputs(key: str, default_title: str, lang: str) -> LayerMeta:
+    c1, c2, c3, c4 = st.columns([3, 1, 1, 3])
+    return LayerMeta(
+        c1.text_input(_t("title", lang), value=default_title, key=f"{key}_title"),
+        c2.text_input(_t("unit", lang), key=f"{key}_unit"),
+        c3.text_input(_t("year", lang), key=f"{key}_year"),
+        c4.text_input(_t("source", lang), key=f"{key}_source"),
+    )
+
+
+def table_flow(store: UserStore, records: list, table: UploadedTable, lang: str) -> None:
+    columns = table.columns
+    level = st.radio(
+        _t("level", lang), ["county", "prefecture"], format_func=lambda v: _t(v, lang), horizontal=True, key="ut_level"
+    )
+    region_column = st.selectbox(_t("region_col", lang), columns, key="ut_region")
+    value_columns = st.multiselect(_t("value_cols", lang), [c for c in columns if c != region_column], key="ut_values")
+    if not value_columns:
+        return
+    kind = st.selectbox(_t("kind", lang), list(USER_KINDS), format_func=lambda k: _t(f"kind_{k}", lang), key="ut_kind")
+    same_level = [r for r in records if r.level == level and r.kind == kind]
+    target: int | None = None
+    if len(value_columns) == 1 and same_level:
+        by_id = {r.id: r for r in same_level}
+        target = st.selectbox(
+            _t("target", lang),
+            [None, *by_id],
+            format_func=lambda i: (
+                _t("new_layer", lang) if i is None else _t("replace_layer", lang, title=by_id[i].title)
+            ),
+            key="ut_target",
+        )
+    metas = {}
+    for i, col in enumerate(value_columns):
+        st.caption(escape(_t("meta_for", lang, col=col)))
+        metas[col] = _meta_inputs(f"ut_meta_{i}", col, lang)
+
+    # The planner's answers belong to this file, column and level only; another upload starts afresh.
+    scope = (table.name, table.sheet, region_column, level)
+    saved_choices = st.session_state.get("ut_choices")
+    choices: dict[str, str] = dict(saved_choices[1]) if saved_choices and saved_choices[0] == scope else {}
+    report = match_choices(table.frame, region_column, value_columns, level, choices)
+    st.markdown(f"**{_t('report', lang)}**")
+    c = report.counts()
+    st.info(
+        escape(
+            _t(
+                "summary",
+                lang,
+                n=len(report.rows),
+                matched=c["matched"],
+                unmatched=c["unmatched"],
+                ambiguous=c["ambiguous"],
+                other=c["other_level"],
+                zone=c["no_boundary"],
+                empty=c["empty"],
+                dups=len(report.duplicates),
+                values=len(report.value_problems),
+            )
+        )
+    )
+    if choices:
+        answered = "; ".join(f"{q} → {c}" for q, c in choices.items())
+        st.caption(escape(_t("answers", lang, answers=answered)))
+        if st.button(_t("clear_answers", lang), key="ut_clear_answers"):
+            st.session_state.pop("ut_choices", None)
+            st.rerun()
+    if report.not_matched:
+        st.dataframe(report_rows(report, lang), hide_index=True, key="ut_report_rows")
+        _ask(report, choices, scope, lang)
+    if report.duplicates:
+        st.warning(_t("duplicates", lang))
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "code": [d.code for d in report.duplicates],
+                    _t("layer", lang): [d.label for d in report.duplicates],
+                    "rows": [", ".join(map(str, d.rows)) for d in report.duplicates],
+                }
+            ),
+            hide_index=True,
+            key="ut_duplicates",
+        )
+    if report.value_problems:
+        st.caption(_t("values", lang))
+        st.dataframe(value_problem_rows(report, lang), hide_index=True, key="ut_value_problems")
+    accepted = report.ok or st.checkbox(_t("accept", lang), key="ut_accept")
+    if st.button(_t("save", lang), key="ut_save", disabled=not accepted or bool(report.duplicates), type="primary"):
+        who = auth.current_editor() or "anonymous"
+        incomplete = [col for col, meta in metas.items() if meta.missing()]
+        if incomplete:
+            st.error(escape(_t("meta_required", lang, cols=", ".join(incomplete))))
+            return
+        try:
+            layers = table_layers(report, metas, kind)
+            if target is not None:
+                new, values = layers[0]
+                saved = [store.replace(target, values, who, unit=new.unit, year=new.year, source=new.source)]
+            else:
+                saved = store.save_many(layers, who)
+        except (ValueError, StoreError) as exc:
+            st.error(escape(str(exc)))
+            return
+        st.session_state["atlas_upload_notice"] = _t("saved_ok", lang, titles="; ".join(s.title for s in saved))
+        st.session_state.pop("ut_choices", None)
+        st.rerun()
+
+
+def _ask(report: Any, choices: dict[str, str], scope: tuple[object, ...], lang: str) -> None:
+    """Ask the planner about each ambiguous or unmatched reference that has candidates (once per reference)."""
+    asked: dict[str, tuple[str, ...]] = {}
+    for r in report.not_matched:
+        if r.status in ("ambiguous", "unmatched") and r.candidates and r.query not in asked:
+            asked[r.query] = tuple(c.code for c in r.candidates)
+    labels = {c.code: f"{c.code} {c.label}" for r in report.not_matched for c in r.candidates}
+    changed = False
+    for n, (query, codes) in enumerate(asked.items()):
+        pick = st.selectbox(
+            escape(_t("choose_for", lang, q=query), limit=80),
+            [LEAVE_OUT, *codes],
+            format_func=lambda c: _t("leave_out", lang) if c == LEAVE_OUT else labels[c],
+            key=f"ut_ask_{n}_{query}",
+        )
+        if pick != LEAVE_OUT and choices.get(query) != pick:
+            choices[query] = pick
+            changed = True
+    if changed:
+        st.session_state["ut_choices"] = (scope, choices)
+        st.rerun()
+
+
+def facility_flow(store: UserStore, table: UploadedTable, registry: Registry, lang: str) -> None:
+    none = _t("no_column", lang)
+    options = [none, *table.columns]
+
+    def pick(key: str) -> str | None:
+        value = st.selectbox(_t(f"col_{key}", lang), options, key=f"uf_{key}")
+        return None if value == none else value
+
+    c1, c2, c3 = st.columns(3)
+    with c1:
+        name, kind = pick("name"), pick("type")
+    with c2:
+        lon, lat = pick("lon"), pick("lat")
+    with c3:
+        capacity, region = pick("capacity"), pick("region")
+    try:
+        columns = FacilityColumns(name=name, type=kind, capacity=capacity, lon=lon, lat=lat, region=region)
+    except ValueError as exc:
+        st.info(escape(str(exc)))
+        return
+    datum = None
+    if lon is not None:
+        datum = st.radio(_t("datum", lang), list(DATUMS), index=None, format_func=lambda d: _t(d, lang), key="uf_datum")
+        if datum is None:
+            st.info(_t("choose_datum", lang))
+            return
+    facilities = locate_facilities(table.frame, columns, datum=datum or "wgs84")
+    # The map is drawn above this section: a new list reruns the page once so the map shows its markers.
+    fingerprint = (datum, int(pd.util.hash_pandas_object(facilities.points.astype(str)).sum()))
+    if st.session_state.get(f"{MARKERS_KEY}_fp") != fingerprint:
+        st.session_state.update({MARKERS_KEY: facilities, f"{MARKERS_KEY}_fp": fingerprint})
+        st.rerun()
+    st.info(
+        escape(_t("located", lang, n=len(facilities.points), ok=len(facilities.located), bad=len(facilities.issues)))
+    )
+    if facilities.issues:
+        st.dataframe(issue_rows(facilities, lang), hide_index=True, key="uf_issues")
+    st.checkbox(
+        _t("markers", lang),
+        value=st.session_state.get(SHOW_MARKERS_KEY, True),
+        key="uf_show_markers",
+        on_change=_show_markers_changed,
+    )
+    covers_all = st.checkbox(_t("covers_all", lang), value=True, key="uf_covers_all")
+    population = st.selectbox(
+        _t("per_capita", lang),
+        [None, *PER_CAPITA],
+        format_func=lambda p: _t("no_per_capita", lang) if p is None else registry.get(p).title(lang),
+        key="uf_per_capita",
+    )
+    meta = _meta_inputs("uf_meta", "", lang)
+    capacity_unit = st.text_input(_t("capacity_unit", lang), key="uf_capacity_unit") if capacity else ""
+    covered = None if covers_all else set(facilities.located["prefecture"])
+    try:
+        layers = facility_layers(
+            facilities,
+            meta,
+            capacity_unit=capacity_unit,
+            population=population,
+            registry=registry,
+            covered_prefectures=covered,
+            lang=lang,
+        )
+    except ValueError as exc:
+        st.caption(escape(str(exc)))
+        return
+    st.caption(_t("layers_to_save", lang))
+    st.dataframe(
+        pd.DataFrame(
+            {
+                _t("title", lang): [n.title for n, _ in layers],
+                _t("unit", lang): [n.unit for n, _ in layers],
+                _t("level", lang): [_t(n.level, lang) for n, _ in layers],
+                "regions": [finite_count(v) for _, v in layers],
+            }
+        ),
+        hide_index=True,
+        key="uf_layers",
+    )
+    accepted = not facilities.issues or st.checkbox(_t("accept", lang), key="uf_accept")
+    if st.button(_t("save", lang), key="uf_save", disabled=not accepted, type="primary"):
+        try:
+            saved = store.save_many(layers, auth.current_editor() or "anonymous")
+        except StoreError as exc:
+            st.error(escape(str(exc)))
+            return
+        st.session_state["atlas_upload_notice"] = _t("saved_ok", lang, titles="; ".join(s.title for s in saved))
+        st.rerun()

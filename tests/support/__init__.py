@@ -1,0 +1,1 @@
+"""Helpers shared by the tests (never imported from a test file: a test file imports from here)."""

@@ -1,0 +1,163 @@
+"""Helpers for browser tests: a real Streamlit server in its own process group, and a Playwright
+page whose requests to any host other than this machine are recorded and aborted."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from app.webmap.site import prepare_site, static_dir
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+FOLIUM_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+# Every URL except http(s) to this machine. Routing only these keeps the page's own requests out of the Python
+# client: a "**/*" route sends each local request there and back too, which slowed a page load by about a third.
+NOT_LOOPBACK = re.compile(r"^(?!https?://(?:127\.0\.0\.1|localhost|\[::1\])(?:[:/]|$))")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def page_script(folder: Path, name: str, source: str) -> Path:
+    """Write a throwaway Streamlit page to ``folder/name`` with the site folder's static/ linked beside it.
+
+    Streamlit serves <folder of the main script>/static at /app/static, so the vendored files and the
+    geometry files app/webmap points at are found there (app/webmap/site.py). Do not name it app.py: the
+    script's folder goes first on sys.path and would shadow the ``app`` package.
+    """
+    script = folder / name
+    script.write_text(source, encoding="utf-8")
+    prepare_site()
+    (folder / "static").symlink_to(static_dir(), target_is_directory=True)
+    return script
+
+
+@contextlib.contextmanager
+def atlas_server(*, log_path: Path, timeout: float = 90) -> Iterator[str]:
+    """The atlas as ``coverage-atlas serve`` runs it (app/ui/serving.py on the site folder's page script), bound
+    to this machine, on a free port; yields the base URL once it answers."""
+    with _server(
+        ["-m", "app.ui.serving", str(prepare_site())], [], cwd=ROOT, log_path=log_path, timeout=timeout
+    ) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def streamlit_server(
+    script: Path, *, cwd: Path = ROOT, log_path: Path, timeout: float = 90, config_flags: bool = True
+) -> Iterator[str]:
+    """``streamlit run script`` on a free port; yields the base URL once /_stcore/health answers.
+
+    With ``config_flags=False`` headless mode and usage stats are not set on the command line, so
+    they must come from the project config (.streamlit/config.toml under ``cwd``), which a test can
+    thereby check. The server gets its own process group, which is ended (TERM, then KILL) on exit.
+    """
+    flags = ["--server.headless", "true", "--browser.gatherUsageStats", "false"] if config_flags else []
+    with _server(["-m", "streamlit", "run", str(script)], flags, cwd=cwd, log_path=log_path, timeout=timeout) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def _server(command: list[str], flags: list[str], *, cwd: Path, log_path: Path, timeout: float) -> Iterator[str]:
+    port = free_port()
+    flags = ["--server.port", str(port), "--server.address", "127.0.0.1", "--server.fileWatcherType", "none", *flags]
+    log = log_path.open("wb")
+    proc = subprocess.Popen(
+        [sys.executable, *command, *flags],
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdin=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{log_path.read_text()}")
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit not healthy after {timeout:.0f} s:\n{log_path.read_text()}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+            try:
+                os.killpg(proc.pid, sig)
+                proc.wait(wait)
+                break
+            except ProcessLookupError:
+                break
+            except subprocess.TimeoutExpired:
+                continue
+        log.close()
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator:
+    if not Path(CHROMIUM).exists():
+        raise RuntimeError(f"{CHROMIUM} missing: run scripts/ensure_system_deps.sh (make test does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+class LocalOnlyPage:
+    """A fresh browser context; every request to a foreign host is recorded and aborted."""
+
+    def __init__(self, browser, *, viewport=(1400, 1000)):
+        self.context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+        self.page = self.context.new_page()
+        self.blocked: list[tuple[str, str]] = []  # (resource type, url)
+        self.local_errors: list[tuple[int, str]] = []  # local responses >= 400
+        self.error_responses: list[tuple[int, str]] = []  # responses >= 400 from any host
+        self.page_errors: list[str] = []  # uncaught exceptions, in the page and in its iframes
+        self.page.route(NOT_LOOPBACK, self._route)  # covers the component iframes too
+        self.page.on("response", self._response)
+        self.page.on("pageerror", lambda error: self.page_errors.append(str(error)))
+
+    def _route(self, route):
+        request = route.request
+        if (urlsplit(request.url).hostname or "") in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            self.blocked.append((request.resource_type, request.url))
+            route.abort("blockedbyclient")
+
+    def _response(self, response):
+        if response.status >= 400:
+            self.error_responses.append((response.status, response.url))
+            if (urlsplit(response.url).hostname or "") in LOCAL_HOSTS:
+                self.local_errors.append((response.status, response.url))
+
+    def close(self):
+        self.context.close()
