@@ -22,6 +22,18 @@ import pytest  # noqa: E402
 from tests.support.browser import atlas_server, chromium  # noqa: E402
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tiers by what a test uses: a browser (one xdist worker runs them all, on one shared server and Chromium),
+    the real page through AppTest."""
+    for item in items:
+        if "browser" in item.fixturenames or item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.xdist_group("browser"))
+        module = getattr(item, "module", None)
+        if module is not None and "AppTest" in vars(module):
+            item.add_marker(pytest.mark.apptest)
+
+
 @pytest.fixture(scope="session")
 def browser():
     """One headless Chromium for the whole run; each test opens its own context (LocalOnlyPage)."""

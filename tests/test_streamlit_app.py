@@ -17,6 +17,11 @@ import pytest
 from branca.utilities import color_brewer
 from streamlit.testing.v1 import AppTest
 
+from app.core import charts, mapdata
+from app.core.i18n import t
+from app.core.viewstate import ViewState, sanitise
+from app.webmap import choropleth
+from layers import default_registry
 from tests.support.apptest import (
     APP,
     FILTERED,
@@ -225,22 +230,43 @@ def test_area_widget_agrees_with_the_map_for_a_prefecture_only_layer():
 
 
 def test_every_layer_at_every_level_draws():
-    """Categorical and prefecture- or county-only layers included: no error, one feature per row."""
-    from layers import default_registry
-
-    layers = default_registry().list_layers()
+    """Categorical and prefecture- or county-only layers included: no error, one style and tooltip per region,
+    a table row per region. Every layer × level through the page's own builders (what app/ui/cache.py calls);
+    one layer of each kind through the page itself below."""
+    registry = default_registry()
+    layers = registry.list_layers()
     assert len(layers) > 20
     for layer in layers:
         for level in layer.levels:
-            at = run_app({"layer": layer.id, "level": level})
-            df = table(at)
-            assert len(df) == {"prefecture": 21, "county": 183}[level], (layer.id, level)
-            assert {f["properties"]["adcode"] for f in map_features(at)} == set(df["adcode"]), (layer.id, level)
-            assert not at.error and not at.warning, (layer.id, level, [e.value for e in at.error])
-            assert params(at).get("layer", "elderly_per_township_2021") == layer.id
-            if layer.is_categorical:
-                assert not [s for s in at.sidebar.slider if s.key and s.key.startswith("w_range::")]
-                assert not [s for s in at.sidebar.selectbox if s.key == "w_scheme"]
+            view = sanitise(ViewState(layer=layer.id, level=level), registry)
+            data = mapdata.map_data(mapdata.effective_layer(registry, view), view)
+            assert data.error is None, (layer.id, level, data.error)
+            payload = choropleth.view_payload(data)
+            codes = set(data.table["adcode"])
+            assert len(codes) == {"prefecture": 21, "county": 183}[level], (layer.id, level)
+            assert set(payload["styles"]) == set(payload["tips"]) == codes, (layer.id, level)
+            shown = mapdata.shown_table(data)
+            assert set(codes) <= set(shown[t("code", "zh")]), (layer.id, level)
+            charts.ranking_spec(data)  # builds (None for categorical layers)
+
+
+@pytest.mark.parametrize(
+    "layer_id",
+    ["economic_region", "poverty_county_count", "poverty_exit_year", "townships_by_year", "pop_total"],
+)
+def test_one_layer_of_each_kind_draws_on_the_page(layer_id):
+    """Categorical, prefecture-only, county-only categorical, time series, a layer with normalisations."""
+    layer = default_registry().get(layer_id)
+    for level in layer.levels:
+        at = run_app({"layer": layer.id, "level": level})
+        df = table(at)
+        assert len(df) == {"prefecture": 21, "county": 183}[level], (layer.id, level)
+        assert {f["properties"]["adcode"] for f in map_features(at)} == set(df["adcode"]), (layer.id, level)
+        assert not at.error and not at.warning, (layer.id, level, [e.value for e in at.error])
+        assert params(at).get("layer", "elderly_per_township_2021") == layer.id
+        if layer.is_categorical:
+            assert not [s for s in at.sidebar.slider if s.key and s.key.startswith("w_range::")]
+            assert not [s for s in at.sidebar.selectbox if s.key == "w_scheme"]
 
 
 def test_normalisation_gives_values_per_1000():

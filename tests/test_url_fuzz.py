@@ -20,11 +20,11 @@ from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
-from test_url_hardening import PARAMS, page_problems
 
 from app.core.viewstate import DEFAULT, to_query_params
 from layers import default_registry
 from tests.support.apptest import first_visit
+from tests.support.markdown import PARAMS, page_problems
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = int(os.environ.get("URL_FUZZ_SEED", "20261129"))

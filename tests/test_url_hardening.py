@@ -8,12 +8,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.support.apptest import first_visit
-from tests.support.markdown import constructs, markdown_strings
+from tests.support.markdown import PARAMS, page_problems
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "streamlit_app.py")
-PARAMS = ("lang", "layer", "level", "area", "min", "max", "norm", "scheme", "k", "breaks", "palette", "rev")
-PARAMS += ("basemap", "sel")
 PAYLOADS = [
     "x\n\n# 系统通知：本站已迁移\n\n请前往 [新地址](https://evil.example/atlas)\n\n![](https://evil.example/beacon.png)",
     "![t](https://evil.example/track.png)",
@@ -22,18 +20,6 @@ PAYLOADS = [
     "$\\href{https://evil.example}{click}$ :red[alarm] ~~x~~ | a | b |",
     "`` ` ``" + "长" * 2000,
 ]
-
-
-def page_problems(at: AppTest) -> list[tuple[str, str, list[str]]]:
-    """Every Markdown-rendering string on the page that renders more than plain text, lists, bold, code."""
-    out = []
-    for kind, text in markdown_strings(at):
-        found = constructs(text)
-        if kind == "Markdown" and text.startswith("### "):  # the details panel's heading is meant
-            found = [c for c in found if c not in ("heading_open", "heading_close")]
-        if found:
-            out.append((kind, text[:300], found))
-    return out
 
 
 def run(params: dict[str, str]) -> AppTest:

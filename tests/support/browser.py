@@ -75,14 +75,25 @@ def streamlit_server(
 
 
 @contextlib.contextmanager
-def _server(command: list[str], flags: list[str], *, cwd: Path, log_path: Path, timeout: float) -> Iterator[str]:
+def _server(
+    command: list[str],
+    flags: list[str],
+    *,
+    cwd: Path,
+    log_path: Path,
+    timeout: float,
+    python: str = sys.executable,
+    env: dict[str, str] | None = None,
+) -> Iterator[str]:
+    """``python command… flags…`` in its own process group, bound to this machine on a free port; yields the base
+    URL once /_stcore/health answers. By default the checkout comes first on the server's path."""
     port = free_port()
     flags = ["--server.port", str(port), "--server.address", "127.0.0.1", "--server.fileWatcherType", "none", *flags]
     log = log_path.open("wb")
     proc = subprocess.Popen(
-        [sys.executable, *command, *flags],
+        [python, *command, *flags],
         cwd=cwd,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env={**os.environ, "PYTHONPATH": str(ROOT)} if env is None else env,
         stdin=subprocess.DEVNULL,
         stdout=log,
         stderr=subprocess.STDOUT,

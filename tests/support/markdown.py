@@ -73,3 +73,20 @@ def markdown_strings(at: AppTest) -> Iterator[tuple[str, str]]:
         if kind == "Radio":
             for option in node.options:
                 yield "Radio option", option
+
+
+# The parameters every crafted address sets (tests/test_url_hardening.py, tests/test_url_fuzz.py).
+PARAMS = ("lang", "layer", "level", "area", "min", "max", "norm", "scheme", "k", "breaks", "palette", "rev")
+PARAMS += ("basemap", "sel")
+
+
+def page_problems(at: AppTest) -> list[tuple[str, str, list[str]]]:
+    """Every Markdown-rendering string on the page that renders more than plain text, lists, bold, code."""
+    out = []
+    for kind, text in markdown_strings(at):
+        found = constructs(text)
+        if kind == "Markdown" and text.startswith("### "):  # the details panel's heading is meant
+            found = [c for c in found if c not in ("heading_open", "heading_close")]
+        if found:
+            out.append((kind, text[:300], found))
+    return out
