@@ -117,11 +117,17 @@ _TRAILING_PARENTHESIS = re.compile(r"[（(][^（()）]*[）)]$")
 _SIMILAR_TO_RESIDENTS_CLASS = range(400, 500)
 
 
-def _is_placeholder_or_below_village(name: str) -> bool:
+def _in_similar_to_residents_class(code: str | None) -> bool:
+    return code is not None and len(code) == 12 and int(code[9:]) in _SIMILAR_TO_RESIDENTS_CLASS
+
+
+def _is_placeholder_or_below_village(name: str, code: str | None = None) -> bool:
+    # A living/work area in the class 类似居委会 is not left out: the NBS lists it like a residents'
+    # committee, and in every year, whatever it is called (2018 丝丽雅居民区, 2019– 丝丽雅居民区社区).
     return (
         any(m in name for m in _VIRTUAL_MARKERS)
         or name.endswith("村民小组")
-        or name.endswith(_LIVING_OR_WORK_AREA_ENDINGS)
+        or (name.endswith(_LIVING_OR_WORK_AREA_ENDINGS) and not _in_similar_to_residents_class(code))
     )
 
 
@@ -129,7 +135,8 @@ def village_type(name: str, code: str | None = None) -> str | None:
     """village_committee / residents_committee, or None for a unit that is neither.
 
     The strict rule is the name ending; names it cannot read (:func:`tolerated_reason` says why) are
-    counted by the tolerant rule unless they are placeholders, villager groups or living/work areas.
+    counted by the tolerant rule unless they are placeholders, villager groups or living/work areas
+    outside the NBS class 类似居委会 (code digits 10–12: 400–499), which counts whatever its name.
     """
     if any(m in name for m in _VIRTUAL_MARKERS):
         return None
@@ -140,16 +147,16 @@ def village_type(name: str, code: str | None = None) -> str | None:
 
 
 def _tolerant_village_type(name: str, code: str | None) -> str | None:
-    if _is_placeholder_or_below_village(name):
+    if _is_placeholder_or_below_village(name, code):
         return None
     core = _TRAILING_PARENTHESIS.sub("", name)
     if any(m in core for m in _TOLERANT_VILLAGE_MARKERS):
         return VILLAGE_COMMITTEE
     if any(m in core for m in _TOLERANT_RESIDENTS_MARKERS):
         return RESIDENTS_COMMITTEE
-    # No committee word at all, but coded in the NBS class 类似居委会: 2018 510311112401 四川卫生康复职业学院,
-    # the same code as 四川卫生康复职业学院社区 from 2021.
-    if code is not None and len(code) == 12 and int(code[9:]) in _SIMILAR_TO_RESIDENTS_CLASS:
+    # No committee word at all, but coded in the NBS class 类似居委会: 2018 510311112401 四川卫生康复职业学院
+    # (四川卫生康复职业学院社区 from 2019), 511504101401 丝丽雅居民区 (丝丽雅居民区社区 from 2019).
+    if _in_similar_to_residents_class(code):
         return RESIDENTS_COMMITTEE
     return None
 
@@ -172,9 +179,8 @@ def village_exclusion_reason(name: str) -> str:
     if name.endswith("村民小组"):
         return "villager_group"  # 村民小组 is below village level (2018: 511102105398 街村村民小组)
     if name.endswith(_LIVING_OR_WORK_AREA_ENDINGS):
-        # Living quarters and work teams of ranches, farms and forestry units (2021: 513422100500
-        # 康乌牧场生活区, 511502102401 翠外管理区; 2018: 513231400501 农场农业队, 513422100500
-        # 康乌牧场), not committees.
+        # Living quarters and work teams of ranches, farms and forestry units outside the class 类似居委会
+        # (2021: 513422100500 康乌牧场生活区; 2018: 513231400501 农场农业队, 513422100500 康乌牧场), not committees.
         return "living_or_work_area"
     # Neither a committee word nor the NBS 类似居委会 class: nothing says it is a committee.
     return "no_committee_ending"

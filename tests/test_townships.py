@@ -275,17 +275,37 @@ def test_garbled_committee_names_are_counted_by_the_tolerant_rule(name, code, ki
     assert tolerated_reason(name, code)
 
 
-def test_tolerant_rule_never_counts_placeholders_or_work_areas():
-    for name in ("高新技术开发区虚拟社区", "白皎煤矿虚社区", "街村村民小组", "康乌牧场生活区", "农场农业队"):
+def test_tolerant_rule_never_counts_placeholders_or_work_areas_outside_the_class_similar_to_residents():
+    for name in ("高新技术开发区虚拟社区", "白皎煤矿虚社区", "街村村民小组"):
         assert village_type(name, "510000000401") is None, name
+    # Living/work areas of the class 类似村委会 (500–599) are left out, as their real codes say
+    assert village_type("康乌牧场生活区", "513422100500") is None
+    assert village_type("农场农业队", "513231400501") is None
     assert village_type("四川卫生康复职业学院", "510311112201") is None  # class 200–399 without a 村 word
+
+
+def test_class_similar_to_residents_counts_in_every_year_whatever_its_name():
+    # One rule for the NBS class 类似居委会 (400–499): counted unless the NBS marks it virtual. 2018
+    # 511504101401 丝丽雅居民区 is 丝丽雅居民区社区 from 2019; both count, like 四川卫生康复职业学院 (510311112401).
+    assert village_type("丝丽雅居民区", "511504101401") == RESIDENTS_COMMITTEE
+    assert village_type("丝丽雅居民区社区", "511504101401") == RESIDENTS_COMMITTEE
+    assert village_type("翠外管理区", "511502102401") == RESIDENTS_COMMITTEE
+    excluded = read("excluded_units.csv")
+    in_class = [r for r in excluded if r["level"] == "village" and 400 <= int(r["code"][9:]) <= 499]
+    assert {r["reason"] for r in in_class} == {"virtual_placeholder"}
+    tolerated = {(r["year"], r["code"]) for r in read("tolerated_village_names.csv")}
+    assert ("2018", "511504101401") in tolerated and ("2021", "511504101401") not in tolerated  # a regular name
+    # 叙州区 511504, 2018: the 520 units counted before plus 丝丽雅居民区
+    assert counts()["511504", 2018, "villages_total"] == 520 + 1
 
 
 def test_garbled_names_are_listed_with_their_reason_and_placeholders_stay_excluded():
     tolerated = read("tolerated_village_names.csv")
     per_year = Counter(r["year"] for r in tolerated)
-    assert per_year == {"2018": 31, "2019": 24, "2020": 1, "2021": 2, "2023": 3}
-    assert {r["name"] for r in tolerated if r["year"] == "2021"} == {"渡口社区委员会", "团结社区居民委员"}
+    # + the class-400 living/work areas: 2018 翠外居住区, 丝丽雅居民区, 亚青寺管理局生活区, 五明佛学院生活区;
+    # 2019–2023 翠外管理区
+    assert per_year == {"2018": 31 + 4, "2019": 24 + 1, "2020": 1 + 1, "2021": 2 + 1, "2023": 3 + 1}
+    assert {r["name"] for r in tolerated if r["year"] == "2021"} == {"渡口社区委员会", "团结社区居民委员", "翠外管理区"}
     assert all(r["reason"] and r["counted_as"] in (VILLAGE_COMMITTEE, RESIDENTS_COMMITTEE) for r in tolerated)
     excluded = read("excluded_units.csv")
     assert not [r for r in excluded if r["reason"] == "no_committee_ending"]
@@ -296,10 +316,11 @@ def test_garbled_names_are_listed_with_their_reason_and_placeholders_stay_exclud
 
 def test_village_totals_include_the_garbled_names():
     # By hand: 2021 village totals were 34,377 by the strict rule; + 2 garbled (渡口社区委员会 in 雅江县 513325,
-    # 团结社区居民委员 in 色达县 513333) = 34,379. 2018: 53,482 + 31 = 53,513.
+    # 团结社区居民委员 in 色达县 513333) + 1 of the class 类似居委会 (翠外管理区 in 翠屏区) = 34,380.
+    # 2018: 53,482 + 31 garbled + 4 of that class = 53,517.
     c = counts()
-    assert c["510000", 2021, "villages_total"] == 34_377 + 2
-    assert c["510000", 2018, "villages_total"] == 53_482 + 31
+    assert c["510000", 2021, "villages_total"] == 34_377 + 2 + 1
+    assert c["510000", 2018, "villages_total"] == 53_482 + 31 + 4
 
 
 def test_name_rule_agrees_with_nbs_code_classes():
