@@ -97,7 +97,7 @@ def map_data(layer: Layer, view: ViewState) -> MapData:
         return _categorical(layer, view, table, unmapped)
 
     values = table["value"].astype(float)
-    table["rank"] = rank_descending(values)
+    table["rank"] = rank_descending(values, layer.decimals)  # ranks of the shown (rounded) values
     in_range = pd.Series(True, index=table.index)
     if view.vmin is not None:
         in_range &= values >= view.vmin
@@ -595,12 +595,8 @@ def datum_for(view: ViewState) -> str:
 
 
 def value_decimals(layer: Layer) -> int:
-    """Decimals a layer's figures are given to: counts whole, shares and per-1,000 rates to 0.01, rates to 0.1."""
-    if layer.kind == "count":
-        return 0
-    if layer.kind == "share" or "__per_1000_" in layer.id:
-        return 2
-    return 1
+    """Decimals a layer's figures are given to (the rule is :attr:`layers.model.Layer.decimals`)."""
+    return layer.decimals
 
 
 def value_column(data: MapData) -> str:

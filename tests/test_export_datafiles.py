@@ -124,3 +124,17 @@ def test_neutralise_leaves_numbers_and_plain_text_alone():
     assert datafiles.neutralise("成都市") == "成都市"
     assert datafiles.neutralise("@SUM(A1)") == "'@SUM(A1)"
     assert datafiles.neutralise("\r=1") == "'\r=1"
+
+
+def test_xlsx_and_geojson_give_the_table_ranks_of_tied_shown_values():
+    # 新都区 510114 and 宁南县 513427 both show 14.96 % aged 60+: one rank, 140, in every export.
+    data = data_for(ViewState(layer="pop_60plus_share", level="county"))
+    table = shown_table(data).set_index("区划代码")["排名"]
+    assert table[["510114", "513427"]].tolist() == [140, 140]
+    sheet = openpyxl.load_workbook(io.BytesIO(datafiles.xlsx_bytes(data)))["数据"]
+    header = [c.value for c in sheet[1]]
+    xlsx = {r[header.index("区划代码")]: r[header.index("排名")] for r in sheet.iter_rows(min_row=2, values_only=True)}
+    geo = pyogrio.read_dataframe(io.BytesIO(datafiles.geo_bytes(boundaries("county"), data, "geojson")))
+    geo_rank = dict(zip(geo["adcode"], geo["rank"], strict=True))
+    for code in data.table["adcode"]:
+        assert xlsx[code] == table[code] == geo_rank[code], code
