@@ -36,7 +36,7 @@ from layers.classify import Classification, ClassificationError, classify
 from layers.groups import GROUPS
 from layers.model import Layer, rank_descending
 from layers.registry import Registry
-from layers.zones import with_zone_rows
+from layers.zones import with_zone_column, zone_column_title
 
 templating.install()
 
@@ -611,19 +611,15 @@ def shown_table(data: MapData) -> pd.DataFrame:
     source, the same for every row, are in :func:`table_notes` rather than repeated per row.
     """
     lang, layer = data.view.lang, data.layer
-    df = with_zone_rows(data.table, data.unmapped, lang)  # zones listed after their district, with a note
-    zone = df["status"].eq("zone")
-    if zone.any():  # zone rows come without the display columns of the shown regions
-        codes = df.loc[zone, "adcode"]
-        df.loc[zone, "label"] = list(region_labels(codes, lang))
-        df.loc[zone, "parent_name"] = [parent_name(c, lang) for c in codes]
-    if layer.is_categorical:
-        values = df["value"]
-    else:
-        digits = value_decimals(layer)
-        values = df["value"].astype(float).round(digits)
-        if digits == 0:
-            values = values.astype("Int64")
+    df = with_zone_column(data.table, data.unmapped, lang)  # a zone's own figure beside its district's, not below
+
+    def shown(column: pd.Series) -> pd.Series:
+        if layer.is_categorical:
+            return column
+        rounded = column.astype(float).round(layer.decimals)
+        return rounded.astype("Int64") if layer.decimals == 0 else rounded
+
+    values = shown(df["value"])
     out = pd.DataFrame(
         {
             t("name", lang): df["label"],
@@ -636,8 +632,10 @@ def shown_table(data: MapData) -> pd.DataFrame:
     out[t("parent_code", lang)] = df["parent_adcode"].astype(str)
     out[t("parent_name", lang)] = df["parent_name"]
     if not layer.is_categorical:
-        answer = {"shown": t("yes", lang), "filtered": t("no", lang), "no_data": "", "zone": ""}
+        answer = {"shown": t("yes", lang), "filtered": t("no", lang), "no_data": ""}
         out[t("in_range", lang)] = [answer[s] for s in df["status"]]
+    if "zone_value" in df:
+        out[zone_column_title(lang)] = shown(df["zone_value"])
     out[t("note", lang)] = df["note"]
     return out
 

@@ -43,7 +43,6 @@ LIANGSHAN_COUNTIES = {
     "雷波县",
 }
 NO_DATA, FILTERED = "#d9d9d9", "#f2f2f2"
-ZONES = {"511071", "511771", "511971"}  # statistical development zones, listed in the table after their district
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -130,17 +129,14 @@ def class_colours(at: AppTest) -> set[str]:
     return set(fills(at).values()) - {NO_DATA, FILTERED}
 
 
-def table(at: AppTest, zones: bool = False) -> pd.DataFrame:
+def table(at: AppTest) -> pd.DataFrame:
     """The data table (the last dataframe on the page with a code column; the upload section's list of saved
-    user layers may follow it).
-
-    Development-zone rows (no outline; already included in their district) are left out unless asked for.
-    """
+    user layers may follow it)."""
     frames = [d.value.rename(columns={"区划代码": "adcode", "Code": "adcode"}) for d in at.main.dataframe]
     coded = [df for df in frames if "adcode" in df.columns]
     assert coded, [list(df.columns) for df in frames]
     df = coded[-1]
-    return df if zones else df[~df["adcode"].isin(ZONES)].reset_index(drop=True)
+    return df
 
 
 def value_column(df: pd.DataFrame) -> str:
@@ -690,9 +686,10 @@ def test_district_with_a_development_zone_says_so_and_lists_the_zone_figures():
     assert figure["常住人口"] == "87,914 人"  # the census row of 511071 itself
     # the district's own figure is its whole outline: 337,106 + 87,914
     assert values(at)["511002"] == 425_020
-    full = table(at, zones=True)
-    assert full["adcode"].tolist()[full["adcode"].tolist().index("511002") + 1] == "511071"
-    assert "不另计" in full.set_index("adcode").loc["511071", "备注"]
+    full = table(at).set_index("adcode")
+    assert "511071" not in full.index  # its own figure is beside 市中区's, outside the value column
+    assert full.loc["511002", "所含开发区自身数值（已计入本行数值）"] == 87_914
+    assert full.loc["511002", "备注"] == "含内江经济开发区（511071）"
 
 
 def test_change_list_says_which_changes_are_transfers_and_which_mergers():
