@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +19,14 @@ DATA_DIR = shipped("data", "gazetteer")
 CURRENT_YEAR = 2023
 PROVINCE_CODE = "510000"
 LEVELS = ("province", "prefecture", "county")
+
+# zone code -> the district whose 2023 outline contains it. layers/zones.py gives each zone's figures to
+# that district; tests/test_zones.py derives the containment from the code lists and checks this table.
+CONTAINING_DISTRICT: dict[str, str] = {
+    "511071": "511002",  # 内江经济开发区 -> 市中区 (内江)
+    "511771": "511703",  # 达州经济开发区 -> 达川区
+    "511971": "511902",  # 巴中经济开发区 -> 巴州区
+}
 
 # Order matters: the longest ethnic designation first, so 阿坝藏族羌族自治州 loses all of it.
 _ETHNIC = re.compile(r"(藏族羌族|彝族|藏族|羌族)自治(州|县)$")
@@ -104,6 +113,7 @@ class Gazetteer:
             old = self.by_code[c.old_adcode]
             for alias in old.aliases():
                 self._names.setdefault(alias, set()).add(c.new_adcode)
+        self._county_names = Counter(d.name for d in divisions if d.is_current and d.level == "county")
 
     # --- listings -------------------------------------------------------------------------
     def current(self, level: str) -> list[Division]:
@@ -138,6 +148,14 @@ class Gazetteer:
         d = self.by_code[adcode]
         if d.level in ("county", "zone"):
             return self.by_code[d.parent_adcode].name + d.name
+        return d.name
+
+    def label(self, adcode: str) -> str:
+        """The name as a person reads it, told apart where two counties share it: 市中区（内江）, 市中区（乐山）."""
+        d = self.by_code[adcode]
+        if d.level in ("county", "zone") and self._county_names[d.name] > 1:
+            parent = re.sub(r"(市|州|地区)$", "", self.by_code[d.parent_adcode].short_name)
+            return f"{d.name}（{parent}）"
         return d.name
 
     def names(self) -> dict[str, frozenset[str]]:
@@ -210,12 +228,13 @@ class Gazetteer:
         current = self.current_code(code)
         d = self.by_code[current]
         if d.level == "zone":
+            district = CONTAINING_DISTRICT.get(d.adcode)
+            counted = f"{self.label(district)} {district}" if district else f"a district of {d.parent_adcode}"
             raise NoBoundaryError(
                 query,
                 f"{query!r} is {d.adcode} {d.name}, a statistical development zone of "
-                f"{self.by_code[d.parent_adcode].name} with no boundary of its own; "
-                "its figures are counted in the district whose outline contains it "
-                f"(layers.zones.CONTAINING_DISTRICT) and so in {d.parent_adcode}",
+                f"{self.by_code[d.parent_adcode].name} {d.parent_adcode} with no boundary of its own; "
+                f"its figures are counted in {counted}, the district whose outline contains it",
                 d,
             )
         if not d.is_current:

@@ -93,6 +93,10 @@ CHANGE_KIND_LABELS: dict[str, tuple[str, str]] = {
     "merger": ("合并", "merger"),
     "split": ("拆分", "split"),
     "transfer": ("移交（在县或开发区之间）", "transfer (between counties or zones)"),
+    "transfer_merger": (
+        "移交并入（并入别县或开发区的乡镇）",
+        "transferred and merged (into another county's or zone's township)",
+    ),
     "rename": ("更名", "rename"),
     "new": ("新设（村未追踪到）", "new (no villages traced)"),
 }

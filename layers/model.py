@@ -216,6 +216,15 @@ class Layer:
     def is_categorical(self) -> bool:
         return self.kind == "category"
 
+    @property
+    def decimals(self) -> int:
+        """Decimals its figures are shown to: counts whole, shares and per-1,000 rates 0.01, other rates 0.1."""
+        if self.kind == "count":
+            return 0
+        if self.kind == "share" or "__per_1000_" in self.id:
+            return 2
+        return 1
+
     # --- values --------------------------------------------------------------------------
     def frame(self, level: str) -> pd.DataFrame:
         """One row per current region of ``level``: adcode, name, short_name, parent_adcode, value.
@@ -309,6 +318,11 @@ def _merge_sources(*groups: tuple[Source, ...]) -> tuple[Source, ...]:
     return tuple(out)
 
 
-def rank_descending(values: pd.Series) -> pd.Series:
-    """Rank 1 = largest; missing values get no rank."""
-    return values.rank(ascending=False, method="min").astype("Int64").where(values.notna())
+def rank_descending(values: pd.Series, decimals: int | None = None) -> pd.Series:
+    """Rank 1 = largest; missing values get no rank.
+
+    With ``decimals`` (a layer's :attr:`Layer.decimals`) the ranks are those of the values as shown: two
+    regions both shown as 14.96 share a rank, the better one (the next rank after them is skipped).
+    """
+    shown = values if decimals is None else values.round(decimals)
+    return shown.rank(ascending=False, method="min").astype("Int64").where(values.notna())

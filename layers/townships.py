@@ -117,11 +117,17 @@ _TRAILING_PARENTHESIS = re.compile(r"[（(][^（()）]*[）)]$")
 _SIMILAR_TO_RESIDENTS_CLASS = range(400, 500)
 
 
-def _is_placeholder_or_below_village(name: str) -> bool:
+def _in_similar_to_residents_class(code: str | None) -> bool:
+    return code is not None and len(code) == 12 and int(code[9:]) in _SIMILAR_TO_RESIDENTS_CLASS
+
+
+def _is_placeholder_or_below_village(name: str, code: str | None = None) -> bool:
+    # A living/work area in the class 类似居委会 is not left out: the NBS lists it like a residents'
+    # committee, and in every year, whatever it is called (2018 丝丽雅居民区, 2019– 丝丽雅居民区社区).
     return (
         any(m in name for m in _VIRTUAL_MARKERS)
         or name.endswith("村民小组")
-        or name.endswith(_LIVING_OR_WORK_AREA_ENDINGS)
+        or (name.endswith(_LIVING_OR_WORK_AREA_ENDINGS) and not _in_similar_to_residents_class(code))
     )
 
 
@@ -129,7 +135,8 @@ def village_type(name: str, code: str | None = None) -> str | None:
     """village_committee / residents_committee, or None for a unit that is neither.
 
     The strict rule is the name ending; names it cannot read (:func:`tolerated_reason` says why) are
-    counted by the tolerant rule unless they are placeholders, villager groups or living/work areas.
+    counted by the tolerant rule unless they are placeholders, villager groups or living/work areas
+    outside the NBS class 类似居委会 (code digits 10–12: 400–499), which counts whatever its name.
     """
     if any(m in name for m in _VIRTUAL_MARKERS):
         return None
@@ -140,16 +147,16 @@ def village_type(name: str, code: str | None = None) -> str | None:
 
 
 def _tolerant_village_type(name: str, code: str | None) -> str | None:
-    if _is_placeholder_or_below_village(name):
+    if _is_placeholder_or_below_village(name, code):
         return None
     core = _TRAILING_PARENTHESIS.sub("", name)
     if any(m in core for m in _TOLERANT_VILLAGE_MARKERS):
         return VILLAGE_COMMITTEE
     if any(m in core for m in _TOLERANT_RESIDENTS_MARKERS):
         return RESIDENTS_COMMITTEE
-    # No committee word at all, but coded in the NBS class 类似居委会: 2018 510311112401 四川卫生康复职业学院,
-    # the same code as 四川卫生康复职业学院社区 from 2021.
-    if code is not None and len(code) == 12 and int(code[9:]) in _SIMILAR_TO_RESIDENTS_CLASS:
+    # No committee word at all, but coded in the NBS class 类似居委会: 2018 510311112401 四川卫生康复职业学院
+    # (四川卫生康复职业学院社区 from 2019), 511504101401 丝丽雅居民区 (丝丽雅居民区社区 from 2019).
+    if _in_similar_to_residents_class(code):
         return RESIDENTS_COMMITTEE
     return None
 
@@ -172,9 +179,8 @@ def village_exclusion_reason(name: str) -> str:
     if name.endswith("村民小组"):
         return "villager_group"  # 村民小组 is below village level (2018: 511102105398 街村村民小组)
     if name.endswith(_LIVING_OR_WORK_AREA_ENDINGS):
-        # Living quarters and work teams of ranches, farms and forestry units (2021: 513422100500
-        # 康乌牧场生活区, 511502102401 翠外管理区; 2018: 513231400501 农场农业队, 513422100500
-        # 康乌牧场), not committees.
+        # Living quarters and work teams of ranches, farms and forestry units outside the class 类似居委会
+        # (2021: 513422100500 康乌牧场生活区; 2018: 513231400501 农场农业队, 513422100500 康乌牧场), not committees.
         return "living_or_work_area"
     # Neither a committee word nor the NBS 类似居委会 class: nothing says it is a committee.
     return "no_committee_ending"
@@ -412,13 +418,16 @@ class Change:
     name: str
     type: str
     note: str
-    kind: str = ""  # merger / split / transfer / rename / new (see classify rules below)
+    kind: str = ""  # merger / split / transfer / transfer_merger / rename / new (see classify rules below)
     linked: str = ""  # units of the other list sharing village names with this one: "code name (shared)"
+    moved_to: str = ""  # removed transfer / transfer_merger: the area (county or zone) its land went to
 
 
 # --- what kind of change: traced through the villages -----------------------------------------
 
-CHANGE_KINDS = ("merger", "split", "transfer", "rename", "new")
+CHANGE_KINDS = ("merger", "split", "transfer", "transfer_merger", "rename", "new")
+REMOVED_ONLY_KINDS = ("transfer_merger",)  # no unit of the later list is added by it
+ADDED_ONLY_KINDS = ("new",)
 # Village names are compared without their committee ending and type word: 大田村民委员会 (2018) and
 # 大田社区村民委员会 (2021) are the same place 大田; 石龙村民委员会 and 石龙村村民委员会 too.
 _VILLAGE_COMMITTEE_WORDS = re.compile(r"(村民委员会|居民委员会|村委会|居委会|委员会|农村社区)$")
@@ -469,6 +478,9 @@ def township_changes(
     * ``transfer``: removed in one area and added in another under the same place name, the two
       sharing villages (下长镇 长宁县 → 江安县). A same name without shared villages is no transfer
       (石龙镇: 阆中's was merged in 2019, 南部's was formed from 南部's own 乡).
+    * removed ``transfer_merger``: its villages went into a township of another area of the prefecture
+      (石鼓乡 南溪区 → 沙坪街道 翠屏区), by the same evidence counted on names that area did not have
+      before, and more of them than into any township of its own area (:func:`_transferred_into`).
     * ``rename``: a removed and an added unit of the same area linked only to each other (出江镇 → 䢺江镇).
     * removed ``split``: its villages went to two or more units; removed ``merger``: everything else
       (its villages went into one other unit, or could not be traced — a unit that neither moved nor
@@ -531,15 +543,62 @@ def township_changes(
         return "; ".join(notes)
 
     kinds: dict[tuple[str, str], tuple[str, str]] = {}
+    moved: dict[str, TownshipUnit] = {}
     if villages_before is not None and villages_after is not None:
-        kinds = _classify(removed, added, before_by_area, after_by_area, villages_before, villages_after)
+        kinds, moved = _classify(removed, added, before_by_area, after_by_area, villages_before, villages_after)
 
     def row(u: TownshipUnit, change: str) -> Change:
         kind, linked = kinds.get((change, u.code), ("", ""))
-        return Change(u.where.area_adcode, change, u.code, u.name, u.type, note(u, change), kind, linked)
+        text, moved_to = note(u, change), ""
+        if change == "removed" and u.code in moved:
+            into = moved[u.code]
+            moved_to = into.where.area_adcode
+            if kind == "transfer_merger":  # a same-name transfer's note already names where it went
+                text = "; ".join(t for t in (text, f"villages moved to {moved_to} into {into.code} {into.name}") if t)
+        return Change(u.where.area_adcode, change, u.code, u.name, u.type, text, kind, linked, moved_to)
 
     rows = [row(u, "removed") for u in removed] + [row(u, "added") for u in added]
     return sorted(rows, key=lambda c: (c.area_adcode, c.change != "removed", c.code))
+
+
+def _transferred_into(
+    removed: Iterable[TownshipUnit],
+    before_by_area: Mapping[str, list[TownshipUnit]],
+    after_by_area: Mapping[str, list[TownshipUnit]],
+    villages_before: Mapping[str, frozenset[str]],
+    villages_after: Mapping[str, frozenset[str]],
+) -> dict[str, TownshipUnit]:
+    """Removed units whose villages went into a township of another area: code -> that later township.
+
+    The evidence is the in-area link's (``LINK_MIN_SHARED_VILLAGES`` village names), counted only on
+    names that none of the receiving area's earlier units had: across a county border, a name the area
+    already had is explained locally (新华, 团结 … recur everywhere). The receiving township is in the
+    same prefecture, takes more of the unit's names than any township of its own area does, and is the
+    only such township.
+    """
+    empty: frozenset[str] = frozenset()
+    names_before = {
+        area: frozenset().union(*(villages_before.get(u.code, empty) for u in units))
+        for area, units in before_by_area.items()
+    }
+    out: dict[str, TownshipUnit] = {}
+    for r in removed:
+        mine = villages_before.get(r.code, empty)
+        own = after_by_area.get(r.where.area_adcode, [])
+        own_best = max((len(mine & villages_after.get(u.code, empty)) for u in own), default=0)
+        candidates = [
+            a
+            for area, units in after_by_area.items()
+            if area != r.where.area_adcode
+            for a in units
+            if a.where.prefecture_adcode == r.where.prefecture_adcode
+            and len(mine & villages_after.get(a.code, empty) - names_before.get(area, empty))
+            >= LINK_MIN_SHARED_VILLAGES
+            and len(mine & villages_after.get(a.code, empty)) > own_best
+        ]
+        if len(candidates) == 1:
+            out[r.code] = candidates[0]
+    return out
 
 
 def _classify(
@@ -549,8 +608,9 @@ def _classify(
     after_by_area: Mapping[str, list[TownshipUnit]],
     villages_before: Mapping[str, frozenset[str]],
     villages_after: Mapping[str, frozenset[str]],
-) -> dict[tuple[str, str], tuple[str, str]]:
-    """(change, code) -> (kind, linked) for every removed and added unit; rules in township_changes."""
+) -> tuple[dict[tuple[str, str], tuple[str, str]], dict[str, TownshipUnit]]:
+    """(change, code) -> (kind, linked) for every removed and added unit, rules in township_changes; and
+    for each removed ``transfer`` and ``transfer_merger``, the township of another area it went to."""
     empty: frozenset[str] = frozenset()
 
     def shared(old: TownshipUnit, new: TownshipUnit) -> int:
@@ -579,19 +639,26 @@ def _classify(
     for r_code, (a, n) in moved_to.items():
         out["removed", r_code] = ("transfer", listing([(a, n)]))
         out["added", a.code] = ("transfer", listing([(by_code[r_code], n)]))
+    moved_into = _transferred_into(
+        [r for r in removed if r.code not in moved_to], before_by_area, after_by_area, villages_before, villages_after
+    )
 
     def successors(r: TownshipUnit) -> list[tuple[TownshipUnit, int]]:
         links = [(u, shared(r, u)) for u in after_by_area.get(r.where.area_adcode, [])]
         return [link for link in links if link[1] >= LINK_MIN_SHARED_VILLAGES]
 
     def sources(a: TownshipUnit) -> list[tuple[TownshipUnit, int]]:
-        links = [(u, shared(u, a)) for u in before_by_area.get(a.where.area_adcode, [])]
+        units = before_by_area.get(a.where.area_adcode, []) + [by_code[c] for c, u in moved_into.items() if u == a]
+        links = [(u, shared(u, a)) for u in units]
         return [link for link in links if link[1] >= LINK_MIN_SHARED_VILLAGES]
+
+    for r_code, into in moved_into.items():
+        out["removed", r_code] = ("transfer_merger", listing([(into, shared(by_code[r_code], into))]))
 
     succ = {r.code: successors(r) for r in removed if r.code not in moved_to}
     src = {a.code: sources(a) for a in added if a.code not in moved_from}
     for r in removed:
-        if r.code in moved_to:
+        if r.code in moved_to or r.code in moved_into:
             continue
         links = succ[r.code]
         only = links[0][0] if len(links) == 1 else None
@@ -613,21 +680,24 @@ def _classify(
         else:
             kind = "split"
         out["added", a.code] = (kind, listing(links))
-    return out
+    return out, {r_code: a for r_code, (a, _) in moved_to.items()} | moved_into
 
 
 def change_counts(
     changes: Iterable[Change],
     before: Iterable[TownshipUnit],
+    villages_before: Iterable[VillageUnit],
     year: int,
     counties: Iterable[str],
     prefectures: Iterable[str],
     zones: Iterable[str],
     prefecture_of: Mapping[str, str],
 ) -> list[CountRow]:
-    """Per area, how many townships were removed and added by each kind of change, and the earlier count
-    with transfers applied (``townships_before_transfers_applied``: the earlier list's townships of the
-    land the area holds in the later list), the base of "reduction through mergers".
+    """Per area, how many townships were removed and added by each kind of change, how many moved out of
+    and into it, and the earlier counts with those moves applied: ``townships_before_transfers_applied``
+    and ``villages_before_transfers_applied`` are the earlier list's townships and village-level units
+    of the land the area holds in the later list (the base of "reduction through mergers", and of the
+    before-merger catchments, whose population is counted on the later land).
     """
     tally: Counter[tuple[str, str]] = Counter()
 
@@ -636,19 +706,32 @@ def change_counts(
             tally[a, indicator] += n
 
     for u in before:
-        add(u.where.area_adcode, CHANGE_BASE_INDICATOR)
+        add(u.where.area_adcode, TOWNSHIP_BASE_INDICATOR)
+    villages_of: Counter[str] = Counter()
+    for v in villages_before:
+        add(v.where.area_adcode, VILLAGE_BASE_INDICATOR)
+        villages_of[v.code[:9]] += 1
     for c in changes:
         add(c.area_adcode, f"{c.change}_{c.kind}")
-        if c.kind == "transfer":
-            add(c.area_adcode, CHANGE_BASE_INDICATOR, 1 if c.change == "added" else -1)
+        if c.moved_to:  # the township's land, and every committee on it, counts where it went
+            add(c.area_adcode, "transferred_out")
+            add(c.moved_to, "transferred_in")
+            add(c.area_adcode, TOWNSHIP_BASE_INDICATOR, -1)
+            add(c.moved_to, TOWNSHIP_BASE_INDICATOR)
+            add(c.area_adcode, VILLAGE_BASE_INDICATOR, -villages_of[c.code])
+            add(c.moved_to, VILLAGE_BASE_INDICATOR, villages_of[c.code])
     return _listing_rows(tally, year, CHANGE_INDICATORS, counties, prefectures, zones, "changes")
 
 
-CHANGE_BASE_INDICATOR = "townships_before_transfers_applied"
+TOWNSHIP_BASE_INDICATOR = "townships_before_transfers_applied"
+VILLAGE_BASE_INDICATOR = "villages_before_transfers_applied"
 CHANGE_INDICATORS = (
-    CHANGE_BASE_INDICATOR,
-    *(f"removed_{k}" for k in CHANGE_KINDS if k != "new"),
-    *(f"added_{k}" for k in CHANGE_KINDS),
+    TOWNSHIP_BASE_INDICATOR,
+    VILLAGE_BASE_INDICATOR,
+    "transferred_out",
+    "transferred_in",
+    *(f"removed_{k}" for k in CHANGE_KINDS if k not in ADDED_ONLY_KINDS),
+    *(f"added_{k}" for k in CHANGE_KINDS if k not in REMOVED_ONLY_KINDS),
 )
 
 

@@ -9,7 +9,11 @@ never summed.
 
 Containment is not asserted from names: ``tests/test_zones.py`` derives it from the code lists (every
 township a zone ever listed is in the declared district in the 2023 list, and the townships that moved
-into a zone came from that district) and checks it against :data:`CONTAINING_DISTRICT`.
+into a zone came from that district) and checks it against :data:`CONTAINING_DISTRICT`, declared with the
+gazetteer (``geodata.codes``) so that its messages name the district (市中区（内江） 511002).
+
+Tables keep one row per outline, so a column of counts sums to the total: a zone's own figure goes in a
+column of its own on its district's row (:func:`with_zone_column`), never into the value column.
 """
 
 from __future__ import annotations
@@ -19,18 +23,22 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from geodata.codes import gazetteer
+from geodata.codes import CONTAINING_DISTRICT, gazetteer
 
 if TYPE_CHECKING:
     from layers.model import Layer
     from layers.registry import Registry
 
-# zone code -> the district whose 2023 outline contains it (see the module docstring and tests/test_zones.py).
-CONTAINING_DISTRICT: dict[str, str] = {
-    "511071": "511002",  # 内江经济开发区 -> 市中区 (内江)
-    "511771": "511703",  # 达州经济开发区 -> 达川区
-    "511971": "511902",  # 巴中经济开发区 -> 巴州区
-}
+__all__ = [
+    "CONTAINING_DISTRICT",  # zone -> containing district, declared with the gazetteer (its messages name it)
+    "contained_zones",
+    "fold_into_districts",
+    "note",
+    "with_zone_column",
+    "zone_column_title",
+    "zone_figures",
+    "zone_heading",
+]
 
 
 def fold_into_districts(values: pd.Series, zone_values: pd.Series) -> pd.Series:
@@ -62,9 +70,9 @@ def note(adcode: str, lang: str = "zh") -> str:
         if lang == "en":
             return (
                 f"statistical development zone without a boundary; already included in "
-                f"{district.adcode} {district.name}, not an additional area"
+                f"{gaz.label(district.adcode)} {district.adcode}, not an additional area"
             )
-        return f"统计用开发区，无单独边界；已计入{district.name}（{district.adcode}），不另计"
+        return f"统计用开发区，无单独边界；已计入{gaz.label(district.adcode)} {district.adcode}，不另计"
     zones = [gaz.by_code[z] for z in contained_zones(adcode)]
     if not zones:
         return ""
@@ -72,45 +80,35 @@ def note(adcode: str, lang: str = "zh") -> str:
     return f"includes {names}" if lang == "en" else f"含{names}"
 
 
-def with_zone_rows(table: pd.DataFrame, zones: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
-    """A shown county table plus one row per zone, right after its district, and a ``note`` column.
+def zone_column_title(lang: str = "zh") -> str:
+    """Heading of the column that gives a zone's own figure on its district's row."""
+    if lang == "en":
+        return "Own figure of the development zone inside (already in this row's value)"
+    return "所含开发区自身数值（已计入本行数值）"
 
-    ``zones`` is ``Layer.unmapped(level)`` (the zones' own figures). Zone rows get no rank and the
-    status ``zone``; only zones whose district is in ``table`` are added, so a filter that hides the
+
+def with_zone_column(table: pd.DataFrame, zones: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """A shown county table with a ``note`` column and, where a shown district contains a zone, a
+    ``zone_value`` column holding the zone's own figure on the district's row.
+
+    ``zones`` is ``Layer.unmapped(level)`` (the zones' own figures). The value column keeps one figure per
+    outline, so a spreadsheet's SUM over it gives the total; the zone's figure, already inside its
+    district's, never sits in that column (a zone row there was added twice). A filter that hides the
     district hides its zone too.
     """
     out = table.reset_index(drop=True)
     out["note"] = [note(c, lang) for c in out["adcode"]]
     if zones.empty:
         return out
-    by_code = zones.set_index("adcode")
-    extra = []
-    for position, code in enumerate(out["adcode"]):
-        for zone in contained_zones(code):
-            if zone in by_code.index:
-                z = by_code.loc[zone]
-                extra.append(
-                    {
-                        "adcode": zone,
-                        "name": z["name"],
-                        "short_name": z["name"],
-                        "parent_adcode": z["parent_adcode"],
-                        "value": z["value"],
-                        "in_range": False,
-                        "status": "zone",
-                        "note": note(zone, lang),
-                        "_order": position + 0.5,
-                    }
-                )
-    if not extra:
-        return out
-    rows = pd.DataFrame(extra)
-    for column in out.columns:
-        if column not in rows:
-            rows[column] = pd.Series([pd.NA] * len(rows), dtype=out[column].dtype)
-    out["_order"] = range(len(out))
-    both = pd.concat([out, rows[out.columns]], ignore_index=True)
-    return both.sort_values("_order", kind="stable").drop(columns="_order").reset_index(drop=True)
+    by_code = zones.set_index("adcode")["value"]
+    figures: list[object] = []
+    for code in out["adcode"]:
+        mine = [zone for zone in contained_zones(code) if zone in by_code.index]
+        # One zone per district (CONTAINING_DISTRICT); a district holding two would need two columns.
+        figures.append(by_code[mine[0]] if len(mine) == 1 else None)
+    if any(f is not None for f in figures):
+        out["zone_value"] = pd.Series(figures, dtype=object if table["value"].dtype == object else float)
+    return out
 
 
 def zone_figures(registry: Registry, zone: str, layers: Iterable[Layer] | None = None) -> list[tuple[Layer, object]]:
@@ -126,11 +124,12 @@ def zone_figures(registry: Registry, zone: str, layers: Iterable[Layer] | None =
 
 def zone_heading(zone: str, lang: str = "zh") -> str:
     """The detail-panel heading of a district's zone part: "含内江经济开发区：…"."""
-    z = gazetteer().by_code[zone]
-    district = gazetteer().by_code[CONTAINING_DISTRICT[zone]]
+    gaz = gazetteer()
+    z = gaz.by_code[zone]
+    district = gaz.label(CONTAINING_DISTRICT[zone])
     if lang == "en":
         return (
             f"Includes {z.name} ({z.adcode}): its own figures below are already counted in "
-            f"{district.name}'s values (a statistical zone without a boundary)"
+            f"{district}'s values (a statistical zone without a boundary)"
         )
-    return f"含{z.name}（{z.adcode}）：以下为开发区自身数据，已计入{district.name}的各项数值（开发区无单独边界）"
+    return f"含{z.name}（{z.adcode}）：以下为开发区自身数据，已计入{district}的各项数值（开发区无单独边界）"

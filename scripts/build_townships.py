@@ -10,9 +10,11 @@ Counts Sichuan's township-level (乡/镇/街道) and village-level (村/居委�
   excluded_units.csv              every township- or village-level unit the rules leave out, with a reason
   tolerated_village_names.csv     village-level units counted although their name is garbled, with the reason
   township_changes_2018_2021.csv  per county, the townships removed and added between 2018 and 2021, with
-                                  the kind of change (merger / split / transfer / rename / new)
-  change_counts_2018_2021.csv     long table of those changes per area and kind, and the 2018 count with
-                                  transfers applied (the base of "reduction through mergers")
+                                  the kind of change (merger / split / transfer / transfer_merger / rename /
+                                  new)
+  change_counts_2018_2021.csv     long table of those changes per area and kind, and the 2018 township and
+                                  village counts with transfers applied (the land each area holds in 2021:
+                                  the base of "reduction through mergers" and of the 2018 catchments)
 
 Usage: python scripts/build_townships.py [OUTPUT_DIR]   (default: data/townships)
 
@@ -66,6 +68,7 @@ def build(out: Path) -> None:
     latest = max(VERSIONS)
 
     townships: dict[int, list[TownshipUnit]] = {}
+    villages: dict[int, list[VillageUnit]] = {}
     village_names: dict[int, dict[str, frozenset[str]]] = {}
     excluded: list[ExcludedUnit] = []
     tolerated: list[VillageUnit] = []
@@ -75,6 +78,7 @@ def build(out: Path) -> None:
         village_rows = read_table(version.version, "villages")
         v_units, v_excluded = classify_villages(year, village_rows, gaz)
         townships[year] = t_units
+        villages[year] = v_units
         village_names[year] = village_names_by_township(village_rows)
         tolerated += [v for v in v_units if v.tolerated]
         excluded += t_excluded + v_excluded
@@ -174,6 +178,7 @@ def build(out: Path) -> None:
     change_rows = change_counts(
         changes,
         townships[CHANGES_FROM],
+        villages[CHANGES_FROM],
         CHANGES_TO,
         counties,
         prefectures,

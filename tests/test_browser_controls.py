@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from app.i18n import t
+from app.core.i18n import t
 from layers.registry import THEMES
 from tests.support.browser import ARTIFACTS, FOLIUM_IFRAME, LocalOnlyPage
 

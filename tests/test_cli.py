@@ -17,6 +17,12 @@ def test_resolve_reports_ambiguous_and_unknown_names_with_exit_1(capsys):
     assert "511002" in err and "511102" in err and "火星县" in err
 
 
+def test_resolve_names_a_zones_district_with_its_code(capsys):
+    assert main(["resolve", "511071"]) == 1
+    err = capsys.readouterr().err
+    assert "市中区（内江） 511002" in err and "CONTAINING_DISTRICT" not in err
+
+
 def test_python_dash_m_app_and_console_script_run():
     out = subprocess.run([sys.executable, "-m", "app", "resolve", "凉山"], capture_output=True, text=True, check=True)
     assert "513400" in out.stdout

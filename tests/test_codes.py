@@ -114,6 +114,24 @@ def test_development_zones_answer_no_boundary(query, parent):
     assert "no boundary" in str(err.value)
 
 
+def test_a_zone_message_names_its_district_as_a_person_reads_it():
+    with pytest.raises(NoBoundaryError) as err:
+        resolve("511071")
+    message = str(err.value)
+    assert "市中区（内江） 511002" in message and "内江市 511000" in message
+    assert "CONTAINING_DISTRICT" not in message and "layers." not in message
+
+
+def test_label_tells_apart_the_two_shizhong_districts():
+    from geodata.codes import gazetteer
+
+    gaz = gazetteer()
+    assert gaz.label("511002") == "市中区（内江）" and gaz.label("511102") == "市中区（乐山）"
+    assert gaz.label("510104") == "锦江区" and gaz.label("513400") == "凉山彝族自治州"
+    labels = [gaz.label(d.adcode) for d in gaz.current("county")]
+    assert len(set(labels)) == len(labels) == 183
+
+
 def test_level_filter():
     assert resolve("广安", level="county") == "511602"
     with pytest.raises(UnknownRegionError):

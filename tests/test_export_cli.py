@@ -9,8 +9,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from app.cli import main
 from app.cli.export import write_atomically
+from app.cli.main import main
 from app.core.viewstate import ViewState, from_query_params, to_query_params
 from app.export import datafiles
 from tests.support.exports import data_for, registry

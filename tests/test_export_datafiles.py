@@ -52,8 +52,7 @@ def test_csv_has_a_bom_keeps_codes_as_text_numbers_as_numbers_and_defuses_formul
     assert back.loc[2, "名称"] == "'\tTabbed"
     assert back.loc[3, "名称"] == expected.loc[3, "名称"]  # ordinary names untouched
     value_col = next(c for c in back.columns if c.startswith("每个乡镇"))
-    outlines = back["区划代码"].isin(data.table["adcode"])  # the zones' own rows follow their districts
-    numbers = pd.to_numeric(back.loc[outlines, value_col])
+    numbers = pd.to_numeric(back[value_col])
     np.testing.assert_allclose(numbers, data.table["value"].astype(float).round(1))
     assert not any(v.startswith("'") for v in back[value_col])
 
@@ -79,7 +78,7 @@ def test_xlsx_round_trip_data_and_metadata_sheets():
     code_col = header.index("区划代码")
     value_col = next(i for i, h in enumerate(header) if h.startswith("每个乡镇"))
     rows = list(sheet.iter_rows(min_row=2))
-    assert len(rows) == 183 + 3  # and the three development zones, each after its district
+    assert len(rows) == 183  # one row per outline; a zone's own figure is in a column of its own
     for row in rows:
         assert row[code_col].data_type == "s" and len(row[code_col].value) == 6  # text, never a number
         assert row[value_col].data_type == "n" or row[value_col].value is None  # a number, never text
@@ -124,3 +123,68 @@ def test_neutralise_leaves_numbers_and_plain_text_alone():
     assert datafiles.neutralise("成都市") == "成都市"
     assert datafiles.neutralise("@SUM(A1)") == "'@SUM(A1)"
     assert datafiles.neutralise("\r=1") == "'\r=1"
+
+
+def test_xlsx_and_geojson_give_the_table_ranks_of_tied_shown_values():
+    # 新都区 510114 and 宁南县 513427 both show 14.96 % aged 60+: one rank, 140, in every export.
+    data = data_for(ViewState(layer="pop_60plus_share", level="county"))
+    table = shown_table(data).set_index("区划代码")["排名"]
+    assert table[["510114", "513427"]].tolist() == [140, 140]
+    sheet = openpyxl.load_workbook(io.BytesIO(datafiles.xlsx_bytes(data)))["数据"]
+    header = [c.value for c in sheet[1]]
+    xlsx = {r[header.index("区划代码")]: r[header.index("排名")] for r in sheet.iter_rows(min_row=2, values_only=True)}
+    geo = pyogrio.read_dataframe(io.BytesIO(datafiles.geo_bytes(boundaries("county"), data, "geojson")))
+    geo_rank = dict(zip(geo["adcode"], geo["rank"], strict=True))
+    for code in data.table["adcode"]:
+        assert xlsx[code] == table[code] == geo_rank[code], code
+
+
+def test_geojson_names_the_two_shizhong_districts_apart():
+    data = data_for(ViewState(layer="pop_total", level="county"))
+    geo = pyogrio.read_dataframe(io.BytesIO(datafiles.geo_bytes(boundaries("county"), data, "geojson")))
+    names = dict(zip(geo["adcode"], geo["name"], strict=True))
+    assert (names["511002"], names["511102"]) == ("市中区（内江）", "市中区（乐山）")
+    assert names["510104"] == "锦江区"
+
+
+def _province_figure(layer) -> float:
+    """A count layer's figure for Sichuan as a whole, from the province rows of its sources."""
+    from layers import BuilderSpec, DerivedSpec, IndicatorSpec
+    from layers.tables import shipped_long_table
+
+    spec = layer.spec
+    if isinstance(spec, IndicatorSpec):
+        table = shipped_long_table(spec.resource)
+        row = table[
+            (table["level"] == "province") & (table["indicator"] == spec.indicator) & (table["year"] == spec.year)
+        ]
+        return float(row["value"].iloc[0])
+    if isinstance(spec, DerivedSpec) and spec.op == "difference":
+        return _province_figure(layer.siblings.get(spec.a)) - _province_figure(layer.siblings.get(spec.b))
+    assert isinstance(spec, BuilderSpec) and spec.builder == "area_km2", layer.id
+    return float(load_boundaries("province", detail="web")["area_km2"].iloc[0])
+
+
+def _count_views() -> list[ViewState]:
+    from tests.export_support import registry
+
+    views = []
+    for layer in registry().list_layers(level="county"):
+        if layer.kind == "count":
+            views += [ViewState(layer=layer.id, level="county", year=y) for y in layer.years or (None,)]
+    return views
+
+
+@pytest.mark.parametrize("view", _count_views(), ids=lambda v: f"{v.layer}@{v.year or ''}")
+def test_the_value_column_of_every_county_csv_and_xlsx_sums_to_the_province(view):
+    # pop_60plus summed 18,202,288 with the zones as rows of their own (their 38,484 twice); Sichuan has 18,163,804.
+    data = data_for(view)
+    expected = _province_figure(data.layer)
+    column = next(c for c in shown_table(data).columns if c.startswith(data.layer.title("zh")))
+    csv_sum = pd.to_numeric(read_back(datafiles.csv_bytes(data))[column]).sum()
+    sheet = openpyxl.load_workbook(io.BytesIO(datafiles.xlsx_bytes(data)))["数据"]
+    header = [c.value for c in sheet[1]]
+    xlsx_sum = sum(r[header.index(column)] or 0 for r in sheet.iter_rows(min_row=2, values_only=True))
+    # Area is rounded to whole km² per county; every other count is whole to begin with.
+    tolerance = 0.5 * len(data.table) if data.layer.id == "area_km2" else 0
+    assert abs(csv_sum - expected) <= tolerance and abs(xlsx_sum - expected) <= tolerance, (csv_sum, expected)

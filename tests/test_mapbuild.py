@@ -1,6 +1,7 @@
 """Map building without a browser: assert on the data behind the map and on the rendered HTML."""
 
 import gzip
+import io
 import json
 import re
 from collections import Counter
@@ -291,3 +292,35 @@ def test_regions_file_sends_every_shared_border_once():
     assert max(used.values()) == 2 and sum(n == 2 for n in used.values()) > len(used) / 2
     assert {r for r in refs if r < 0}, "a shared border is walked backwards from one side"
     assert len(gzip.compress(body, 6)) < 45_000
+
+
+def test_ranks_are_those_of_the_shown_values_and_ties_share_the_better_rank():
+    # pop_60plus_share is shown to 0.01: 新都区 and 宁南县 both show 14.96 (ranks 140 and 141 when ranked on
+    # unrounded values), 锦江区 and 小金县 both 17.95 (125 and 126). Now each pair shares the better rank.
+    data = _data(ViewState(layer="pop_60plus_share", level="county"))
+    table = mapdata.shown_table(data).set_index("区划代码")
+    value, rank = "60岁及以上人口占比 (%)", "排名"
+    assert table.loc[["510114", "513427"], value].tolist() == [14.96, 14.96]
+    assert table.loc[["510114", "513427"], rank].tolist() == [140, 140]
+    assert table.loc[["510104", "513227"], rank].tolist() == [125, 125]
+    assert 141 not in set(table[rank]) and 126 not in set(table[rank])
+    # The tooltip and the CSV give the table's ranks.
+    rows = data.table.set_index("adcode")
+    for code in ("510114", "513427"):
+        assert "排名: 140 / 183" in choropleth.tooltip_html(rows.loc[code].to_dict() | {"adcode": code}, data)
+    text = mapdata.table_csv(data).decode("utf-8-sig").split("\r\n\r\n", 1)[0]
+    back = pd.read_csv(io.StringIO(text), dtype={"区划代码": str}).set_index("区划代码")
+    assert back[rank].astype("Int64").equals(table[rank].astype("Int64"))
+
+
+@pytest.mark.parametrize("level", ["prefecture", "county"])
+def test_every_layer_ranks_equal_shown_values_alike(level):
+    # Rank = 1 + the number of regions whose shown value is larger, for every numeric layer of the level.
+    for layer in REG.list_layers(level=level):
+        if layer.is_categorical:
+            continue
+        table = mapdata.shown_table(_data(ViewState(layer=layer.id, level=level), layer))
+        table = table[table["区划代码"].str.len() == 6].dropna(subset=["排名"])
+        shown = table.iloc[:, 2].astype(float)
+        expected = [1 + int((shown > v).sum()) for v in shown]
+        assert table["排名"].astype(int).tolist() == expected, layer.id

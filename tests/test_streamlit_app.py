@@ -587,9 +587,10 @@ def test_district_with_a_development_zone_says_so_and_lists_the_zone_figures():
     assert figure["常住人口"] == "87,914 人"  # the census row of 511071 itself
     # the district's own figure is its whole outline: 337,106 + 87,914
     assert values(at)["511002"] == 425_020
-    full = table(at, zones=True)
-    assert full["adcode"].tolist()[full["adcode"].tolist().index("511002") + 1] == "511071"
-    assert "不另计" in full.set_index("adcode").loc["511071", "备注"]
+    full = table(at).set_index("adcode")
+    assert "511071" not in full.index  # its own figure is beside 市中区's, outside the value column
+    assert full.loc["511002", "所含开发区自身数值（已计入本行数值）"] == 87_914
+    assert full.loc["511002", "备注"] == "含内江经济开发区（511071）"
 
 
 def test_change_list_says_which_changes_are_transfers_and_which_mergers():

@@ -151,7 +151,7 @@ def test_compare_year_parameters_round_trip() -> None:
 
 
 def test_export_cli_takes_a_year_and_names_the_years_of_the_layer(capsys, tmp_path: Path) -> None:
-    from app.cli import main
+    from app.cli.main import main
 
     out = tmp_path / "t.csv"
     status = main.main(

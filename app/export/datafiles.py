@@ -48,7 +48,7 @@ def view_table(data: MapData) -> pd.DataFrame:
     """The table under the map (labels in the view's language) with each region's class and colour."""
     lang = data.view.lang
     out = shown_table(data)
-    # By code, not by position: the table also lists development zones (no outline, so no class or colour).
+    # By code, not by position: the table is keyed by code.
     codes = data.table["adcode"].to_numpy()
     classes = dict(zip(codes, class_labels(data), strict=True))
     colours = dict(zip(codes, data.table["colour"], strict=True))
@@ -132,7 +132,7 @@ def regions_frame(boundaries: gpd.GeoDataFrame, data: MapData) -> gpd.GeoDataFra
     return gpd.GeoDataFrame(
         {
             "adcode": out["adcode"].astype(str),
-            "name": out["name"].astype(str),
+            "name": out["label"].astype(str),  # 市中区（内江）: a name used twice carries its prefecture
             "parent_adcode": out["parent_adcode"].astype(str),
             "value": value.astype(object) if layer.is_categorical else value,
             "unit": layer.unit(lang),

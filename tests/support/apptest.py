@@ -40,7 +40,6 @@ LIANGSHAN_COUNTIES = {
     "雷波县",
 }
 NO_DATA, FILTERED = "#d9d9d9", "#f2f2f2"
-ZONES = {"511071", "511771", "511971"}  # statistical development zones, listed in the table after their district
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -127,17 +126,14 @@ def class_colours(at: AppTest) -> set[str]:
     return set(fills(at).values()) - {NO_DATA, FILTERED}
 
 
-def table(at: AppTest, zones: bool = False) -> pd.DataFrame:
+def table(at: AppTest) -> pd.DataFrame:
     """The data table (the last dataframe on the page with a code column; the upload section's list of saved
-    user layers may follow it).
-
-    Development-zone rows (no outline; already included in their district) are left out unless asked for.
-    """
+    user layers may follow it)."""
     frames = [d.value.rename(columns={"区划代码": "adcode", "Code": "adcode"}) for d in at.main.dataframe]
     coded = [df for df in frames if "adcode" in df.columns]
     assert coded, [list(df.columns) for df in frames]
     df = coded[-1]
-    return df if zones else df[~df["adcode"].isin(ZONES)].reset_index(drop=True)
+    return df
 
 
 def value_column(df: pd.DataFrame) -> str:
