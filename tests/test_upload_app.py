@@ -10,16 +10,17 @@ import pytest
 from openpyxl import Workbook
 from streamlit.testing.v1 import AppTest
 
-from app.ui import cache
 from app.webmap.choropleth import PREFETCH_URL
 from layers.userstore import UserStore
 
 
 def _page():
+    # AppTest runs this function's source alone: it imports what it uses.
+    from app.ui.cache import registry
     from app.ui.upload import upload_section
 
     lang = __import__("streamlit").session_state.get("test_lang", "zh")
-    upload_section(cache.registry(), lang)
+    upload_section(registry(), lang)
 
 
 @pytest.fixture
