@@ -89,11 +89,13 @@ def _background() -> None:
 def warm_the_rest() -> subprocess.Popen[bytes]:
     """Every other level, detail, datum and geometry file, in a child process at idle priority that exits when
     done (the server keeps only what sessions ask for)."""
-    return subprocess.Popen(
+    child = subprocess.Popen(
         [sys.executable, "-m", "app", "build-cache", "--quiet"],
         stdin=subprocess.DEVNULL,
         preexec_fn=_background,  # runs in the child before exec, where no thread has started yet
     )
+    threading.Thread(target=child.wait, name="warm-the-rest", daemon=True).start()  # reaped when it ends
+    return child
 
 
 def ready_default_page() -> None:
