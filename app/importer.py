@@ -85,9 +85,7 @@ def _safe_url(url: str | None) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from geodata.matching import match_table
     from layers.uploads import UploadError, read_table  # the upload page's reader: encodings, XLSX, size limit
-    from layers.userstore import NewLayer, StoreError, open_store
 
     path = Path(args.file)
     name = str(path)
@@ -103,6 +101,10 @@ def run(args: argparse.Namespace) -> int:
     except UploadError as exc:
         return _fail(str(exc))
     frame = table.frame
+    # Imported after reading: geopandas & co. are not in memory while a large file is (bounded to 300 MB in all).
+    from geodata.matching import match_table
+    from layers.userstore import NewLayer, StoreError, open_store
+
     missing = [c for c in (args.region_column, *columns) if c not in frame.columns]
     if missing:
         have = ", ".join(repr(str(c)) for c in frame.columns)

@@ -76,13 +76,21 @@ def ready_default_page() -> None:
         log.exception("readying the default page failed")
 
 
+def server_options() -> list[str]:
+    """Streamlit options taken from the atlas's own settings: the upload limit (COVERAGE_ATLAS_UPLOAD_MAX_MB), so
+    that the browser refuses a file over it before sending it rather than the page after receiving it."""
+    from layers.uploads import max_upload_mb
+
+    return ["--server.maxUploadSize", str(max_upload_mb())]
+
+
 def main(argv: list[str] | None = None) -> int:
     """``streamlit run streamlit_app.py`` with ``argv`` as its options, in this process, beside the thread."""
     from streamlit.web import bootstrap, cli  # the server's own modules first: the thread imports the page's
 
     del bootstrap
     threading.Thread(target=ready_default_page, name="ready-default-page", daemon=True).start()
-    args = ["run", str(PAGE), *(sys.argv[1:] if argv is None else argv)]
+    args = ["run", str(PAGE), *server_options(), *(sys.argv[1:] if argv is None else argv)]
     try:
         cli.main(args=args, prog_name="streamlit")
     except SystemExit as exc:  # click ends with sys.exit

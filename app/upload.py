@@ -16,7 +16,15 @@ from app.i18n import t
 from app.markup import escape
 from layers.facilities import DATUMS, PER_CAPITA, FacilityColumns, locate_facilities
 from layers.registry import Registry
-from layers.uploads import ENCODINGS, UploadedTable, UploadError, list_sheets, max_upload_bytes, read_table
+from layers.uploads import (
+    ENCODINGS,
+    UploadedTable,
+    UploadError,
+    list_sheets,
+    max_upload_bytes,
+    max_upload_mb,
+    read_table,
+)
 from layers.userstore import USER_KINDS, StoreError, UserStore, open_store
 
 MARKERS_KEY = "atlas_facility_markers"  # the last located facility list, drawn on the map in this session
@@ -115,7 +123,13 @@ def _guarded(action: Any, done: str) -> None:
 def _read(lang: str) -> UploadedTable | None:
     limit = max_upload_bytes()
     st.caption(_t("limit", lang, mb=f"{limit / 1024 / 1024:.3g}"))
-    file = st.file_uploader(_t("file", lang), type=["csv", "xlsx", "xlsm", "txt"], key="atlas_upload_file")
+    # The widget's own limit makes the browser refuse a larger file at once, before sending it.
+    file = st.file_uploader(
+        _t("file", lang),
+        type=["csv", "xlsx", "xlsm", "txt"],
+        key="atlas_upload_file",
+        max_upload_size=max_upload_mb(),
+    )
     if file is None:
         return None
     data = file.getvalue()

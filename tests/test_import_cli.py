@@ -153,3 +153,64 @@ def test_xlsx_sheet_and_a_size_limit(tmp_path, store, capsys, monkeypatch):
     assert _import(path, url, "--sheet", "2024") == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "beds.xlsx" in err[0] and "limit" in err[0]
+
+
+# --- reading is bounded (issue 25 item 1) ---------------------------------------------------------------------------
+# Runs the CLI in a child of a small wrapper that reports the child's peak memory (RUSAGE_CHILDREN of a fresh process
+# counts that child only).
+PEAK = """
+import resource, subprocess, sys
+proc = subprocess.run(sys.argv[1:], stdin=sys.stdin, capture_output=True, text=True)
+sys.stderr.write(proc.stderr)
+print(proc.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)
+"""
+IMPORT = ["-m", "app", "import", "--region-column", "地区", "--value-column", "床位", "--title", "t", "--unit", "u"]
+IMPORT += ["--year", "2024", "--source", "s", "--dry-run"]
+
+
+def _bounded_import(path: str, stdin=None) -> tuple[int, int, str]:
+    """(exit status, peak MB, stderr) of ``coverage-atlas import PATH`` in its own process."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    env.pop("COVERAGE_ATLAS_UPLOAD_MAX_MB", None)
+    cmd = [sys.executable, "-c", PEAK, sys.executable, *IMPORT[:3], path, *IMPORT[3:]]
+    done = subprocess.run(cmd, stdin=stdin, capture_output=True, text=True, cwd=root, env=env, timeout=600)
+    status, peak = map(int, done.stdout.split())
+    return status, peak, done.stderr
+
+
+@pytest.mark.parametrize("source", ["/dev/zero", "pipe", "newlines"])
+def test_an_endless_or_huge_input_stops_at_the_limit_with_one_line_and_bounded_memory(source, tmp_path):
+    import subprocess
+    import sys
+
+    if source == "pipe":  # an endless pipe, as `coverage-atlas import <(yes …)` or `… /dev/stdin` gives
+        writer = subprocess.Popen(
+            [sys.executable, "-c", "import sys\nwhile True: sys.stdout.write('锦江区,1\\n' * 1000)"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            status, peak, err = _bounded_import("/dev/stdin", stdin=writer.stdout)
+        finally:
+            writer.kill()
+            writer.wait()
+        name = "/dev/stdin"
+    elif source == "newlines":  # within the size limit, but 20 million (blank) rows
+        path = tmp_path / "blank.csv"
+        path.write_bytes(b"\xe5\x9c\xb0\xe5\x8c\xba,\xe5\xba\x8a\xe4\xbd\x8d\n" + b"\n" * (19 * 1024 * 1024))
+        status, peak, err = _bounded_import(str(path))
+        name = str(path)
+    else:
+        status, peak, err = _bounded_import(source)
+        name = source
+    lines = err.strip().splitlines()
+    assert status == 2 and len(lines) == 1, err
+    assert name in lines[0]
+    assert "20 MB" in lines[0] or "1,048,576 rows" in lines[0]
+    assert peak < 300, f"{peak} MB"

@@ -186,6 +186,21 @@ def test_bad_file_message_names_the_file(store_url):
     assert any("空.csv: the file is empty" in e.value.replace("\\", "").replace("\u200b", "") for e in at.error)
 
 
+def test_the_file_widget_tells_the_browser_the_limit(store_url, monkeypatch):
+    """The browser refuses a file over the limit before sending it (issue 25: a 22 MB file gave no answer for
+    55 s); a file that still arrives over the app's own limit is refused by name."""
+    monkeypatch.delenv("COVERAGE_ATLAS_UPLOAD_MAX_MB", raising=False)
+    (widget,) = _app().get("file_uploader")
+    assert widget.proto.max_upload_size_mb == 20
+    monkeypatch.setenv("COVERAGE_ATLAS_UPLOAD_MAX_MB", "0.001")
+    at = _app()
+    assert at.get("file_uploader")[0].proto.max_upload_size_mb == 1  # whole megabytes, rounded up
+    at.file_uploader(key="atlas_upload_file").set_value(("大.csv", TABLE.encode() * 20, "text/csv"))
+    _run(at)
+    errors = [e.value.replace("\\", "").replace("\u200b", "") for e in at.error]
+    assert any("大.csv: larger than the upload limit" in e for e in errors), errors
+
+
 def test_facility_markers_reach_the_page_map_in_the_basemaps_datum(store_url):
     """The whole page: after a facility upload the map frame st_folium gets carries the markers (clustered
     from 50 points, with the vendored plugin), in GCJ-02 for the default Amap basemap."""
