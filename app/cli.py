@@ -137,8 +137,37 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _dash_values(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
+    """``--source -2+3`` as ``--source=-2+3``: argparse takes a value that begins with "-" for an option unless it
+    looks like a plain negative number. An option's next word is its value unless it is one of the command's own
+    options (or a prefix of one), so ``--title --unit u`` still says that --title lacks its value."""
+    if not argv:
+        return argv
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    command = commands.choices.get(argv[0])
+    if command is None:
+        return argv
+    options = [o for a in command._actions for o in a.option_strings]
+    takes_value = {o for a in command._actions if a.option_strings and a.nargs != 0 for o in a.option_strings}
+    out = [argv[0]]
+    words = iter(argv[1:])
+    for word in words:
+        if word in takes_value:
+            value = next(words, None)
+            if value is None:
+                out.append(word)
+            elif value.startswith("-") and value != "-" and not any(o.startswith(value.split("=")[0]) for o in options):
+                out.append(f"{word}={value}")
+            else:
+                out += [word, value]
+        else:
+            out.append(word)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(_dash_values(parser, list(sys.argv[1:] if argv is None else argv)))
     if args.func is _serve:
         return int(args.func(args))
     # Outside a server, Streamlit's caches and the compare views' modules log "no runtime" notes to stderr,

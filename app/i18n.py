@@ -368,6 +368,14 @@ TEXT: dict[str, tuple[str, str]] = {
         "请为每个新图层填写标题、单位、年份和来源：{cols}",
         "Give title, unit, year and source for every new layer: {cols}",
     ),
+    "upload_bad_year": (
+        "年份 {value} 不是年份：请填写如 2024 的年份或如 2018–2021 的年份范围（{cols}）",
+        "year {value} is not a year: give one such as 2024 or a range such as 2018–2021 ({cols})",
+    ),
+    "upload_region_is_value": (
+        "列 {col} 不能既是地区列又是数值列：一列要么是地区，要么是数值",
+        "column {col} cannot be both the region column and a value column: a column holds regions or figures",
+    ),
     "upload_saved_ok": ("已保存：{titles}", "Saved: {titles}"),
     "upload_datum": ("坐标系", "Coordinates"),
     "upload_gcj02": ("GCJ-02（高德、腾讯地图拾取）", "GCJ-02 (Amap/Gaode, Tencent)"),

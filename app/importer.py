@@ -15,13 +15,26 @@ from typing import Any
 PROG = "coverage-atlas import"
 
 
+def _year(text: str) -> str:
+    """``--year``: a year or a range (2018–2021); argparse turns the error into its one line."""
+    from layers.userstore import StoreError, normalise_year
+
+    try:
+        return normalise_year(text)
+    except StoreError as exc:
+        raise argparse.ArgumentTypeError(_printable(str(exc))) from None
+
+
 def add_subcommand(sub: Any) -> None:
+    from app.export.cli import _one_line_errors
+
     p = sub.add_parser(
         "import",
         help="import a CSV/XLSX table of figures per region as user layers",
         description="Match a table's region column to today's codes, report every problem, and save each value "
         "column as a user layer in the store.",
     )
+    _one_line_errors(p)  # a mistyped option gets one line, not the usage
     p.add_argument("file", help="CSV (UTF-8, UTF-8 with BOM, GBK/GB18030) or XLSX file")
     p.add_argument("--region-column", required=True, help="column with region codes or names")
     p.add_argument(
@@ -29,7 +42,7 @@ def add_subcommand(sub: Any) -> None:
     )
     p.add_argument("--title", required=True, action="append", dest="titles", help="layer title (once, or per column)")
     p.add_argument("--unit", required=True, action="append", dest="units", help="unit (once, or per column)")
-    p.add_argument("--year", required=True, help="year of the figures")
+    p.add_argument("--year", required=True, type=_year, help="year of the figures, or a range: 2018–2021")
     p.add_argument("--source", required=True, help="where the figures come from")
     p.add_argument("--level", choices=["county", "prefecture"], default="county")
     p.add_argument("--kind", choices=["count", "rate", "share"], default="count")
@@ -96,6 +109,16 @@ def run(args: argparse.Namespace) -> int:
         return _fail(f"give --title and --unit once, or once per --value-column ({len(columns)})")
     if len(set(columns)) != len(columns):
         return _fail("a --value-column is given twice")
+    if args.region_column in columns:
+        return _fail(
+            f"column {args.region_column!r} is given as --region-column and as --value-column; "
+            "a column holds either the regions or their figures"
+        )
+    from layers.uploads import upload_limit_problem
+
+    problem = upload_limit_problem()
+    if problem:
+        return _fail(f"{problem}: set it right or unset it (the default is 20 MB)")
     try:
         table = read_table(path, name=name, encoding=args.encoding, sheet=args.sheet)
     except UploadError as exc:

@@ -201,6 +201,9 @@ def table_flow(store: UserStore, records: list, table: UploadedTable, lang: str)
     )
     region_column = st.selectbox(_t("region_col", lang), columns, key="ut_region")
     value_columns = st.multiselect(_t("value_cols", lang), [c for c in columns if c != region_column], key="ut_values")
+    if region_column in value_columns:  # the choices are kept when the region column changes afterwards
+        st.error(escape(_t("region_is_value", lang, col=region_column)))
+        return
     if not value_columns:
         return
     kind = st.selectbox(_t("kind", lang), list(USER_KINDS), format_func=lambda k: _t(f"kind_{k}", lang), key="ut_kind")
@@ -276,6 +279,11 @@ def table_flow(store: UserStore, records: list, table: UploadedTable, lang: str)
         incomplete = [col for col, meta in metas.items() if meta.missing()]
         if incomplete:
             st.error(escape(_t("meta_required", lang, cols=", ".join(incomplete))))
+            return
+        bad_years = [col for col, meta in metas.items() if meta.bad_year()]
+        if bad_years:
+            value = metas[bad_years[0]].year
+            st.error(escape(_t("bad_year", lang, value=value, cols=", ".join(bad_years))))
             return
         try:
             layers = uploadflow.table_layers(report, metas, kind)
@@ -367,6 +375,9 @@ def facility_flow(store: UserStore, table: UploadedTable, registry: Registry, la
     )
     meta = _meta_inputs("uf_meta", "", lang)
     capacity_unit = st.text_input(_t("capacity_unit", lang), key="uf_capacity_unit") if capacity else ""
+    if meta.bad_year():
+        st.error(escape(_t("bad_year", lang, value=meta.year, cols=meta.title)))
+        return
     covered = None if covers_all else set(facilities.located["prefecture"])
     try:
         layers = uploadflow.facility_layers(

@@ -17,6 +17,7 @@ import csv
 import io
 import math
 import os
+import re
 import stat
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -74,16 +75,31 @@ class UploadedTable:
         return self.frame.head(n)
 
 
-def max_upload_bytes() -> int:
-    """The size limit: ``COVERAGE_ATLAS_UPLOAD_MAX_MB`` (megabytes, may be fractional) or 20 MB."""
+MAX_MAX_MB = 1024.0  # a limit beyond this is a typo (and no table that size would be read)
+
+
+def _configured_mb() -> float | None:
+    """``COVERAGE_ATLAS_UPLOAD_MAX_MB`` as megabytes, or None when it is unset or not a usable figure."""
     raw = os.environ.get(MAX_MB_ENV, "").strip()
-    try:
-        mb = float(raw) if raw else DEFAULT_MAX_MB
-    except ValueError:
-        mb = DEFAULT_MAX_MB
-    if not mb > 0:
-        mb = DEFAULT_MAX_MB
-    return int(mb * 1024 * 1024)
+    if not raw or not re.fullmatch(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+", raw):  # ASCII digits: no "２０", "1e3", "inf"
+        return None
+    mb = float(raw)
+    return mb if 0 < mb <= MAX_MAX_MB else None
+
+
+def upload_limit_problem() -> str | None:
+    """What is wrong with ``COVERAGE_ATLAS_UPLOAD_MAX_MB`` (one line), or None when it is unset or usable."""
+    raw = os.environ.get(MAX_MB_ENV)
+    if raw is None or not raw.strip() or _configured_mb() is not None:
+        return None
+    return f"{MAX_MB_ENV}={raw.strip()[:40]!r} is not a size in megabytes above 0 and at most {MAX_MAX_MB:g} (e.g. 20)"
+
+
+def max_upload_bytes() -> int:
+    """The size limit: ``COVERAGE_ATLAS_UPLOAD_MAX_MB`` (megabytes, may be fractional) or 20 MB (also when the
+    setting is unusable: :func:`upload_limit_problem` says so)."""
+    mb = _configured_mb()
+    return int((DEFAULT_MAX_MB if mb is None else mb) * 1024 * 1024)
 
 
 def max_upload_mb() -> int:

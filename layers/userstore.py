@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -121,6 +122,22 @@ class AuditEntry:
     action: str
     layer_id: int | None
     details: dict[str, Any]
+
+
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+_YEAR_RANGE = re.compile(r"([0-9]{4})\s*(?:-|–|—|~|～|至|到)\s*([0-9]{4})")
+
+
+def normalise_year(text: str) -> str:
+    """The year of a layer's figures: ``2024``, or a range ``2018–2021`` (also written 2018-2021, 2018~2021,
+    2018至2021). Raises StoreError otherwise: ``abc`` or ``@SUM(1)`` are not a year (ASCII digits only)."""
+    value = str(text).strip()
+    if re.fullmatch(r"[0-9]{4}", value) and FIRST_YEAR <= int(value) <= LAST_YEAR:
+        return value
+    m = _YEAR_RANGE.fullmatch(value)
+    if m and FIRST_YEAR <= int(m[1]) < int(m[2]) <= LAST_YEAR:
+        return f"{m[1]}–{m[2]}"
+    raise StoreError(f"year {value!r} is not a year ({FIRST_YEAR}–{LAST_YEAR}) or a range of years such as 2018–2021")
 
 
 def store_url(url: str | None = None) -> str:

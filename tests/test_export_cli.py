@@ -123,6 +123,17 @@ def test_a_failing_export_leaves_no_file_and_keeps_an_existing_one(capsys, tmp_p
     assert list(tmp_path.iterdir()) == [out] and out.read_bytes() == b"previous export"
 
 
+def test_values_beginning_with_a_dash_are_values(capsys, tmp_path):
+    """``--min -1e3`` and ``--breaks -5,0`` were refused with argparse's usage (issue 25): they are values."""
+    out = tmp_path / "v.csv"
+    status, _, err = run(
+        capsys, "export", "--layer", "pop_total", "--min", "-1e3", "--scheme", "manual", "--breaks", "-5,1e6",
+        "--format", "csv", "--out", str(out),
+    )  # fmt: skip
+    assert (status, err) == (0, "")
+    assert out.exists()
+
+
 def test_write_atomically_removes_its_temporary_file_when_production_fails(tmp_path):
     def produce() -> bytes:
         raise OSError("disk full")

@@ -214,3 +214,65 @@ def test_an_endless_or_huge_input_stops_at_the_limit_with_one_line_and_bounded_m
     assert name in lines[0]
     assert "20 MB" in lines[0] or "1,048,576 rows" in lines[0]
     assert peak < 300, f"{peak} MB"
+
+
+# --- options (issue 25 items 3 and 8) -------------------------------------------------------------------------------
+def test_the_region_column_cannot_also_be_a_value_column(tmp_path, store, capsys):
+    url, s = store
+    path = _csv(tmp_path / "t.csv", [["code", "床位"], ["510104", "10"], ["510105", "4"]])
+    args = ["import", path, "--region-column", "code", "--value-column", "code", "--title", "t", "--unit", "u"]
+    assert main([*args, "--year", "2024", "--source", "s", "--store", url]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "'code'" in err and "--region-column" in err and "--value-column" in err
+    assert s.list_layers() == []
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [("2024", "2024"), ("2018–2021", "2018–2021"), ("2018-2021", "2018–2021"), (" 2018 至 2021 ", "2018–2021")],
+)
+def test_year_is_a_year_or_a_range(tmp_path, store, capsys, given, stored):
+    url, s = store
+    path = _csv(tmp_path / "t.csv", [["地区", "床位"], ["锦江区", "10"]])
+    args = ["import", path, "--region-column", "地区", "--value-column", "床位", "--title", "t", "--unit", "u"]
+    assert main([*args, "--year", given, "--source", "s", "--store", url]) == 0
+    assert s.list_layers()[0].year == stored
+
+
+@pytest.mark.parametrize("year", ["abc", "@SUM(1)", "２０２４", "24", "2021-2018", "1066", "=2024", "-2024"])
+def test_a_year_that_is_not_one_is_refused_in_one_line(tmp_path, store, capsys, year):
+    url, s = store
+    path = _csv(tmp_path / "t.csv", [["地区", "床位"], ["锦江区", "10"]])
+    args = ["import", path, "--region-column", "地区", "--value-column", "床位", "--title", "t", "--unit", "u"]
+    with pytest.raises(SystemExit) as exit_:
+        main([*args, "--year", year, "--source", "s", "--store", url])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "--year" in err and "2018–2021" in err, err
+    assert s.list_layers() == []
+
+
+def test_free_text_may_begin_with_a_dash(tmp_path, store, capsys):
+    url, s = store
+    path = _csv(tmp_path / "t.csv", [["-地区", "-床位"], ["锦江区", "10"]])
+    args = ["import", path, "--region-column", "-地区", "--value-column", "-床位", "--title", "-2+3", "--unit", "-"]
+    assert main([*args, "--year", "2024", "--source", "-2+3", "--store", url]) == 0
+    (rec,) = s.list_layers()
+    assert (rec.title, rec.unit, rec.source) == ("-2+3", "-", "-2+3")
+    # an option without its value still says so, in one line
+    with pytest.raises(SystemExit) as exit_:
+        main([*args, "--year", "2024", "--source", "--store", url])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "--source" in err and "expected one argument" in err
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-1", "nan", "inf", "２０", "1e9"])
+def test_a_bad_upload_limit_setting_is_named(tmp_path, store, capsys, monkeypatch, value):
+    url, s = store
+    monkeypatch.setenv("COVERAGE_ATLAS_UPLOAD_MAX_MB", value)
+    path = _csv(tmp_path / "t.csv", [["地区", "床位"], ["锦江区", "10"]])
+    assert _import(path, url) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "COVERAGE_ATLAS_UPLOAD_MAX_MB" in err and repr(value) in err
+    assert s.list_layers() == []

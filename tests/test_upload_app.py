@@ -186,6 +186,34 @@ def test_bad_file_message_names_the_file(store_url):
     assert any("空.csv: the file is empty" in e.value.replace("\\", "").replace("\u200b", "") for e in at.error)
 
 
+def test_a_bad_year_or_the_region_column_as_a_value_column_is_refused(store_url):
+    """As in the CLI (issue 25): the year is a year or a range, and a column is regions or figures, not both."""
+    at = _app()
+    at.file_uploader(key="atlas_upload_file").set_value(("t.csv", "代码,床位\n510104,10\n".encode(), "text/csv"))
+    _run(at)
+    at.selectbox(key="ut_region").set_value("代码")
+    at.multiselect(key="ut_values").set_value(["床位"])
+    _run(at)
+    _fill(at, "ut_meta_0", "床位", "张", "@SUM(1)", "内部统计")
+    _run(at)
+    at.button(key="ut_save").click()
+    _run(at)
+    errors = " ".join(e.value.replace("\\", "").replace("\u200b", "") for e in at.error)
+    assert "年份 @SUM(1) 不是年份" in errors and "2018–2021" in errors
+    assert UserStore(store_url).list_layers() == []
+    _fill(at, "ut_meta_0", "床位", "张", "2018-2021", "内部统计")
+    _run(at)
+    at.button(key="ut_save").click()
+    _run(at)
+    assert UserStore(store_url).list_layers()[0].year == "2018–2021"
+    # the value column chosen first, then made the region column: it is no longer a value column, so nothing can
+    # be saved until a value column is chosen again
+    at.selectbox(key="ut_region").set_value("床位")
+    _run(at)
+    assert at.multiselect(key="ut_values").value == [] and "床位" not in at.multiselect(key="ut_values").options
+    assert "ut_save" not in [b.key for b in at.button]
+
+
 def test_the_file_widget_tells_the_browser_the_limit(store_url, monkeypatch):
     """The browser refuses a file over the limit before sending it (issue 25: a 22 MB file gave no answer for
     55 s); a file that still arrives over the app's own limit is refused by name."""
