@@ -87,14 +87,12 @@ def _who() -> str:
 
 def _safe_url(url: str | None) -> str:
     """The store URL without its password, for messages."""
-    from sqlalchemy.engine import make_url
-
-    from layers.userstore import store_url
+    from layers.userstore import StoreError, safe_url, store_url
 
     try:
-        return make_url(store_url(url)).render_as_string(hide_password=True)
-    except Exception:
-        return "(the store URL)"
+        return safe_url(store_url(url))
+    except StoreError:
+        return safe_url(url or "") or "(the store URL)"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -126,7 +124,7 @@ def run(args: argparse.Namespace) -> int:
     frame = table.frame
     # Imported after reading: geopandas & co. are not in memory while a large file is (bounded to 300 MB in all).
     from geodata.matching import match_table
-    from layers.userstore import NewLayer, StoreError, open_store
+    from layers.userstore import NewLayer, StoreError, StoreUnavailable, open_store
 
     missing = [c for c in (args.region_column, *columns) if c not in frame.columns]
     if missing:
@@ -169,9 +167,11 @@ def run(args: argparse.Namespace) -> int:
     ]
     try:
         saved = open_store(args.store).save_many(layers, _who())
+    except StoreUnavailable as exc:  # names the store (without its password) and what to do; nothing was saved
+        return _fail(f"{exc} (nothing was saved)")
     except StoreError as exc:
         return _fail(f"{name}: {exc}")
-    except Exception as exc:  # the database itself: unreachable, read-only, …; nothing was saved
+    except Exception as exc:  # anything else from the database; nothing was saved
         # SQLAlchemy's message may quote the URL: name the store without its password instead.
         return _fail(f"store {_safe_url(args.store)}: {type(exc).__name__} (nothing was saved)")
     for rec in saved:

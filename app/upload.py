@@ -25,7 +25,7 @@ from layers.uploads import (
     max_upload_mb,
     read_table,
 )
-from layers.userstore import USER_KINDS, StoreError, UserStore, open_store
+from layers.userstore import USER_KINDS, StoreError, StoreUnavailable, UserStore, open_store
 
 MARKERS_KEY = "atlas_facility_markers"  # the last located facility list, drawn on the map in this session
 SHOW_MARKERS_KEY = "atlas_show_facility_markers"  # not a widget key: it outlives the facility form
@@ -59,6 +59,9 @@ def _section(registry: Registry, lang: str) -> None:
     try:
         store = open_store()
         records = store.list_layers()
+    except StoreUnavailable as exc:  # names the store and what to do, in the page's language
+        st.error(escape(exc.text(lang)))
+        return
     except Exception as exc:  # the atlas works without a store; say why there is none
         st.error(escape(_t("store_error", lang, e=exc)))
         return
@@ -103,17 +106,17 @@ def saved_layers(store: UserStore, records: list, editable: bool, lang: str) -> 
         who = auth.current_editor() or "anonymous"
         new_title = st.text_input(_t("new_title", lang), value=record.title, key=f"um_title_{chosen}")
         if st.button(_t("rename", lang), key="um_rename") and new_title.strip() != record.title:
-            _guarded(lambda: store.rename(chosen, new_title, who), _t("renamed", lang))
+            _guarded(lambda: store.rename(chosen, new_title, who), _t("renamed", lang), lang)
         confirm = st.checkbox(_t("confirm_delete", lang), key=f"um_confirm_{chosen}")
         if st.button(_t("delete", lang), key="um_delete", disabled=not confirm, type="primary"):
-            _guarded(lambda: store.delete(chosen, who), _t("deleted", lang))
+            _guarded(lambda: store.delete(chosen, who), _t("deleted", lang), lang)
 
 
-def _guarded(action: Any, done: str) -> None:
+def _guarded(action: Any, done: str, lang: str) -> None:
     try:
         action()
     except StoreError as exc:
-        st.error(escape(str(exc)))
+        st.error(escape(exc.text(lang) if isinstance(exc, StoreUnavailable) else str(exc)))
         return
     st.session_state["atlas_upload_notice"] = done
     st.rerun()
@@ -293,7 +296,7 @@ def table_flow(store: UserStore, records: list, table: UploadedTable, lang: str)
             else:
                 saved = store.save_many(layers, who)
         except (ValueError, StoreError) as exc:
-            st.error(escape(str(exc)))
+            st.error(escape(exc.text(lang) if isinstance(exc, StoreUnavailable) else str(exc)))
             return
         st.session_state["atlas_upload_notice"] = _t("saved_ok", lang, titles="; ".join(s.title for s in saved))
         st.session_state.pop("ut_choices", None)
@@ -410,7 +413,7 @@ def facility_flow(store: UserStore, table: UploadedTable, registry: Registry, la
         try:
             saved = store.save_many(layers, auth.current_editor() or "anonymous")
         except StoreError as exc:
-            st.error(escape(str(exc)))
+            st.error(escape(exc.text(lang) if isinstance(exc, StoreUnavailable) else str(exc)))
             return
         st.session_state["atlas_upload_notice"] = _t("saved_ok", lang, titles="; ".join(s.title for s in saved))
         st.rerun()

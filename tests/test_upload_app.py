@@ -214,6 +214,22 @@ def test_a_bad_year_or_the_region_column_as_a_value_column_is_refused(store_url)
     assert "ut_save" not in [b.key for b in at.button]
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_unusable_store_is_named_with_what_to_do_in_the_page_language(tmp_path, monkeypatch, lang):
+    monkeypatch.delenv("COVERAGE_ATLAS_EDITOR_PASSWORD", raising=False)
+    monkeypatch.setenv("COVERAGE_ATLAS_STORE", f"sqlite:///{tmp_path / 'missing' / 'store.sqlite'}")
+    at = AppTest.from_function(_page, default_timeout=120)
+    at.session_state["test_lang"] = lang
+    _run(at)
+    (error,) = at.error
+    text = error.value.replace("\\", "").replace("\u200b", "")
+    assert str(tmp_path / "missing") in text
+    if lang == "zh":
+        assert "文件夹" in text and "请创建该文件夹" in text and "OperationalError" not in text
+    else:
+        assert "does not exist; create it" in text and not any("\u4e00" <= c <= "\u9fff" for c in text)
+
+
 def test_the_file_widget_tells_the_browser_the_limit(store_url, monkeypatch):
     """The browser refuses a file over the limit before sending it (issue 25: a 22 MB file gave no answer for
     55 s); a file that still arrives over the app's own limit is refused by name."""
