@@ -6,7 +6,7 @@ import copy
 import hashlib
 import logging
 import os
-import tempfile
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -92,10 +92,10 @@ def publish_geometry(frame: ViewState, shapes: gpd.GeoDataFrame) -> str:
     path = GEO_DIR / name
     if not path.exists():
         GEO_DIR.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=GEO_DIR, delete=False, suffix=".tmp") as tmp:
-            tmp.write(body)
-        os.chmod(tmp.name, 0o644)
-        os.replace(tmp.name, path)  # atomic: another server process may write the same file
+        tmp = GEO_DIR / f".{name}.{secrets.token_hex(8)}.tmp"
+        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), "wb") as fh:  # the umask's mode
+            fh.write(body)
+        os.replace(tmp, path)  # atomic: another server process may write the same file
     return f"{GEO_URL}/{name}"
 
 

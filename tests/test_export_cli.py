@@ -134,6 +134,27 @@ def test_values_beginning_with_a_dash_are_values(capsys, tmp_path):
     assert out.exists()
 
 
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o027, 0o640)])
+def test_exports_get_the_usual_permissions(tmp_path, umask, mode):
+    """Exports were written -rw------- (mkstemp's mode), unreadable once copied to a shared folder (issue 25)."""
+    import os
+    import stat
+
+    out = tmp_path / "t.csv"
+    args = ["export", "--layer", "pop_total", "--level", "prefecture", "--format", "csv", "--out", str(out)]
+    proc = subprocess.run(
+        [sys.executable, "-m", "app", *args],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
+        preexec_fn=lambda: os.umask(umask),
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert stat.S_IMODE(out.stat().st_mode) == mode
+    assert [p.name for p in tmp_path.iterdir()] == ["t.csv"]  # still written beside and renamed
+
+
 def test_write_atomically_removes_its_temporary_file_when_production_fails(tmp_path):
     def produce() -> bytes:
         raise OSError("disk full")

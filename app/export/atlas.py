@@ -16,6 +16,7 @@ import html
 import io
 import multiprocessing
 import os
+import secrets
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -107,8 +108,10 @@ def _contents_page(report: AtlasReport, options: PrintOptions, lang: str) -> Fig
 
 
 def _write(path: Path, produce: Callable[[Path], object]) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    os.close(fd)
+    # Not mkstemp, which creates 0600: the atlas is for sharing, so it gets the usual mode (0666 less the umask);
+    # the writers reopen the file, which keeps its mode.
+    tmp = path.parent / f".{path.name}.{secrets.token_hex(8)}.part"
+    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
     try:
         produce(Path(tmp))
         os.replace(tmp, path)

@@ -12,8 +12,8 @@ import argparse
 import datetime as dt
 import math
 import os
+import secrets
 import sys
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -209,7 +209,9 @@ def write_atomically(path: Path, produce: Callable[[], bytes]) -> int:
     """Write ``produce()`` to a temporary file beside ``path`` and rename it: never a half-written file."""
     if not path.parent.is_dir():
         raise UsageError(f"--out {str(path)!r}: directory {str(path.parent)!r} does not exist")
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    # Not mkstemp, which creates 0600: an export is for sharing, so it gets the usual mode (0666 less the umask).
+    tmp = path.parent / f".{path.name}.{secrets.token_hex(8)}.part"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "wb") as fh:
             size = fh.write(produce())
