@@ -425,6 +425,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "auth_sign_in": ("登录", "Sign in"),
     "auth_sign_out": ("退出登录", "Sign out"),
     "auth_wrong": ("密码不正确。", "Wrong password."),
+    "auth_wait": ("请等待 {seconds} 秒后再试。", "Wait {seconds} s before the next attempt."),
+    "auth_locked": (
+        "密码错误次数过多，登录已暂停，请在 {minutes} 分钟后再试。",
+        "Too many wrong passwords: signing in is paused; try again in {minutes} min.",
+    ),
     "auth_need_name": ("请填写姓名。", "Please give your name."),
 }
 
