@@ -34,7 +34,7 @@ from typing import Any, Literal
 import streamlit as st
 
 from app.i18n import t
-from app.markup import escape
+from app.markup import code, escape
 
 PASSWORD_ENV = "COVERAGE_ATLAS_EDITOR_PASSWORD"
 SESSION_KEY = "atlas_editor"  # the signed-in editor's name in password mode
@@ -122,15 +122,38 @@ def _secrets() -> Mapping[str, Any]:
 def editor_password() -> str | None:
     """The configured editor password (environment first, then secrets.toml), or None."""
     value = os.environ.get(PASSWORD_ENV) or _secrets().get(PASSWORD_ENV)
-    return str(value) if value else None
+    return str(value) if value and str(value).strip() else None  # spaces are no password (see _blank_password)
+
+
+def _blank_password() -> bool:
+    """The password is set, but to nothing ("" or spaces): a deployment meant to protect the store."""
+    values = [os.environ.get(PASSWORD_ENV), _secrets().get(PASSWORD_ENV)]
+    given = [str(v) for v in values if v is not None]
+    return bool(given) and not any(v.strip() for v in given)
 
 
 def auth_mode() -> Mode:
     if "auth" in _secrets():
         return "oidc"
-    if editor_password() is not None:
+    # A password set to nothing fails closed: nobody signs in (and the page says why), rather than everyone edits.
+    if editor_password() is not None or _blank_password():
         return "password"
     return "open"
+
+
+def settings_problems() -> list[tuple[str, dict[str, str]]]:
+    """What is wrong with the sign-in settings, as (i18n key without "auth_", its arguments)."""
+    out: list[tuple[str, dict[str, str]]] = []
+    secrets = _secrets()
+    if _blank_password():
+        out.append(("blank_password", {"var": PASSWORD_ENV}))
+    editors = secrets.get("editors")
+    if editors is not None:
+        if isinstance(editors, str) or not all(isinstance(e, str) and e.strip() for e in editors):
+            out.append(("bad_editors", {}))
+        elif "auth" not in secrets:
+            out.append(("editors_unused", {}))
+    return out
 
 
 def check_password(given: str, expected: str | None = None) -> bool:
@@ -178,6 +201,8 @@ def _t(key: str, lang: str, **kwargs: Any) -> str:
 
 def auth_panel(lang: str = "zh") -> bool:
     """Sign-in / sign-out controls for the upload page; returns :func:`can_edit` afterwards."""
+    for key, args in settings_problems():
+        st.warning(_t(key, lang, **{k: code(v) for k, v in args.items()}))
     mode = auth_mode()
     if mode == "open":
         st.info(_t("open", lang))

@@ -27,7 +27,24 @@ def _background() -> None:
         os.nice(10)
 
 
+def config_problems() -> list[str]:
+    """What is wrong with the settings the server reads at start (upload limit, store, sign-in), one line each."""
+    from app.auth import settings_problems
+    from app.i18n import t
+    from layers.uploads import upload_limit_problem
+    from layers.userstore import store_url_problem
+
+    problems = [upload_limit_problem(), str(store_url_problem() or "") or None]
+    problems += [t(f"auth_{key}", "en", **kw) for key, kw in settings_problems()]
+    return [_printable(p) for p in problems if p]
+
+
 def _serve(args: argparse.Namespace) -> int:
+    problems = config_problems()
+    for problem in problems:  # a deployment's typo is fixed before anyone uses the page, not found there
+        print(f"coverage-atlas serve: error: {problem}", file=sys.stderr)
+    if problems:
+        return 2
     # The server starts at once (app/serving.py: it imports the page's modules and readies the default view in its
     # own caches beside the server). Meanwhile this process builds the default page's boundaries on disk, importing
     # only geodata, on the other core; then, at low priority, the other levels, details, datums and geometry

@@ -313,6 +313,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "upload_mode_facilities": ("机构名单（每行一个机构）", "A facility list (one site per row)"),
     "upload_file": ("CSV 或 XLSX 文件", "CSV or XLSX file"),
     "upload_limit": ("上限 {mb} MB。", "Limit {mb} MB."),
+    "upload_bad_limit": (
+        "上传上限设置 {var}={value} 无效（应为大于 0、不超过 1024 的兆字节数，例如 20）：已使用默认的 {mb} MB。",
+        "The upload limit setting {var}={value} is not usable (a number of megabytes above 0 and at most 1024, e.g. "
+        "20): using the default {mb} MB.",
+    ),
     "upload_encoding": ("编码", "Encoding"),
     "upload_auto": ("自动识别", "detect"),
     "upload_detected": ("识别的编码：{enc}", "Encoding detected: {enc}"),
@@ -425,6 +430,20 @@ TEXT: dict[str, tuple[str, str]] = {
     "auth_sign_in": ("登录", "Sign in"),
     "auth_sign_out": ("退出登录", "Sign out"),
     "auth_wrong": ("密码不正确。", "Wrong password."),
+    "auth_blank_password": (
+        "{var} 已设置但为空：任何人都无法以编辑者身份登录。请设置密码，或删除该设置以允许所有人编辑。",
+        "{var} is set but empty: nobody can sign in as an editor. Set a password, or remove the setting to let "
+        "everyone edit.",
+    ),
+    "auth_bad_editors": (
+        'secrets.toml 中的 `editors` 应为电子邮件地址列表，例如 `editors = ["a@example.org"]`；目前没有人是编辑者。',
+        '`editors` in secrets.toml must be a list of e-mail addresses, e.g. `editors = ["a@example.org"]`; '
+        "nobody is an editor until it is.",
+    ),
+    "auth_editors_unused": (
+        "secrets.toml 中设置了 `editors`，但没有 `[auth]` 登录配置：该名单未被使用。",
+        "`editors` is set in secrets.toml but `[auth]` (sign-in) is not: the list is not used.",
+    ),
     "auth_wait": ("请等待 {seconds} 秒后再试。", "Wait {seconds} s before the next attempt."),
     "auth_locked": (
         "密码错误次数过多，登录已暂停，请在 {minutes} 分钟后再试。",

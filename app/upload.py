@@ -6,6 +6,7 @@ Every string from an upload is data: Markdown text goes through ``escape``, tabl
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pandas as pd
@@ -17,13 +18,16 @@ from app.markup import escape
 from layers.facilities import DATUMS, PER_CAPITA, FacilityColumns, locate_facilities
 from layers.registry import Registry
 from layers.uploads import (
+    DEFAULT_MAX_MB,
     ENCODINGS,
+    MAX_MB_ENV,
     UploadedTable,
     UploadError,
     list_sheets,
     max_upload_bytes,
     max_upload_mb,
     read_table,
+    upload_limit_problem,
 )
 from layers.userstore import USER_KINDS, StoreError, StoreUnavailable, UserStore, open_store
 
@@ -125,6 +129,9 @@ def _guarded(action: Any, done: str, lang: str) -> None:
 # --- upload ---------------------------------------------------------------------------------------
 def _read(lang: str) -> UploadedTable | None:
     limit = max_upload_bytes()
+    if upload_limit_problem():
+        raw = os.environ.get(MAX_MB_ENV, "").strip()
+        st.warning(escape(_t("bad_limit", lang, var=MAX_MB_ENV, value=repr(raw[:40]), mb=f"{DEFAULT_MAX_MB:g}")))
     st.caption(_t("limit", lang, mb=f"{limit / 1024 / 1024:.3g}"))
     # The widget's own limit makes the browser refuse a larger file at once, before sending it.
     file = st.file_uploader(

@@ -306,6 +306,20 @@ def _unavailable(url: str, exc: BaseException, doing: str) -> StoreUnavailable:
     return StoreUnavailable("other", store=store, doing=zh, doing_en=en, reason=_reason(orig, url))
 
 
+def store_url_problem(url: str | None = None) -> StoreUnavailable | None:
+    """What is wrong with the store setting itself (a URL that is not one, a driver not installed, a folder that
+    cannot be made), found without connecting; None when it may work (the server may still be down)."""
+    try:
+        text = store_url(url)
+    except StoreUnavailable as exc:
+        return exc
+    try:
+        sa.create_engine(text).dispose()  # parses the URL and imports the driver; connects to nothing
+    except (sa.exc.SQLAlchemyError, ImportError) as exc:
+        return _unavailable(text, exc, "open")
+    return None
+
+
 def _utc(value: datetime) -> datetime:
     # SQLite hands back naive datetimes; everything is written in UTC.
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

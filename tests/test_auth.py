@@ -182,3 +182,33 @@ def test_chinese_page_says_it_in_chinese(throttled):
         throttled.now += 10
     assert errors == ["密码不正确。请等待 4 秒后再试。"]
     assert _attempt(at, "guess-5") == ["密码不正确。密码错误次数过多，登录已暂停，请在 15 分钟后再试。"]
+
+
+# --- settings read at start (issue 25 item 8) ------------------------------------------------------------------------
+def test_a_password_set_to_nothing_fails_closed_and_says_so(monkeypatch):
+    monkeypatch.setenv(auth.PASSWORD_ENV, "   ")
+    at = AppTest.from_function(_page).run()
+    assert _status(at) == "mode=password can_edit=False editor=None"  # not "everyone is an editor"
+    (warning,) = at.warning
+    assert "`COVERAGE_ATLAS_EDITOR_PASSWORD` is set but empty: nobody can sign in" in warning.value
+    _attempt(at, "   ")
+    _attempt(at, "")
+    assert _status(at).endswith("can_edit=False editor=None")
+
+
+@pytest.mark.parametrize(
+    ("secrets", "key"),
+    [
+        ({"auth": {"redirect_uri": "x"}, "editors": "a@example.org"}, "bad_editors"),
+        ({"auth": {"redirect_uri": "x"}, "editors": ["a@example.org", 3]}, "bad_editors"),
+        ({"editors": ["a@example.org"]}, "editors_unused"),
+        ({"auth": {"redirect_uri": "x"}, "editors": ["a@example.org"]}, None),
+    ],
+)
+def test_the_editors_list_is_checked(monkeypatch, secrets, key):
+    monkeypatch.delenv(auth.PASSWORD_ENV, raising=False)
+    monkeypatch.setattr(auth, "_secrets", lambda: secrets)
+    assert [k for k, _ in auth.settings_problems()] == ([key] if key else [])
+    if key:
+        zh, en = auth.t(f"auth_{key}", "zh"), auth.t(f"auth_{key}", "en")
+        assert "editors" in zh and "editors" in en and zh != en

@@ -230,6 +230,18 @@ def test_an_unusable_store_is_named_with_what_to_do_in_the_page_language(tmp_pat
         assert "does not exist; create it" in text and not any("\u4e00" <= c <= "\u9fff" for c in text)
 
 
+@pytest.mark.parametrize(("lang", "words"), [("zh", "无效"), ("en", "is not usable")])
+def test_a_bad_upload_limit_setting_is_named_on_the_page(store_url, monkeypatch, lang, words):
+    monkeypatch.setenv("COVERAGE_ATLAS_UPLOAD_MAX_MB", "20MB")
+    at = AppTest.from_function(_page, default_timeout=120)
+    at.session_state["test_lang"] = lang
+    _run(at)
+    (warning,) = at.warning
+    text = warning.value.replace("\\", "").replace("\u200b", "")
+    assert "COVERAGE_ATLAS_UPLOAD_MAX_MB='20MB'" in text and words in text and "20 MB" in text
+    assert at.get("file_uploader")[0].proto.max_upload_size_mb == 20  # the default applies
+
+
 def test_the_file_widget_tells_the_browser_the_limit(store_url, monkeypatch):
     """The browser refuses a file over the limit before sending it (issue 25: a 22 MB file gave no answer for
     55 s); a file that still arrives over the app's own limit is refused by name."""
