@@ -11,6 +11,7 @@ special character).
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # CommonMark lets a backslash escape any ASCII punctuation character; escaping all of them leaves no
 # construct (link, image, emphasis, heading, list marker, HTML, table pipe, ``~``, ``$`` …) to start.
@@ -26,9 +27,16 @@ _DEFUSE = re.compile(r"(?<=[:@])|(?<=/)(?=/)|(?i:(?<=www)(?=\.))")
 MAX_LENGTH = 80  # characters of a value shown in a notice; the rest is cut with "…"
 
 
+def strip_format_controls(text: str) -> str:
+    """``text`` without Unicode format characters (category Cf): the bidi overrides (U+202E shows "txt.exe" as
+    "exe.txt"), zero-width characters, soft hyphens. Invisible, they reorder or hide an echoed value."""
+    return text if text.isascii() else "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+
+
 def one_line(value: object) -> str:
-    """``value`` as text on one line: runs of whitespace and control characters become one space."""
-    return _BREAKS.sub(" ", str(value)).strip()
+    """``value`` as text on one line: runs of whitespace and control characters become one space, format
+    characters (bidi overrides …) are dropped."""
+    return _BREAKS.sub(" ", strip_format_controls(str(value))).strip()
 
 
 def shorten(value: object, limit: int | None = MAX_LENGTH) -> str:

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
 import math
 import os
 import re
 import stat
+import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -267,6 +269,17 @@ def _read_csv(data: bytes, name: str, encoding: str | None) -> UploadedTable:
 # --- the rows of either format → a frame -----------------------------------------------------------
 
 
+@functools.cache
+def _format_controls() -> dict[int, None]:
+    return {c: None for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf"}  # built once, 0.1 s
+
+
+def strip_format_controls(text: str) -> str:
+    """``text`` without Unicode format characters (category Cf: the bidi override U+202E, zero-width spaces, soft
+    hyphens, a stray BOM …): invisible, they reorder or hide what is shown wherever the text is echoed."""
+    return text if text.isascii() else text.translate(_format_controls())
+
+
 def _cell_text(value: object) -> str:
     if value is None:
         return ""
@@ -274,7 +287,7 @@ def _cell_text(value: object) -> str:
         return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # an XLSX number 510100.0 is the code 510100
-    return str(value).strip()
+    return strip_format_controls(str(value)).strip()
 
 
 def _too_many(name: str, what: str, limit: int) -> UploadError:

@@ -33,6 +33,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 
 from geodata.cache_dir import cache_dir
 from geodata.codes import gazetteer
+from layers.uploads import strip_format_controls
 
 STORE_ENV = "COVERAGE_ATLAS_STORE"
 USER_LEVELS = ("prefecture", "county")
@@ -320,6 +321,11 @@ def store_url_problem(url: str | None = None) -> StoreUnavailable | None:
     return None
 
 
+def _text(value: object) -> str:
+    """A title, unit, year or source as stored: without format controls (U+202E …) or surrounding spaces."""
+    return strip_format_controls(str(value)).strip()
+
+
 def _utc(value: datetime) -> datetime:
     # SQLite hands back naive datetimes; everything is written in UTC.
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
@@ -471,10 +477,10 @@ class UserStore:
                 new_id = int(
                     conn.execute(
                         sa.insert(user_layers).values(
-                            title=layer.title.strip(),
-                            unit=layer.unit.strip(),
-                            year=str(layer.year).strip(),
-                            source=layer.source.strip(),
+                            title=_text(layer.title),
+                            unit=_text(layer.unit),
+                            year=_text(layer.year),
+                            source=_text(layer.source),
                             level=layer.level,
                             kind=layer.kind,
                             created=now,
@@ -489,7 +495,7 @@ class UserStore:
                     who,
                     "create",
                     new_id,
-                    {"title": layer.title.strip(), "level": layer.level, "regions": len(clean)},
+                    {"title": _text(layer.title), "level": layer.level, "regions": len(clean)},
                 )
                 ids.append(new_id)
             return [self._get(conn, i) for i in ids]
@@ -507,9 +513,7 @@ class UserStore:
         """A new version of the layer's figures (and, if given, unit, year, source); older versions stay stored."""
         with self._guard("write"), self._transaction() as conn:
             record = self._get(conn, layer_id)
-            changes = {
-                k: str(v).strip() for k, v in (("unit", unit), ("year", year), ("source", source)) if v is not None
-            }
+            changes = {k: _text(v) for k, v in (("unit", unit), ("year", year), ("source", source)) if v is not None}
             merged = {"unit": record.unit, "year": record.year, "source": record.source, **changes}
             self._check_meta(record.title, merged["unit"], merged["year"], merged["source"], record.level, record.kind)
             clean = self._check_values(values, record.level)
@@ -526,7 +530,8 @@ class UserStore:
             return self._get(conn, layer_id)
 
     def rename(self, layer_id: int, title: str, who: str) -> UserLayer:
-        if not title.strip():
+        title = _text(title)
+        if not title:
             raise StoreError("a layer needs a title")
         with self._guard("write"), self._transaction() as conn:
             record = self._get(conn, layer_id)
@@ -558,7 +563,7 @@ class UserStore:
     @staticmethod
     def _check_meta(title: str, unit: str, year: str, source: str, level: str, kind: str) -> None:
         for name, text in (("title", title), ("unit", unit), ("year", year), ("source", source)):
-            if not str(text).strip():
+            if not _text(text):
                 raise StoreError(f"a layer needs a {name}: every figure shown carries title, unit, year and source")
         if level not in USER_LEVELS:
             raise StoreError(f"level must be one of {USER_LEVELS}, not {level!r}")

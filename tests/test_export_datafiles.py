@@ -124,3 +124,13 @@ def test_neutralise_leaves_numbers_and_plain_text_alone():
     assert datafiles.neutralise("成都市") == "成都市"
     assert datafiles.neutralise("@SUM(A1)") == "'@SUM(A1)"
     assert datafiles.neutralise("\r=1") == "'\r=1"
+
+
+def test_format_characters_are_dropped_from_spreadsheet_text_and_print_titles():
+    """A bidi override hid a leading "=" from the formula check and reordered metadata (issue 25)."""
+    from app.export.datafiles import neutralise
+    from app.export.printmap import PrintOptions
+
+    assert neutralise("\u202e=HYPERLINK(1)") == "'=HYPERLINK(1)" and neutralise("成\u200b都") == "成都"
+    options = PrintOptions(title="图\u202e题", subtitle="\u2066副", note="注\u00ad")
+    assert (options.title, options.subtitle, options.note) == ("图题", "副", "注")

@@ -276,3 +276,18 @@ def test_a_bad_upload_limit_setting_is_named(tmp_path, store, capsys, monkeypatc
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "COVERAGE_ATLAS_UPLOAD_MAX_MB" in err and repr(value) in err
     assert s.list_layers() == []
+
+
+def test_format_characters_never_reach_the_terminal_or_the_store(tmp_path, store, capsys):
+    """U+202E passed into echoed values (issue 25 item 5): the report, messages and stored text are free of it."""
+    url, s = store
+    path = _csv(tmp_path / "t\u202ecsv.csv", [["地区", "床位"], ["锦江\u202e区", "10"], ["火星\u202e县", "1"]])
+    args = ["import", path, "--region-column", "地区", "--value-column", "床位", "--title", "床位\u202e", "--unit"]
+    assert main([*args, "张", "--year", "2024", "--source", "内部\u2066统计", "--store", url]) == 1
+    out, err = capsys.readouterr()
+    assert "\u202e" not in out + err and "\u2066" not in out + err
+    assert "'火星县'" in out and "t\\u202ecsv.csv" in out  # the cell's override dropped; the file name escaped
+    assert main([*args, "张", "--year", "2024", "--source", "内部\u2066统计", "--store", url, "--allow-unmatched"]) == 0
+    (rec,) = s.list_layers()
+    assert (rec.title, rec.source) == ("床位", "内部统计")
+    assert "\u202e" not in capsys.readouterr().out

@@ -237,3 +237,9 @@ def test_the_browser_limit_is_the_apps_limit(monkeypatch):
     assert server_options() == ["--server.maxUploadSize", "20"]
     monkeypatch.setenv("COVERAGE_ATLAS_UPLOAD_MAX_MB", "2.5")
     assert server_options() == ["--server.maxUploadSize", "3"] and max_upload_bytes() == int(2.5 * 1024 * 1024)
+
+
+def test_format_characters_in_cells_and_headers_are_dropped():
+    """A bidi override in a cell would reorder the match report and the stored names (issue 25)."""
+    table = read_table("地区\u202e,值\u200b\n锦江\u202e区,1\u2066\n".encode(), name="b.csv")
+    assert list(table.frame.columns) == ["地区", "值"] and table.frame.iloc[0].tolist() == ["锦江区", "1"]

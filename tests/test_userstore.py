@@ -292,3 +292,12 @@ def test_a_read_only_store_refuses_to_save_and_keeps_what_it_had(tmp_path):
     assert caught.value.kind == "read_only" and str(path) in en and "permissions" in en and "只读" in zh
     assert len(store.list_layers()) == 1
     store.engine.dispose()
+
+
+def test_format_characters_are_not_stored_in_a_layers_text(store):
+    layer = NewLayer(title="床位\u202e数", unit="\u200b张", year="2024", source="内部\u2066统计", level="county")
+    rec = store.save_new(layer, FIGURES, "x")
+    assert (rec.title, rec.unit, rec.source) == ("床位数", "张", "内部统计")
+    assert store.rename(rec.id, "新\u202e标题", "x").title == "新标题"
+    assert store.replace(rec.id, FIGURES, "x", source="来\u202e源").source == "来源"
+    assert store.audit(limit=3)[-1].details["title"] == "床位数"

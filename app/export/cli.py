@@ -57,7 +57,9 @@ def _one_line_errors(parser: argparse.ArgumentParser) -> None:
     """argparse prints the usage and then the error; a script's log should get one line instead."""
 
     def error(message: str) -> NoReturn:
-        print(f"{parser.prog}: error: {message}", file=sys.stderr)
+        from app.cli import _printable
+
+        print(f"{parser.prog}: error: {_printable(message)}", file=sys.stderr)
         raise SystemExit(ERROR_STATUS)
 
     parser.error = error  # type: ignore[method-assign]
@@ -223,7 +225,9 @@ def write_atomically(path: Path, produce: Callable[[], bytes]) -> int:
 
 
 def _fail(prog: str, message: str) -> int:
-    print(f"{prog}: error: {message}", file=sys.stderr)
+    from app.cli import _printable  # echoed values: control and format characters shown as escapes
+
+    print(f"{prog}: error: {_printable(message)}", file=sys.stderr)
     return ERROR_STATUS
 
 
@@ -264,7 +268,9 @@ def _export(args: argparse.Namespace) -> int:
             size = write_atomically(out, lambda: export_data(data, args.format, _load, options))
     except (UsageError, PrintOptionError) as exc:
         return _fail(prog, str(exc))
-    print(f"wrote {out} ({size:,} bytes)")
+    from app.cli import _printable
+
+    print(f"wrote {_printable(str(out))} ({size:,} bytes)")
     return 0
 
 

@@ -20,6 +20,7 @@ import pyogrio
 from app.export.printmap import default_title
 from app.i18n import t
 from app.mapbuild import MapData, legend_entries, shown_table, table_notes
+from app.markup import strip_format_controls
 from app.viewstate import area_label, to_query_params
 
 FORMATS = ("csv", "xlsx", "geojson", "gpkg")
@@ -33,9 +34,12 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value: Any) -> Any:
-    """A text value a spreadsheet would evaluate gets a leading apostrophe; anything else is unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
+    """A text value loses its format characters (a bidi override would reorder it, and hide a leading "="), and
+    gets a leading apostrophe if a spreadsheet would evaluate it; anything else is unchanged."""
+    if isinstance(value, str):
+        value = strip_format_controls(value)
+        if value.startswith(FORMULA_TRIGGERS):
+            return "'" + value
     return value
 
 
