@@ -21,6 +21,20 @@ TEXT: dict[str, tuple[str, str]] = {
         "双变量每轴需要正好两个断点，而不是 {n} 个；改用三分位",
         "each axis needs exactly two breaks, not {n}; using terciles",
     ),
+    "bivariate_breaks_outside": (
+        "链接参数 {param}={value}：断点不在 {axis} 的数值范围（{lo} – {hi}）内，已略去；"
+        "{axis} 轴只有 {n} 级，而不是 3 级。",
+        "{param}={value}: the breaks lie outside the values of {axis} ({lo} – {hi}) and were left out; the {axis} "
+        "axis has {n} classes, not 3.",
+    ),
+    "threshold_outside": (
+        "链接参数 {param}={value}：阈值{side} {axis} 的所有数值（{lo} – {hi}），没有区域能在{where}。",
+        "{param}={value}: the threshold lies {side} every value of {axis} ({lo} – {hi}), so no region can be {where}.",
+    ),
+    "threshold_above": ("高于", "above"),
+    "threshold_below": ("低于", "below"),
+    "threshold_where_hi": ("阈值之上", "above it"),
+    "threshold_where_lo": ("阈值之下", "below it"),
     "log_x": ("横轴（A）取对数", "Log x axis (A)"),
     "log_y": ("纵轴（B）取对数", "Log y axis (B)"),
     "quadrant": ("象限", "Quadrant"),

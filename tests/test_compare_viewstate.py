@@ -113,3 +113,49 @@ def test_the_view_options_round_trip_and_bad_ones_fall_back():
     back, notices = from_query_params(bad, REG)
     assert sorted(dict(n.args)["key"] for n in notices) == ["bbreaks_a", "bpal", "log", "quad", "thr_a"]
     assert back == ViewState(mode="compare")
+
+
+# --- contradictions in a compare address (issue 25 item 4) ----------------------------------------------------------
+def test_compare_parameters_in_a_single_view_are_named():
+    """mode=compare&mode=single dropped cview without a word."""
+    view, notices = from_query_params({"mode": ["compare", "single"], "cview": "gaps", "thr_a": "p90"}, REG)
+    assert not view.is_compare
+    assert [n.kind for n in notices] == ["repeated", "compare_only"]
+    assert (
+        notices[1].text("en") == "cview, thr_a apply in compare mode only (mode=compare); not used in the single view"
+    )
+    assert notices[1].text("zh").startswith("链接参数 cview, thr_a 只用于对比模式")
+    _, notices = from_query_params({"mode": "compare", "cview": "gaps", "thr_a": "p90"}, REG)
+    assert notices == []
+
+
+def test_the_first_year_after_the_second_is_swapped_with_a_notice():
+    params = {
+        "mode": "compare",
+        "cview": "year_change",
+        "layer": "townships_by_year",
+        "year_from": "2023",
+        "year": "2018",
+    }
+    view, notices = from_query_params(params, REG)
+    assert (view.year_from, view.year) == (2018, 2023)
+    assert [n.kind for n in notices] == ["years_swapped"]
+    assert notices[0].text("en") == "year_from='2023' is after year=2018; swapped: showing the change from 2018 to 2023"
+    assert "对调" in notices[0].text("zh")
+
+
+@pytest.mark.parametrize(
+    ("given", "kind", "shown"), [("3,1", "breaks_sorted", (1.0, 3.0)), ("2,1,2", "breaks_repeated", (1.0, 2.0))]
+)
+def test_bivariate_breaks_put_right_are_named(given, kind, shown):
+    view, notices = from_query_params({"mode": "compare", "cview": "bivariate", "bbreaks_a": given}, REG)
+    assert view.biv_breaks_a == shown and [n.kind for n in notices] == [kind]
+    assert dict(notices[0].args)["key"] == "bbreaks_a"
+
+
+@pytest.mark.parametrize(
+    ("key", "value"), [("thr_a", "p５０"), ("thr_b", "٣"), ("hs_p", "０.０５"), ("bbreaks_b", "１,２")]
+)
+def test_compare_numbers_in_other_digits_are_refused(key, value):
+    _, notices = from_query_params({"mode": "compare", key: value}, REG)
+    assert [n.kind for n in notices] == ["digits"] and dict(notices[0].args)["key"] == key

@@ -123,6 +123,13 @@ def test_a_failing_export_leaves_no_file_and_keeps_an_existing_one(capsys, tmp_p
     assert list(tmp_path.iterdir()) == [out] and out.read_bytes() == b"previous export"
 
 
+def test_a_repeated_url_parameter_is_refused_in_one_line(capsys, tmp_path):
+    url = APP + "?layer=pop_total&level=county&level=prefecture"
+    status, _, err = run(capsys, "export", "--url", url, "--format", "csv", "--out", str(tmp_path / "x.csv"))
+    assert status == 2 and len(err.strip().splitlines()) == 1
+    assert "level= is given 2 times (county, prefecture)" in err and not (tmp_path / "x.csv").exists()
+
+
 def test_values_beginning_with_a_dash_are_values(capsys, tmp_path):
     """``--min -1e3`` and ``--breaks -5,0`` were refused with argparse's usage (issue 25): they are values."""
     out = tmp_path / "v.csv"

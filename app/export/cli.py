@@ -118,6 +118,10 @@ def _params(args: argparse.Namespace) -> tuple[dict[str, str], dict[str, str]]:
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise UsageError(f"--url {args.url!r} is not an http(s) address such as http://localhost:8501/?layer=…")
         for key, values in parse_qs(parts.query, keep_blank_values=True).items():
+            if len(set(values)) > 1:  # the page takes the last one with a notice; a command refuses
+                raise UsageError(
+                    f"--url parameter {key}= is given {len(values)} times ({', '.join(values)}); give it once"
+                )
             params[key] = values[-1]
             origin[key] = f"--url parameter {key}="
     for flag, key in VIEW_FLAGS.items():
