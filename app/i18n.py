@@ -205,7 +205,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "download_csv": ("下载当前显示的数据（CSV）", "Download what is shown (CSV)"),
     "summary": ("2021年全省概况", "Province in 2021"),
     "reconciliation": ("与公布总数对账", "Reconciliation with published totals"),
-    "notices": ("链接中的部分参数无效，已改用默认值：", "Some link parameters were invalid and fell back to defaults:"),
+    "notices": ("链接中的部分参数未按原样使用：", "Some link parameters were not used as given:"),
     "zone_explained": (
         "{name}是统计用的经济开发区，没有自己的边界，因此不在地图上；它的数字计入{parent}（市州层级），"
         "在县级地图中单独列在“说明”里。",

@@ -74,8 +74,17 @@ NOTICE_TEXT = {
         "{keys} apply in compare mode only (mode=compare); not used in the single view",
     ),
     "level_missing": (
-        "图层“{layer}”没有{level}数据，改为显示{shown}",
-        "layer “{layer}” has no figures by {level}; showing them by {shown}",
+        "图层“{layer}”没有{level}数据（{key}={value}），改为显示{shown}",
+        "layer “{layer}” has no figures by {level} ({key}={value}); showing them by {shown}",
+    ),
+    "area_counties": (
+        "area={value}（{name}）显示该市州的区县，已忽略 level=prefecture",
+        "area={value} ({name}) shows that prefecture's counties; level=prefecture ignored",
+    ),
+    "area_needs_counties": (
+        "图层“{layer}”没有区县数据，不能只显示一个市州（area={value}，{name}），已显示全省",
+        "layer “{layer}” has no county figures, so it cannot show one prefecture (area={value}, {name}); showing "
+        "the whole province",
     ),
     "norm_missing": (
         "图层“{layer}”不提供 norm={norm}，改为绝对值",
@@ -89,12 +98,23 @@ NOTICE_TEXT = {
         "链接参数 {key}={value} 超出数据范围（{lo} – {hi}），已改为最接近的数据值",
         "{key}={value} lies outside the data range ({lo} – {hi}); using the nearest value in the data",
     ),
+    "classes_unused": (
+        "图层“{layer}”按类别着色，链接参数 {keys} 不适用，已忽略",
+        "layer “{layer}” is coloured by category; {keys} do not apply and are ignored",
+    ),
     "range_inverted": ("最小值大于最大值，已取消数值范围", "min is above max; value filter removed"),
     "too_many_breaks": (
         "链接给出 {n} 个手动断点；最多 {most} 个（9 级），已不用这些断点",
         "the link gives {n} manual breaks; at most {most} (9 classes) can be used, so they were dropped",
     ),
-    "manual_without_breaks": ("手动分级缺少断点，改用分位数", "manual classification without breaks; using quantiles"),
+    "manual_without_breaks": (
+        "手动分级 scheme=manual 缺少断点（breaks），改用分位数",
+        "scheme=manual without breaks; using quantiles",
+    ),
+    "view_only": (
+        "链接参数 {keys} 不用于“{view}”视图，已忽略",
+        "{keys} are not used by the compare view “{view}”; ignored",
+    ),
     "breaks_unused": (
         "手动断点 {key}={value} 只用于手动分级（scheme=manual）；当前分级是“{scheme}”，已忽略这些断点",
         "{key}={value} apply to manual classes only (scheme=manual); the classification is “{scheme}”, so they "
@@ -126,8 +146,8 @@ NOTICE_TEXT = {
     ),
     "bad_selection": ("sel={value} 不是行政区，已取消选择", "sel={value} is not a region; selection cleared"),
     "layer_b_level": (
-        "图层 B“{layer}”没有{level}数据，改用“{shown}”",
-        "layer B “{layer}” has no figures by {level}; using “{shown}”",
+        "图层 B“{layer}”（{key}={value}）没有{level}数据，改用“{shown}”",
+        "layer B “{layer}” ({key}={value}) has no figures by {level}; using “{shown}”",
     ),
 }
 # Levels as a notice names them: 市州 / 区县 (the sidebar's labels are longer).
@@ -144,6 +164,13 @@ def _level_name(level: str) -> Name:
 
 
 _SUFFIX_EN = (("自治县", "Autonomous County"), ("县", "County"), ("市", "City"), ("区", "District"))
+
+
+def _view_name(view_id: str) -> Name:
+    from app.compare.views import VIEWS
+
+    view = VIEWS[view_id]
+    return view.title("zh"), view.title("en")
 
 
 def _region_name(code: str) -> Name:
@@ -256,6 +283,16 @@ COMPARE_FIELDS = frozenset(
     | {"log_axes"}
     | {"hs_kind", "hs_p", "year_from", "change"}
 )
+# The compare fields each view reads (the sidebar draws only those): given for another view, they are dropped.
+VIEW_FIELDS = {
+    "side_by_side": frozenset(),
+    "bivariate": frozenset({"biv_palette", "biv_breaks_a", "biv_breaks_b"}),
+    "scatter": frozenset({"biv_palette", "biv_breaks_a", "biv_breaks_b", "log_axes"}),
+    "gaps": frozenset({"quadrant", "thr_a", "thr_b"}),
+    "hotspots": frozenset({"hs_kind", "hs_p"}),
+    "year_change": frozenset({"year_from", "change"}),
+}
+ALL_VIEWS_FIELDS = frozenset({"layer_b", "norm_b", "compare_view"})
 HOTSPOT_KINDS = ("a", "ab")
 HOTSPOT_THRESHOLDS = (0.01, 0.05, 0.1)
 CHANGE_KINDS = ("abs", "pct")
@@ -430,9 +467,23 @@ def from_query_params(params: Mapping[str, str | list[str]], registry: Registry)
     take("year_from", _parse_year, lambda v: True)
     take("change", str, lambda v: v in CHANGE_KINDS)
     if values.get("mode", DEFAULT.mode) != "compare":
-        unused = [_KEYS[name] for name in _KEYS if name in COMPARE_FIELDS and name in values]
-        if unused:
-            notices.append(_notice("compare_only", keys=", ".join(unused)))
+        unused = [name for name in _KEYS if name in COMPARE_FIELDS and name in values]
+        if unused:  # dropped, as the sidebar of a single view does (its address never carries them)
+            notices.append(_notice("compare_only", keys=", ".join(_KEYS[name] for name in unused)))
+            for name in unused:
+                del values[name]
+    else:
+        chosen = values.get("compare_view", DEFAULT.compare_view)
+        unused = [
+            name
+            for name in _KEYS
+            if name in COMPARE_FIELDS - ALL_VIEWS_FIELDS - VIEW_FIELDS.get(chosen, frozenset()) and name in values
+        ]
+        if unused:  # as the sidebar, which draws the chosen view's options only
+            keys = ", ".join(_KEYS[name] for name in unused)
+            notices.append(_notice("view_only", keys=keys, view=_view_name(chosen)))
+            for name in unused:
+                del values[name]
     view = sanitise(replace(DEFAULT, **values), registry, notices)
     if view.is_compare and "year_from" in values and view.year_from and view.year and view.year_from > view.year:
         first, last = view.year, view.year_from
@@ -467,7 +518,7 @@ def sanitise(view: ViewState, registry: Registry, notices: list[Notice] | None =
     name = _layer_name(registry, layer.id)
     if view.level not in layer.levels:
         level, shown = _level_name(view.level), _level_name(layer.levels[0])
-        notices.append(_notice("level_missing", layer=name, level=level, shown=shown))
+        notices.append(_notice("level_missing", layer=name, level=level, shown=shown, key="level", value=view.level))
         view = replace(view, level=layer.levels[0])
     if view.norm != "absolute" and view.norm not in layer.normalise_by:
         notices.append(_notice("norm_missing", norm=view.norm, layer=name))
@@ -475,6 +526,8 @@ def sanitise(view: ViewState, registry: Registry, notices: list[Notice] | None =
     if view.palette in PALETTES and (PALETTES[view.palette].kind == "qualitative") != layer.is_categorical:
         notices.append(_notice("palette_kind", value=view.palette, layer=name))
         view = replace(view, palette="")
+    elif view.palette == layer.palette:
+        view = replace(view, palette="")  # the layer's own palette is the default: one view, one record
     if layer.years and view.year not in layer.years:
         if view.year is not None:
             notices.append(
@@ -495,6 +548,10 @@ def sanitise(view: ViewState, registry: Registry, notices: list[Notice] | None =
     elif not layer.years and view.year_from is not None:
         notices.append(_notice("year_unused", layer=name, key="year_from", value=str(view.year_from)))
         view = replace(view, year_from=None)
+    classing = [f for f in ("vmin", "vmax", "scheme", "k", "breaks") if getattr(view, f) != getattr(DEFAULT, f)]
+    if layer.is_categorical and classing:  # coloured by category: no value range, no classes (the sidebar has none)
+        notices.append(_notice("classes_unused", layer=name, keys=", ".join(_KEYS[f] for f in classing)))
+        view = replace(view, **{f: getattr(DEFAULT, f) for f in classing})
     if view.vmin is not None and view.vmax is not None and view.vmin > view.vmax:
         notices.append(_notice("range_inverted"))
         view = replace(view, vmin=None, vmax=None)
@@ -507,7 +564,13 @@ def sanitise(view: ViewState, registry: Registry, notices: list[Notice] | None =
         view = replace(view, breaks=())  # breaks set only manual classes (the sidebar keeps its text meanwhile)
     if view.prefecture_filter and view.level == "prefecture":
         # A prefecture's area filter shows its counties.
-        view = replace(view, level="county") if "county" in layer.levels else replace(view, area="all")
+        area = _region_name(view.area)
+        if "county" in layer.levels:
+            notices.append(_notice("area_counties", value=view.area, name=area))
+            view = replace(view, level="county")
+        else:
+            notices.append(_notice("area_needs_counties", layer=name, value=view.area, name=area))
+            view = replace(view, area="all")
     if view.selected:
         view = _resolve_selection(view, notices)
     return _sanitise_b(view, registry, notices)
@@ -524,7 +587,9 @@ def _sanitise_b(view: ViewState, registry: Registry, notices: list[Notice]) -> V
                 _level_name(view.level),
                 _layer_name(registry, shown),
             )
-            notices.append(_notice("layer_b_level", layer=name, level=level, shown=shown_name))
+            notices.append(
+                _notice("layer_b_level", layer=name, level=level, shown=shown_name, key="layer_b", value=layer_b.id)
+            )
         view = replace(view, layer_b=shown, norm_b="absolute")
         layer_b = registry.get(shown)
     if view.norm_b != "absolute" and view.norm_b not in layer_b.normalise_by:

@@ -95,20 +95,21 @@ def test_the_registry_holds_the_four_core_views():
 
 
 def test_the_view_options_round_trip_and_bad_ones_fall_back():
-    view = ViewState(
-        mode="compare",
-        compare_view="gaps",
-        biv_palette="blue_orange",
-        biv_breaks_a=(1000.0, 2000.0),
-        quadrant="lo_hi",
-        thr_a="p25",
-        thr_b="12.5",
-        log_axes="xy",
+    gaps = ViewState(mode="compare", compare_view="gaps", quadrant="lo_hi", thr_a="p25", thr_b="12.5")
+    scatter = ViewState(
+        mode="compare", compare_view="scatter", biv_palette="blue_orange", biv_breaks_a=(1000.0, 2000.0), log_axes="xy"
     )
-    params = to_query_params(view)
-    assert params["bbreaks_a"] == "1000,2000" and params["thr_b"] == "12.5" and params["log"] == "xy"
-    back, notices = from_query_params(params, REG)
-    assert back == view and notices == []
+    for view in (gaps, scatter):
+        back, notices = from_query_params(to_query_params(view), REG)
+        assert back == view and notices == []
+    params = to_query_params(scatter)
+    assert params["bbreaks_a"] == "1000,2000" and params["log"] == "xy" and to_query_params(gaps)["thr_b"] == "12.5"
+    # another view's options are not used by this one: named and dropped, as the sidebar would
+    back, notices = from_query_params({**params, "thr_b": "12.5", "quad": "lo_hi"}, REG)
+    assert back == scatter and [n.kind for n in notices] == ["view_only"]
+    assert (
+        notices[0].text("en") == "quad, thr_b are not used by the compare view “Scatter (linked to the map)”; ignored"
+    )
     bad = {"mode": "compare", "bpal": "rainbow", "bbreaks_a": "1,2,3", "quad": "up", "thr_a": "p101", "log": "z"}
     back, notices = from_query_params(bad, REG)
     assert sorted(dict(n.args)["key"] for n in notices) == ["bbreaks_a", "bpal", "log", "quad", "thr_a"]

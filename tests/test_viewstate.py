@@ -185,14 +185,22 @@ def test_a_repeated_parameter_says_the_last_one_counts():
     assert notices[0].text("zh") == "链接参数 level 出现了 2 次，已使用最后一个值 'prefecture'"
 
 
+def test_a_prefecture_area_at_prefecture_level_is_named():
+    view, zh, en = _one({"area": "513400", "level": "prefecture"}, "area_counties")
+    assert view.level == "county" and "凉山彝族自治州" in zh and "Liangshan" in en and "level=prefecture" in en
+    view, notices = from_query_params({"area": "513400", "layer": "poverty_county_count"}, REG)
+    assert view.area == "all" and [n.kind for n in notices] == ["level_missing", "area_needs_counties"]
+    assert "国家级贫困县数（66）" in notices[1].text("zh") and "whole province" in notices[1].text("en")
+
+
 def test_names_in_notices_are_what_a_person_reads():
     """ "没有prefecture数据，改为显示county" showed raw ids (issue 25): layer titles and level words instead."""
     view, zh, en = _one({"layer": "poverty_exit_year", "level": "prefecture"}, "level_missing")
     assert view.level == "county"
-    assert zh == "图层“国家级贫困县摘帽年份（66）”没有市州数据，改为显示区县"
-    assert (
-        en
-        == "layer “National poverty counties (66): year of exit” has no figures by prefecture; showing them by county"
+    assert zh == "图层“国家级贫困县摘帽年份（66）”没有市州数据（level='prefecture'），改为显示区县"
+    assert en == (
+        "layer “National poverty counties (66): year of exit” has no figures by prefecture (level='prefecture'); "
+        "showing them by county"
     )
     _, zh, en = _one({"sel": "510922", "lang": "en"}, "selection_renamed")
     assert "射洪县" in zh and "射洪市" in zh and "Shehong" in en
