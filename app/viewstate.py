@@ -306,9 +306,11 @@ def _fmt_number(x: float) -> str:
 def to_query_params(view: ViewState) -> dict[str, str]:
     """Only what differs from the defaults, so shared addresses stay short."""
     out: dict[str, str] = {}
+    # Compare fields: in compare mode, and only those the chosen view reads (the others are not used by it).
+    compare = ALL_VIEWS_FIELDS | VIEW_FIELDS.get(view.compare_view, frozenset()) if view.is_compare else frozenset()
     for f in fields(ViewState):
         value = getattr(view, f.name)
-        if value == getattr(DEFAULT, f.name) or (f.name in COMPARE_FIELDS and not view.is_compare):
+        if value == getattr(DEFAULT, f.name) or (f.name in COMPARE_FIELDS and f.name not in compare):
             continue
         if isinstance(value, bool):
             out[_KEYS[f.name]] = "1" if value else "0"
