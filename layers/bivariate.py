@@ -114,6 +114,8 @@ _THRESHOLD = re.compile(r"p(\d{1,2}(?:\.\d+)?|100)")
 def parse_threshold(spec: str) -> tuple[str, float]:
     """``p50`` → ("percentile", 50); ``1234.5`` → ("value", 1234.5). Raises ValueError otherwise."""
     spec = spec.strip()
+    if not spec.isascii():  # float() and \d also take "p５０", "٣": a threshold is written in ASCII digits
+        raise ValueError(f"threshold {spec!r} is not p0–p100 or a number in ASCII digits")
     m = _THRESHOLD.fullmatch(spec)
     if m:
         return "percentile", float(m.group(1))

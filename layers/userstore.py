@@ -19,7 +19,9 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -27,10 +29,11 @@ from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Engine, make_url
 
 from geodata.cache_dir import cache_dir
 from geodata.codes import gazetteer
+from layers.text import strip_format_controls
 
 STORE_ENV = "COVERAGE_ATLAS_STORE"
 USER_LEVELS = ("prefecture", "county")
@@ -80,6 +83,77 @@ class StoreError(ValueError):
     """A request the store refuses (unknown layer, bad level, a value that is not a number …)."""
 
 
+# What can be wrong with the store itself, in both languages: which store (its URL without the password), what
+# failed, and what to do about it.
+STORE_PROBLEMS = {
+    "folder_missing": (
+        "用户图层库 {store}：文件夹 {folder} 不存在。请创建该文件夹，或将 COVERAGE_ATLAS_STORE 指向其他位置。",
+        "store {store}: the folder {folder} does not exist; create it, or point COVERAGE_ATLAS_STORE elsewhere",
+    ),
+    "not_a_folder": (
+        "用户图层库 {store}：{folder} 是文件而不是文件夹。"
+        "请将 COVERAGE_ATLAS_STORE 或 COVERAGE_ATLAS_CACHE 指向文件夹。",
+        "store {store}: {folder} is a file, not a folder; "
+        "point COVERAGE_ATLAS_STORE or COVERAGE_ATLAS_CACHE at a folder",
+    ),
+    "no_permission": (
+        "用户图层库 {store}：无权在 {folder} 中读写。请检查权限，或将 COVERAGE_ATLAS_STORE 指向其他位置。",
+        "store {store}: no permission to read and write in {folder}; check its permissions, or point "
+        "COVERAGE_ATLAS_STORE elsewhere",
+    ),
+    "not_a_database": (
+        "用户图层库 {store}：{path} 不是 SQLite 数据库。请将 COVERAGE_ATLAS_STORE 指向其他文件，或移走该文件。",
+        "store {store}: {path} is not an SQLite database; point COVERAGE_ATLAS_STORE at another file, or move it away",
+    ),
+    "read_only": (
+        "用户图层库 {store}：{path} 只读，无法保存。请检查该文件及其文件夹的权限。",
+        "store {store}: {path} is read-only, nothing can be saved; check the permissions of the file and its folder",
+    ),
+    "locked": (
+        "用户图层库 {store}：数据库被其他进程锁定。请稍后重试。",
+        "store {store}: the database is locked by another process; try again later",
+    ),
+    "unreachable": (
+        "用户图层库 {store}：无法连接服务器（{reason}）。请检查地址，并确认服务器正在运行。",
+        "store {store}: cannot connect to the server ({reason}); check the URL and that the server is running",
+    ),
+    "login": (
+        "用户图层库 {store}：服务器拒绝登录（{reason}）。请检查地址中的用户名和密码。",
+        "store {store}: the server refused the login ({reason}); check the user name and password in the URL",
+    ),
+    "no_database": (
+        "用户图层库 {store}：服务器上没有这个数据库（{reason}）。请创建数据库，或检查地址。",
+        "store {store}: the database does not exist on the server ({reason}); create it, or check the URL",
+    ),
+    "driver": (
+        '用户图层库 {store}：未安装数据库驱动 {module}。PostgreSQL 请安装 pip install ".[postgresql]"。',
+        'store {store}: the database driver {module} is not installed; for PostgreSQL: pip install ".[postgresql]"',
+    ),
+    "bad_url": (
+        "用户图层库 {store} 不是有效的地址。请填写文件路径、sqlite:////路径/文件.sqlite 或 postgresql://用户@主机/数据库。",
+        "store {store} is not a store URL; give a file path, sqlite:////path/file.sqlite or postgresql://user@host/db",
+    ),
+    "other": (
+        "用户图层库 {store}：{doing}失败（{reason}）。请检查地址，并确认用户图层库可以访问。",
+        "store {store}: {doing_en} failed ({reason}); check the URL and that the store can be reached",
+    ),
+}
+_DOING = {"open": ("打开", "opening"), "read": ("读取", "reading"), "write": ("保存", "saving")}
+
+
+class StoreUnavailable(StoreError):
+    """The store cannot be opened, read or written. ``str()`` is the English message; :meth:`text` gives either
+    language. Each names the store (its URL without the password), what failed and what to do."""
+
+    def __init__(self, kind: str, **args: str):
+        self.kind, self.args_ = kind, args
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str = "en") -> str:
+        zh, en = STORE_PROBLEMS[self.kind]
+        return (en if lang == "en" else zh).format(**self.args_)
+
+
 @dataclass(frozen=True)
 class NewLayer:
     """What a planner says about a new layer (every figure shown carries unit, year and source)."""
@@ -123,19 +197,133 @@ class AuditEntry:
     details: dict[str, Any]
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+_YEAR_RANGE = re.compile(r"([0-9]{4})\s*(?:-|–|—|~|～|至|到)\s*([0-9]{4})")
+
+
+def normalise_year(text: str) -> str:
+    """The year of a layer's figures: ``2024``, or a range ``2018–2021`` (also written 2018-2021, 2018~2021,
+    2018至2021). Raises StoreError otherwise: ``abc`` or ``@SUM(1)`` are not a year (ASCII digits only)."""
+    value = str(text).strip()
+    if re.fullmatch(r"[0-9]{4}", value) and FIRST_YEAR <= int(value) <= LAST_YEAR:
+        return value
+    m = _YEAR_RANGE.fullmatch(value)
+    if m and FIRST_YEAR <= int(m[1]) < int(m[2]) <= LAST_YEAR:
+        return f"{m[1]}–{m[2]}"
+    raise StoreError(f"year {value!r} is not a year ({FIRST_YEAR}–{LAST_YEAR}) or a range of years such as 2018–2021")
+
+
+def safe_url(url: str) -> str:
+    """A store URL for messages: without its password (also when SQLAlchemy cannot parse it)."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL SQLAlchemy reads: mask what looks like user:password@
+        return re.sub(r"(://[^/:@]*:)[^/@]*@", r"\1***@", url)
+
+
+def _folder_problem(exc: OSError, folder: str, url: str) -> StoreUnavailable:
+    """Why the store's folder cannot be made: a file on the way (COVERAGE_ATLAS_CACHE pointing at a file),
+    permissions, or something else."""
+    if isinstance(exc, NotADirectoryError | FileExistsError):
+        parent = folder
+        while parent and not os.path.isfile(parent) and os.path.dirname(parent) != parent:
+            parent = os.path.dirname(parent)
+        return StoreUnavailable("not_a_folder", store=url, folder=parent if os.path.isfile(parent) else folder)
+    if isinstance(exc, PermissionError):
+        return StoreUnavailable("no_permission", store=url, folder=folder)
+    return StoreUnavailable("other", store=url, doing="打开", doing_en="opening", reason=str(exc.strerror or exc))
+
+
 def store_url(url: str | None = None) -> str:
-    """The SQLAlchemy URL of the store: ``url``, else ``$COVERAGE_ATLAS_STORE``, else the default SQLite file."""
+    """The SQLAlchemy URL of the store: ``url``, else ``$COVERAGE_ATLAS_STORE``, else the default SQLite file.
+    Raises StoreUnavailable when the folder of a file path cannot be created."""
     text = (url or os.environ.get(STORE_ENV) or "").strip()
     if not text:
-        return f"sqlite:///{cache_dir('store') / 'user_layers.sqlite'}"
+        try:
+            return f"sqlite:///{cache_dir('store') / 'user_layers.sqlite'}"
+        except OSError as exc:
+            folder = str(exc.filename or "store")
+            raise _folder_problem(exc, folder, f"sqlite:///{os.path.join(folder, 'user_layers.sqlite')}") from None
     if "://" not in text:  # a file path
         path = os.path.abspath(os.path.expanduser(text))
-        os.makedirs(os.path.dirname(path), exist_ok=True)
+        try:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+        except OSError as exc:
+            raise _folder_problem(exc, os.path.dirname(path), f"sqlite:///{path}") from None
         return f"sqlite:///{path}"
     for plain in ("postgresql://", "postgres://"):
         if text.startswith(plain):
             return "postgresql+psycopg://" + text[len(plain) :]
     return text
+
+
+def _reason(exc: BaseException, url: str) -> str:
+    """The driver's own words, short: the last clause of the first line (psycopg: "… port 1 failed: Connection
+    refused"), never the password."""
+    line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    line = line.rsplit("failed: ", 1)[-1].removeprefix("FATAL:").strip() or type(exc).__name__
+    password = make_url(url).password if "://" in url else None
+    if password:
+        line = line.replace(str(password), "***")
+    return line[:120]
+
+
+def _unavailable(url: str, exc: BaseException, doing: str) -> StoreUnavailable:
+    """What went wrong with the store at ``url`` while ``doing`` (open, read, write), and what to do."""
+    store = safe_url(url)
+    orig = getattr(exc, "orig", None) or exc
+    text = str(orig).lower()
+    if isinstance(exc, sa.exc.ArgumentError) or (
+        isinstance(exc, sa.exc.NoSuchModuleError) and "sqlalchemy.dialects" in text
+    ):
+        return StoreUnavailable("bad_url", store=store)
+    if isinstance(exc, ImportError):
+        return StoreUnavailable("driver", store=store, module=str(exc.name or exc))
+    if url.startswith("sqlite"):
+        path = make_url(url).database or ""
+        folder = os.path.dirname(os.path.abspath(path))
+        if "unable to open database file" in text:
+            if os.path.isfile(folder) or (not os.path.isdir(folder) and os.path.exists(folder)):
+                return StoreUnavailable("not_a_folder", store=store, folder=folder)
+            if not os.path.isdir(folder):
+                return StoreUnavailable("folder_missing", store=store, folder=folder)
+            if not os.access(folder, os.W_OK | os.X_OK) or (os.path.exists(path) and not os.access(path, os.R_OK)):
+                return StoreUnavailable("no_permission", store=store, folder=folder)
+        if "file is not a database" in text:
+            return StoreUnavailable("not_a_database", store=store, path=path)
+        if "readonly database" in text:
+            return StoreUnavailable("read_only", store=store, path=path)
+        if "database is locked" in text:
+            return StoreUnavailable("locked", store=store)
+    else:
+        reason = _reason(orig, url)
+        if "authentication failed" in text or ("password" in text and "supplied" in text) or "role" in text:
+            return StoreUnavailable("login", store=store, reason=reason)
+        if "database" in text and "does not exist" in text:
+            return StoreUnavailable("no_database", store=store, reason=reason)
+        if isinstance(exc, sa.exc.OperationalError | sa.exc.InterfaceError):
+            return StoreUnavailable("unreachable", store=store, reason=reason)
+    zh, en = _DOING[doing]
+    return StoreUnavailable("other", store=store, doing=zh, doing_en=en, reason=_reason(orig, url))
+
+
+def store_url_problem(url: str | None = None) -> StoreUnavailable | None:
+    """What is wrong with the store setting itself (a URL that is not one, a driver not installed, a folder that
+    cannot be made), found without connecting; None when it may work (the server may still be down)."""
+    try:
+        text = store_url(url)
+    except StoreUnavailable as exc:
+        return exc
+    try:
+        sa.create_engine(text).dispose()  # parses the URL and imports the driver; connects to nothing
+    except (sa.exc.SQLAlchemyError, ImportError) as exc:
+        return _unavailable(text, exc, "open")
+    return None
+
+
+def _text(value: object) -> str:
+    """A title, unit, year or source as stored: without format controls (U+202E …) or surrounding spaces."""
+    return strip_format_controls(str(value)).strip()
 
 
 def _utc(value: datetime) -> datetime:
@@ -168,8 +356,20 @@ class UserStore:
 
     def __init__(self, url: str | None = None, *, engine: Engine | None = None):
         self.url = store_url(url)
-        self.engine = engine or self._engine(self.url)
-        metadata.create_all(self.engine, checkfirst=True)
+        with self._guard("open"):
+            self.engine = engine or self._engine(self.url)
+            metadata.create_all(self.engine, checkfirst=True)
+
+    @contextmanager
+    def _guard(self, doing: str) -> Iterator[None]:
+        """The database's own errors as a StoreUnavailable naming the store and what to do; a refused request
+        (StoreError) passes as it is. A transaction inside has been rolled back by then."""
+        try:
+            yield
+        except StoreError:
+            raise
+        except (sa.exc.SQLAlchemyError, ImportError) as exc:
+            raise _unavailable(self.url, exc, doing) from exc
 
     @staticmethod
     def _engine(url: str) -> Engine:
@@ -188,17 +388,17 @@ class UserStore:
 
     # --- reading --------------------------------------------------------------------------
     def list_layers(self) -> list[UserLayer]:
-        with self.engine.connect() as conn:
+        with self._guard("read"), self.engine.connect() as conn:
             rows = conn.execute(sa.select(user_layers).order_by(user_layers.c.id)).all()
         return [_record(r) for r in rows]
 
     def get(self, layer_id: int) -> UserLayer:
-        with self.engine.connect() as conn:
+        with self._guard("read"), self.engine.connect() as conn:
             return self._get(conn, layer_id)
 
     def load(self, layer_id: int, version: int | None = None) -> pd.Series:
         """The layer's figures (float, NaN = no data) keyed by code; the current version unless ``version``."""
-        with self.engine.connect() as conn:
+        with self._guard("read"), self.engine.connect() as conn:
             record = self._get(conn, layer_id)
             rows = conn.execute(
                 sa.select(user_values.c.adcode, user_values.c.value)
@@ -217,7 +417,7 @@ class UserStore:
 
     def load_all(self) -> list[tuple[UserLayer, pd.Series]]:
         """Every layer with its current figures, read in one transaction (a consistent snapshot)."""
-        with self.engine.connect() as conn:
+        with self._guard("read"), self.engine.connect() as conn:
             records = [_record(r) for r in conn.execute(sa.select(user_layers).order_by(user_layers.c.id)).all()]
             rows = conn.execute(
                 sa.select(user_values.c.layer_id, user_values.c.adcode, user_values.c.value).join(
@@ -243,7 +443,7 @@ class UserStore:
             query = query.where(audit_log.c.layer_id == layer_id)
         if limit is not None:
             query = query.limit(limit)
-        with self.engine.connect() as conn:
+        with self._guard("read"), self.engine.connect() as conn:
             rows = conn.execute(query).all()
         return [
             AuditEntry(int(r.id), _utc(r.at), str(r.who), str(r.action), r.layer_id, json.loads(r.details))
@@ -252,7 +452,7 @@ class UserStore:
 
     def revision(self) -> int:
         """A number that changes with every change to the store (the newest audit entry): a cheap cache key."""
-        with self.engine.connect() as conn:
+        with self._guard("read"), self.engine.connect() as conn:
             return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(audit_log.c.id), 0))).scalar_one())
 
     # --- changing (each one transaction) --------------------------------------------------
@@ -271,16 +471,16 @@ class UserStore:
         if not checked:
             raise StoreError("no layers to save")
         now = _now()
-        with self._transaction() as conn:
+        with self._guard("write"), self._transaction() as conn:
             ids = []
             for layer, clean in checked:
                 new_id = int(
                     conn.execute(
                         sa.insert(user_layers).values(
-                            title=layer.title.strip(),
-                            unit=layer.unit.strip(),
-                            year=str(layer.year).strip(),
-                            source=layer.source.strip(),
+                            title=_text(layer.title),
+                            unit=_text(layer.unit),
+                            year=_text(layer.year),
+                            source=_text(layer.source),
                             level=layer.level,
                             kind=layer.kind,
                             created=now,
@@ -295,7 +495,7 @@ class UserStore:
                     who,
                     "create",
                     new_id,
-                    {"title": layer.title.strip(), "level": layer.level, "regions": len(clean)},
+                    {"title": _text(layer.title), "level": layer.level, "regions": len(clean)},
                 )
                 ids.append(new_id)
             return [self._get(conn, i) for i in ids]
@@ -311,11 +511,9 @@ class UserStore:
         source: str | None = None,
     ) -> UserLayer:
         """A new version of the layer's figures (and, if given, unit, year, source); older versions stay stored."""
-        with self._transaction() as conn:
+        with self._guard("write"), self._transaction() as conn:
             record = self._get(conn, layer_id)
-            changes = {
-                k: str(v).strip() for k, v in (("unit", unit), ("year", year), ("source", source)) if v is not None
-            }
+            changes = {k: _text(v) for k, v in (("unit", unit), ("year", year), ("source", source)) if v is not None}
             merged = {"unit": record.unit, "year": record.year, "source": record.source, **changes}
             self._check_meta(record.title, merged["unit"], merged["year"], merged["source"], record.level, record.kind)
             clean = self._check_values(values, record.level)
@@ -332,9 +530,10 @@ class UserStore:
             return self._get(conn, layer_id)
 
     def rename(self, layer_id: int, title: str, who: str) -> UserLayer:
-        if not title.strip():
+        title = _text(title)
+        if not title:
             raise StoreError("a layer needs a title")
-        with self._transaction() as conn:
+        with self._guard("write"), self._transaction() as conn:
             record = self._get(conn, layer_id)
             conn.execute(
                 sa.update(user_layers).where(user_layers.c.id == layer_id).values(title=title.strip(), updated=_now())
@@ -344,7 +543,7 @@ class UserStore:
 
     def delete(self, layer_id: int, who: str) -> None:
         """Remove the layer and all its versions; the audit log keeps the record of it."""
-        with self._transaction() as conn:
+        with self._guard("write"), self._transaction() as conn:
             record = self._get(conn, layer_id)
             conn.execute(sa.delete(user_values).where(user_values.c.layer_id == layer_id))
             conn.execute(sa.delete(user_layers).where(user_layers.c.id == layer_id))
@@ -364,7 +563,7 @@ class UserStore:
     @staticmethod
     def _check_meta(title: str, unit: str, year: str, source: str, level: str, kind: str) -> None:
         for name, text in (("title", title), ("unit", unit), ("year", year), ("source", source)):
-            if not str(text).strip():
+            if not _text(text):
                 raise StoreError(f"a layer needs a {name}: every figure shown carries title, unit, year and source")
         if level not in USER_LEVELS:
             raise StoreError(f"level must be one of {USER_LEVELS}, not {level!r}")

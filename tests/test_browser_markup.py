@@ -104,7 +104,7 @@ def test_crafted_addresses_render_no_markup_and_request_nothing_foreign(browser,
     tab = LocalOnlyPage(browser)
     try:
         tab.page.goto(f"{atlas_url}/?{query}", wait_until="domcontentloaded")
-        alert = tab.page.locator('[data-testid="stAlert"]').filter(has_text="链接中的部分参数无效")
+        alert = tab.page.locator('[data-testid="stAlert"]').filter(has_text="链接中的部分参数未按原样使用")
         alert.wait_for(timeout=TIMEOUT)
         tab.page.locator('iframe[title="streamlit_folium.st_folium"]').wait_for(timeout=TIMEOUT)
         tab.page.wait_for_timeout(1500)

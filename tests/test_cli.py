@@ -1,5 +1,8 @@
+import os
 import subprocess
 import sys
+
+import pytest
 
 from app.cli.main import main
 
@@ -76,3 +79,40 @@ def test_a_space_inside_a_name_is_ignored_on_purpose(capsys):
     # Documented in the README: names are matched with spaces removed (成 都 is 成都).
     assert main(["resolve", "成 都"]) == 0
     assert capsys.readouterr().out.split("\t")[1] == "510100"
+
+
+def test_serve_checks_its_settings_before_starting(monkeypatch, capsys, tmp_path):
+    """A bad upload limit, store URL or sign-in setting stops `serve` with one line each (issue 25 item 8): the
+    server process (which `serve` becomes) checks them before Streamlit starts."""
+    from app.ui import serving
+
+    started = []
+    monkeypatch.setattr(serving, "run_server", lambda *a, **k: started.append(a) or 0)
+    monkeypatch.setattr(serving.threading, "Thread", lambda *a, **k: pytest.fail("nothing may start"))
+    monkeypatch.setenv("COVERAGE_ATLAS_UPLOAD_MAX_MB", "20MB")
+    monkeypatch.setenv("COVERAGE_ATLAS_STORE", "mysql://atlas:s3cret@db/atlas")
+    monkeypatch.setenv("COVERAGE_ATLAS_EDITOR_PASSWORD", "  ")
+    assert serving.main(["streamlit_app.py"]) == 2 and started == []
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 3 and all(line.startswith("coverage-atlas serve: error: ") for line in err)
+    assert "COVERAGE_ATLAS_UPLOAD_MAX_MB='20MB'" in err[0]
+    assert "mysql://atlas:***@db/atlas" in err[1] and "not installed" in err[1] and "s3cret" not in err[1]
+    assert "COVERAGE_ATLAS_EDITOR_PASSWORD is set but empty" in err[2]
+    (tmp_path / "file").write_text("x")
+    monkeypatch.setenv("COVERAGE_ATLAS_UPLOAD_MAX_MB", "20")
+    monkeypatch.setenv("COVERAGE_ATLAS_STORE", str(tmp_path / "file" / "layers.sqlite"))
+    monkeypatch.setenv("COVERAGE_ATLAS_EDITOR_PASSWORD", "correct horse")
+    assert serving.config_problems() == [
+        f"store sqlite:///{tmp_path / 'file' / 'layers.sqlite'}: {tmp_path / 'file'} is a file, not a folder; "
+        "point COVERAGE_ATLAS_STORE or COVERAGE_ATLAS_CACHE at a folder"
+    ]
+    monkeypatch.setenv("COVERAGE_ATLAS_STORE", str(tmp_path / "layers.sqlite"))
+    assert serving.config_problems() == []
+
+
+def test_the_serve_command_stops_on_a_bad_setting(tmp_path):
+    env = {**os.environ, "COVERAGE_ATLAS_UPLOAD_MAX_MB": "twenty"}
+    out = subprocess.run([sys.executable, "-m", "app", "serve", "--port", "9"], capture_output=True, text=True, env=env)
+    assert out.returncode == 2
+    assert out.stderr.strip() == "coverage-atlas serve: error: " + out.stderr.strip().split(": error: ", 1)[1]
+    assert "COVERAGE_ATLAS_UPLOAD_MAX_MB='twenty'" in out.stderr

@@ -95,21 +95,68 @@ def test_the_registry_holds_the_four_core_views():
 
 
 def test_the_view_options_round_trip_and_bad_ones_fall_back():
-    view = ViewState(
-        mode="compare",
-        compare_view="gaps",
-        biv_palette="blue_orange",
-        biv_breaks_a=(1000.0, 2000.0),
-        quadrant="lo_hi",
-        thr_a="p25",
-        thr_b="12.5",
-        log_axes="xy",
+    gaps = ViewState(mode="compare", compare_view="gaps", quadrant="lo_hi", thr_a="p25", thr_b="12.5")
+    scatter = ViewState(
+        mode="compare", compare_view="scatter", biv_palette="blue_orange", biv_breaks_a=(1000.0, 2000.0), log_axes="xy"
     )
-    params = to_query_params(view)
-    assert params["bbreaks_a"] == "1000,2000" and params["thr_b"] == "12.5" and params["log"] == "xy"
-    back, notices = from_query_params(params, REG)
-    assert back == view and notices == []
+    for view in (gaps, scatter):
+        back, notices = from_query_params(to_query_params(view), REG)
+        assert back == view and notices == []
+    params = to_query_params(scatter)
+    assert params["bbreaks_a"] == "1000,2000" and params["log"] == "xy" and to_query_params(gaps)["thr_b"] == "12.5"
+    # another view's options are not used by this one: named and dropped, as the sidebar would
+    back, notices = from_query_params({**params, "thr_b": "12.5", "quad": "lo_hi"}, REG)
+    assert back == scatter and [n.kind for n in notices] == ["view_only"]
+    assert (
+        notices[0].text("en") == "quad, thr_b are not used by the compare view “Scatter (linked to the map)”; ignored"
+    )
     bad = {"mode": "compare", "bpal": "rainbow", "bbreaks_a": "1,2,3", "quad": "up", "thr_a": "p101", "log": "z"}
     back, notices = from_query_params(bad, REG)
     assert sorted(dict(n.args)["key"] for n in notices) == ["bbreaks_a", "bpal", "log", "quad", "thr_a"]
     assert back == ViewState(mode="compare")
+
+
+# --- contradictions in a compare address (issue 25 item 4) ----------------------------------------------------------
+def test_compare_parameters_in_a_single_view_are_named():
+    """mode=compare&mode=single dropped cview without a word."""
+    view, notices = from_query_params({"mode": ["compare", "single"], "cview": "gaps", "thr_a": "p90"}, REG)
+    assert not view.is_compare
+    assert [n.kind for n in notices] == ["repeated", "compare_only"]
+    assert (
+        notices[1].text("en") == "cview, thr_a apply in compare mode only (mode=compare); not used in the single view"
+    )
+    assert notices[1].text("zh").startswith("链接参数 cview, thr_a 只用于对比模式")
+    _, notices = from_query_params({"mode": "compare", "cview": "gaps", "thr_a": "p90"}, REG)
+    assert notices == []
+
+
+def test_the_first_year_after_the_second_is_swapped_with_a_notice():
+    params = {
+        "mode": "compare",
+        "cview": "year_change",
+        "layer": "townships_by_year",
+        "year_from": "2023",
+        "year": "2018",
+    }
+    view, notices = from_query_params(params, REG)
+    assert (view.year_from, view.year) == (2018, 2023)
+    assert [n.kind for n in notices] == ["years_swapped"]
+    assert notices[0].text("en") == "year_from='2023' is after year=2018; swapped: showing the change from 2018 to 2023"
+    assert "对调" in notices[0].text("zh")
+
+
+@pytest.mark.parametrize(
+    ("given", "kind", "shown"), [("3,1", "breaks_sorted", (1.0, 3.0)), ("2,1,2", "breaks_repeated", (1.0, 2.0))]
+)
+def test_bivariate_breaks_put_right_are_named(given, kind, shown):
+    view, notices = from_query_params({"mode": "compare", "cview": "bivariate", "bbreaks_a": given}, REG)
+    assert view.biv_breaks_a == shown and [n.kind for n in notices] == [kind]
+    assert dict(notices[0].args)["key"] == "bbreaks_a"
+
+
+@pytest.mark.parametrize(
+    ("key", "value"), [("thr_a", "p５０"), ("thr_b", "٣"), ("hs_p", "０.０５"), ("bbreaks_b", "１,２")]
+)
+def test_compare_numbers_in_other_digits_are_refused(key, value):
+    _, notices = from_query_params({"mode": "compare", key: value}, REG)
+    assert [n.kind for n in notices] == ["digits"] and dict(notices[0].args)["key"] == key

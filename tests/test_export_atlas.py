@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import os
+import stat
 
 import pypdf
 import pytest
@@ -30,7 +32,13 @@ def test_atlas_covers_every_shipped_layer_at_every_level():
 
 
 def test_atlas_writes_contents_page_one_page_per_map_pngs_and_index(tmp_path):
-    report = build_atlas(tmp_path, views=VIEWS, options=PrintOptions(dpi=50), registry=registry(), load=boundaries)
+    before = os.umask(0o022)  # files for sharing get the usual mode, not mkstemp's 0600 (issue 25)
+    try:
+        report = build_atlas(tmp_path, views=VIEWS, options=PrintOptions(dpi=50), registry=registry(), load=boundaries)
+    finally:
+        os.umask(before)
+    modes = {p.relative_to(tmp_path).as_posix(): stat.S_IMODE(p.stat().st_mode) for p in tmp_path.rglob("*")}
+    assert modes and all(mode == (0o755 if (tmp_path / p).is_dir() else 0o644) for p, mode in modes.items()), modes
     assert [(m[0], m[1]) for m in report.maps] == [
         ("pop_total", "prefecture"),
         ("economic_region", "county"),

@@ -123,6 +123,45 @@ def test_a_failing_export_leaves_no_file_and_keeps_an_existing_one(capsys, tmp_p
     assert list(tmp_path.iterdir()) == [out] and out.read_bytes() == b"previous export"
 
 
+def test_a_repeated_url_parameter_is_refused_in_one_line(capsys, tmp_path):
+    url = APP + "?layer=pop_total&level=county&level=prefecture"
+    status, _, err = run(capsys, "export", "--url", url, "--format", "csv", "--out", str(tmp_path / "x.csv"))
+    assert status == 2 and len(err.strip().splitlines()) == 1
+    assert "level= is given 2 times (county, prefecture)" in err and not (tmp_path / "x.csv").exists()
+
+
+def test_values_beginning_with_a_dash_are_values(capsys, tmp_path):
+    """``--min -1e3`` and ``--breaks -5,0`` were refused with argparse's usage (issue 25): they are values."""
+    out = tmp_path / "v.csv"
+    status, _, err = run(
+        capsys, "export", "--layer", "pop_total", "--min", "-1e3", "--scheme", "manual", "--breaks", "-5,1e6",
+        "--format", "csv", "--out", str(out),
+    )  # fmt: skip
+    assert (status, err) == (0, "")
+    assert out.exists()
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o027, 0o640)])
+def test_exports_get_the_usual_permissions(tmp_path, umask, mode):
+    """Exports were written -rw------- (mkstemp's mode), unreadable once copied to a shared folder (issue 25)."""
+    import os
+    import stat
+
+    out = tmp_path / "t.csv"
+    args = ["export", "--layer", "pop_total", "--level", "prefecture", "--format", "csv", "--out", str(out)]
+    proc = subprocess.run(
+        [sys.executable, "-m", "app", *args],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
+        preexec_fn=lambda: os.umask(umask),
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert stat.S_IMODE(out.stat().st_mode) == mode
+    assert [p.name for p in tmp_path.iterdir()] == ["t.csv"]  # still written beside and renamed
+
+
 def test_write_atomically_removes_its_temporary_file_when_production_fails(tmp_path):
     def produce() -> bytes:
         raise OSError("disk full")

@@ -188,3 +188,13 @@ def test_the_value_column_of_every_county_csv_and_xlsx_sums_to_the_province(view
     # Area is rounded to whole km² per county; every other count is whole to begin with.
     tolerance = 0.5 * len(data.table) if data.layer.id == "area_km2" else 0
     assert abs(csv_sum - expected) <= tolerance and abs(xlsx_sum - expected) <= tolerance, (csv_sum, expected)
+
+
+def test_format_characters_are_dropped_from_spreadsheet_text_and_print_titles():
+    """A bidi override hid a leading "=" from the formula check and reordered metadata (issue 25)."""
+    from app.export.datafiles import neutralise
+    from app.export.printmap import PrintOptions
+
+    assert neutralise("\u202e=HYPERLINK(1)") == "'=HYPERLINK(1)" and neutralise("成\u200b都") == "成都"
+    options = PrintOptions(title="图\u202e题", subtitle="\u2066副", note="注\u00ad")
+    assert (options.title, options.subtitle, options.note) == ("图题", "副", "注")

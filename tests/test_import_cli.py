@@ -153,3 +153,141 @@ def test_xlsx_sheet_and_a_size_limit(tmp_path, store, capsys, monkeypatch):
     assert _import(path, url, "--sheet", "2024") == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "beds.xlsx" in err[0] and "limit" in err[0]
+
+
+# --- reading is bounded (issue 25 item 1) ---------------------------------------------------------------------------
+# Runs the CLI in a child of a small wrapper that reports the child's peak memory (RUSAGE_CHILDREN of a fresh process
+# counts that child only).
+PEAK = """
+import resource, subprocess, sys
+proc = subprocess.run(sys.argv[1:], stdin=sys.stdin, capture_output=True, text=True)
+sys.stderr.write(proc.stderr)
+print(proc.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)
+"""
+IMPORT = ["-m", "app", "import", "--region-column", "地区", "--value-column", "床位", "--title", "t", "--unit", "u"]
+IMPORT += ["--year", "2024", "--source", "s", "--dry-run"]
+
+
+def _bounded_import(path: str, stdin=None) -> tuple[int, int, str]:
+    """(exit status, peak MB, stderr) of ``coverage-atlas import PATH`` in its own process."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    env.pop("COVERAGE_ATLAS_UPLOAD_MAX_MB", None)
+    cmd = [sys.executable, "-c", PEAK, sys.executable, *IMPORT[:3], path, *IMPORT[3:]]
+    done = subprocess.run(cmd, stdin=stdin, capture_output=True, text=True, cwd=root, env=env, timeout=600)
+    status, peak = map(int, done.stdout.split())
+    return status, peak, done.stderr
+
+
+@pytest.mark.parametrize("source", ["/dev/zero", "pipe", "newlines"])
+def test_an_endless_or_huge_input_stops_at_the_limit_with_one_line_and_bounded_memory(source, tmp_path):
+    import subprocess
+    import sys
+
+    if source == "pipe":  # an endless pipe, as `coverage-atlas import <(yes …)` or `… /dev/stdin` gives
+        writer = subprocess.Popen(
+            [sys.executable, "-c", "import sys\nwhile True: sys.stdout.write('锦江区,1\\n' * 1000)"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            status, peak, err = _bounded_import("/dev/stdin", stdin=writer.stdout)
+        finally:
+            writer.kill()
+            writer.wait()
+        name = "/dev/stdin"
+    elif source == "newlines":  # within the size limit, but 20 million (blank) rows
+        path = tmp_path / "blank.csv"
+        path.write_bytes(b"\xe5\x9c\xb0\xe5\x8c\xba,\xe5\xba\x8a\xe4\xbd\x8d\n" + b"\n" * (19 * 1024 * 1024))
+        status, peak, err = _bounded_import(str(path))
+        name = str(path)
+    else:
+        status, peak, err = _bounded_import(source)
+        name = source
+    lines = err.strip().splitlines()
+    assert status == 2 and len(lines) == 1, err
+    assert name in lines[0]
+    assert "20 MB" in lines[0] or "1,048,576 rows" in lines[0]
+    assert peak < 300, f"{peak} MB"
+
+
+# --- options (issue 25 items 3 and 8) -------------------------------------------------------------------------------
+def test_the_region_column_cannot_also_be_a_value_column(tmp_path, store, capsys):
+    url, s = store
+    path = _csv(tmp_path / "t.csv", [["code", "床位"], ["510104", "10"], ["510105", "4"]])
+    args = ["import", path, "--region-column", "code", "--value-column", "code", "--title", "t", "--unit", "u"]
+    assert main([*args, "--year", "2024", "--source", "s", "--store", url]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "'code'" in err and "--region-column" in err and "--value-column" in err
+    assert s.list_layers() == []
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [("2024", "2024"), ("2018–2021", "2018–2021"), ("2018-2021", "2018–2021"), (" 2018 至 2021 ", "2018–2021")],
+)
+def test_year_is_a_year_or_a_range(tmp_path, store, capsys, given, stored):
+    url, s = store
+    path = _csv(tmp_path / "t.csv", [["地区", "床位"], ["锦江区", "10"]])
+    args = ["import", path, "--region-column", "地区", "--value-column", "床位", "--title", "t", "--unit", "u"]
+    assert main([*args, "--year", given, "--source", "s", "--store", url]) == 0
+    assert s.list_layers()[0].year == stored
+
+
+@pytest.mark.parametrize("year", ["abc", "@SUM(1)", "２０２４", "24", "2021-2018", "1066", "=2024", "-2024"])
+def test_a_year_that_is_not_one_is_refused_in_one_line(tmp_path, store, capsys, year):
+    url, s = store
+    path = _csv(tmp_path / "t.csv", [["地区", "床位"], ["锦江区", "10"]])
+    args = ["import", path, "--region-column", "地区", "--value-column", "床位", "--title", "t", "--unit", "u"]
+    with pytest.raises(SystemExit) as exit_:
+        main([*args, "--year", year, "--source", "s", "--store", url])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "--year" in err and "2018–2021" in err, err
+    assert s.list_layers() == []
+
+
+def test_free_text_may_begin_with_a_dash(tmp_path, store, capsys):
+    url, s = store
+    path = _csv(tmp_path / "t.csv", [["-地区", "-床位"], ["锦江区", "10"]])
+    args = ["import", path, "--region-column", "-地区", "--value-column", "-床位", "--title", "-2+3", "--unit", "-"]
+    assert main([*args, "--year", "2024", "--source", "-2+3", "--store", url]) == 0
+    (rec,) = s.list_layers()
+    assert (rec.title, rec.unit, rec.source) == ("-2+3", "-", "-2+3")
+    # an option without its value still says so, in one line
+    with pytest.raises(SystemExit) as exit_:
+        main([*args, "--year", "2024", "--source", "--store", url])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "--source" in err and "expected one argument" in err
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-1", "nan", "inf", "２０", "1e9"])
+def test_a_bad_upload_limit_setting_is_named(tmp_path, store, capsys, monkeypatch, value):
+    url, s = store
+    monkeypatch.setenv("COVERAGE_ATLAS_UPLOAD_MAX_MB", value)
+    path = _csv(tmp_path / "t.csv", [["地区", "床位"], ["锦江区", "10"]])
+    assert _import(path, url) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "COVERAGE_ATLAS_UPLOAD_MAX_MB" in err and repr(value) in err
+    assert s.list_layers() == []
+
+
+def test_format_characters_never_reach_the_terminal_or_the_store(tmp_path, store, capsys):
+    """U+202E passed into echoed values (issue 25 item 5): the report, messages and stored text are free of it."""
+    url, s = store
+    path = _csv(tmp_path / "t\u202ecsv.csv", [["地区", "床位"], ["锦江\u202e区", "10"], ["火星\u202e县", "1"]])
+    args = ["import", path, "--region-column", "地区", "--value-column", "床位", "--title", "床位\u202e", "--unit"]
+    assert main([*args, "张", "--year", "2024", "--source", "内部\u2066统计", "--store", url]) == 1
+    out, err = capsys.readouterr()
+    assert "\u202e" not in out + err and "\u2066" not in out + err
+    assert "'火星县'" in out and "t\\u202ecsv.csv" in out  # the cell's override dropped; the file name escaped
+    assert main([*args, "张", "--year", "2024", "--source", "内部\u2066统计", "--store", url, "--allow-unmatched"]) == 0
+    (rec,) = s.list_layers()
+    assert (rec.title, rec.source) == ("床位", "内部统计")
+    assert "\u202e" not in capsys.readouterr().out

@@ -77,3 +77,13 @@ def test_long_values_are_cut():
 def test_plain_text_stays_readable():
     assert markup.escape("凉山彝族自治州") == "凉山彝族自治州"
     assert markup.one_line("a\n\n b\t\x1bc") == "a b c"
+
+
+@pytest.mark.parametrize("control", ["\u202e", "\u202d", "\u2066", "\u2069", "\u200b", "\u200f", "\u00ad", "\ufeff"])
+def test_bidi_and_other_format_characters_are_dropped_from_echoed_values(control):
+    """U+202E (right-to-left override) passed into notices while other control characters were stripped (issue 25)."""
+    value = f"abc{control}gpj.exe"
+    for shown in (markup.one_line(value), markup.shorten(value), markup.code(value)):
+        assert control not in shown and "abcgpj.exe" in shown
+    assert control not in markup.escape(value).replace("\u200b", "") or control == "\u200b"
+    assert markup.strip_format_controls("四川\u202e省") == "四川省" and markup.strip_format_controls("plain") == "plain"

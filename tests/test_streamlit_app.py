@@ -508,7 +508,7 @@ def test_invalid_url_values_give_a_notice_and_defaults():
     warnings = [w.value for w in at.main.warning]
     assert len(warnings) == 1
     text = warnings[0]
-    assert text.startswith("链接中的部分参数无效")
+    assert text.startswith("链接中的部分参数未按原样使用")
     for bad in ("nope", "99", "xyz", "foo"):
         assert bad in text
     assert sidebar_widget(at, "selectbox", "w_layer").value == "elderly_per_township_2021"

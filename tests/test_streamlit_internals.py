@@ -49,7 +49,8 @@ def test_the_server_options_are_real_streamlit_options_and_match_the_config_file
     file = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     flat = {f"{section}.{k}": v for section, options in file.items() for k, v in options.items()}
     as_text = {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in flat.items()}
-    assert as_text == serving.SERVER_OPTIONS
+    flags = serving.server_flags()  # what `serve` passes: the same settings (the upload limit from its variable)
+    assert as_text == {key.removeprefix("--"): value for key, value in zip(flags[::2], flags[1::2], strict=True)}
 
 
 def test_the_page_css_selects_only_test_ids_the_adapter_lists():

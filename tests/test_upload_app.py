@@ -187,6 +187,77 @@ def test_bad_file_message_names_the_file(store_url):
     assert any("空.csv: the file is empty" in e.value.replace("\\", "").replace("\u200b", "") for e in at.error)
 
 
+def test_a_bad_year_or_the_region_column_as_a_value_column_is_refused(store_url):
+    """As in the CLI (issue 25): the year is a year or a range, and a column is regions or figures, not both."""
+    at = _app()
+    at.file_uploader(key="atlas_upload_file").set_value(("t.csv", "代码,床位\n510104,10\n".encode(), "text/csv"))
+    _run(at)
+    at.selectbox(key="ut_region").set_value("代码")
+    at.multiselect(key="ut_values").set_value(["床位"])
+    _run(at)
+    _fill(at, "ut_meta_0", "床位", "张", "@SUM(1)", "内部统计")
+    _run(at)
+    at.button(key="ut_save").click()
+    _run(at)
+    errors = " ".join(e.value.replace("\\", "").replace("\u200b", "") for e in at.error)
+    assert "年份 @SUM(1) 不是年份" in errors and "2018–2021" in errors
+    assert UserStore(store_url).list_layers() == []
+    _fill(at, "ut_meta_0", "床位", "张", "2018-2021", "内部统计")
+    _run(at)
+    at.button(key="ut_save").click()
+    _run(at)
+    assert UserStore(store_url).list_layers()[0].year == "2018–2021"
+    # the value column chosen first, then made the region column: it is no longer a value column, so nothing can
+    # be saved until a value column is chosen again
+    at.selectbox(key="ut_region").set_value("床位")
+    _run(at)
+    assert at.multiselect(key="ut_values").value == [] and "床位" not in at.multiselect(key="ut_values").options
+    assert "ut_save" not in [b.key for b in at.button]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_unusable_store_is_named_with_what_to_do_in_the_page_language(tmp_path, monkeypatch, lang):
+    monkeypatch.delenv("COVERAGE_ATLAS_EDITOR_PASSWORD", raising=False)
+    monkeypatch.setenv("COVERAGE_ATLAS_STORE", f"sqlite:///{tmp_path / 'missing' / 'store.sqlite'}")
+    at = AppTest.from_function(_page, default_timeout=120)
+    at.session_state["test_lang"] = lang
+    _run(at)
+    (error,) = at.error
+    text = error.value.replace("\\", "").replace("\u200b", "")
+    assert str(tmp_path / "missing") in text
+    if lang == "zh":
+        assert "文件夹" in text and "请创建该文件夹" in text and "OperationalError" not in text
+    else:
+        assert "does not exist; create it" in text and not any("\u4e00" <= c <= "\u9fff" for c in text)
+
+
+@pytest.mark.parametrize(("lang", "words"), [("zh", "无效"), ("en", "is not usable")])
+def test_a_bad_upload_limit_setting_is_named_on_the_page(store_url, monkeypatch, lang, words):
+    monkeypatch.setenv("COVERAGE_ATLAS_UPLOAD_MAX_MB", "20MB")
+    at = AppTest.from_function(_page, default_timeout=120)
+    at.session_state["test_lang"] = lang
+    _run(at)
+    (warning,) = at.warning
+    text = warning.value.replace("\\", "").replace("\u200b", "")
+    assert "COVERAGE_ATLAS_UPLOAD_MAX_MB='20MB'" in text and words in text and "20 MB" in text
+    assert at.get("file_uploader")[0].proto.max_upload_size_mb == 20  # the default applies
+
+
+def test_the_file_widget_tells_the_browser_the_limit(store_url, monkeypatch):
+    """The browser refuses a file over the limit before sending it (issue 25: a 22 MB file gave no answer for
+    55 s); a file that still arrives over the app's own limit is refused by name."""
+    monkeypatch.delenv("COVERAGE_ATLAS_UPLOAD_MAX_MB", raising=False)
+    (widget,) = _app().get("file_uploader")
+    assert widget.proto.max_upload_size_mb == 20
+    monkeypatch.setenv("COVERAGE_ATLAS_UPLOAD_MAX_MB", "0.001")
+    at = _app()
+    assert at.get("file_uploader")[0].proto.max_upload_size_mb == 1  # whole megabytes, rounded up
+    at.file_uploader(key="atlas_upload_file").set_value(("大.csv", TABLE.encode() * 20, "text/csv"))
+    _run(at)
+    errors = [e.value.replace("\\", "").replace("\u200b", "") for e in at.error]
+    assert any("大.csv: larger than the upload limit" in e for e in errors), errors
+
+
 def test_facility_markers_reach_the_page_map_in_the_basemaps_datum(store_url):
     """The whole page: after a facility upload the map frame st_folium gets carries the markers (clustered
     from 50 points, with the vendored plugin), in GCJ-02 for the default Amap basemap."""

@@ -1,4 +1,4 @@
-"""layers/uploads.py: CSV encodings as Excel writes them, XLSX sheets, formulas, limits and broken files."""
+"""layers/upload/read.py: CSV encodings as Excel writes them, XLSX sheets, formulas, limits and broken files."""
 
 from __future__ import annotations
 
@@ -154,3 +154,96 @@ def test_reads_a_path(tmp_path: Path):
     path = tmp_path / "t.csv"
     path.write_bytes(ROWS.encode("gbk"))
     assert read_table(path, name="t.csv").frame.shape == (3, 3)
+
+
+# --- bounded reading (issue 25 item 1) -------------------------------------------------------------------------------
+def test_a_device_or_pipe_is_read_only_up_to_the_limit(tmp_path, monkeypatch):
+    import os
+
+    monkeypatch.setenv("COVERAGE_ATLAS_UPLOAD_MAX_MB", "0.01")
+    with pytest.raises(UploadError, match=r"^/dev/zero: larger than the upload limit of 0\.01 MB"):
+        read_table("/dev/zero", name="/dev/zero")
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    pid = os.fork()
+    if pid == 0:  # the writer: more than the limit, then it is cut off
+        try:
+            with open(fifo, "wb") as fh:
+                fh.write(b"x" * 100_000)
+        finally:
+            os._exit(0)
+    try:
+        with pytest.raises(UploadError, match="upload limit"):
+            read_table(fifo, name="fifo.csv")
+    finally:
+        os.waitpid(pid, 0)
+
+
+def test_more_rows_or_cells_than_memory_holds_are_refused_by_name(tmp_path, monkeypatch):
+    import layers.upload.read
+
+    monkeypatch.setattr(layers.upload.read, "MAX_ROWS", 100)
+    monkeypatch.setattr(layers.upload.read, "MAX_CELLS", 60)
+    path = tmp_path / "blank.csv"
+    path.write_bytes(b"a,b\n1,2\n" + b"\n" * 200)
+    with pytest.raises(UploadError, match=r"blank\.csv: more than 100 rows, too many to read"):
+        read_table(path, name="blank.csv")
+    path.write_bytes(b"a,b,c\n" + b"1,2,3\n" * 30)
+    with pytest.raises(UploadError, match=r"more than 60 cells"):
+        read_table(path, name="cells.csv")
+    read_table(b"a,b,c\n" + b"1,2,3\n" * 19, name="fits.csv")  # 60 cells
+
+    def build(book):
+        book.active.append(["a", "b", "c"])
+        for _ in range(30):
+            book.active.append([1, 2, 3])
+
+    with pytest.raises(UploadError, match=r"w\.xlsx \[Sheet\]: more than 60 cells"):
+        read_table(_xlsx(build), name="w.xlsx")
+
+
+def test_a_wrong_sheet_dimension_does_not_pad_every_row():
+    """A program that writes <dimension ref="A1:XFD1048576"> would make openpyxl pad every row to 16,384 cells."""
+
+    def build(book):
+        book.active.append(["代码", "值"])
+        book.active.append(["510104", 1])
+
+    data = _xlsx(build)
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for info in src.infolist():
+            part = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                part = part.replace(b'<dimension ref="A1:B2"', b'<dimension ref="A1:XFD1048576"')
+                assert b"XFD1048576" in part
+            z.writestr(info, part)
+    table = read_table(out.getvalue(), name="d.xlsx")
+    assert table.frame.to_dict("list") == {"代码": ["510104"], "值": ["1"]}
+
+
+def test_the_browser_limit_is_the_apps_limit(monkeypatch):
+    """Streamlit's server.maxUploadSize (what the browser enforces before sending) equals the app's own limit:
+    in .streamlit/config.toml for `make run`, and from COVERAGE_ATLAS_UPLOAD_MAX_MB where `serve` starts it."""
+    import tomllib
+
+    from app.ui.serving import server_flags
+    from layers.upload.read import DEFAULT_MAX_MB, max_upload_mb
+
+    def upload_flag() -> str:
+        flags = server_flags()
+        return flags[flags.index("--server.maxUploadSize") + 1]
+
+    config = tomllib.loads((Path(__file__).resolve().parents[1] / ".streamlit" / "config.toml").read_text())
+    monkeypatch.delenv("COVERAGE_ATLAS_UPLOAD_MAX_MB", raising=False)
+    assert config["server"]["maxUploadSize"] == DEFAULT_MAX_MB == max_upload_mb() == 20
+    assert upload_flag() == "20"
+    monkeypatch.setenv("COVERAGE_ATLAS_UPLOAD_MAX_MB", "2.5")
+    assert upload_flag() == "3" and max_upload_bytes() == int(2.5 * 1024 * 1024)
+
+
+def test_format_characters_in_cells_and_headers_are_dropped():
+    """A bidi override in a cell would reorder the match report and the stored names (issue 25)."""
+    table = read_table("地区\u202e,值\u200b\n锦江\u202e区,1\u2066\n".encode(), name="b.csv")
+    assert list(table.frame.columns) == ["地区", "值"] and table.frame.iloc[0].tolist() == ["锦江区", "1"]

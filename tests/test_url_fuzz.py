@@ -6,6 +6,11 @@ numbers, old and development-zone codes, too many or impossible manual breaks, m
 For every case: no exception, nothing from the address rendered as Markdown/HTML, and a visible notice
 whenever what is shown (the address the page rewrites to) differs from what was asked.
 
+Issue 25 added the contradictions: a parameter given twice, compare parameters in a single view, breaks without
+a manual classification, repeated or unordered breaks, ``year_from`` after ``year``, bivariate breaks and gap
+thresholds beyond the data, digits of other scripts, bidi overrides (U+202E) in values. Every case runs in
+Chinese or English (by its seed); the notices must be in the page's language, and no bidi control reaches the page.
+
 Replay: ``URL_FUZZ_SEED=<seed> pytest tests/test_url_fuzz.py`` (the seed of a failing case is in its id).
 Most cases run on a page with everything the address drives except the map and charts (fast); a sample
 runs on the full page.
@@ -16,15 +21,19 @@ from __future__ import annotations
 import math
 import os
 import random
+import re
 from pathlib import Path
 
 import pytest
+from markdown_audit import markdown_strings
 from streamlit.testing.v1 import AppTest
 
+from app.core.i18n import t
 from app.core.viewstate import DEFAULT, to_query_params
 from layers import default_registry
 from tests.support.apptest import first_visit
-from tests.support.markdown import PARAMS, page_problems
+from tests.support.markdown import PARAMS as SINGLE_PARAMS
+from tests.support.markdown import page_problems
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = int(os.environ.get("URL_FUZZ_SEED", "20261129"))
@@ -47,8 +56,11 @@ PAYLOADS = [
     "\x1b[31mred\x1b[0m\ttab\r\n",
     "'\"\\",
     "",
+    "\u202egpj.exe",  # right-to-left override
+    "a\u2066b\u2069\u200f",
 ]
 NUMBERS = ["1e308", "-1e308", "nan", "inf", "-inf", "-0", "0", "70000", "1e9", "-5", "0x10", "1,5", "5e-324", "９"]
+NUMBERS += ["٣", "１０００", "1_000", "infinity", "٥٠"]
 CODES = ["510922", "513425", "510132", "511071", "511771", "511971", "510000", "999999", "513400", "510104", "51040"]
 VALID = {
     "lang": ["zh", "en"],
@@ -63,7 +75,34 @@ VALID = {
     "rev": ["1", "0", "yes"],
     "basemap": ["none", "openstreetmap", "amap", "tianditu", "google"],
     "sel": CODES,
+    # compare mode and time series (issue 25)
+    "mode": ["compare", "single", "compare"],
+    "cview": ["side_by_side", "bivariate", "scatter", "gaps", "hotspots", "year_change", "map"],
+    "bbreaks_a": ["1000,5000", "3,1", "1,1,2", "1e9,2e9", "-5,-4", "１,２"],
+    "bbreaks_b": ["10,20", "20,10", "-5,-4", "1e9,2e9", "1,1"],
+    "thr_a": ["p50", "p90", "1e308", "-1e308", "p101", "p٥٠", "12.5"],
+    "thr_b": ["p10", "1e308", "-1e308", "0"],
+    "year": ["2018", "2019", "2021", "2023", "2022", "２０１９"],
+    "year_from": ["2018", "2020", "2023", "2022"],
 }
+PARAMS = (*SINGLE_PARAMS, "mode", "cview", "bbreaks_a", "bbreaks_b", "thr_a", "thr_b", "year", "year_from")
+# the two breaks contradictions of the single map, besides the pools above
+VALID["breaks"] += ["1,1,1", "3,1"]
+VALID["layer"] += ["townships_by_year", "villages_by_year"]
+# Issue 25's contradictions: the first cases carry one each, in both languages; later ones now and then.
+CONTRADICTIONS: list[dict[str, str | list[str]]] = [
+    {"mode": ["compare", "single"], "cview": "gaps"},
+    {"level": ["county", "prefecture"], "layer": "poverty_exit_year"},
+    {"scheme": "manual", "breaks": "1,1,1"},
+    {"breaks": "3,1"},
+    {"mode": "compare", "cview": "bivariate", "bbreaks_a": "3,1"},
+    {"mode": "compare", "cview": "bivariate", "bbreaks_a": "1e9,2e9", "bbreaks_b": "-5,-4"},
+    {"mode": "compare", "cview": "gaps", "thr_a": "1e308", "thr_b": "-1e308"},
+    {"mode": "compare", "cview": "year_change", "layer": "townships_by_year", "year_from": "2023", "year": "2018"},
+    {"min": "٣", "k": "９"},
+    {"palette": "\u202eOrRd", "sel": "51010\u202e4"},
+]
+BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # min/max inside or beyond the data on the wrong side are issue 9 item 2 (the slider clamp, fixed on another
 # branch): until that is merged, min stays at or below and max at or above every layer's values.
 SAFE_RANGE = {"min": ["0", "-0", "-5", "-1e308"], "max": ["1e12", "1e308"]}
@@ -86,11 +125,20 @@ def value(rng: random.Random, key: str) -> str:
     return "".join(rng.choice("[]()!#*_<>`|~$:\\@/.\n\t\x00a长") for _ in range(rng.randint(1, 40)))
 
 
-def case(seed: int) -> dict[str, str]:
+def case(seed: int) -> dict[str, str | list[str]]:
     rng = random.Random(seed)
-    params = {key: value(rng, key) for key in rng.sample(PARAMS, rng.randint(1, 5))}
+    params: dict[str, str | list[str]] = {key: value(rng, key) for key in rng.sample(PARAMS, rng.randint(1, 5))}
     if rng.random() < 0.2:
         params[rng.choice(PAYLOADS) or "x"] = rng.choice(PAYLOADS)
+    if rng.random() < 0.15:  # a parameter given twice (mode=compare&mode=single): the last one counts
+        key = rng.choice(PARAMS)
+        params[key] = [value(rng, key), value(rng, key)]
+    lang = "zh" if seed % 2 else "en"
+    if 0 <= seed - SEED < 2 * len(CONTRADICTIONS):
+        params.update(CONTRADICTIONS[(seed - SEED) // 2], lang=lang)  # each one twice: in Chinese and in English
+    elif rng.random() < 0.2:
+        params.update(rng.choice(CONTRADICTIONS))
+    params.setdefault("lang", lang)  # every case in one of the two languages
     return params
 
 
@@ -142,8 +190,12 @@ def _same(key: str, asked: str, shown: str | None, layer_palette: str) -> bool:
         "scheme": "quantiles",
         "k": "5",
         "rev": "0",
-        "basemap": "cartodb_positron",
+        "basemap": DEFAULT.basemap,
         "layer": DEFAULT.layer,
+        "mode": "single",
+        "cview": DEFAULT.compare_view,
+        "thr_a": DEFAULT.thr_a,
+        "thr_b": DEFAULT.thr_b,
     }
     if shown is None:
         shown = default.get(key)
@@ -154,7 +206,7 @@ def _same(key: str, asked: str, shown: str | None, layer_palette: str) -> bool:
         return a == s or beyond
     if key == "palette" and shown is None:  # the layer's own palette is left out of the address
         return asked == layer_palette
-    if key == "breaks":
+    if key in ("breaks", "bbreaks_a", "bbreaks_b"):
         try:
             return sorted({float(b) for b in asked.split(",") if b.strip()}) == sorted(
                 float(b) for b in (shown or "").split(",") if b
@@ -164,14 +216,35 @@ def _same(key: str, asked: str, shown: str | None, layer_palette: str) -> bool:
     return asked == shown
 
 
-def differs(asked: dict[str, str], at: AppTest) -> list[str]:
+def differs(asked: dict[str, str | list[str]], at: AppTest) -> list[str]:
     shown = {k: at.query_params[k] for k in at.query_params}
-    unknown = [k for k in asked if k not in PARAMS]
+    last = {k: v[-1] if isinstance(v, list) else v for k, v in asked.items() if v != []}
+    unknown = [k for k in last if k not in PARAMS]
+    repeated = [k for k, v in asked.items() if isinstance(v, list) and len(set(v)) > 1]
     palette = default_registry().get(shown.get("layer", DEFAULT.layer)).palette
-    # Manual breaks only matter to a manual classification.
-    relevant = [k for k in asked if k in PARAMS and (k != "breaks" or asked.get("scheme") == "manual")]
-    changed = [k for k in relevant if not _same(k, asked[k], shown.get(k), palette)]
-    return unknown + changed
+    # Manual breaks only matter to a manual classification; a year only to a time series (both get a notice).
+    relevant = [k for k in last if k in PARAMS and (k != "breaks" or last.get("scheme") == "manual")]
+    changed = [k for k in relevant if not _same(k, last[k], shown.get(k), palette)]
+    return unknown + repeated + changed
+
+
+_CODE_SPAN = re.compile(r"(`+).*?\1", re.S)
+
+
+def _language_problems(at: AppTest, lang: str) -> list[str]:
+    """Notice lines not in the page's language: in English no Chinese outside the quoted values (code spans),
+    in Chinese every line in Chinese."""
+    out = []
+    for warning in at.main.warning:
+        lines = [line for line in warning.value.splitlines() if line.startswith("- ")]
+        if not warning.value.startswith(t("notices", lang)):
+            out.append(warning.value[:80])
+        for line in lines:
+            words = _CODE_SPAN.sub("", line)
+            has_chinese = any("\u4e00" <= c <= "\u9fff" for c in words)
+            if has_chinese != (lang == "zh"):
+                out.append(line[:200])
+    return out
 
 
 def check(script: str, params: dict[str, str]) -> None:
@@ -186,6 +259,14 @@ def check(script: str, params: dict[str, str]) -> None:
     changed = differs(params, at)
     if changed:
         assert at.main.warning, f"the view differs from the address in {changed} but no notice says so"
+        # and the notices name each parameter that changed (not just any notice: issue 25)
+        text = " ".join(w.value for w in at.main.warning).replace("\\", "").replace("\u200b", "").replace("`", "")
+        unnamed = [k for k in changed if k in PARAMS and not re.search(rf"(?<![\w]){re.escape(k)}(?=[=,\s])", text)]
+        assert unnamed == [], f"no notice names {unnamed}: {text[:600]}"
+    lang = at.query_params.get("lang", "zh")
+    assert _language_problems(at, lang) == []
+    bidi = [(kind, text[:80]) for kind, text in markdown_strings(at) if BIDI.search(text)]
+    assert bidi == [], "a bidi control reached the page"
 
 
 @pytest.fixture(scope="module")
@@ -208,9 +289,15 @@ def test_crafted_address_full_page(seed):
 def test_the_generator_is_replayable_and_covers_the_kinds():
     assert case(SEED) == case(SEED)
     cases = [case(s) for s in range(SEED, SEED + 200)]
-    values = [v for c in cases for v in c.values()]
+    values = [x for c in cases for v in c.values() for x in (v if isinstance(v, list) else [v])]
     keys = {k for c in cases for k in c}
     assert set(PARAMS) <= keys and any(k not in PARAMS for k in keys)
-    for kind in ("evil.example", "\x1b", "1e308", "511071", "510922"):
+    for kind in ("evil.example", "\x1b", "1e308", "511071", "510922", "\u202e", "٣", "９", "1_000"):
         assert any(kind in v for v in values), kind
     assert any(len(v) > 1000 for v in values) and any(v.count(",") > 8 for v in values)
+    # issue 25's contradictions, each in both languages among the fast cases
+    fast = [case(s) for s in range(SEED, SEED + FAST_CASES)]
+    for contradiction in CONTRADICTIONS:
+        langs = {c["lang"] for c in fast if contradiction.items() <= c.items()}
+        assert {"zh", "en"} <= langs, (contradiction, langs)
+    assert any(isinstance(v, list) for c in fast[2 * len(CONTRADICTIONS) :] for v in c.values())

@@ -212,3 +212,92 @@ def test_audit_details_are_json(store):
     with store.engine.connect() as conn:
         raw = conn.execute(sa.select(userstore.audit_log.c.details)).scalar_one()
     assert json.loads(raw) == {"level": "county", "regions": 4, "title": "养老床位"}
+
+
+# --- what is wrong with the store itself (issue 25 item 6) ---------------------------------------------------------
+def _unavailable(url: str) -> userstore.StoreUnavailable:
+    with pytest.raises(userstore.StoreUnavailable) as caught:
+        UserStore(url)
+    return caught.value
+
+
+def _both(problem: userstore.StoreUnavailable) -> tuple[str, str]:
+    en, zh = problem.text("en"), problem.text("zh")
+    assert str(problem) == en and en != zh and "\n" not in en + zh
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in en.replace("用户", ""))  # English complete, no Chinese
+    return en, zh
+
+
+def test_a_missing_folder_a_file_in_the_way_and_a_non_database_are_named_with_what_to_do(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'no' / 'such' / 'layers.sqlite'}"
+    problem = _unavailable(url)
+    en, zh = _both(problem)
+    assert problem.kind == "folder_missing" and str(tmp_path / "no" / "such") in en and "create it" in en
+    assert "请创建该文件夹" in zh
+
+    (tmp_path / "text.sqlite").write_text("not a database " * 100)
+    problem = _unavailable(str(tmp_path / "text.sqlite"))
+    assert problem.kind == "not_a_database" and str(tmp_path / "text.sqlite") in str(problem)
+    assert (tmp_path / "text.sqlite").read_text().startswith("not a database")  # left as it was
+
+    (tmp_path / "afile").write_text("x")
+    monkeypatch.delenv("COVERAGE_ATLAS_STORE", raising=False)
+    monkeypatch.setenv("COVERAGE_ATLAS_CACHE", str(tmp_path / "afile"))
+    problem = _unavailable("")
+    en, _ = _both(problem)
+    assert problem.kind == "not_a_folder" and f"{tmp_path / 'afile'} is a file, not a folder" in en
+    assert "COVERAGE_ATLAS_CACHE" in en and "NotADirectoryError" not in en
+    problem = _unavailable(str(tmp_path / "afile" / "sub" / "x.sqlite"))  # a plain path under the file
+    assert problem.kind == "not_a_folder"
+
+
+@pytest.mark.parametrize(
+    ("url", "kind", "words"),
+    [
+        ("foo://x", "bad_url", "postgresql://user@host/db"),
+        ("postgresql://", "bad_url", "file path"),  # no host: … or a driver that reads nothing
+        ("mysql://atlas:s3cret@db.example/atlas", "driver", "pip install"),
+        ("postgresql://atlas:s3cret@127.0.0.1:1/none", "unreachable", "Connection refused"),
+    ],
+)
+def test_a_store_url_that_cannot_work_is_named_without_its_password(url, kind, words):
+    problem = _unavailable(url)
+    en, zh = _both(problem)
+    assert "s3cret" not in en + zh
+    if kind != "bad_url" or url != "postgresql://":
+        assert problem.kind == kind and words in en, en
+
+
+def test_a_postgresql_login_or_database_that_does_not_exist(url):
+    if url.startswith("sqlite"):
+        pytest.skip("PostgreSQL only")
+    parts = sa.engine.make_url(url)
+    problem = _unavailable(parts.set(username="nobody", password="s3cret").render_as_string(hide_password=False))
+    en, _ = _both(problem)
+    assert problem.kind == "login" and "nobody:***@" in en and "s3cret" not in en and "user name and password" in en
+    problem = _unavailable(parts.set(database="no_such_db").render_as_string(hide_password=False))
+    assert problem.kind == "no_database" and "no_such_db" in str(problem) and "create it" in str(problem)
+
+
+def test_a_read_only_store_refuses_to_save_and_keeps_what_it_had(tmp_path):
+    path = tmp_path / "ro.sqlite"
+    store = UserStore(str(path))
+    store.save_new(BEDS, FIGURES, "x")
+    store.engine.dispose()
+    # opened read-only (as a file without write permission is, for a user other than root)
+    store = UserStore(f"sqlite:///file:{path}?mode=ro&uri=true")
+    with pytest.raises(userstore.StoreUnavailable) as caught:
+        store.save_new(BEDS, FIGURES, "x")
+    en, zh = _both(caught.value)
+    assert caught.value.kind == "read_only" and str(path) in en and "permissions" in en and "只读" in zh
+    assert len(store.list_layers()) == 1
+    store.engine.dispose()
+
+
+def test_format_characters_are_not_stored_in_a_layers_text(store):
+    layer = NewLayer(title="床位\u202e数", unit="\u200b张", year="2024", source="内部\u2066统计", level="county")
+    rec = store.save_new(layer, FIGURES, "x")
+    assert (rec.title, rec.unit, rec.source) == ("床位数", "张", "内部统计")
+    assert store.rename(rec.id, "新\u202e标题", "x").title == "新标题"
+    assert store.replace(rec.id, FIGURES, "x", source="来\u202e源").source == "来源"
+    assert store.audit(limit=3)[-1].details["title"] == "床位数"

@@ -115,7 +115,97 @@ def test_manual_breaks_from_the_address_are_checked():
         view, notices = from_query_params({"scheme": "manual", "breaks": bad}, REG)
         assert view.breaks == () and [n.kind for n in notices] == ["bad_value", "manual_without_breaks"]
     view, notices = from_query_params({"scheme": "manual", "breaks": "5,1,5"}, REG)
+    assert view.breaks == (1.0, 5.0) and [n.kind for n in notices] == ["breaks_repeated"]
+    view, notices = from_query_params({"scheme": "manual", "breaks": "1,5"}, REG)
     assert view.breaks == (1.0, 5.0) and notices == []
+
+
+# --- contradictions in the address get a notice saying what was done (issue 25 item 4) -----------------------------
+def _one(params: dict, kind: str) -> tuple[ViewState, str, str]:
+    """The view, and the one notice of ``kind`` in Chinese and in English (each notice exists in both)."""
+    view, notices = from_query_params(params, REG)
+    assert [n.kind for n in notices] == [kind], notices
+    zh, en = notices[0].text("zh"), notices[0].text("en")
+    assert zh != en and not any("\u4e00" <= c <= "\u9fff" for c in en), en
+    return view, zh, en
+
+
+@pytest.mark.parametrize(
+    ("breaks", "kind", "shown"),
+    [
+        ("1,1,1", "breaks_repeated", (1.0,)),
+        ("3,1", "breaks_sorted", (1.0, 3.0)),
+        ("5,1,5", "breaks_repeated", (1.0, 5.0)),
+    ],
+)
+def test_manual_breaks_put_right_are_named(breaks, kind, shown):
+    view, zh, en = _one({"scheme": "manual", "breaks": breaks}, kind)
+    assert view.breaks == shown
+    assert f"breaks='{breaks}'" in en and ",".join(f"{b:g}" for b in shown) in en and f"'{breaks}'" in zh
+
+
+def test_breaks_without_a_manual_classification_are_named():
+    view, zh, en = _one({"breaks": "1000,5000"}, "breaks_unused")
+    assert view.breaks == () and view.scheme == "quantiles"
+    assert "breaks='1000,5000'" in en and "scheme=manual" in en and "Quantiles" in en
+    assert "分位数" in zh and "手动分级" in zh
+    view, _, en = _one({"scheme": "fisher_jenks", "breaks": "7"}, "breaks_unused")
+    assert "Natural breaks (Fisher–Jenks)" in en
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "field"),
+    [
+        ("min", "９", "vmin"),  # full-width
+        ("max", "٣٠٠", "vmax"),  # Arabic-Indic
+        ("k", "٣", "k"),
+        ("breaks", "１０００,５０００", "breaks"),
+        ("sel", "٥١٠١٠٤", "selected"),
+        ("year", "２０１９", "year"),
+    ],
+)
+def test_digits_other_than_ascii_are_refused_as_numbers(key, value, field):
+    view, notices = from_query_params({"layer": "townships_by_year", key: value}, REG)
+    assert getattr(view, field) == getattr(from_query_params({"layer": "townships_by_year"}, REG)[0], field)
+    assert notices[0].kind == "digits" and dict(notices[0].args) == {"key": key, "value": value}
+    assert "0–9" in notices[0].text("en") and "全角" in notices[0].text("zh")
+
+
+@pytest.mark.parametrize("text", ["1_000", "infinity", "0x10", "1e999"])
+def test_numbers_python_would_take_are_refused_too(text):
+    view, notices = from_query_params({"min": text}, REG)
+    assert view.vmin is None and [n.kind for n in notices] == ["bad_value"]
+
+
+def test_a_repeated_parameter_says_the_last_one_counts():
+    view, notices = from_query_params({"level": ["county", "prefecture"], "k": ["4", "4"]}, REG)
+    assert view.level == "prefecture" and view.k == 4
+    assert [n.kind for n in notices] == ["repeated"]  # the same value twice is no contradiction
+    assert notices[0].text("en") == "level is given 2 times; using the last one, 'prefecture'"
+    assert notices[0].text("zh") == "链接参数 level 出现了 2 次，已使用最后一个值 'prefecture'"
+
+
+def test_a_prefecture_area_at_prefecture_level_is_named():
+    view, zh, en = _one({"area": "513400", "level": "prefecture"}, "area_counties")
+    assert view.level == "county" and "凉山彝族自治州" in zh and "Liangshan" in en and "level=prefecture" in en
+    view, notices = from_query_params({"area": "513400", "layer": "poverty_county_count"}, REG)
+    assert view.area == "all" and [n.kind for n in notices] == ["level_missing", "area_needs_counties"]
+    assert "国家级贫困县数（66）" in notices[1].text("zh") and "whole province" in notices[1].text("en")
+
+
+def test_names_in_notices_are_what_a_person_reads():
+    """ "没有prefecture数据，改为显示county" showed raw ids (issue 25): layer titles and level words instead."""
+    view, zh, en = _one({"layer": "poverty_exit_year", "level": "prefecture"}, "level_missing")
+    assert view.level == "county"
+    assert zh == "图层“国家级贫困县摘帽年份（66）”没有市州数据（level='prefecture'），改为显示区县"
+    assert en == (
+        "layer “National poverty counties (66): year of exit” has no figures by prefecture (level='prefecture'); "
+        "showing them by county"
+    )
+    _, zh, en = _one({"sel": "510922", "lang": "en"}, "selection_renamed")
+    assert "射洪县" in zh and "射洪市" in zh and "Shehong" in en
+    _, zh, _ = _one({"layer": "pop_0_14_share", "norm": "pop_total"}, "norm_missing")
+    assert "0–14岁人口占比" in zh and "pop_0_14_share" not in zh
 
 
 def test_a_palette_of_the_wrong_kind_falls_back_with_a_notice():

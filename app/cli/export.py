@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 from urllib.parse import parse_qs, urlsplit
 
+from app.cli.text import printable
 from app.export.paper import MAP_USE_NOTE, MAX_DPI, MIN_DPI, PAPERS
 from geodata.files import write_bytes_atomically
 
@@ -53,11 +54,11 @@ class UsageError(ValueError):
     """A bad argument; the message is the one line the user sees."""
 
 
-def _one_line_errors(parser: argparse.ArgumentParser) -> None:
+def one_line_errors(parser: argparse.ArgumentParser) -> None:
     """argparse prints the usage and then the error; a script's log should get one line instead."""
 
     def error(message: str) -> NoReturn:
-        print(f"{parser.prog}: error: {message}", file=sys.stderr)
+        print(f"{parser.prog}: error: {printable(message)}", file=sys.stderr)
         raise SystemExit(ERROR_STATUS)
 
     parser.error = error  # type: ignore[method-assign]
@@ -65,7 +66,7 @@ def _one_line_errors(parser: argparse.ArgumentParser) -> None:
 
 def add_subcommands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export", help="export the current view: print map, HTML or data file")
-    _one_line_errors(p)
+    one_line_errors(p)
     p.add_argument("--url", help="the app's shareable address (http://…/?layer=…&level=…); flags override it")
     p.add_argument("--layer")
     p.add_argument("--level")
@@ -93,7 +94,7 @@ def add_subcommands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_export)
 
     p = sub.add_parser("atlas", help="every layer at every level: one multi-page PDF, PNGs and an index.html")
-    _one_line_errors(p)
+    one_line_errors(p)
     p.add_argument("--out", required=True, help="directory to write into (created if missing)")
     p.add_argument("--formats", default="pdf,png", help="comma-separated: pdf, png")
     p.add_argument("--lang", default="zh", choices=["zh", "en"])
@@ -116,6 +117,10 @@ def _params(args: argparse.Namespace) -> tuple[dict[str, str], dict[str, str]]:
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise UsageError(f"--url {args.url!r} is not an http(s) address such as http://localhost:8501/?layer=…")
         for key, values in parse_qs(parts.query, keep_blank_values=True).items():
+            if len(set(values)) > 1:  # the page takes the last one with a notice; a command refuses
+                raise UsageError(
+                    f"--url parameter {key}= is given {len(values)} times ({', '.join(values)}); give it once"
+                )
             params[key] = values[-1]
             origin[key] = f"--url parameter {key}="
     for flag, key in VIEW_FLAGS.items():
@@ -213,7 +218,7 @@ def write_atomically(path: Path, produce: Callable[[], bytes]) -> int:
 
 
 def _fail(prog: str, message: str) -> int:
-    print(f"{prog}: error: {message}", file=sys.stderr)
+    print(f"{prog}: error: {printable(message)}", file=sys.stderr)  # echoed values shown, never obeyed
     return ERROR_STATUS
 
 
@@ -254,7 +259,7 @@ def _export(args: argparse.Namespace) -> int:
             size = write_atomically(out, lambda: export_data(data, args.format, _load, options))
     except (UsageError, PrintOptionError) as exc:
         return _fail(prog, str(exc))
-    print(f"wrote {out} ({size:,} bytes)")
+    print(f"wrote {printable(str(out))} ({size:,} bytes)")
     return 0
 
 

@@ -12,9 +12,20 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from app.cli.export import one_line_errors
 from app.cli.text import printable
 
 PROG = "coverage-atlas import"
+
+
+def _year(text: str) -> str:
+    """``--year``: a year or a range (2018–2021); argparse turns the error into its one line."""
+    from layers.userstore import StoreError, normalise_year
+
+    try:
+        return normalise_year(text)
+    except StoreError as exc:
+        raise argparse.ArgumentTypeError(printable(str(exc))) from None
 
 
 def add_subcommand(sub: Any) -> None:
@@ -24,6 +35,7 @@ def add_subcommand(sub: Any) -> None:
         description="Match a table's region column to today's codes, report every problem, and save each value "
         "column as a user layer in the store.",
     )
+    one_line_errors(p)  # a mistyped option gets one line, not the usage
     p.add_argument("file", help="CSV (UTF-8, UTF-8 with BOM, GBK/GB18030) or XLSX file")
     p.add_argument("--region-column", required=True, help="column with region codes or names")
     p.add_argument(
@@ -31,7 +43,7 @@ def add_subcommand(sub: Any) -> None:
     )
     p.add_argument("--title", required=True, action="append", dest="titles", help="layer title (once, or per column)")
     p.add_argument("--unit", required=True, action="append", dest="units", help="unit (once, or per column)")
-    p.add_argument("--year", required=True, help="year of the figures")
+    p.add_argument("--year", required=True, type=_year, help="year of the figures, or a range: 2018–2021")
     p.add_argument("--source", required=True, help="where the figures come from")
     p.add_argument("--level", choices=["county", "prefecture"], default="county")
     p.add_argument("--kind", choices=["count", "rate", "share"], default="count")
@@ -70,20 +82,16 @@ def _who() -> str:
 
 def _safe_url(url: str | None) -> str:
     """The store URL without its password, for messages."""
-    from sqlalchemy.engine import make_url
-
-    from layers.userstore import store_url
+    from layers.userstore import StoreError, safe_url, store_url
 
     try:
-        return make_url(store_url(url)).render_as_string(hide_password=True)
-    except Exception:
-        return "(the store URL)"
+        return safe_url(store_url(url))
+    except StoreError:
+        return safe_url(url or "") or "(the store URL)"
 
 
 def run(args: argparse.Namespace) -> int:
-    from geodata.matching import match_table
     from layers.upload.read import UploadError, read_table  # the upload page's reader: encodings, XLSX, size limit
-    from layers.userstore import NewLayer, StoreError, open_store
 
     path = Path(args.file)
     name = str(path)
@@ -94,11 +102,25 @@ def run(args: argparse.Namespace) -> int:
         return _fail(f"give --title and --unit once, or once per --value-column ({len(columns)})")
     if len(set(columns)) != len(columns):
         return _fail("a --value-column is given twice")
+    if args.region_column in columns:
+        return _fail(
+            f"column {args.region_column!r} is given as --region-column and as --value-column; "
+            "a column holds either the regions or their figures"
+        )
+    from layers.upload.read import upload_limit_problem
+
+    problem = upload_limit_problem()
+    if problem:
+        return _fail(f"{problem}: set it right or unset it (the default is 20 MB)")
     try:
         table = read_table(path, name=name, encoding=args.encoding, sheet=args.sheet)
     except UploadError as exc:
         return _fail(str(exc))
     frame = table.frame
+    # Imported after reading: geopandas & co. are not in memory while a large file is (bounded to 300 MB in all).
+    from geodata.matching import match_table
+    from layers.userstore import NewLayer, StoreError, StoreUnavailable, open_store
+
     missing = [c for c in (args.region_column, *columns) if c not in frame.columns]
     if missing:
         have = ", ".join(repr(str(c)) for c in frame.columns)
@@ -140,9 +162,11 @@ def run(args: argparse.Namespace) -> int:
     ]
     try:
         saved = open_store(args.store).save_many(layers, _who())
+    except StoreUnavailable as exc:  # names the store (without its password) and what to do; nothing was saved
+        return _fail(f"{exc} (nothing was saved)")
     except StoreError as exc:
         return _fail(f"{name}: {exc}")
-    except Exception as exc:  # the database itself: unreachable, read-only, …; nothing was saved
+    except Exception as exc:  # anything else from the database; nothing was saved
         # SQLAlchemy's message may quote the URL: name the store without its password instead.
         return _fail(f"store {_safe_url(args.store)}: {type(exc).__name__} (nothing was saved)")
     for rec in saved:

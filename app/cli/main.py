@@ -95,6 +95,33 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Options that take free text or a number (a title, a source, a bound, breaks …): a value that begins with "-"
+# is still their value.
+FREE_TEXT_OPTIONS = frozenset(
+    {"--title", "--subtitle", "--note", "--unit", "--year", "--source", "--url", "--region-column", "--value-column"}
+    | {"--min", "--max", "--breaks"}
+)
+
+
+def _dash_values(argv: list[str]) -> list[str]:
+    """``--source -2+3`` as ``--source=-2+3``: argparse reads a word that begins with "-" as the next option unless
+    it looks like a plain negative number, so a free-text value such as "-2+3" would be refused."""
+    out: list[str] = []
+    words = iter(argv)
+    for word in words:
+        if word in FREE_TEXT_OPTIONS:
+            value = next(words, None)
+            if value is None:
+                out.append(word)
+            elif value.startswith("-") and value != "-" and not value.startswith("--"):
+                out.append(f"{word}={value}")
+            else:
+                out += [word, value]
+        else:
+            out.append(word)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(_dash_values(list(sys.argv[1:] if argv is None else argv)))
     return int(args.func(args))

@@ -21,6 +21,20 @@ TEXT: dict[str, tuple[str, str]] = {
         "双变量每轴需要正好两个断点，而不是 {n} 个；改用三分位",
         "each axis needs exactly two breaks, not {n}; using terciles",
     ),
+    "bivariate_breaks_outside": (
+        "链接参数 {param}={value}：断点不在 {axis} 的数值范围（{lo} – {hi}）内，已略去；"
+        "{axis} 轴只有 {n} 级，而不是 3 级。",
+        "{param}={value}: the breaks lie outside the values of {axis} ({lo} – {hi}) and were left out; the {axis} "
+        "axis has {n} classes, not 3.",
+    ),
+    "threshold_outside": (
+        "链接参数 {param}={value}：阈值{side} {axis} 的所有数值（{lo} – {hi}），没有区域能在{where}。",
+        "{param}={value}: the threshold lies {side} every value of {axis} ({lo} – {hi}), so no region can be {where}.",
+    ),
+    "threshold_above": ("高于", "above"),
+    "threshold_below": ("低于", "below"),
+    "threshold_where_hi": ("阈值之上", "above it"),
+    "threshold_where_lo": ("阈值之下", "below it"),
     "log_x": ("横轴（A）取对数", "Log x axis (A)"),
     "log_y": ("纵轴（B）取对数", "Log y axis (B)"),
     "quadrant": ("象限", "Quadrant"),
@@ -191,7 +205,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "download_csv": ("下载当前显示的数据（CSV）", "Download what is shown (CSV)"),
     "summary": ("2021年全省概况", "Province in 2021"),
     "reconciliation": ("与公布总数对账", "Reconciliation with published totals"),
-    "notices": ("链接中的部分参数无效，已改用默认值：", "Some link parameters were invalid and fell back to defaults:"),
+    "notices": ("链接中的部分参数未按原样使用：", "Some link parameters were not used as given:"),
     "zone_explained": (
         "{name}是统计用的经济开发区，没有自己的边界，因此不在地图上；它的数字计入{parent}（市州层级），"
         "在县级地图中单独列在“说明”里。",
@@ -313,6 +327,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "upload_mode_facilities": ("机构名单（每行一个机构）", "A facility list (one site per row)"),
     "upload_file": ("CSV 或 XLSX 文件", "CSV or XLSX file"),
     "upload_limit": ("上限 {mb} MB。", "Limit {mb} MB."),
+    "upload_bad_limit": (
+        "上传上限设置 {var}={value} 无效（应为大于 0、不超过 1024 的兆字节数，例如 20）：已使用默认的 {mb} MB。",
+        "The upload limit setting {var}={value} is not usable (a number of megabytes above 0 and at most 1024, e.g. "
+        "20): using the default {mb} MB.",
+    ),
     "upload_encoding": ("编码", "Encoding"),
     "upload_auto": ("自动识别", "detect"),
     "upload_detected": ("识别的编码：{enc}", "Encoding detected: {enc}"),
@@ -368,6 +387,14 @@ TEXT: dict[str, tuple[str, str]] = {
         "请为每个新图层填写标题、单位、年份和来源：{cols}",
         "Give title, unit, year and source for every new layer: {cols}",
     ),
+    "upload_bad_year": (
+        "年份 {value} 不是年份：请填写如 2024 的年份或如 2018–2021 的年份范围（{cols}）",
+        "year {value} is not a year: give one such as 2024 or a range such as 2018–2021 ({cols})",
+    ),
+    "upload_region_is_value": (
+        "列 {col} 不能既是地区列又是数值列：一列要么是地区，要么是数值",
+        "column {col} cannot be both the region column and a value column: a column holds regions or figures",
+    ),
     "upload_saved_ok": ("已保存：{titles}", "Saved: {titles}"),
     "upload_datum": ("坐标系", "Coordinates"),
     "upload_gcj02": ("GCJ-02（高德、腾讯地图拾取）", "GCJ-02 (Amap/Gaode, Tencent)"),
@@ -417,6 +444,25 @@ TEXT: dict[str, tuple[str, str]] = {
     "auth_sign_in": ("登录", "Sign in"),
     "auth_sign_out": ("退出登录", "Sign out"),
     "auth_wrong": ("密码不正确。", "Wrong password."),
+    "auth_blank_password": (
+        "{var} 已设置但为空：任何人都无法以编辑者身份登录。请设置密码，或删除该设置以允许所有人编辑。",
+        "{var} is set but empty: nobody can sign in as an editor. Set a password, or remove the setting to let "
+        "everyone edit.",
+    ),
+    "auth_bad_editors": (
+        'secrets.toml 中的 `editors` 应为电子邮件地址列表，例如 `editors = ["a@example.org"]`；目前没有人是编辑者。',
+        '`editors` in secrets.toml must be a list of e-mail addresses, e.g. `editors = ["a@example.org"]`; '
+        "nobody is an editor until it is.",
+    ),
+    "auth_editors_unused": (
+        "secrets.toml 中设置了 `editors`，但没有 `[auth]` 登录配置：该名单未被使用。",
+        "`editors` is set in secrets.toml but `[auth]` (sign-in) is not: the list is not used.",
+    ),
+    "auth_wait": ("请等待 {seconds} 秒后再试。", "Wait {seconds} s before the next attempt."),
+    "auth_locked": (
+        "密码错误次数过多，登录已暂停，请在 {minutes} 分钟后再试。",
+        "Too many wrong passwords: signing in is paused; try again in {minutes} min.",
+    ),
     "auth_need_name": ("请填写姓名。", "Please give your name."),
 }
 

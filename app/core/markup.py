@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from layers.text import strip_format_controls
+
 # CommonMark lets a backslash escape any ASCII punctuation character; escaping all of them leaves no
 # construct (link, image, emphasis, heading, list marker, HTML, table pipe, ``~``, ``$`` …) to start.
 _PUNCTUATION = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
@@ -27,8 +29,9 @@ MAX_LENGTH = 80  # characters of a value shown in a notice; the rest is cut with
 
 
 def one_line(value: object) -> str:
-    """``value`` as text on one line: runs of whitespace and control characters become one space."""
-    return _BREAKS.sub(" ", str(value)).strip()
+    """``value`` as text on one line: runs of whitespace and control characters become one space, format
+    characters (bidi overrides …) are dropped."""
+    return _BREAKS.sub(" ", strip_format_controls(str(value))).strip()
 
 
 def shorten(value: object, limit: int | None = MAX_LENGTH) -> str:

@@ -6,13 +6,18 @@ from typing import Any
 
 import pandas as pd
 
+from app.core.markup import strip_format_controls
+
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value: Any) -> Any:
-    """A text value a spreadsheet would evaluate gets a leading apostrophe; anything else is unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
+    """A text value loses its format characters (a bidi override would reorder it, and hide a leading "="), and
+    gets a leading apostrophe if a spreadsheet would evaluate it; anything else is unchanged."""
+    if isinstance(value, str):
+        value = strip_format_controls(value)
+        if value.startswith(FORMULA_TRIGGERS):
+            return "'" + value
     return value
 
 

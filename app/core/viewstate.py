@@ -12,6 +12,7 @@ from app.core import markup
 from app.core.basemaps import BASEMAPS
 from app.core.compareviews import VIEWS
 from app.core.i18n import t
+from app.core.names_en import english_name, english_short
 from app.core.palettes import PALETTES
 from geodata.codes import gazetteer
 from geodata.regions import ECONOMIC_REGIONS
@@ -24,24 +25,36 @@ LANGS = ("zh", "en")
 MODES = ("single", "compare")
 
 
+Name = tuple[str, str]  # (Chinese, English): a layer, level, region or view as a person reads it
+
+
 @dataclass(frozen=True)
 class Notice:
-    """Why part of a requested view was not used; shown in the UI language."""
+    """Why part of a requested view was not used; shown in the UI language. An argument is either what the address
+    said (a string, shown verbatim) or a :data:`Name` (shown as text in the notice's language)."""
 
     kind: str  # a key of NOTICE_TEXT
-    args: tuple[tuple[str, str], ...] = ()
+    args: tuple[tuple[str, str | Name], ...] = ()
 
-    def _format(self, lang: str, fmt: Callable[[str, str], str]) -> str:
+    def _format(self, lang: str, typed: Callable[[str, str], str], named: Callable[[str], str]) -> str:
         zh, en = NOTICE_TEXT[self.kind]
-        return (en if lang == "en" else zh).format(**{k: fmt(k, v) for k, v in self.args})
+        i = 1 if lang == "en" else 0
+        return (en if lang == "en" else zh).format(
+            **{k: named(v[i]) if isinstance(v, tuple) else typed(k, v) for k, v in self.args}
+        )
 
     def text(self, lang: str = "en") -> str:
         """Plain text: values cut to a readable length, parameter values quoted."""
-        return self._format(lang, lambda k, v: repr(markup.shorten(v)) if k in ("value", "norm") else markup.shorten(v))
+        return self._format(
+            lang,
+            lambda k, v: repr(markup.shorten(v)) if k in ("value", "norm") else markup.shorten(v),
+            markup.shorten,
+        )
 
     def markdown(self, lang: str = "en") -> str:
-        """For Markdown-rendering elements: every value (from the address) as literal inline code."""
-        return self._format(lang, lambda _, v: markup.code(v))
+        """For Markdown-rendering elements: every value from the address as literal inline code, names as escaped
+        text (a user layer's title is data too)."""
+        return self._format(lang, lambda _, v: markup.code(v), markup.escape)
 
     def __str__(self) -> str:
         return self.text("en")
@@ -50,49 +63,130 @@ class Notice:
 NOTICE_TEXT = {
     "unknown_param": ("未知的链接参数 {key}={value}，已忽略", "unknown URL parameter {key}={value} ignored"),
     "bad_value": ("链接参数 {key}={value} 无效，已使用默认值", "{key}={value} is not valid; using the default"),
+    "digits": (
+        "链接参数 {key}={value} 含有 0–9 以外的数字（如全角数字），已使用默认值",
+        "{key}={value} has digits other than 0–9 (full-width or of another script); using the default",
+    ),
+    "repeated": (
+        "链接参数 {key} 出现了 {n} 次，已使用最后一个值 {value}",
+        "{key} is given {n} times; using the last one, {value}",
+    ),
+    "compare_only": (
+        "链接参数 {keys} 只用于对比模式（mode=compare），单图模式下不使用",
+        "{keys} apply in compare mode only (mode=compare); not used in the single view",
+    ),
     "level_missing": (
-        "图层 {layer} 没有{level}数据，改为显示{shown}",
-        "layer {layer} has no {level} level; showing {shown}",
+        "图层“{layer}”没有{level}数据（{key}={value}），改为显示{shown}",
+        "layer “{layer}” has no figures by {level} ({key}={value}); showing them by {shown}",
+    ),
+    "area_counties": (
+        "area={value}（{name}）显示该市州的区县，已忽略 level=prefecture",
+        "area={value} ({name}) shows that prefecture's counties; level=prefecture ignored",
+    ),
+    "area_needs_counties": (
+        "图层“{layer}”没有区县数据，不能只显示一个市州（area={value}，{name}），已显示全省",
+        "layer “{layer}” has no county figures, so it cannot show one prefecture (area={value}, {name}); showing "
+        "the whole province",
     ),
     "norm_missing": (
-        "图层 {layer} 不提供 norm={norm}，改为绝对值",
-        "norm={norm} is not offered by layer {layer}; showing absolute values",
+        "图层“{layer}”不提供 norm={norm}，改为绝对值",
+        "norm={norm} is not offered by layer “{layer}”; showing absolute values",
     ),
     "palette_kind": (
-        "配色 palette={value} 不适用于图层 {layer}，已使用该图层的默认配色",
-        "palette={value} does not suit layer {layer}; using the layer's default palette",
+        "配色 palette={value} 不适用于图层“{layer}”，已使用该图层的默认配色",
+        "palette={value} does not suit layer “{layer}”; using the layer's default palette",
     ),
     "range_clamped": (
         "链接参数 {key}={value} 超出数据范围（{lo} – {hi}），已改为最接近的数据值",
         "{key}={value} lies outside the data range ({lo} – {hi}); using the nearest value in the data",
+    ),
+    "classes_unused": (
+        "图层“{layer}”按类别着色，链接参数 {keys} 不适用，已忽略",
+        "layer “{layer}” is coloured by category; {keys} do not apply and are ignored",
     ),
     "range_inverted": ("最小值大于最大值，已取消数值范围", "min is above max; value filter removed"),
     "too_many_breaks": (
         "链接给出 {n} 个手动断点；最多 {most} 个（9 级），已不用这些断点",
         "the link gives {n} manual breaks; at most {most} (9 classes) can be used, so they were dropped",
     ),
-    "manual_without_breaks": ("手动分级缺少断点，改用分位数", "manual classification without breaks; using quantiles"),
+    "manual_without_breaks": (
+        "手动分级 scheme=manual 缺少断点（breaks），改用分位数",
+        "scheme=manual without breaks; using quantiles",
+    ),
+    "view_only": (
+        "链接参数 {keys} 不用于“{view}”视图，已忽略",
+        "{keys} are not used by the compare view “{view}”; ignored",
+    ),
+    "breaks_unused": (
+        "手动断点 {key}={value} 只用于手动分级（scheme=manual）；当前分级是“{scheme}”，已忽略这些断点",
+        "{key}={value} apply to manual classes only (scheme=manual); the classification is “{scheme}”, so they "
+        "are ignored",
+    ),
+    "breaks_repeated": (
+        "断点 {key}={value} 中有重复，每个断点只用一次：{shown}",
+        "{key}={value} repeats a break; each break is used once: {shown}",
+    ),
+    "breaks_sorted": (
+        "断点 {key}={value} 不是从小到大排列，已排序为 {shown}",
+        "{key}={value} is not in ascending order; sorted to {shown}",
+    ),
     "selection_renamed": (
         "sel={value}（{old}）是旧代码，已显示现行的 {code} {name}",
         "sel={value} ({old}) is an old code; showing today's {code} {name}",
     ),
     "year_missing": (
-        "图层 {layer} 没有 {value} 年的数据，改为显示 {shown} 年",
-        "layer {layer} has no figures for {value}; showing {shown}",
+        "图层“{layer}”没有 {key}={value} 年的数据，改为显示 {shown} 年",
+        "layer “{layer}” has no figures for {key}={value}; showing {shown}",
     ),
     "year_unused": (
-        "图层 {layer} 只有一个年份，已忽略 {key}={value}",
-        "layer {layer} has a single year; {key}={value} ignored",
+        "图层“{layer}”只有一个年份，已忽略 {key}={value}",
+        "layer “{layer}” has a single year; {key}={value} ignored",
+    ),
+    "years_swapped": (
+        "起始年份 year_from={value} 晚于 year={shown}，已对调：显示 {first} 年到 {last} 年的变化",
+        "year_from={value} is after year={shown}; swapped: showing the change from {first} to {last}",
     ),
     "bad_selection": ("sel={value} 不是行政区，已取消选择", "sel={value} is not a region; selection cleared"),
     "layer_b_level": (
-        "图层 B {layer} 没有{level}数据，改用 {shown}",
-        "layer B {layer} has no {level} level; using {shown}",
+        "图层 B“{layer}”（{key}={value}）没有{level}数据，改用“{shown}”",
+        "layer B “{layer}” ({key}={value}) has no figures by {level}; using “{shown}”",
     ),
 }
+# Levels as a notice names them: 市州 / 区县 (the sidebar's labels are longer).
+LEVEL_NAMES: dict[str, Name] = {"prefecture": ("市州", "prefecture"), "county": ("区县", "county")}
 
 
-def _notice(kind: str, **args: str) -> Notice:
+def _layer_name(registry: Registry, layer_id: str) -> Name:
+    layer = registry.get(layer_id)
+    return layer.title("zh"), layer.title("en")
+
+
+def _level_name(level: str) -> Name:
+    return LEVEL_NAMES.get(level, (level, level))
+
+
+_SUFFIX_EN = (("自治县", "Autonomous County"), ("县", "County"), ("市", "City"), ("区", "District"))
+
+
+def _view_name(view_id: str) -> Name:
+    view = VIEWS[view_id]
+    return view.title("zh"), view.title("en")
+
+
+def _region_name(code: str) -> Name:
+    """A region's name in both languages; an old code (射洪县 510922) gets today's romanised stem and its old kind
+    (Shehong County), as names_en.csv has today's regions only."""
+    gaz = gazetteer()
+    name = gaz.by_code[code].name
+    english = english_name(code)
+    if english is None:
+        stem = english_short(gaz.current_code(code) or code)
+        suffix = next((en for zh, en in _SUFFIX_EN if name.endswith(zh)), "")
+        english = f"{stem} {suffix}".strip() if stem else name
+    return name, english
+
+
+def _notice(kind: str, **args: str | Name) -> Notice:
     return Notice(kind, tuple(args.items()))
 
 
@@ -187,6 +281,16 @@ COMPARE_FIELDS = frozenset(
     | {"log_axes"}
     | {"hs_kind", "hs_p", "year_from", "change"}
 )
+# The compare fields each view reads (the sidebar draws only those): given for another view, they are dropped.
+VIEW_FIELDS = {
+    "side_by_side": frozenset(),
+    "bivariate": frozenset({"biv_palette", "biv_breaks_a", "biv_breaks_b"}),
+    "scatter": frozenset({"biv_palette", "biv_breaks_a", "biv_breaks_b", "log_axes"}),
+    "gaps": frozenset({"quadrant", "thr_a", "thr_b"}),
+    "hotspots": frozenset({"hs_kind", "hs_p"}),
+    "year_change": frozenset({"year_from", "change"}),
+}
+ALL_VIEWS_FIELDS = frozenset({"layer_b", "norm_b", "compare_view"})
 HOTSPOT_KINDS = ("a", "ab")
 HOTSPOT_THRESHOLDS = (0.01, 0.05, 0.1)
 CHANGE_KINDS = ("abs", "pct")
@@ -200,9 +304,11 @@ def _fmt_number(x: float) -> str:
 def to_query_params(view: ViewState) -> dict[str, str]:
     """Only what differs from the defaults, so shared addresses stay short."""
     out: dict[str, str] = {}
+    # Compare fields: in compare mode, and only those the chosen view reads (the others are not used by it).
+    compare = ALL_VIEWS_FIELDS | VIEW_FIELDS.get(view.compare_view, frozenset()) if view.is_compare else frozenset()
     for f in fields(ViewState):
         value = getattr(view, f.name)
-        if value == getattr(DEFAULT, f.name) or (f.name in COMPARE_FIELDS and not view.is_compare):
+        if value == getattr(DEFAULT, f.name) or (f.name in COMPARE_FIELDS and f.name not in compare):
             continue
         if isinstance(value, bool):
             out[_KEYS[f.name]] = "1" if value else "0"
@@ -238,8 +344,29 @@ def _valid_area(area: str) -> bool:
     return area in {d.adcode for d in gazetteer().current("prefecture")}
 
 
+# A number as written in an address: ASCII digits only. float() also takes "９", "٣", "1_000", "infinity".
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+def _number(text: str) -> float:
+    if not _NUMBER.fullmatch(text.strip()):
+        raise ValueError(text)
+    return float(text)
+
+
+def _integer(text: str) -> int:
+    if not re.fullmatch(r"[0-9]+", text.strip()):
+        raise ValueError(text)
+    return int(text)
+
+
+def _break_list(text: str) -> list[float]:
+    """The breaks as given, in their order (repeats kept, so that the caller can say what it changed)."""
+    return [_number(b) for b in text.replace("，", ",").split(",") if b.strip()]
+
+
 def _parse_breaks(text: str) -> tuple[float, ...]:
-    return tuple(sorted({float(b) for b in text.replace("，", ",").split(",") if b.strip()}))
+    return tuple(sorted(set(_break_list(text))))
 
 
 def _parse_year(text: str) -> int:
@@ -249,14 +376,25 @@ def _parse_year(text: str) -> int:
     return int(text)
 
 
+def _other_digits(text: str) -> bool:
+    """Digits of another script (full-width ９, Arabic-Indic ٣ …), which the address refuses as numbers."""
+    return any(ch.isdigit() and not ch.isascii() for ch in text)
+
+
 def from_query_params(params: Mapping[str, str | list[str]], registry: Registry) -> tuple[ViewState, list[Notice]]:
     """A view from URL parameters; each unusable value falls back to its default with a notice."""
     notices: list[Notice] = []
     values: dict[str, Any] = {}
-    raw: dict[str, str] = {k: (v[-1] if isinstance(v, list) else v) for k, v in params.items()}
+    raw: dict[str, str] = {k: (v[-1] if isinstance(v, list) else v) for k, v in params.items() if v != []}
     unknown = sorted(set(raw) - set(_KEYS.values()))
     for key in unknown:
         notices.append(_notice("unknown_param", key=key, value=raw[key]))
+    for key, given in params.items():  # a parameter given twice with different values: the last one counts
+        if isinstance(given, list) and len(set(given)) > 1 and key not in unknown:
+            notices.append(_notice("repeated", key=key, n=str(len(given)), value=given[-1]))
+
+    def refuse(key: str, text: str) -> None:
+        notices.append(_notice("digits" if _other_digits(text) else "bad_value", key=key, value=text))
 
     def take(name: str, parse: Callable[[str], Any], valid: Callable[[Any], bool]) -> None:
         key = _KEYS[name]
@@ -266,22 +404,44 @@ def from_query_params(params: Mapping[str, str | list[str]], registry: Registry)
         try:
             value = parse(text)
         except (TypeError, ValueError, KeyError):
-            notices.append(_notice("bad_value", key=key, value=text))
+            refuse(key, text)
             return
         if not valid(value):
-            notices.append(_notice("bad_value", key=key, value=text))
+            refuse(key, text)
             return
         values[name] = value
+
+    def take_breaks(name: str, count_ok: Callable[[int], bool]) -> None:
+        """Manual breaks: finite numbers; repeats and a wrong order are put right, with a notice."""
+        key = _KEYS[name]
+        if key not in raw:
+            return
+        text = raw[key]
+        try:
+            given = _break_list(text)
+        except ValueError:
+            refuse(key, text)
+            return
+        shown = tuple(sorted(set(given)))
+        if not count_ok(len(shown)) or not all(math.isfinite(b) for b in shown):
+            refuse(key, text)
+            return
+        fixed = ",".join(_fmt_number(b) for b in shown)
+        if len(shown) < len(given):
+            notices.append(_notice("breaks_repeated", key=key, value=text, shown=fixed))
+        elif list(shown) != given:
+            notices.append(_notice("breaks_sorted", key=key, value=text, shown=fixed))
+        values[name] = shown
 
     take("lang", str, lambda v: v in LANGS)
     take("layer", str, lambda v: v in registry and not registry.get(v).hidden)
     take("level", str, lambda v: v in LEVELS)
     take("area", str, _valid_area)
-    take("vmin", float, lambda v: v == v and abs(v) != float("inf"))
-    take("vmax", float, lambda v: v == v and abs(v) != float("inf"))
+    take("vmin", _number, math.isfinite)
+    take("vmax", _number, math.isfinite)
     take("scheme", str, lambda v: v in SCHEMES)
-    take("k", int, lambda v: MIN_CLASSES <= v <= MAX_CLASSES)
-    take("breaks", _parse_breaks, lambda v: len(v) >= 1 and all(math.isfinite(b) for b in v))
+    take("k", _integer, lambda v: MIN_CLASSES <= v <= MAX_CLASSES)
+    take_breaks("breaks", lambda n: n >= 1)
     if len(values.get("breaks", ())) > MAX_CLASSES - 1:
         notices.append(_notice("too_many_breaks", n=str(len(values["breaks"])), most=str(MAX_CLASSES - 1)))
         del values["breaks"]
@@ -289,25 +449,49 @@ def from_query_params(params: Mapping[str, str | list[str]], registry: Registry)
     take("reverse", lambda t: {"1": True, "0": False}[t], lambda v: True)
     take("basemap", str, lambda v: v in BASEMAPS)
     take("norm", str, lambda v: True)
-    take("selected", str, lambda v: bool(re.fullmatch(r"\d{6}", v)))
+    take("selected", str, lambda v: bool(re.fullmatch(r"[0-9]{6}", v)))
     take("year", _parse_year, lambda v: True)
     take("mode", str, lambda v: v in MODES)
     take("layer_b", str, lambda v: _valid_layer_b(v, registry))
     take("norm_b", str, lambda v: True)
     take("compare_view", str, lambda v: v in compare_view_ids())
     take("biv_palette", str, lambda v: v in BIVARIATE_PALETTES)
-    take("biv_breaks_a", _parse_breaks, lambda v: len(v) == 2 and all(math.isfinite(b) for b in v))
-    take("biv_breaks_b", _parse_breaks, lambda v: len(v) == 2 and all(math.isfinite(b) for b in v))
+    take_breaks("biv_breaks_a", lambda n: n == 2)
+    take_breaks("biv_breaks_b", lambda n: n == 2)
     take("quadrant", str, lambda v: v in QUADRANTS)
     take("thr_a", lambda v: (parse_threshold(v), v.strip())[1], lambda v: True)
     take("thr_b", lambda v: (parse_threshold(v), v.strip())[1], lambda v: True)
     take("log_axes", str, lambda v: v in LOG_AXES and v != "")
     take("hs_kind", str, lambda v: v in HOTSPOT_KINDS)
-    take("hs_p", float, lambda v: v in HOTSPOT_THRESHOLDS)
+    take("hs_p", _number, lambda v: v in HOTSPOT_THRESHOLDS)
     take("year_from", _parse_year, lambda v: True)
     take("change", str, lambda v: v in CHANGE_KINDS)
-    view = replace(DEFAULT, **values)
-    return sanitise(view, registry, notices), notices
+    if values.get("mode", DEFAULT.mode) != "compare":
+        unused = [name for name in _KEYS if name in COMPARE_FIELDS and name in values]
+        if unused:  # dropped, as the sidebar of a single view does (its address never carries them)
+            notices.append(_notice("compare_only", keys=", ".join(_KEYS[name] for name in unused)))
+            for name in unused:
+                del values[name]
+    else:
+        chosen = values.get("compare_view", DEFAULT.compare_view)
+        unused = [
+            name
+            for name in _KEYS
+            if name in COMPARE_FIELDS - ALL_VIEWS_FIELDS - VIEW_FIELDS.get(chosen, frozenset()) and name in values
+        ]
+        if unused:  # as the sidebar, which draws the chosen view's options only
+            keys = ", ".join(_KEYS[name] for name in unused)
+            notices.append(_notice("view_only", keys=keys, view=_view_name(chosen)))
+            for name in unused:
+                del values[name]
+    view = sanitise(replace(DEFAULT, **values), registry, notices)
+    if view.is_compare and "year_from" in values and view.year_from and view.year and view.year_from > view.year:
+        first, last = view.year, view.year_from
+        notices.append(
+            _notice("years_swapped", value=str(view.year_from), shown=str(view.year), first=str(first), last=str(last))
+        )
+        view = replace(view, year_from=first, year=last)
+    return view, notices
 
 
 def compare_view_ids() -> tuple[str, ...]:
@@ -329,31 +513,43 @@ def sanitise(view: ViewState, registry: Registry, notices: list[Notice] | None =
     """Make combinations consistent (a level the layer lacks, a normalisation it does not offer …)."""
     notices = notices if notices is not None else []
     layer = registry.get(view.layer)
+    name = _layer_name(registry, layer.id)
     if view.level not in layer.levels:
-        notices.append(_notice("level_missing", layer=layer.id, level=view.level, shown=layer.levels[0]))
+        level, shown = _level_name(view.level), _level_name(layer.levels[0])
+        notices.append(_notice("level_missing", layer=name, level=level, shown=shown, key="level", value=view.level))
         view = replace(view, level=layer.levels[0])
     if view.norm != "absolute" and view.norm not in layer.normalise_by:
-        notices.append(_notice("norm_missing", norm=view.norm, layer=layer.id))
+        notices.append(_notice("norm_missing", norm=view.norm, layer=name))
         view = replace(view, norm="absolute")
     if view.palette in PALETTES and (PALETTES[view.palette].kind == "qualitative") != layer.is_categorical:
-        notices.append(_notice("palette_kind", value=view.palette, layer=layer.id))
+        notices.append(_notice("palette_kind", value=view.palette, layer=name))
         view = replace(view, palette="")
+    elif view.palette == layer.palette:
+        view = replace(view, palette="")  # the layer's own palette is the default: one view, one record
     if layer.years and view.year not in layer.years:
         if view.year is not None:
-            notices.append(_notice("year_missing", layer=layer.id, value=str(view.year), shown=str(layer.years[-1])))
+            notices.append(
+                _notice("year_missing", layer=name, key="year", value=str(view.year), shown=str(layer.years[-1]))
+            )
         view = replace(view, year=layer.years[-1])
     elif not layer.years and view.year is not None:
-        notices.append(_notice("year_unused", layer=layer.id, key="year", value=str(view.year)))
+        notices.append(_notice("year_unused", layer=name, key="year", value=str(view.year)))
         view = replace(view, year=None)
     if layer.years and view.year_from not in layer.years:
         if view.year_from is not None:
             notices.append(
-                _notice("year_missing", layer=layer.id, value=str(view.year_from), shown=str(layer.years[0]))
+                _notice(
+                    "year_missing", layer=name, key="year_from", value=str(view.year_from), shown=str(layer.years[0])
+                )
             )
         view = replace(view, year_from=layer.years[0])
     elif not layer.years and view.year_from is not None:
-        notices.append(_notice("year_unused", layer=layer.id, key="year_from", value=str(view.year_from)))
+        notices.append(_notice("year_unused", layer=name, key="year_from", value=str(view.year_from)))
         view = replace(view, year_from=None)
+    classing = [f for f in ("vmin", "vmax", "scheme", "k", "breaks") if getattr(view, f) != getattr(DEFAULT, f)]
+    if layer.is_categorical and classing:  # coloured by category: no value range, no classes (the sidebar has none)
+        notices.append(_notice("classes_unused", layer=name, keys=", ".join(_KEYS[f] for f in classing)))
+        view = replace(view, **{f: getattr(DEFAULT, f) for f in classing})
     if view.vmin is not None and view.vmax is not None and view.vmin > view.vmax:
         notices.append(_notice("range_inverted"))
         view = replace(view, vmin=None, vmax=None)
@@ -361,10 +557,18 @@ def sanitise(view: ViewState, registry: Registry, notices: list[Notice] | None =
         notices.append(_notice("manual_without_breaks"))
         view = replace(view, scheme="quantiles")
     elif view.scheme != "manual" and view.breaks:
+        breaks = ",".join(_fmt_number(b) for b in view.breaks)
+        notices.append(_notice("breaks_unused", key="breaks", value=breaks, scheme=SCHEMES[view.scheme]))
         view = replace(view, breaks=())  # breaks set only manual classes (the sidebar keeps its text meanwhile)
     if view.prefecture_filter and view.level == "prefecture":
         # A prefecture's area filter shows its counties.
-        view = replace(view, level="county") if "county" in layer.levels else replace(view, area="all")
+        area = _region_name(view.area)
+        if "county" in layer.levels:
+            notices.append(_notice("area_counties", value=view.area, name=area))
+            view = replace(view, level="county")
+        else:
+            notices.append(_notice("area_needs_counties", layer=name, value=view.area, name=area))
+            view = replace(view, area="all")
     if view.selected:
         view = _resolve_selection(view, notices)
     return _sanitise_b(view, registry, notices)
@@ -376,12 +580,19 @@ def _sanitise_b(view: ViewState, registry: Registry, notices: list[Notice]) -> V
     if view.level not in layer_b.levels:
         shown = DEFAULT.layer_b
         if view.is_compare:
-            notices.append(_notice("layer_b_level", layer=layer_b.id, level=view.level, shown=shown))
+            name, level, shown_name = (
+                _layer_name(registry, layer_b.id),
+                _level_name(view.level),
+                _layer_name(registry, shown),
+            )
+            notices.append(
+                _notice("layer_b_level", layer=name, level=level, shown=shown_name, key="layer_b", value=layer_b.id)
+            )
         view = replace(view, layer_b=shown, norm_b="absolute")
         layer_b = registry.get(shown)
     if view.norm_b != "absolute" and view.norm_b not in layer_b.normalise_by:
         if view.is_compare:
-            notices.append(_notice("norm_missing", norm=view.norm_b, layer=layer_b.id))
+            notices.append(_notice("norm_missing", norm=view.norm_b, layer=_layer_name(registry, layer_b.id)))
         view = replace(view, norm_b="absolute")
     return view
 
@@ -418,7 +629,7 @@ def _resolve_selection(view: ViewState, notices: list[Notice]) -> ViewState:
         notices.append(_notice("bad_selection", value=code))
         return replace(view, selected=None)
     if current.adcode != code:
-        old = gaz.by_code[code].name
-        notices.append(_notice("selection_renamed", value=code, old=old, code=current.adcode, name=current.name))
+        old, name = _region_name(code), _region_name(current.adcode)
+        notices.append(_notice("selection_renamed", value=code, old=old, code=current.adcode, name=name))
         return replace(view, selected=current.adcode)
     return view

@@ -34,6 +34,7 @@ from PIL.PngImagePlugin import PngInfo
 
 from app.core.i18n import t
 from app.core.mapdata import REGION_WEIGHT, SELECTED_OUTLINE, MapData, legend_entries
+from app.core.markup import strip_format_controls
 from app.core.viewstate import area_label
 from app.export.fonts import font_family
 from app.export.paper import DPI_PRESETS, MAP_USE_NOTE, MAX_DPI, MIN_DPI, MM_PER_INCH, PAPERS
@@ -64,6 +65,9 @@ class PrintOptions:
     date: dt.date = field(default_factory=dt.date.today)
 
     def __post_init__(self) -> None:
+        for name in ("title", "subtitle", "note"):  # typed text: no bidi overrides or other format characters
+            if getattr(self, name) is not None:
+                object.__setattr__(self, name, strip_format_controls(getattr(self, name)))
         if self.paper not in PAPERS:
             raise PrintOptionError(f"paper {self.paper!r} is not one of {', '.join(PAPERS)}")
         if not MIN_DPI <= int(self.dpi) <= MAX_DPI:

@@ -22,8 +22,13 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from app.core.i18n import t
+from app.core.markup import strip_format_controls
+from app.ui.auth import settings_problems
 from app.ui.streamlit_internals import run_server, server_logger
 from geodata.resources import shipped
+from layers.upload.read import max_upload_mb, upload_limit_problem
+from layers.userstore import store_url_problem
 
 PAGE = shipped("streamlit_app.py")
 # A module that declares a Streamlit component registers it with the server only when it is first imported inside
@@ -74,8 +79,11 @@ SERVER_OPTIONS = {
 
 
 def server_flags(extra: Sequence[str] = ()) -> list[str]:
-    """SERVER_OPTIONS as ``--key value`` flags; options in ``extra`` (given later) win."""
-    return [part for key, value in SERVER_OPTIONS.items() for part in (f"--{key}", value)] + list(extra)
+    """SERVER_OPTIONS as ``--key value`` flags, then the upload limit from the atlas's own setting
+    (COVERAGE_ATLAS_UPLOAD_MAX_MB), so that the browser refuses a file over it before sending it; options in
+    ``extra`` (given later) win."""
+    options = {**SERVER_OPTIONS, "server.maxUploadSize": str(max_upload_mb())}
+    return [part for key, value in options.items() for part in (f"--{key}", value)] + list(extra)
 
 
 def _background() -> None:
@@ -118,11 +126,23 @@ def ready_default_page() -> None:
         log.exception("readying the default page failed")
 
 
+def config_problems() -> list[str]:
+    """What is wrong with the settings the server reads at start (upload limit, store, sign-in), one line each."""
+    problems = [upload_limit_problem(), str(store_url_problem() or "") or None]
+    problems += [t(f"auth_{key}", "en", **kw) for key, kw in settings_problems()]
+    return [strip_format_controls(p) for p in problems if p]
+
+
 def main(argv: list[str] | None = None) -> int:
     """``streamlit run SCRIPT`` with the rest of ``argv`` as options, in this process, beside the thread."""
     args = sys.argv[1:] if argv is None else argv
     if not args or args[0].startswith("-"):
         print("usage: python -m app.ui.serving SCRIPT [streamlit run options]", file=sys.stderr)
+        return 2
+    problems = config_problems()
+    for problem in problems:  # a deployment's typo is fixed before anyone uses the page, not found there
+        print(f"coverage-atlas serve: error: {problem}", file=sys.stderr)
+    if problems:
         return 2
     threading.Thread(target=ready_default_page, name="ready-default-page", daemon=True).start()
     return run_server(args[0], server_flags(args[1:]))

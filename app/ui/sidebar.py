@@ -88,7 +88,8 @@ def init_from_url(registry: Registry) -> ViewState | None:
         not is_history_navigation() or address == st.session_state.get("_written_params", address)
     ):
         return None
-    view, notices = from_query_params(address, registry)
+    # Every value of a repeated parameter, so that the notice can say which one counts (to_dict keeps the last).
+    view, notices = from_query_params({key: st.query_params.get_all(key) for key in address}, registry)
     layer = registry.get(view.layer)
     for key in [k for k in st.session_state if str(k).startswith("w_range::")]:
         del st.session_state[key]  # so that the address's min/max apply (see _initial_range)

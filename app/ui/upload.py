@@ -7,6 +7,7 @@ save) are in layers/upload/.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pandas as pd
@@ -20,10 +21,21 @@ from app.webmap.facilities import with_facilities
 from layers.facilities import DATUMS, PER_CAPITA, FacilityColumns, locate_facilities
 from layers.registry import Registry
 from layers.upload.match import LEAVE_OUT, match_choices
-from layers.upload.read import ENCODINGS, UploadedTable, UploadError, list_sheets, max_upload_bytes, read_table
+from layers.upload.read import (
+    DEFAULT_MAX_MB,
+    ENCODINGS,
+    MAX_MB_ENV,
+    UploadedTable,
+    UploadError,
+    list_sheets,
+    max_upload_bytes,
+    max_upload_mb,
+    read_table,
+    upload_limit_problem,
+)
 from layers.upload.report import issue_rows, report_rows, value_problem_rows
 from layers.upload.save import LayerMeta, facility_layers, finite_count, table_layers
-from layers.userstore import USER_KINDS, StoreError, UserStore, open_store
+from layers.userstore import USER_KINDS, StoreError, StoreUnavailable, UserStore, open_store
 
 MARKERS_KEY = "atlas_facility_markers"  # the last located facility list, drawn on the map in this session
 SHOW_MARKERS_KEY = "atlas_show_facility_markers"  # not a widget key: it outlives the facility form
@@ -57,6 +69,9 @@ def _section(registry: Registry, lang: str) -> None:
     try:
         store = open_store()
         records = store.list_layers()
+    except StoreUnavailable as exc:  # names the store and what to do, in the page's language
+        st.error(escape(exc.text(lang)))
+        return
     except Exception as exc:  # the atlas works without a store; say why there is none
         st.error(escape(_t("store_error", lang, e=exc)))
         return
@@ -101,17 +116,17 @@ def saved_layers(store: UserStore, records: list, editable: bool, lang: str) -> 
         who = auth.current_editor() or "anonymous"
         new_title = st.text_input(_t("new_title", lang), value=record.title, key=f"um_title_{chosen}")
         if st.button(_t("rename", lang), key="um_rename") and new_title.strip() != record.title:
-            _guarded(lambda: store.rename(chosen, new_title, who), _t("renamed", lang))
+            _guarded(lambda: store.rename(chosen, new_title, who), _t("renamed", lang), lang)
         confirm = st.checkbox(_t("confirm_delete", lang), key=f"um_confirm_{chosen}")
         if st.button(_t("delete", lang), key="um_delete", disabled=not confirm, type="primary"):
-            _guarded(lambda: store.delete(chosen, who), _t("deleted", lang))
+            _guarded(lambda: store.delete(chosen, who), _t("deleted", lang), lang)
 
 
-def _guarded(action: Any, done: str) -> None:
+def _guarded(action: Any, done: str, lang: str) -> None:
     try:
         action()
     except StoreError as exc:
-        st.error(escape(str(exc)))
+        st.error(escape(exc.text(lang) if isinstance(exc, StoreUnavailable) else str(exc)))
         return
     st.session_state["atlas_upload_notice"] = done
     st.rerun()
@@ -120,8 +135,17 @@ def _guarded(action: Any, done: str) -> None:
 # --- upload ---------------------------------------------------------------------------------------
 def _read(lang: str) -> UploadedTable | None:
     limit = max_upload_bytes()
+    if upload_limit_problem():
+        raw = os.environ.get(MAX_MB_ENV, "").strip()
+        st.warning(escape(_t("bad_limit", lang, var=MAX_MB_ENV, value=repr(raw[:40]), mb=f"{DEFAULT_MAX_MB:g}")))
     st.caption(_t("limit", lang, mb=f"{limit / 1024 / 1024:.3g}"))
-    file = st.file_uploader(_t("file", lang), type=["csv", "xlsx", "xlsm", "txt"], key="atlas_upload_file")
+    # The widget's own limit makes the browser refuse a larger file at once, before sending it.
+    file = st.file_uploader(
+        _t("file", lang),
+        type=["csv", "xlsx", "xlsm", "txt"],
+        key="atlas_upload_file",
+        max_upload_size=max_upload_mb(),
+    )
     if file is None:
         return None
     data = file.getvalue()
@@ -193,6 +217,9 @@ def table_flow(store: UserStore, records: list, table: UploadedTable, lang: str)
     )
     region_column = st.selectbox(_t("region_col", lang), columns, key="ut_region")
     value_columns = st.multiselect(_t("value_cols", lang), [c for c in columns if c != region_column], key="ut_values")
+    if region_column in value_columns:  # the choices are kept when the region column changes afterwards
+        st.error(escape(_t("region_is_value", lang, col=region_column)))
+        return
     if not value_columns:
         return
     kind = st.selectbox(_t("kind", lang), list(USER_KINDS), format_func=lambda k: _t(f"kind_{k}", lang), key="ut_kind")
@@ -269,6 +296,11 @@ def table_flow(store: UserStore, records: list, table: UploadedTable, lang: str)
         if incomplete:
             st.error(escape(_t("meta_required", lang, cols=", ".join(incomplete))))
             return
+        bad_years = [col for col, meta in metas.items() if meta.bad_year()]
+        if bad_years:
+            value = metas[bad_years[0]].year
+            st.error(escape(_t("bad_year", lang, value=value, cols=", ".join(bad_years))))
+            return
         try:
             layers = table_layers(report, metas, kind)
             if target is not None:
@@ -277,7 +309,7 @@ def table_flow(store: UserStore, records: list, table: UploadedTable, lang: str)
             else:
                 saved = store.save_many(layers, who)
         except (ValueError, StoreError) as exc:
-            st.error(escape(str(exc)))
+            st.error(escape(exc.text(lang) if isinstance(exc, StoreUnavailable) else str(exc)))
             return
         st.session_state["atlas_upload_notice"] = _t("saved_ok", lang, titles="; ".join(s.title for s in saved))
         st.session_state.pop("ut_choices", None)
@@ -359,6 +391,9 @@ def facility_flow(store: UserStore, table: UploadedTable, registry: Registry, la
     )
     meta = _meta_inputs("uf_meta", "", lang)
     capacity_unit = st.text_input(_t("capacity_unit", lang), key="uf_capacity_unit") if capacity else ""
+    if meta.bad_year():
+        st.error(escape(_t("bad_year", lang, value=meta.year, cols=meta.title)))
+        return
     covered = None if covers_all else set(facilities.located["prefecture"])
     try:
         layers = facility_layers(
@@ -391,7 +426,7 @@ def facility_flow(store: UserStore, table: UploadedTable, registry: Registry, la
         try:
             saved = store.save_many(layers, auth.current_editor() or "anonymous")
         except StoreError as exc:
-            st.error(escape(str(exc)))
+            st.error(escape(exc.text(lang) if isinstance(exc, StoreUnavailable) else str(exc)))
             return
         st.session_state["atlas_upload_notice"] = _t("saved_ok", lang, titles="; ".join(s.title for s in saved))
         st.rerun()

@@ -12,22 +12,34 @@ formula without a saved value is reported (its cell stays empty).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import math
 import os
+import re
+import stat
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import IO, Any
 
 import pandas as pd
+
+from layers.text import strip_format_controls
 
 DEFAULT_MAX_MB = 20.0
 MAX_MB_ENV = "COVERAGE_ATLAS_UPLOAD_MAX_MB"
 ENCODINGS = ("utf-8-sig", "gb18030", "gbk", "utf-8", "utf-16")
 # An XLSX is a zip file; refuse one that would inflate far beyond what was uploaded (a zip bomb).
 MAX_INFLATION = 50
+# Within the size limit a table can still hold more cells than memory does (20 MB of newlines are 20 million
+# rows): reading stops at Excel's row limit and at half a million cells, with a message, so that any input stays
+# under 300 MB in all (a facility list of 50,000 sites with 10 columns still fits).
+MAX_ROWS = 1_048_576
+MAX_CELLS = 500_000
+# openpyxl keeps a workbook's shared strings in memory (about 200 bytes each): their part is capped on its own.
+MAX_SHARED_STRINGS_BYTES = 8 * 1024 * 1024
 
 Source = bytes | str | os.PathLike[str] | IO[bytes]
 
@@ -65,16 +77,37 @@ class UploadedTable:
         return self.frame.head(n)
 
 
-def max_upload_bytes() -> int:
-    """The size limit: ``COVERAGE_ATLAS_UPLOAD_MAX_MB`` (megabytes, may be fractional) or 20 MB."""
+MAX_MAX_MB = 1024.0  # a limit beyond this is a typo (and no table that size would be read)
+
+
+def _configured_mb() -> float | None:
+    """``COVERAGE_ATLAS_UPLOAD_MAX_MB`` as megabytes, or None when it is unset or not a usable figure."""
     raw = os.environ.get(MAX_MB_ENV, "").strip()
-    try:
-        mb = float(raw) if raw else DEFAULT_MAX_MB
-    except ValueError:
-        mb = DEFAULT_MAX_MB
-    if not mb > 0:
-        mb = DEFAULT_MAX_MB
-    return int(mb * 1024 * 1024)
+    if not raw or not re.fullmatch(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+", raw):  # ASCII digits: no "２０", "1e3", "inf"
+        return None
+    mb = float(raw)
+    return mb if 0 < mb <= MAX_MAX_MB else None
+
+
+def upload_limit_problem() -> str | None:
+    """What is wrong with ``COVERAGE_ATLAS_UPLOAD_MAX_MB`` (one line), or None when it is unset or usable."""
+    raw = os.environ.get(MAX_MB_ENV)
+    if raw is None or not raw.strip() or _configured_mb() is not None:
+        return None
+    return f"{MAX_MB_ENV}={raw.strip()[:40]!r} is not a size in megabytes above 0 and at most {MAX_MAX_MB:g} (e.g. 20)"
+
+
+def max_upload_bytes() -> int:
+    """The size limit: ``COVERAGE_ATLAS_UPLOAD_MAX_MB`` (megabytes, may be fractional) or 20 MB (also when the
+    setting is unusable: :func:`upload_limit_problem` says so)."""
+    mb = _configured_mb()
+    return int((DEFAULT_MAX_MB if mb is None else mb) * 1024 * 1024)
+
+
+def max_upload_mb() -> int:
+    """The limit in whole megabytes, rounded up: what Streamlit's ``server.maxUploadSize`` and the file widget's
+    ``max_upload_size`` take, so that the browser refuses a larger file before sending it."""
+    return max(1, math.ceil(max_upload_bytes() / 1024 / 1024))
 
 
 def _mb(n: int) -> str:
@@ -89,14 +122,17 @@ def _too_large(name: str, max_bytes: int) -> UploadError:
 
 
 def _read_bytes(source: Source, name: str, max_bytes: int) -> bytes:
+    """At most ``max_bytes`` + 1 bytes of ``source``: a device (/dev/zero), a pipe or ``<(…)`` has no size to check
+    beforehand, so the limit is applied while reading and memory stays bounded for any input."""
     if isinstance(source, bytes):
         data = source
     elif isinstance(source, str | os.PathLike):
-        path = Path(source)
         try:
-            if path.stat().st_size > max_bytes:
-                raise _too_large(name, max_bytes)  # without reading the file
-            data = path.read_bytes()
+            with open(source, "rb") as fh:
+                info = os.fstat(fh.fileno())
+                if stat.S_ISREG(info.st_mode) and info.st_size > max_bytes:
+                    raise _too_large(name, max_bytes)  # without reading the file
+                data = fh.read(max_bytes + 1)
         except OSError as exc:
             raise UploadError(f"{name}: cannot be read ({exc.strerror or exc})") from exc
     else:
@@ -143,11 +179,29 @@ def _line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
-def decode_csv(data: bytes, name: str, encoding: str | None = None) -> tuple[str, str]:
-    """(text, encoding used). Detection: BOM → UTF-8/UTF-16; valid UTF-8; else GB18030 (GBK as saved by Excel)."""
+_CHUNK = 1024 * 1024
+
+
+def _decodes(data: bytes, encoding: str) -> None:
+    """Raise UnicodeDecodeError (offsets into ``data``) unless ``data`` decodes as ``encoding``; decoded a chunk at
+    a time, so a 20 MB file never becomes an 80 MB string at once."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    for start in range(0, len(data), _CHUNK) or (0,):
+        chunk = data[start : start + _CHUNK]
+        try:
+            decoder.decode(chunk, final=start + _CHUNK >= len(data))
+        except UnicodeDecodeError as exc:
+            offset = start - (len(exc.object) - len(chunk))  # the decoder's held-over bytes come first
+            raise UnicodeDecodeError(exc.encoding, data, offset + exc.start, offset + exc.end, exc.reason) from None
+
+
+def csv_encoding(data: bytes, name: str, encoding: str | None = None) -> str:
+    """The encoding ``data`` is read with. Detection: BOM → UTF-8/UTF-16; valid UTF-8; else GB18030 (GBK as saved
+    by Excel). Raises UploadError naming the first row that cannot be read."""
     if encoding:
         try:
-            return data.decode(encoding), encoding
+            _decodes(data, encoding)
+            return encoding
         except LookupError as exc:
             raise UploadError(f"{name}: unknown encoding {encoding!r}") from exc
         except UnicodeDecodeError as exc:
@@ -158,14 +212,16 @@ def decode_csv(data: bytes, name: str, encoding: str | None = None) -> tuple[str
                 f"/ 第 {row} 行无法按 {encoding} 解码"
             ) from exc
     if data.startswith(b"\xef\xbb\xbf"):
-        return decode_csv(data, name, "utf-8-sig")
+        return csv_encoding(data, name, "utf-8-sig")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return decode_csv(data, name, "utf-16")
+        return csv_encoding(data, name, "utf-16")
     try:
-        return data.decode("utf-8"), "utf-8"
+        _decodes(data, "utf-8")
+        return "utf-8"
     except UnicodeDecodeError as utf8_error:
         try:
-            return data.decode("gb18030"), "gb18030"
+            _decodes(data, "gb18030")
+            return "gb18030"
         except UnicodeDecodeError:
             row = _line_of(data, utf8_error.start)
             raise UploadError(
@@ -174,23 +230,37 @@ def decode_csv(data: bytes, name: str, encoding: str | None = None) -> tuple[str
             ) from utf8_error
 
 
+def decode_csv(data: bytes, name: str, encoding: str | None = None) -> tuple[str, str]:
+    """(text, encoding used): :func:`csv_encoding`, then the whole text."""
+    used = csv_encoding(data, name, encoding)
+    return data.decode(used), used
+
+
+def _csv_lines(data: bytes, encoding: str) -> Iterator[str]:
+    """The decoded lines (with their endings, ``\\r`` too), one at a time; a BOM left by the encoding is dropped."""
+    with io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="") as text:
+        first = True
+        for line in text:
+            yield line.removeprefix("\ufeff") if first else line
+            first = False
+
+
 def _read_csv(data: bytes, name: str, encoding: str | None) -> UploadedTable:
-    text, used = decode_csv(data, name, encoding)
-    text = text.removeprefix("\ufeff")
+    used = csv_encoding(data, name, encoding)
+    head = "".join(line for line, _ in zip(_csv_lines(data, used), range(200), strict=False))[:8192]
     try:
-        dialect: Any = csv.Sniffer().sniff(text[:8192], delimiters=",\t;")
+        dialect: Any = csv.Sniffer().sniff(head, delimiters=",\t;")
     except csv.Error:
         dialect = csv.excel
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
+        frame, blank = _table_from_rows(csv.reader(_csv_lines(data, used), dialect), name, first_row=1)
     except csv.Error as exc:
         raise UploadError(f"{name}: not a readable CSV table ({exc})") from exc
-    table = _table_from_rows(rows, name, first_row=1)
     return UploadedTable(
         name=name,
         kind="csv",
-        frame=table[0],
-        blank_rows=table[1],
+        frame=frame,
+        blank_rows=blank,
         encoding=used,
         encoding_detected=encoding is None,
     )
@@ -206,18 +276,39 @@ def _cell_text(value: object) -> str:
         return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # an XLSX number 510100.0 is the code 510100
-    return str(value).strip()
+    return strip_format_controls(str(value)).strip()
+
+
+def _too_many(name: str, what: str, limit: int) -> UploadError:
+    return UploadError(
+        f"{name}: more than {limit:,} {what}, too many to read; split the file "
+        f"/ 超过 {limit:,} {'行' if what == 'rows' else '个单元格'}，请拆分文件"
+    )
 
 
 def _table_from_rows(
-    rows: Sequence[Sequence[object]], name: str, first_row: int
+    rows: Iterable[Iterable[object]], name: str, first_row: int, empty: str | None = None
 ) -> tuple[pd.DataFrame, tuple[int, ...]]:
-    cells = [[_cell_text(v) for v in row] for row in rows]
-    numbered = [(first_row + i, row) for i, row in enumerate(cells)]
-    blank = tuple(n for n, row in numbered if not any(row))
-    content = [(n, row) for n, row in numbered if any(row)]
+    """Header and data rows of ``rows`` (read one at a time, within :data:`MAX_ROWS` and :data:`MAX_CELLS`);
+    ``empty`` is the message for rows without any content."""
+    blank: list[int] = []
+    content: list[tuple[int, list[str]]] = []
+    cells = 0
+    for i, raw in enumerate(rows):
+        if i >= MAX_ROWS:
+            raise _too_many(name, "rows", MAX_ROWS)
+        row = [_cell_text(v) for v in raw]
+        while row and not row[-1]:
+            row.pop()  # trailing empty cells (a spreadsheet's padding) hold nothing
+        if not row:
+            blank.append(first_row + i)
+            continue
+        cells += len(row)
+        if cells > MAX_CELLS:
+            raise _too_many(name, "cells", MAX_CELLS)
+        content.append((first_row + i, row))
     if not content:
-        raise UploadError(f"{name}: the file is empty / 文件为空")
+        raise UploadError(empty or f"{name}: the file is empty / 文件为空")
     header_row, header = content[0]
     data = content[1:]
     width = max(len(row) for _, row in content)
@@ -253,11 +344,13 @@ def _open_workbook(data: bytes, name: str, data_only: bool) -> Any:
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            inflated = sum(info.file_size for info in archive.infolist())
+            parts = archive.infolist()
+            inflated = sum(info.file_size for info in parts)
+            strings = sum(info.file_size for info in parts if info.filename.lower().endswith("sharedstrings.xml"))
             bad = archive.testzip()
         if bad is not None:
             raise UploadError(f"{name}: corrupt XLSX workbook (damaged part {bad}) / XLSX 文件已损坏")
-        if inflated > MAX_INFLATION * max(len(data), 1024 * 1024):
+        if inflated > MAX_INFLATION * max(len(data), 1024 * 1024) or strings > MAX_SHARED_STRINGS_BYTES:
             raise UploadError(f"{name}: the workbook unpacks to {_mb(inflated)}, too large to read / 工作簿解压后过大")
         return load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
     except UploadError:
@@ -279,6 +372,24 @@ def list_sheets(source: Source, *, name: str, max_bytes: int | None = None) -> t
         book.close()
 
 
+def _sheet_rows(book: Any, name: str, sheet: str, seen: dict[str, bool]) -> Iterator[tuple[Any, ...]]:
+    """The sheet's rows as openpyxl gives them, one at a time; ``seen["none"]`` is set when a cell has no value.
+    Empty cells count too (a row styled out to column XFD is 16,384 of them), up to ten times :data:`MAX_CELLS`."""
+    try:
+        ws = book[sheet]
+        ws.reset_dimensions()  # a wrong <dimension> (A1:XFD1048576) would pad every row to 16,384 cells
+        count = 0
+        for row in ws.iter_rows(values_only=True):
+            count += len(row)
+            if count > 10 * MAX_CELLS:
+                raise _too_many(f"{name} [{sheet}]", "cells", MAX_CELLS)
+            if not seen.get("none") and None in row:
+                seen["none"] = True
+            yield row
+    except (KeyError, ValueError, zipfile.BadZipFile, EOFError) as exc:
+        raise UploadError(f"{name}: sheet {sheet!r} is corrupt ({type(exc).__name__}) / 工作表已损坏") from exc
+
+
 def _read_xlsx(data: bytes, name: str, sheet: str | None) -> UploadedTable:
     book = _open_workbook(data, name, data_only=True)
     try:
@@ -288,16 +399,16 @@ def _read_xlsx(data: bytes, name: str, sheet: str | None) -> UploadedTable:
         chosen = sheet if sheet is not None else sheets[0]
         if chosen not in sheets:
             raise UploadError(f"{name}: no sheet named {chosen!r}; the sheets are {', '.join(sheets)}")
-        try:
-            rows = [list(r) for r in book[chosen].iter_rows(values_only=True)]
-        except (KeyError, ValueError, zipfile.BadZipFile, EOFError) as exc:
-            raise UploadError(f"{name}: sheet {chosen!r} is corrupt ({type(exc).__name__}) / 工作表已损坏") from exc
+        seen: dict[str, bool] = {}
+        frame, blank = _table_from_rows(
+            _sheet_rows(book, name, chosen, seen),
+            f"{name} [{chosen}]",
+            first_row=1,
+            empty=f"{name}: sheet {chosen!r} is empty / 工作表 {chosen} 为空",
+        )
     finally:
         book.close()
-    if not any(any(v is not None and str(v).strip() for v in r) for r in rows):
-        raise UploadError(f"{name}: sheet {chosen!r} is empty / 工作表 {chosen} 为空")
-    frame, blank = _table_from_rows(rows, f"{name} [{chosen}]", first_row=1)
-    missing = _formulas_without_value(data, name, chosen, rows) if any(v is None for r in rows for v in r) else ()
+    missing = _formulas_without_value(data, name, chosen) if seen.get("none") else ()
     return UploadedTable(
         name=name,
         kind="xlsx",
@@ -309,18 +420,29 @@ def _read_xlsx(data: bytes, name: str, sheet: str | None) -> UploadedTable:
     )
 
 
-def _formulas_without_value(data: bytes, name: str, sheet: str, values: list[list[object]]) -> tuple[FormulaCell, ...]:
-    """Cells holding a formula whose value Excel did not save (a file written by a program, not Excel)."""
+def _formulas_without_value(data: bytes, name: str, sheet: str) -> tuple[FormulaCell, ...]:
+    """Cells holding a formula whose value Excel did not save (a file written by a program, not Excel): the
+    formulas first, then their saved values, each read row by row."""
     from openpyxl.utils import get_column_letter
 
+    formulas: dict[int, list[tuple[int, str]]] = {}  # row index -> (column index, formula)
     book = _open_workbook(data, name, data_only=False)
     try:
-        found: list[FormulaCell] = []
-        for i, row in enumerate(book[sheet].iter_rows(values_only=True)):
+        for i, row in enumerate(_sheet_rows(book, name, sheet, {})):
             for j, cell in enumerate(row):
-                cached = values[i][j] if i < len(values) and j < len(values[i]) else None
-                if cached is None and isinstance(cell, str) and cell.startswith("="):
-                    found.append(FormulaCell(i + 1, get_column_letter(j + 1), cell))
-        return tuple(found)
+                if isinstance(cell, str) and cell.startswith("="):
+                    formulas.setdefault(i, []).append((j, cell))
     finally:
         book.close()
+    if not formulas:
+        return ()
+    found: list[FormulaCell] = []
+    book = _open_workbook(data, name, data_only=True)
+    try:
+        for i, row in enumerate(_sheet_rows(book, name, sheet, {})):
+            for j, formula in formulas.get(i, ()):
+                if j >= len(row) or row[j] is None:
+                    found.append(FormulaCell(i + 1, get_column_letter(j + 1), formula))
+    finally:
+        book.close()
+    return tuple(found)

@@ -13,7 +13,7 @@ import pandas as pd
 from geodata.matching import MatchReport
 from layers.facilities import PER_CAPITA, FacilityList, aggregate, per_capita
 from layers.registry import Registry
-from layers.userstore import NewLayer
+from layers.userstore import NewLayer, StoreError, normalise_year
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,19 @@ class LayerMeta:
     def missing(self) -> list[str]:
         return [k for k in ("title", "unit", "year", "source") if not str(getattr(self, k)).strip()]
 
+    def bad_year(self) -> bool:
+        """A year is given but is not one (``abc``, ``@SUM(1)``); see :func:`layers.userstore.normalise_year`."""
+        try:
+            normalise_year(self.year)
+        except StoreError:
+            return bool(str(self.year).strip())
+        return False
+
+    @property
+    def year_text(self) -> str:
+        """The year as stored: ``2018-2021`` becomes ``2018–2021``."""
+        return normalise_year(self.year)
+
 
 def table_layers(report: MatchReport, metas: Mapping[str, LayerMeta], kind: str) -> list[tuple[NewLayer, pd.Series]]:
     """One new layer per value column from the matched rows. Raises ``ValueError`` naming what is missing:
@@ -36,13 +49,15 @@ def table_layers(report: MatchReport, metas: Mapping[str, LayerMeta], kind: str)
         meta = metas[column]
         if meta.missing():
             raise ValueError(f"{column}: {', '.join(meta.missing())} missing")
+        if column == report.region_column:
+            raise ValueError(f"{column}: the region column cannot also be a value column")
         if report.problems(column, "negative"):
             rows = ", ".join(str(p.row) for p in report.problems(column, "negative"))
             raise ValueError(f"{column}: negative figures in rows {rows}")
         values = report.layer_values(column)  # raises on duplicates
         if values.notna().sum() == 0:
             raise ValueError(f"{column}: no figure in any matched row")
-        title, unit, year, source = (str(x).strip() for x in (meta.title, meta.unit, meta.year, meta.source))
+        title, unit, year, source = (str(x).strip() for x in (meta.title, meta.unit, meta.year_text, meta.source))
         new = NewLayer(title, unit, year, source, report.level, kind)
         out.append((new, values))
     return out
@@ -77,7 +92,7 @@ def facility_layers(
             pieces.append(("capacity", "容量" if not en else "capacity", capacity_unit.strip(), table["capacity"]))
         for _, word, unit, values in pieces:
             title = f"{meta.title.strip()}{'：' if not en else ': '}{word}{suffix}"
-            out.append((NewLayer(title, unit, meta.year.strip(), meta.source.strip(), level, "count"), values))
+            out.append((NewLayer(title, unit, meta.year_text, meta.source.strip(), level, "count"), values))
             if population is not None:
                 per, per_zh, per_en = PER_CAPITA[population]
                 base = registry.get(population)
@@ -88,7 +103,7 @@ def facility_layers(
                         NewLayer(
                             f"{title}{'，' if not en else ', '}{per_en if en else per_zh}",
                             f"{unit} {per_en}" if en else f"{unit}/{per_zh.removeprefix('每')}",
-                            f"{meta.year.strip()} / {base.year_label(lang)}",
+                            f"{meta.year_text} / {base.year_label(lang)}",
                             f"{meta.source.strip()}; {base.source_text(short=True)}",
                             level,
                             "rate",

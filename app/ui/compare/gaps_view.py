@@ -7,7 +7,7 @@ import streamlit as st
 from app.core import comparetables
 from app.core.compare import CompareData
 from app.core.i18n import t
-from app.core.markup import escape
+from app.core.markup import code, escape
 from app.core.viewstate import ViewState
 from app.ui.compare.widgets import data_table, missing_list
 
@@ -27,6 +27,7 @@ def render(data: CompareData, view: ViewState) -> None:
             total=len(data.complete()),
         )
     )
+    _thresholds_outside(data, view, thr_a, thr_b)
     data_table(comparetables.compare_table(data, rows))
     st.caption(" · ".join(f"{escape(label)}: {escape(text)}" for label, text in comparetables.notes(data)))
     st.download_button(
@@ -37,3 +38,33 @@ def render(data: CompareData, view: ViewState) -> None:
         key="download_gaps",
     )
     missing_list(data)
+
+
+def _thresholds_outside(data: CompareData, view: ViewState, thr_a: float, thr_b: float) -> None:
+    """A threshold beyond every value (thr_a=1e308) leaves its side of the quadrant empty: say so, naming it."""
+    lang, both = view.lang, data.complete()
+    for axis, key, spec, thr, column in (
+        ("A", "thr_a", view.thr_a, thr_a, "value_a"),
+        ("B", "thr_b", view.thr_b, thr_b, "value_b"),
+    ):
+        values = both[column].dropna()
+        if values.empty or values.min() <= thr <= values.max():
+            continue
+        above = thr > values.max()
+        # The quadrant's side of this axis: "hi" wants regions above the threshold, "lo" below it.
+        side = view.quadrant.split("_")[0 if axis == "A" else 1]
+        if (side == "hi") != above:
+            continue  # e.g. a threshold below every value and regions wanted above it: everyone qualifies
+        st.info(
+            t(
+                "threshold_outside",
+                lang,
+                param=code(key),
+                value=code(spec),
+                side=t("threshold_above" if above else "threshold_below", lang),
+                axis=axis,
+                lo=f"{values.min():,.6g}",
+                hi=f"{values.max():,.6g}",
+                where=t(f"threshold_where_{side}", lang),
+            )
+        )
