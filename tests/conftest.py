@@ -28,7 +28,8 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "browser" in item.fixturenames or item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.browser)
-            item.add_marker(pytest.mark.xdist_group("browser"))
+            if not item.get_closest_marker("xdist_group"):  # a module may keep its tests together itself
+                item.add_marker(pytest.mark.xdist_group("browser"))
         module = getattr(item, "module", None)
         if module is not None and "AppTest" in vars(module):
             item.add_marker(pytest.mark.apptest)

@@ -10,34 +10,20 @@ Screenshots go to test-artifacts/.
 from __future__ import annotations
 
 import re
-import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
-from tests.support.browser import ARTIFACTS, FOLIUM_IFRAME, LocalOnlyPage
+from tests.support.browser import ARTIFACTS, FIRST_LOAD_TIMEOUT, FOLIUM_IFRAME, TIMEOUT, LocalOnlyPage, wait_until
 
 pytestmark = pytest.mark.browser
 
 # Basemap tile servers: the only foreign hosts the page may try (they are images, drawn under the map).
 TILE_HOSTS = re.compile(r"(^|\.)(basemaps\.cartocdn\.com|tile\.openstreetmap\.org|autonavi\.com|tianditu\.gov\.cn)$")
-FIRST_LOAD_TIMEOUT = 150_000  # ms: the first map of a fresh process builds its caches
-TIMEOUT = 60_000
 NEW_LAYER_ID = "households_with_65plus"
 NEW_LAYER_TITLE = "有65岁及以上老人的户数"
 DEFAULT_LAYER_TITLE = "每个乡镇（街道）的60岁及以上人口（合并后）"
-
-
-def wait_until(page, condition, what: str, timeout_ms: int = TIMEOUT, every_ms: int = 200):
-    deadline = time.monotonic() + timeout_ms / 1000
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout_ms / 1000:.0f} s waiting for {what}")
-        page.wait_for_timeout(every_ms)
 
 
 def region_paths(page):

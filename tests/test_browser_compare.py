@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
-from test_browser_app import FIRST_LOAD_TIMEOUT, TIMEOUT, wait_until
 
-from tests.support.browser import ARTIFACTS, FOLIUM_IFRAME, LocalOnlyPage
+from tests.support.browser import ARTIFACTS, FIRST_LOAD_TIMEOUT, FOLIUM_IFRAME, TIMEOUT, LocalOnlyPage, wait_until
 
 pytestmark = pytest.mark.browser
 

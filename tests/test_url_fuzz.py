@@ -25,7 +25,6 @@ import re
 from pathlib import Path
 
 import pytest
-from markdown_audit import markdown_strings
 from streamlit.testing.v1 import AppTest
 
 from app.core.i18n import t
@@ -33,7 +32,7 @@ from app.core.viewstate import DEFAULT, to_query_params
 from layers import default_registry
 from tests.support.apptest import first_visit
 from tests.support.markdown import PARAMS as SINGLE_PARAMS
-from tests.support.markdown import page_problems
+from tests.support.markdown import markdown_strings, page_problems
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = int(os.environ.get("URL_FUZZ_SEED", "20261129"))

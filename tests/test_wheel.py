@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 from tests.support.browser import FOLIUM_IFRAME, LocalOnlyPage, _server
 
 ROOT = Path(__file__).resolve().parents[1]
-pytestmark = [pytest.mark.network, pytest.mark.slow]
+pytestmark = [pytest.mark.network, pytest.mark.slow, pytest.mark.xdist_group("wheel")]  # one build, one worker
 
 
 @pytest.fixture(scope="module")

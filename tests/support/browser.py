@@ -23,6 +23,8 @@ ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+FIRST_LOAD_TIMEOUT = 150_000  # ms: the first map of a fresh process builds its caches
+TIMEOUT = 60_000
 FOLIUM_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 # Every URL except http(s) to this machine. Routing only these keeps the page's own requests out of the Python
 # client: a "**/*" route sends each local request there and back too, which slowed a page load by about a third.
@@ -172,3 +174,15 @@ class LocalOnlyPage:
 
     def close(self):
         self.context.close()
+
+
+def wait_until(page, condition, what: str, timeout_ms: int = TIMEOUT, every_ms: int = 200):
+    """Poll ``condition`` (Python, over several frames: what one ``expect`` cannot state) until it holds."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout_ms / 1000:.0f} s waiting for {what}")
+        page.wait_for_timeout(every_ms)
