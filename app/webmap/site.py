@@ -9,20 +9,26 @@ script, copies of the vendored assets (2 MB, copied once and when they change) a
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
 from pathlib import Path
 
 from geodata.cache_dir import cache_dir
-from geodata.resources import shipped
+from geodata.resources import shipped, shipped_root
 
 PAGE_SCRIPT = "streamlit_app.py"
 SHIPPED_STATIC = ("vendor", "atlas")  # copied; "geo" is written here at run time
 
 
 def site_dir() -> Path:
-    return cache_dir("site")
+    """One site folder per installation (checkout or wheel): two atlases on one machine never serve each other's
+    page script or assets."""
+    installation = hashlib.sha256(str(shipped_root()).encode()).hexdigest()[:12]
+    path = cache_dir("site") / installation
+    path.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 def static_dir() -> Path:
