@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from app.ui.streamlit_internals import run_server, server_logger
+from app.webmap.site import WARM_REST_ENV
 from geodata.resources import shipped
 
 PAGE = shipped("streamlit_app.py")
@@ -113,7 +114,8 @@ def ready_default_page() -> None:
             imported - start,
             time.perf_counter() - imported,
         )
-        warm_the_rest()
+        if os.environ.get(WARM_REST_ENV, "1") != "0":
+            warm_the_rest()
     except Exception:  # a session builds whatever it needs itself; this is only a head start
         log.exception("readying the default page failed")
 
