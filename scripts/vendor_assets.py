@@ -53,7 +53,7 @@ ELEMENT_CLASSES = [
     "folium.folium.Map",
     "folium.plugins.MarkerCluster",
     "folium.plugins.dual_map.DualMap",
-    "app.mapbuild.RegionsLayer",
+    "app.webmap.choropleth.RegionsLayer",
 ]  # the cluster: facility lists; DualMap: compare; RegionsLayer: the page map's TopoJSON (topojson-client)
 
 

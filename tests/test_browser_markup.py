@@ -35,7 +35,7 @@ PAYLOADS = [
 PAGE = """
 import json
 import streamlit as st
-from app.markup import code, escape
+from app.core.markup import code, escape
 
 payloads = json.loads({payloads!r})
 with st.container(key="out"):

@@ -57,13 +57,13 @@ def test_year_slider_changes_the_map_and_the_address() -> None:
     assert slider.value == 2018 and list(slider.options) == ["2018", "2019", "2020", "2021", "2023"]
     table = at.dataframe[-1].value
     shehong = table[table.iloc[:, 0].astype(str).str.contains("射洪")]
-    assert not shehong.empty and 32 in shehong.to_numpy()  # 射洪 had 32 townships in the 2018 list
+    assert not shehong.empty and 32 in shehong.iloc[:, 2].tolist()  # 射洪 had 32 townships in the 2018 list
     slider.set_value(2021).run()
     assert not at.exception
     assert page_params(at)["year"] == "2021"
     table = at.dataframe[-1].value
     shehong = table[table.iloc[:, 0].astype(str).str.contains("射洪")]
-    assert 23 in shehong.to_numpy() and 32 not in shehong.to_numpy()
+    assert 23 in shehong.iloc[:, 2].tolist() and 32 not in shehong.iloc[:, 2].tolist()
 
 
 def test_a_year_from_the_address_survives_reload_and_a_bad_one_is_named() -> None:

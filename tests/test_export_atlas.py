@@ -59,7 +59,7 @@ def test_atlas_writes_contents_page_one_page_per_map_pngs_and_index(tmp_path):
 def test_atlas_cli_rejects_unknown_formats_in_one_line(capsys, tmp_path):
     from app.cli.main import main
 
-    assert main.main(["atlas", "--out", str(tmp_path / "a"), "--formats", "pdf,tiff"]) == 2
+    assert main(["atlas", "--out", str(tmp_path / "a"), "--formats", "pdf,tiff"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err == ["coverage-atlas atlas: error: --formats 'pdf,tiff' is not valid; choose from: pdf, png"]
     assert not (tmp_path / "a").exists()

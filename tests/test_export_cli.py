@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 import pytest
 
 from app.cli.export import write_atomically
-from app.cli.main import main
+from app.cli.main import build_parser, main
 from app.core.viewstate import ViewState, from_query_params, to_query_params
 from app.export import datafiles
 from tests.support.exports import data_for, registry
@@ -20,7 +20,7 @@ APP = "http://localhost:8501/"
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
     try:
-        status = main.main(list(argv))
+        status = main(list(argv))
     except SystemExit as exc:  # argparse's own errors
         status = exc.code
     out, err = capsys.readouterr()
@@ -52,7 +52,7 @@ def test_url_reproduces_the_view_the_app_shows(capsys, tmp_path):
 def test_flags_override_the_url_and_round_trip_a_shared_address(capsys, tmp_path):
     view = ViewState(layer="pop_60plus", level="prefecture", norm="pop_total", scheme="manual", breaks=(150.0, 200.0))
     url = APP + "?" + urlencode(to_query_params(view))
-    args = main.build_parser().parse_args(["export", "--url", url, "--format", "csv", "--out", "x", "--lang", "en"])
+    args = build_parser().parse_args(["export", "--url", url, "--format", "csv", "--out", "x", "--lang", "en"])
     from app.cli.export import view_from_args
 
     assert view_from_args(args, registry()) == ViewState(**{**view.__dict__, "lang": "en"})
@@ -115,11 +115,11 @@ def test_a_failing_export_leaves_no_file_and_keeps_an_existing_one(capsys, tmp_p
     monkeypatch.setattr(printmap, "render", broken)
     out = tmp_path / "map.pdf"
     with pytest.raises(RuntimeError):
-        main.main(["export", "--format", "pdf", "--out", str(out)])
+        main(["export", "--format", "pdf", "--out", str(out)])
     assert list(tmp_path.iterdir()) == []
     out.write_bytes(b"previous export")
     with pytest.raises(RuntimeError):
-        main.main(["export", "--format", "pdf", "--out", str(out)])
+        main(["export", "--format", "pdf", "--out", str(out)])
     assert list(tmp_path.iterdir()) == [out] and out.read_bytes() == b"previous export"
 
 

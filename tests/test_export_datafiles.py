@@ -166,7 +166,7 @@ def _province_figure(layer) -> float:
 
 
 def _count_views() -> list[ViewState]:
-    from tests.export_support import registry
+    from tests.support.exports import registry
 
     views = []
     for layer in registry().list_layers(level="county"):

@@ -89,7 +89,7 @@ def test_value_filtered_export_greys_the_same_regions_as_the_screen():
     fig = printmap.figure(boundaries("county"), data, options)
     shapes = boundaries("county").to_crs(printmap.ALBERS_CGCS2000)
     shapes = shapes.assign(area=shapes.area).sort_values("area", ascending=False).head(90)  # big enough to hit
-    # What the screen draws for the same view: the page's style table (app.mapbuild.view_payload).
+    # What the screen draws for the same view: the page's style table (app.webmap.choropleth.view_payload).
     screen = {code: style["fillColor"] for code, style in choropleth.view_payload(data)["styles"].items()}
     assert {code for code, fill in screen.items() if fill == FILTERED_COLOUR} == filtered
     checked_filtered = 0

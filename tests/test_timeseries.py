@@ -154,16 +154,12 @@ def test_export_cli_takes_a_year_and_names_the_years_of_the_layer(capsys, tmp_pa
     from app.cli.main import main
 
     out = tmp_path / "t.csv"
-    status = main.main(
-        ["export", "--layer", "townships_by_year", "--year", "2019", "--format", "csv", "--out", str(out)]
-    )
+    status = main(["export", "--layer", "townships_by_year", "--year", "2019", "--format", "csv", "--out", str(out)])
     assert status == 0, capsys.readouterr().err
     rows = {r["区划代码"]: r for r in csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines())}
     value_col = next(c for c in next(iter(rows.values())) if "2019" in c)
     assert float(rows["510981"][value_col]) == 23  # 射洪 in the 2019 list
     bad = tmp_path / "bad.csv"
-    status = main.main(
-        ["export", "--layer", "townships_by_year", "--year", "2022", "--format", "csv", "--out", str(bad)]
-    )
+    status = main(["export", "--layer", "townships_by_year", "--year", "2022", "--format", "csv", "--out", str(bad)])
     err = capsys.readouterr().err
     assert status == 2 and "2018, 2019, 2020, 2021, 2023" in err and not bad.exists()
