@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from layers.classify import Classification, ClassificationError, classify
 
@@ -170,6 +169,8 @@ def correlation(a: pd.Series, b: pd.Series) -> Correlation:
     nan = math.nan
     if n < 3 or np.ptp(x) == 0 or np.ptp(y) == 0:
         return Correlation(n, nan, nan, nan, nan, nan, nan)
+    from scipy import stats  # ~1 s to import: only the views that show a correlation pay it
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # scipy warns on near-constant input; the NaN result says enough
         pr = stats.pearsonr(x, y)

@@ -1,4 +1,4 @@
-"""Class breaks for choropleths: one call over mapclassify's schemes.
+"""Class breaks for choropleths: mapclassify's schemes behind one call.
 
 Values that are missing stay out of the classification (they are drawn as "no data").
 """
@@ -9,7 +9,6 @@ import math
 import warnings
 from dataclasses import dataclass
 
-import mapclassify
 import numpy as np
 import pandas as pd
 
@@ -20,14 +19,49 @@ SCHEMES: dict[str, tuple[str, str]] = {
     "std_mean": ("标准差", "Standard deviation"),
     "manual": ("手动断点", "Manual breaks"),
 }
-_CLASSIFIERS = {
-    "quantiles": lambda y, k: mapclassify.Quantiles(y, k=k),
-    "equal_interval": lambda y, k: mapclassify.EqualInterval(y, k=k),
-    "fisher_jenks": lambda y, k: mapclassify.FisherJenks(y, k=k),
-    # StdMean has a fixed class count set by its multiples; k picks how many standard deviations wide.
-    "std_mean": lambda y, k: mapclassify.StdMean(y, multiples=_std_multiples(k)),
-}
 MIN_CLASSES, MAX_CLASSES = 2, 9
+
+
+# Quantiles, equal intervals and standard deviations are mapclassify's own formulas (classifiers.quantile,
+# EqualInterval._set_bins, StdMean._set_bins of mapclassify 2.10), written out because importing mapclassify
+# costs about 2 s of CPU (it loads matplotlib.pyplot, scikit-learn and scipy.stats) before a session's first
+# map; tests/test_classify.py checks them against mapclassify. Fisher–Jenks, an optimiser, calls mapclassify.
+def _quantile_bins(y: np.ndarray, k: int) -> np.ndarray:
+    step = 100.0 / k
+    percents = np.arange(step, 100 + step, step)
+    percents[-1] = min(percents[-1], 100.0)
+    return np.unique(np.percentile(y, percents))  # linear, as scipy's scoreatpercentile
+
+
+def _equal_interval_bins(y: np.ndarray, k: int) -> np.ndarray:
+    lo, hi = float(y.min()), float(y.max())
+    width = (hi - lo) / k
+    cuts = np.arange(lo + width, hi + width, width)[:k]
+    cuts[-1] = hi
+    return cuts
+
+
+def _std_mean_bins(y: np.ndarray, k: int) -> np.ndarray:
+    # StdMean's class count is set by its multiples; k picks how many standard deviations wide.
+    sd, mean = y.std(ddof=1), y.mean()
+    cuts = [mean + sd * w for w in _std_multiples(k)]
+    if cuts[-1] < y.max():
+        cuts.append(float(y.max()))
+    return np.array(cuts)
+
+
+def _fisher_jenks_bins(y: np.ndarray, k: int) -> np.ndarray:
+    import mapclassify  # only here: see above
+
+    return np.asarray(mapclassify.FisherJenks(y, k=k).bins)
+
+
+_BINS = {
+    "quantiles": _quantile_bins,
+    "equal_interval": _equal_interval_bins,
+    "fisher_jenks": _fisher_jenks_bins,
+    "std_mean": _std_mean_bins,
+}
 
 
 def _std_multiples(k: int) -> list[float]:
@@ -100,7 +134,7 @@ def classify(
         warnings.filterwarnings("ignore", message="Numba not installed")
         # Ties can leave fewer distinct quantiles than k; the bounds below collapse them anyway.
         warnings.filterwarnings("ignore", message="Not enough unique values")
-        result = _CLASSIFIERS[scheme](y, k_used)
-    # mapclassify may return bins beyond the data (StdMean) or repeated ones (Quantiles on ties).
-    bounds = [float(b) for b in np.unique(result.bins) if lo <= b < hi] + [hi]
+        bins = _BINS[scheme](y, k_used)
+    # The bins may reach beyond the data (StdMean) or repeat (Quantiles on ties).
+    bounds = [float(b) for b in np.unique(bins) if lo <= b < hi] + [hi]
     return Classification(scheme, lo, tuple(dict.fromkeys(bounds)), k)

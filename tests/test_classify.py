@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -77,3 +79,29 @@ def test_std_mean_gives_k_classes_where_the_data_reach(k):
 def test_std_mean_on_skewed_data_records_that_classes_fell_away():
     c = classify(pd.Series([1.0] * 50 + [2.0, 3.0, 100.0]), "std_mean", 9)
     assert c.requested_k == 9 and c.k < 9
+
+
+@pytest.mark.parametrize("scheme", ["quantiles", "equal_interval", "std_mean"])
+def test_the_written_out_schemes_give_mapclassifys_bins(scheme):
+    # layers/classify.py writes these three out (mapclassify costs ~2 s to import); they must not drift from it.
+    import mapclassify
+
+    from layers import default_registry
+    from layers.classify import _BINS, _std_multiples
+
+    reference = {
+        "quantiles": lambda y, k: mapclassify.Quantiles(y, k=k).bins,
+        "equal_interval": lambda y, k: mapclassify.EqualInterval(y, k=k).bins,
+        "std_mean": lambda y, k: mapclassify.StdMean(y, multiples=_std_multiples(k)).bins,
+    }[scheme]
+    rng = np.random.default_rng(20261203)
+    samples = [rng.lognormal(3, 1.2, 183), rng.integers(0, 12, 183).astype(float), rng.normal(0, 1, 21)]
+    registry = default_registry()
+    for layer_id in ("pop_total", "pop_60plus_share", "elderly_per_township_2021", "townships_reduction_pct"):
+        for level in ("prefecture", "county"):
+            samples.append(registry.get(layer_id).frame(level)["value"].dropna().to_numpy(float))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for y in samples:
+            for k in range(2, 10):
+                np.testing.assert_allclose(_BINS[scheme](y, k), reference(y, k), rtol=1e-12, atol=0)

@@ -7,18 +7,32 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 
 from app.cli import export, importing
 from app.cli.text import printable
-from app.webmap.site import prepare_site
+from app.webmap.site import prepare_site, site_dir
 
 
 def _serve(args: argparse.Namespace) -> int:
     """Replace this process with the Streamlit server (the parent would otherwise stay resident, idle, holding
-    what it imported). The server readies the default page itself and warms the rest in a child process."""
+    what it imported). The server readies the default page itself and warms the rest in a child process.
+    With ``--instances N`` (N > 1), N servers run behind nginx (app/cli/instances.py)."""
     script = prepare_site()
+    if args.instances > 1:
+        from app.cli import instances
+
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # so that the servers and nginx are stopped too
+        try:
+            proxy = site_dir() / "proxy"
+            return instances.serve(script, args.port, args.instances, proxy, address=args.address or "0.0.0.0")
+        except instances.InstancesError as exc:
+            print(f"coverage-atlas serve: error: {exc}", file=sys.stderr)
+            return 2
     argv = [sys.executable, "-m", "app.ui.serving", str(script), "--server.port", str(args.port)]
+    if args.address:
+        argv += ["--server.address", args.address]
     sys.stdout.flush()
     sys.stderr.flush()
     os.execv(sys.executable, argv)
@@ -34,6 +48,16 @@ def _port(text: str) -> int:
     if not 1 <= port <= 65535:
         raise argparse.ArgumentTypeError(f"{port} is not a port number (1-65535)")
     return port
+
+
+def _instances(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of instances") from None
+    if not 1 <= n <= (os.cpu_count() or 1) * 4:
+        raise argparse.ArgumentTypeError(f"{n} instances: give 1 to {(os.cpu_count() or 1) * 4}")
+    return n
 
 
 def _resolve(args: argparse.Namespace) -> int:
@@ -82,6 +106,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("serve", help="start the web app")
     p.add_argument("--port", type=_port, default=8501)
+    p.add_argument("--address", help="address to listen on (default: every interface)")
+    p.add_argument("--instances", type=_instances, default=1, help="server processes behind nginx (default 1)")
     p.set_defaults(func=_serve)
     p = sub.add_parser("resolve", help="resolve region names or codes to current six-digit codes")
     p.add_argument("names", nargs="+")

@@ -26,6 +26,7 @@ from app.core.i18n import t
 from app.core.markup import strip_format_controls
 from app.ui.auth import settings_problems
 from app.ui.streamlit_internals import run_server, server_logger
+from app.webmap.site import WARM_REST_ENV
 from geodata.resources import shipped
 from layers.upload.read import max_upload_mb, upload_limit_problem
 from layers.userstore import store_url_problem
@@ -121,7 +122,8 @@ def ready_default_page() -> None:
             imported - start,
             time.perf_counter() - imported,
         )
-        warm_the_rest()
+        if os.environ.get(WARM_REST_ENV, "1") != "0":
+            warm_the_rest()
     except Exception:  # a session builds whatever it needs itself; this is only a head start
         log.exception("readying the default page failed")
 

@@ -19,6 +19,8 @@ from geodata.cache_dir import cache_dir
 from geodata.resources import shipped, shipped_root
 
 PAGE_SCRIPT = "streamlit_app.py"
+# "0": a server process leaves building the rest of the caches to another (one of several instances).
+WARM_REST_ENV = "COVERAGE_ATLAS_WARM_REST"
 SHIPPED_STATIC = ("vendor", "atlas")  # copied; "geo" is written here at run time
 
 

@@ -103,19 +103,7 @@ def _server(
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{log_path.read_text()}")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit not healthy after {timeout:.0f} s:\n{log_path.read_text()}")
-            time.sleep(0.3)
+        wait_for_health(url, proc, log_path, timeout)
         yield url
     finally:
         for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
@@ -128,6 +116,23 @@ def _server(
             except subprocess.TimeoutExpired:
                 continue
         log.close()
+
+
+def wait_for_health(url: str, proc: subprocess.Popen, log_path: Path, timeout: float) -> None:
+    """Until ``url``/_stcore/health answers; the process's log in the error if it exits or never answers."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the server exited with {proc.returncode}:\n{log_path.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"server not healthy after {timeout:.0f} s:\n{log_path.read_text()}")
+        time.sleep(0.3)  # a starting server: nothing to wait on but its answer
 
 
 @contextlib.contextmanager
