@@ -57,3 +57,8 @@ PALETTES: dict[str, Palette] = {
 }
 NO_DATA_COLOUR = "#d9d9d9"
 FILTERED_COLOUR = "#f2f2f2"
+# What shows around the regions, which no class colour may be mistaken for: Leaflet's map background
+# (`.leaflet-container` in the vendored leaflet.css), seen wherever no tile is drawn (basemap "none", tiles
+# blocked), and the print maps' page, also the fill of the context regions around a view.
+MAP_BACKGROUND = "#dddddd"
+PRINT_BACKGROUND = "#ffffff"
