@@ -289,6 +289,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "Albers equal-area conic (CGCS2000, central meridian 105°E)",
     ),
     "print_north": ("北", "N"),
+    "print_sources_of": ("{which} 来源", "Sources of {which}"),
+    "print_a_and_b": ("A、B", "A and B"),
     "export": ("导出", "Export"),
     "export_format": ("格式", "Format"),
     "export_subtitle": ("副标题", "Subtitle"),

@@ -14,7 +14,7 @@ from app.core.basemaps import BASEMAPS
 from app.core.compare import CompareData, axis_breaks, cell_names
 from app.core.i18n import t
 from app.core.mapdata import format_value
-from app.core.palettes import NO_DATA_COLOUR
+from app.core.palettes import NO_DATA_COLOUR, text_colour_on
 from app.webmap.assets import localize
 from app.webmap.choropleth import (
     FocusWithoutScroll,
@@ -90,14 +90,6 @@ def bivariate_tooltip(row: dict, data: CompareData, cell: str) -> str:
 LEGEND_CELL_PX = 34  # a cell of the square legend: room for a two-digit count at 12 px
 
 
-def count_colour(background: str) -> str:
-    """Black or white, whichever contrasts more with ``background`` (WCAG 2 relative luminance and ratio)."""
-    channels = [int(background.lstrip("#")[k : k + 2], 16) / 255 for k in (0, 2, 4)]
-    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-    return "#000000" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "#ffffff"
-
-
 def bivariate_legend_html(data: CompareData, biv: Bivariate) -> str:
     """The square legend: B rises upwards, A to the right, each axis named by its layer with low and high at
     its ends; every cell counts its regions; below, each layer's unit and class breaks, no data and sources."""
@@ -112,7 +104,7 @@ def bivariate_legend_html(data: CompareData, biv: Bivariate) -> str:
             tip = e(f"{cell_label(i, j, lang)} ({counts[(i, j)]})")
             cells.append(
                 f"<div class='atlas-biv-cell' title='{tip}' style='width:{size}px;height:{size}px;"
-                f"background:{colour};color:{count_colour(colour)};font:600 12px/{size}px sans-serif;"
+                f"background:{colour};color:{text_colour_on(colour)};font:600 12px/{size}px sans-serif;"
                 f"text-align:center'>{counts[(i, j)]}</div>"
             )
     no_data = int(biv.table["cls_a"].isna().sum())
