@@ -8,6 +8,7 @@ import io
 import matplotlib.colors as mcolors
 import pypdf
 import pytest
+from PIL import Image
 
 from app.core import mapdata
 from app.core.compare import bivariate, compare_data
@@ -66,11 +67,46 @@ def test_side_by_side_prints_two_panels_each_with_its_legend(shapes):
 
 def test_the_page_prepares_the_compare_export():
     at = run_app({"mode": "compare", "cview": "gaps", "level": "prefecture"})
+    assert at.selectbox(key="compare_export_format").options == ["CSV 表格"]  # the gap list has no print map
     at.selectbox(key="compare_export_format").set_value("csv")
     at.button(key="compare_export_prepare").click()
     rerun(at)
     buttons = [b for b in at.get("download_button") if "compare_gaps" in b.proto.label]
     assert len(buttons) == 1
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_compare_export_offers_the_single_exports_options_in_the_page_language(lang):
+    """Paper and orientation, resolution, title, subtitle and note, as the single export; labels, defaults and the
+    file in the page's language; a changed option withdraws the prepared file."""
+    at = run_app({"mode": "compare", "cview": "bivariate", "lang": lang, **LIANGSHAN})
+    data = compare_data(REG, ViewState(mode="compare", compare_view="bivariate", lang=lang, **LIANGSHAN))
+    fmt = at.selectbox(key="compare_export_format")
+    assert (
+        fmt.options
+        == {
+            "zh": ["PNG 图片", "PDF 文档", "SVG 矢量图", "CSV 表格"],
+            "en": ["PNG image", "PDF document", "SVG vector graphic", "CSV table"],
+        }[lang]
+    )
+    fmt.set_value("png").run()
+    assert at.selectbox(key="compare_export_paper").options[1] == {"zh": "A4 纵向", "en": "A4 portrait"}[lang]
+    assert at.selectbox(key="compare_export_dpi").options[0] == {"zh": "150（屏幕）", "en": "150 (screen)"}[lang]
+    title = next(w for w in at.text_input if w.key.startswith("compare_export_title|"))
+    subtitle = next(w for w in at.text_input if w.key.startswith("compare_export_sub|"))
+    assert title.value == compare_export.default_title(data, "bivariate")
+    assert subtitle.value.endswith({"zh": "凉山彝族自治州", "en": "Liangshan Yi Autonomous Prefecture"}[lang])
+    at.selectbox(key="compare_export_paper").set_value("a4-portrait")
+    at.selectbox(key="compare_export_dpi").set_value(150).run()
+    at.button(key="compare_export_prepare").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    request, name, body = at.session_state["compare_export_prepared"]
+    assert name == "sichuan_compare_bivariate_elderly_per_township_2021_children_per_village_2021_county.png"
+    assert request[2].paper == "a4-portrait" and request[2].dpi == 150
+    assert Image.open(io.BytesIO(body)).size == (1240, 1754)  # A4 portrait at 150 dpi
+    assert [b.key for b in at.download_button if b.key == "compare_export_download"] == ["compare_export_download"]
+    at.selectbox(key="compare_export_paper").set_value("a3-landscape").run()
+    assert [b for b in at.download_button if b.key == "compare_export_download"] == []
 
 
 def _outlined(ax) -> int:

@@ -67,8 +67,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "Correlation is not causation: r and ρ describe how the shown regions' values go together; the p-values "
         "assume independent regions, while neighbouring regions tend to be alike.",
     ),
-    "compare_export": ("导出 / Export", "Export / 导出"),
+    "compare_export": ("导出", "Export"),
     "compare_export_format": ("格式", "Format"),
+    "format_png": ("PNG 图片", "PNG image"),
+    "format_pdf": ("PDF 文档", "PDF document"),
+    "format_svg": ("SVG 矢量图", "SVG vector graphic"),
+    "format_csv": ("CSV 表格", "CSV table"),
     "compare_export_prepare": ("生成文件", "Prepare file"),
     "compare_heading": ("对比：{a} 与 {b}", "Compare: {a} and {b}"),
     "compare_needs_numeric": (
