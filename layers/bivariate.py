@@ -18,20 +18,28 @@ from layers.classify import Classification, ClassificationError, classify
 
 N_CLASSES = 3  # a 3×3 grid: more cells cannot be told apart on a map
 
-# 3×3 palettes as colour[a_class][b_class], class 0 = low. Both from the palette collection of the R
-# package `pals` (bivariate section): Joshua Stevens' pink–blue scheme from his "Bivariate choropleth maps:
-# a how-to guide", and ColorBrewer's sequential×sequential blue–orange (brewer.seqseq2), whose two hues
-# vary on the blue–yellow axis that red–green colour-vision deficiencies keep (checked in the tests by
-# simulating deuteranopia and protanopia).
+# 3×3 palettes as colour[a_class][b_class], class 0 = low. After two schemes in the palette collection of the R
+# package `pals` (bivariate section): Joshua Stevens' pink–blue from his "Bivariate choropleth maps: a how-to
+# guide", and ColorBrewer's sequential×sequential blue–orange (brewer.seqseq2), whose two hues vary on the
+# blue–yellow axis that red–green colour-vision deficiencies keep. Both published schemes start from a near-white
+# grey (#e8e8e8, #f3f3f3) and blue–orange has a grey middle (#b3b3b3): on the map they read as "no data"
+# (#d9d9d9), "outside the range" (#f2f2f2), the map's grey background (#dddddd) or the print's white context.
+# Changed cells (published → here), each the nearest colour (CIEDE2000) that stands ΔE00 ≥ 12 from those four
+# greys under normal vision and simulated protanopia and deuteranopia, keeps the lightness order of the grid and,
+# for blue–orange, keeps every cell apart under the simulations (tests/test_bivariate.py checks all of this):
+#   stevens      low/low #e8e8e8 → #d9dafd (a pale lavender: the light end of the grid's blue–purple diagonal),
+#                low A/mid B #ace4e4 → #8de6fe, low A/high B #5ac8c8 → #3ebdc5, mid A/low B #dfb0d6 → #dcaed7;
+#   blue_orange  low/low #f3f3f3 → #dbdcfd, low A/mid B #b4d3e1 → #9dc2d8, mid A/low B #f3e6b3 → #e9dca9,
+#                mid/mid #b3b3b3 → #aaaaaa.
 BIVARIATE_PALETTES: dict[str, tuple[tuple[str, str, str], ...]] = {
     "stevens": (
-        ("#e8e8e8", "#ace4e4", "#5ac8c8"),
-        ("#dfb0d6", "#a5add3", "#5698b9"),
+        ("#d9dafd", "#8de6fe", "#3ebdc5"),
+        ("#dcaed7", "#a5add3", "#5698b9"),
         ("#be64ac", "#8c62aa", "#3b4994"),
     ),
     "blue_orange": (
-        ("#f3f3f3", "#b4d3e1", "#509dc2"),
-        ("#f3e6b3", "#b3b3b3", "#376387"),
+        ("#dbdcfd", "#9dc2d8", "#509dc2"),
+        ("#e9dca9", "#aaaaaa", "#376387"),
         ("#f3b300", "#b36600", "#000000"),
     ),
 }

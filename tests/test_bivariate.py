@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import math
+import re
+from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
+from coloraide import Color
 from scipy import stats
 
+from app.core.palettes import FILTERED_COLOUR, MAP_BACKGROUND, NO_DATA_COLOUR, PRINT_BACKGROUND
 from layers.bivariate import (
     BIVARIATE_PALETTES,
     bivariate_classes,
@@ -20,6 +23,8 @@ from layers.bivariate import (
 )
 from layers.classify import ClassificationError
 
+ROOT = Path(__file__).resolve().parents[1]
+
 
 def test_terciles_of_one_to_nine_split_three_three_three():
     a = pd.Series([1, 2, 3, 4, 5, 6, 7, 8, 9], dtype=float)
@@ -29,7 +34,7 @@ def test_terciles_of_one_to_nine_split_three_three_three():
     assert biv.a.upper_bounds == pytest.approx((1 + 8 / 3, 1 + 16 / 3, 9))
     assert list(biv.table["cls_a"]) == [0, 0, 0, 1, 1, 1, 2, 2, 2]
     assert list(biv.table["cls_b"]) == [2, 2, 2, 1, 1, 1, 0, 0, 0]
-    assert biv.table["colour"].iloc[0] == "#5ac8c8"  # low A, high B in Stevens' pink–blue
+    assert biv.table["colour"].iloc[0] == BIVARIATE_PALETTES["stevens"][0][2]  # low A, high B
     assert biv.counts()[(0, 2)] == 3 and biv.counts()[(1, 1)] == 3 and biv.counts()[(0, 0)] == 0
 
 
@@ -101,34 +106,76 @@ def test_correlation_leaves_out_missing_pairs_and_reports_too_few():
     assert few.n == 2 and math.isnan(few.pearson_r) and math.isnan(few.spearman_p)
 
 
-# --- the colour-blind-safe palette, checked by simulation -----------------------------------------
-# Machado, Oliveira & Fernandes (2009) matrices for full protanopia and deuteranopia, on linear RGB.
-_CVD = {
-    "protan": np.array(
-        [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]]
-    ),
-    "deutan": np.array(
-        [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.011820, 0.042940, 0.968881]]
-    ),
+# --- colours that never read as "no data", and the colour-blind-safe palette, checked by simulation ----------
+# coloraide: CIEDE2000 (as published by Sharma, Wu & Dalal 2005) and the colour-vision simulations of Machado,
+# Oliveira & Fernandes (2009) for full protanopia and deuteranopia, on linear sRGB.
+VISIONS = (None, "protan", "deutan")
+# Every style a region's colour could be confused with: no data, outside the value range, the web map's
+# background where no tile is drawn, the print's page and context fill.
+NOT_A_CLASS = {
+    "no data": NO_DATA_COLOUR,
+    "outside the range": FILTERED_COLOUR,
+    "map background": MAP_BACKGROUND,
+    "print page": PRINT_BACKGROUND,
 }
 
 
-def _lab(rgb_linear: np.ndarray) -> np.ndarray:
-    m = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]])
-    xyz = (m @ np.clip(rgb_linear, 0, 1)) / np.array([0.95047, 1.0, 1.08883])
-    f = np.where(xyz > (6 / 29) ** 3, np.cbrt(xyz), xyz / (3 * (6 / 29) ** 2) + 4 / 29)
-    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+def _seen(colour: str, vision: str | None) -> Color:
+    c = Color(colour)
+    return c if vision is None else c.filter(vision, method="machado").clip()
 
 
-def _linear(hex_colour: str) -> np.ndarray:
-    c = np.array([int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)])
-    return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+def _de2000(a: str, b: str, vision: str | None = None) -> float:
+    return _seen(a, vision).delta_e(_seen(b, vision), method="2000")
 
 
-def _min_distance(palette: str, cvd: str) -> float:
-    colours = [c for row in BIVARIATE_PALETTES[palette] for c in row]
-    labs = [_lab(_CVD[cvd] @ _linear(c)) for c in colours]
-    return min(float(np.linalg.norm(p - q)) for i, p in enumerate(labs) for q in labs[i + 1 :])
+@pytest.mark.parametrize(
+    ("lab_1", "lab_2", "published"),
+    [  # pairs 1, 7, 17 and 25 of Sharma, Wu & Dalal (2005), Table 1
+        ((50.0, 2.6772, -79.7751), (50.0, 0.0, -82.7485), 2.0425),
+        ((50.0, 0.0, 0.0), (50.0, -1.0, 2.0), 2.3669),
+        ((50.0, 2.5, 0.0), (73.0, 25.0, -18.0), 27.1492),
+        ((60.2574, -34.0099, 36.2677), (60.4626, -34.1751, 39.4387), 1.2644),
+    ],
+)
+def test_ciede2000_as_called_here_gives_the_published_differences(lab_1, lab_2, published):
+    assert Color("lab-d65", list(lab_1)).delta_e(Color("lab-d65", list(lab_2)), method="2000") == pytest.approx(
+        published, abs=5e-5
+    )
+
+
+def test_the_map_background_is_leaflets():
+    css = (ROOT / "static/vendor/leaflet-1.9.3/dist/leaflet.css").read_text(encoding="utf-8")
+    backgrounds = [
+        m.group(1)
+        for rule in re.findall(r"(?m)^\.leaflet-container\s*\{([^}]*)\}", css)
+        if (m := re.search(r"background:\s*(#[0-9a-fA-F]{3,6})", rule))
+    ]
+    assert [Color(c).to_string(hex=True) for c in backgrounds] == [MAP_BACKGROUND]
+
+
+@pytest.mark.parametrize("palette", list(BIVARIATE_PALETTES))
+@pytest.mark.parametrize("vision", VISIONS)
+def test_no_cell_reads_as_no_data_outside_the_range_or_background(palette, vision):
+    """Low/low was near-white grey in both published schemes and read as "no data" on the map (issue 23)."""
+    close = [
+        (cell, style, round(_de2000(cell, grey, vision), 1))
+        for row in BIVARIATE_PALETTES[palette]
+        for cell in row
+        for style, grey in NOT_A_CLASS.items()
+        if _de2000(cell, grey, vision) < 10
+    ]
+    assert close == []
+
+
+def test_the_published_low_low_greys_would_fail_the_check():
+    assert _de2000("#e8e8e8", NO_DATA_COLOUR) < 10 and _de2000("#f3f3f3", FILTERED_COLOUR) < 10
+
+
+def _min_distance(palette: str, vision: str) -> float:
+    """The smallest ΔE*ab between two cells as seen with ``vision``."""
+    cells = [_seen(c, vision) for row in BIVARIATE_PALETTES[palette] for c in row]
+    return min(p.delta_e(q, method="76") for i, p in enumerate(cells) for q in cells[i + 1 :])
 
 
 @pytest.mark.parametrize("cvd", ["protan", "deutan"])
@@ -136,3 +183,15 @@ def test_the_colour_blind_safe_palette_keeps_every_cell_apart_and_stevens_does_n
     # ΔE*ab ≥ 10: two cells still clearly distinct; Stevens' pink–blue merges cells under the simulation
     assert _min_distance("blue_orange", cvd) >= 10
     assert _min_distance("stevens", cvd) < _min_distance("blue_orange", cvd)
+
+
+@pytest.mark.parametrize("palette", list(BIVARIATE_PALETTES))
+def test_cells_darken_from_low_low_to_high_high(palette):
+    """Lightness falls along both axes, so "more" reads as "darker" whatever the hue."""
+    lightness = [[Color(c).convert("lab-d65")["lightness"] for c in row] for row in BIVARIATE_PALETTES[palette]]
+    for i in range(3):
+        for j in range(3):
+            if i < 2:
+                assert lightness[i][j] > lightness[i + 1][j], (i, j)
+            if j < 2:
+                assert lightness[i][j] > lightness[i][j + 1], (i, j)

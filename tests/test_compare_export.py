@@ -3,8 +3,12 @@ as two panels use the screen's classes and colours; the page's export section bu
 
 from __future__ import annotations
 
+import io
+
 import matplotlib.colors as mcolors
+import pypdf
 import pytest
+from PIL import Image
 
 from app.core import mapdata
 from app.core.compare import bivariate, compare_data
@@ -16,6 +20,7 @@ from geodata import load_boundaries
 from layers import default_registry
 from layers.bivariate import BIVARIATE_PALETTES
 from tests.support.apptest import rerun, run_app
+from tests.support.exports import furniture
 
 REG = default_registry()
 
@@ -62,11 +67,46 @@ def test_side_by_side_prints_two_panels_each_with_its_legend(shapes):
 
 def test_the_page_prepares_the_compare_export():
     at = run_app({"mode": "compare", "cview": "gaps", "level": "prefecture"})
+    assert at.selectbox(key="compare_export_format").options == ["CSV 表格"]  # the gap list has no print map
     at.selectbox(key="compare_export_format").set_value("csv")
     at.button(key="compare_export_prepare").click()
     rerun(at)
     buttons = [b for b in at.get("download_button") if "compare_gaps" in b.proto.label]
     assert len(buttons) == 1
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_compare_export_offers_the_single_exports_options_in_the_page_language(lang):
+    """Paper and orientation, resolution, title, subtitle and note, as the single export; labels, defaults and the
+    file in the page's language; a changed option withdraws the prepared file."""
+    at = run_app({"mode": "compare", "cview": "bivariate", "lang": lang, **LIANGSHAN})
+    data = compare_data(REG, ViewState(mode="compare", compare_view="bivariate", lang=lang, **LIANGSHAN))
+    fmt = at.selectbox(key="compare_export_format")
+    assert (
+        fmt.options
+        == {
+            "zh": ["PNG 图片", "PDF 文档", "SVG 矢量图", "CSV 表格"],
+            "en": ["PNG image", "PDF document", "SVG vector graphic", "CSV table"],
+        }[lang]
+    )
+    fmt.set_value("png").run()
+    assert at.selectbox(key="compare_export_paper").options[1] == {"zh": "A4 纵向", "en": "A4 portrait"}[lang]
+    assert at.selectbox(key="compare_export_dpi").options[0] == {"zh": "150（屏幕）", "en": "150 (screen)"}[lang]
+    title = next(w for w in at.text_input if w.key.startswith("compare_export_title|"))
+    subtitle = next(w for w in at.text_input if w.key.startswith("compare_export_sub|"))
+    assert title.value == compare_export.default_title(data, "bivariate")
+    assert subtitle.value.endswith({"zh": "凉山彝族自治州", "en": "Liangshan Yi Autonomous Prefecture"}[lang])
+    at.selectbox(key="compare_export_paper").set_value("a4-portrait")
+    at.selectbox(key="compare_export_dpi").set_value(150).run()
+    at.button(key="compare_export_prepare").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    request, name, body = at.session_state["compare_export_prepared"]
+    assert name == "sichuan_compare_bivariate_elderly_per_township_2021_children_per_village_2021_county.png"
+    assert request[2].paper == "a4-portrait" and request[2].dpi == 150
+    assert Image.open(io.BytesIO(body)).size == (1240, 1754)  # A4 portrait at 150 dpi
+    assert [b.key for b in at.download_button if b.key == "compare_export_download"] == ["compare_export_download"]
+    at.selectbox(key="compare_export_paper").set_value("a3-landscape").run()
+    assert [b for b in at.download_button if b.key == "compare_export_download"] == []
 
 
 def _outlined(ax) -> int:
@@ -89,3 +129,48 @@ def test_compare_print_maps_outline_the_clicked_region_on_every_panel(shapes):
         bivariate = compare_export.bivariate_figure(shapes, data, PrintOptions())
         side = compare_export.side_by_side_figure(shapes, data, PrintOptions())
         assert [_outlined(ax) for ax in (bivariate.axes[0], side.axes[0], side.axes[1])] == [expected] * 3
+
+
+LIANGSHAN = {"layer": "elderly_per_township_2021", "layer_b": "children_per_village_2021", "area": "513400"}
+
+
+@pytest.mark.parametrize("paper", ["a4-landscape", "a4-portrait"])
+@pytest.mark.parametrize("area", ["513400", "510100"])
+def test_compare_prints_keep_north_arrow_and_scale_bar_off_every_boundary(shapes, area, paper):
+    data = compare_data(REG, ViewState(mode="compare", **{**LIANGSHAN, "area": area}))
+    for fig, maps in (
+        (compare_export.bivariate_figure(shapes, data, PrintOptions(dpi=60, paper=paper)), 1),
+        (compare_export.side_by_side_figure(shapes, data, PrintOptions(dpi=60, paper=paper)), 2),
+    ):
+        items = furniture(fig)
+        assert sorted(what for what, _, _ in items) == ["north arrow"] * maps + ["scale bar"] * maps
+        assert [item for item in items if item[2] and not item[1]] == []
+
+
+def test_compare_prints_name_the_counties_of_one_prefecture_as_the_single_print_does(shapes):
+    """Region names on the bivariate map and on both panels when one prefecture is shown; none province-wide."""
+    counties = set(shapes.loc[shapes["parent_adcode"] == "513400", "short_name"])
+    data = compare_data(REG, ViewState(mode="compare", **LIANGSHAN))
+    bivariate_map = compare_export.bivariate_figure(shapes, data, PrintOptions(dpi=60)).axes[0]
+    side = compare_export.side_by_side_figure(shapes, data, PrintOptions(dpi=60)).axes[:2]
+    for ax in (bivariate_map, *side):
+        names = {t.get_text() for t in ax.texts}
+        assert names <= counties and len(names) >= 10, names
+    province = compare_data(REG, ViewState(mode="compare", layer_b="children_per_village_2021"))
+    assert len(compare_export.bivariate_figure(shapes, province, PrintOptions(dpi=60)).axes[0].texts) == 0
+    no_labels = compare_export.bivariate_figure(shapes, data, PrintOptions(dpi=60, labels=False))
+    assert len(no_labels.axes[0].texts) == 0
+
+
+def test_an_english_compare_print_is_in_english_with_plain_sources(shapes):
+    data = compare_data(REG, ViewState(mode="compare", lang="en", **LIANGSHAN))
+    for view in compare_export.PRINT_VIEWS:
+        pdf = compare_export.render(shapes, data, PrintOptions(dpi=60), "pdf", view)
+        text = pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+        assert "Liangshan Yi Autonomous Prefecture" in text and "凉山" not in text
+        assert data.layer_a.title("en") in text.replace("\n", " ")
+        for developer_text in ("commit", "0ba0f1e", "scripts/", "npm", "data/census"):
+            assert developer_text not in text, (view, developer_text)
+    assert compare_export.default_subtitle(data).endswith("Liangshan Yi Autonomous Prefecture")
+    labels = {t.get_text() for t in compare_export.bivariate_figure(shapes, data, PrintOptions(dpi=60)).axes[0].texts}
+    assert {"Xichang", "Muli"} <= labels  # region names drawn with a halo are outlines in the PDF, so asked here

@@ -91,11 +91,20 @@ def bivariate(data: CompareData, palette: str | None = None) -> Bivariate:
     )
 
 
+def _cuts(layer: Layer, bounds: tuple[float, ...], lower: float) -> str:
+    return " – ".join(fmt_bound(x, layer) for x in (lower, *bounds))
+
+
+def axis_breaks(layer: Layer, bounds: tuple[float, ...], lower: float, lang: str) -> str:
+    """ "unit: lo – b1 – b2 – hi", the class breaks of a legend axis named elsewhere."""
+    unit = layer.unit(lang)
+    return f"{unit}: {_cuts(layer, bounds, lower)}" if unit else _cuts(layer, bounds, lower)
+
+
 def axis_text(layer: Layer, bounds: tuple[float, ...], lower: float, lang: str) -> str:
     """ "title (unit): lo – b1 – b2 – hi" for a legend axis."""
     unit = layer.unit(lang)
-    cuts = " – ".join(fmt_bound(x, layer) for x in (lower, *bounds))
-    return f"{layer.title(lang)}{f' ({unit})' if unit else ''}: {cuts}"
+    return f"{layer.title(lang)}{f' ({unit})' if unit else ''}: {_cuts(layer, bounds, lower)}"
 
 
 def cell_names(data: CompareData, biv: Bivariate) -> list[str]:

@@ -28,22 +28,43 @@ def _rounded(values: pd.Series, layer: Layer) -> pd.Series:
     return out.astype("Int64") if digits == 0 else out
 
 
-def compare_table(data: CompareData, rows: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Both values and ranks per region, keyed by code, with the parent prefecture; missing stays empty."""
+def compare_table(data: CompareData, rows: pd.DataFrame | None = None, *, short: bool = False) -> pd.DataFrame:
+    """Both values and ranks per region, keyed by code, with the parent prefecture; missing stays empty. ``short``:
+    the columns headed just "A" and "B", for a table on screen whose caption (:func:`layer_captions`) names the
+    layers with unit, year and source, so that both values fit a laptop's width."""
     lang = data.view.lang
     df = data.table if rows is None else rows
+    head_a, head_b = ("A", "B") if short else (_column(data.layer_a, "A", lang), _column(data.layer_b, "B", lang))
+    rank = t("rank", lang)
     return pd.DataFrame(
         {
             t("name", lang): df["label"].to_numpy(),
             t("code", lang): df["adcode"].astype(str).to_numpy(),
-            _column(data.layer_a, "A", lang): _rounded(df["value_a"], data.layer_a).to_numpy(),
-            f"A · {t('rank', lang)}": df["rank_a"].astype("Int64").to_numpy(),
-            _column(data.layer_b, "B", lang): _rounded(df["value_b"], data.layer_b).to_numpy(),
-            f"B · {t('rank', lang)}": df["rank_b"].astype("Int64").to_numpy(),
+            head_a: _rounded(df["value_a"], data.layer_a).to_numpy(),
+            f"A {rank}" if short else f"A · {rank}": df["rank_a"].astype("Int64").to_numpy(),
+            head_b: _rounded(df["value_b"], data.layer_b).to_numpy(),
+            f"B {rank}" if short else f"B · {rank}": df["rank_b"].astype("Int64").to_numpy(),
             t("parent_code", lang): df["parent_adcode"].astype(str).to_numpy(),
             t("parent_name", lang): df["parent_name"].to_numpy(),
         }
     )
+
+
+def layer_captions(data: CompareData) -> list[str]:
+    """One line per layer for under a table with short headers: "A: title · unit: … · year: … · source: …"."""
+    lang = data.view.lang
+    colon = "：" if lang == "zh" else ": "
+    out = []
+    for which, layer in (("A", data.layer_a), ("B", data.layer_b)):
+        parts = [layer.title(lang)]
+        if layer.unit(lang):
+            parts.append(f"{t('unit', lang)}{colon}{layer.unit(lang)}")
+        parts += [
+            f"{t('year', lang)}{colon}{layer.year_label(lang)}",
+            f"{t('source', lang)}{colon}{layer.source_text(short=True)}",
+        ]
+        out.append(f"{which}{colon}{' · '.join(parts)}")
+    return out
 
 
 def thresholds(data: CompareData) -> tuple[float, float]:

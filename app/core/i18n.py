@@ -81,8 +81,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "Correlation is not causation: r and ρ describe how the shown regions' values go together; the p-values "
         "assume independent regions, while neighbouring regions tend to be alike.",
     ),
-    "compare_export": ("导出 / Export", "Export / 导出"),
+    "compare_export": ("导出", "Export"),
     "compare_export_format": ("格式", "Format"),
+    "format_png": ("PNG 图片", "PNG image"),
+    "format_pdf": ("PDF 文档", "PDF document"),
+    "format_svg": ("SVG 矢量图", "SVG vector graphic"),
+    "format_csv": ("CSV 表格", "CSV table"),
     "compare_export_prepare": ("生成文件", "Prepare file"),
     "compare_heading": ("对比：{a} 与 {b}", "Compare: {a} and {b}"),
     "compare_needs_numeric": (
@@ -303,6 +307,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "Albers equal-area conic (CGCS2000, central meridian 105°E)",
     ),
     "print_north": ("北", "N"),
+    "print_sources_of": ("{which} 来源", "Sources of {which}"),
+    "print_a_and_b": ("A、B", "A and B"),
     "export": ("导出", "Export"),
     "export_format": ("格式", "Format"),
     "export_subtitle": ("副标题", "Subtitle"),

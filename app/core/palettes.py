@@ -57,3 +57,16 @@ PALETTES: dict[str, Palette] = {
 }
 NO_DATA_COLOUR = "#d9d9d9"
 FILTERED_COLOUR = "#f2f2f2"
+# What shows around the regions, which no class colour may be mistaken for: Leaflet's map background
+# (`.leaflet-container` in the vendored leaflet.css), seen wherever no tile is drawn (basemap "none", tiles
+# blocked), and the print maps' page, also the fill of the context regions around a view.
+MAP_BACKGROUND = "#dddddd"
+PRINT_BACKGROUND = "#ffffff"
+
+
+def text_colour_on(background: str) -> str:
+    """Black or white, whichever contrasts more with ``background`` (WCAG 2 relative luminance and ratio)."""
+    channels = [int(background.lstrip("#")[k : k + 2], 16) / 255 for k in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return "#000000" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "#ffffff"

@@ -16,69 +16,86 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from app.core import comparetables
-from app.core.compare import CompareData, axis_text, bivariate
+from app.core.compare import CompareData, axis_breaks, bivariate
 from app.core.i18n import t
 from app.core.mapdata import MapData
-from app.core.palettes import NO_DATA_COLOUR
-from app.core.viewstate import area_label
-from app.export.paper import MAP_USE_NOTE, MM_PER_INCH, PAPERS
+from app.core.palettes import NO_DATA_COLOUR, text_colour_on
+from app.export.paper import PAPERS
 from app.export.printmap import (
     FORMATS,
     PrintOptionError,
     PrintOptions,
     _wrap,
-    draw_north,
+    draw_footer,
     draw_regions,
+    heading,
+    layer_sources,
     legend_handles,
     page,
-    source_lines,
+    print_area,
 )
 from app.export.printmap import font as _font
-from layers.bivariate import N_CLASSES, Bivariate
+from layers.bivariate import LEVEL_WORDS, N_CLASSES, Bivariate
 
 PRINT_VIEWS = ("bivariate", "side_by_side")
 DATA_FORMATS = ("csv",)
 
 
-def _header_footer(fig: Figure, data: CompareData, options: PrintOptions, title: str, scale: float) -> None:
+def default_title(data: CompareData, view: str) -> str:
+    """Both layers' titles: "A × B" for the bivariate map, "A | B" side by side."""
+    lang = data.view.lang
+    join = " × " if view == "bivariate" else " | "
+    return f"{data.layer_a.title(lang)}{join}{data.layer_b.title(lang)}"
+
+
+def default_subtitle(data: CompareData) -> str:
     lang, view = data.view.lang, data.view
-    paper_w, paper_h = PAPERS[options.paper]
-    subtitle = (
-        " · ".join(
-            [
-                f"A {t('year', lang)}: {data.layer_a.year_label(lang)}",
-                f"B {t('year', lang)}: {data.layer_b.year_label(lang)}",
-                t(view.level, lang),
-                area_label(view.area, lang),
-            ]
-        )
-        if options.subtitle is None
-        else options.subtitle
+    return " · ".join(
+        [
+            f"A {t('year', lang)}: {data.layer_a.year_label(lang)}",
+            f"B {t('year', lang)}: {data.layer_b.year_label(lang)}",
+            t(view.level, lang),
+            print_area(view),
+        ]
     )
-    fig.text(0.5, 0.955, options.title or title, ha="center", va="center", fontproperties=_font(15 * scale))
-    fig.text(0.5, 0.918, subtitle, ha="center", va="center", color="#333333", fontproperties=_font(9.5 * scale))
-    size = 6.5 * scale
-    footer = [f"A · {line}" for line in source_lines(data.a)] + [f"B · {line}" for line in source_lines(data.b)]
+
+
+def compare_source_lines(data: CompareData) -> list[str]:
+    """One line per layer, or one for both when they come from the same tables."""
+    lang = data.view.lang
+    a, b = layer_sources(data.layer_a, lang), layer_sources(data.layer_b, lang)
+    if a == b:
+        return [f"{t('print_sources_of', lang, which=t('print_a_and_b', lang))}: {a}"]
+    return [f"{t('print_sources_of', lang, which='A')}: {a}", f"{t('print_sources_of', lang, which='B')}: {b}"]
+
+
+def _header_footer(fig: Figure, data: CompareData, options: PrintOptions, view: str, scale: float) -> None:
+    lang = data.view.lang
+    title = default_title(data, view) if options.title is None else options.title
+    subtitle = default_subtitle(data) if options.subtitle is None else options.subtitle
+    heading(fig, title, subtitle, options, 15 * scale, 9.5 * scale)
+    footer = compare_source_lines(data)
     missing = data.missing()
     if not missing.empty:
         footer.append(
             t("missing_regions", lang, n=len(missing))
             + "、".join(f"{r.label} ({r.adcode})" for r in missing.itertuples())
         )
-    footer.append(f"{t('print_date', lang)}: {options.date.isoformat()} · {t('print_projection', lang)}")
-    note = MAP_USE_NOTE["en" if lang == "en" else "zh"] if options.note is None else options.note
-    lines = [w for line in footer for w in _wrap(line, paper_w * 0.94, size)]
-    if note:
-        lines += _wrap(note, paper_w * 0.94, size)
-    line_h = size * 1.45 / 72 * MM_PER_INCH / paper_h
-    for i, line in enumerate(reversed(lines)):
-        fig.text(0.02, 0.018 + i * line_h, line, ha="left", va="bottom", color="#333333", fontproperties=_font(size))
+    draw_footer(fig, footer, options, lang, scale)
 
 
-def _square_legend(fig: Figure, rect: tuple[float, float, float, float], data: CompareData, biv: Bivariate) -> None:
-    """3×3 squares, B rising upwards and A to the right, each counting its regions; both axes named with
-    unit and class breaks (the screen legend's text)."""
+def _square_legend(
+    fig: Figure,
+    rect: tuple[float, float, float, float],
+    data: CompareData,
+    biv: Bivariate,
+    options: PrintOptions,
+    scale: float,
+) -> None:
+    """3×3 squares, B rising upwards and A to the right, each counting its regions; each axis named by its layer
+    with low and high at its ends; below, each layer's unit and class breaks (the screen legend's text)."""
     lang = data.view.lang
+    low, _, high = LEVEL_WORDS["en" if lang == "en" else "zh"]
     ax = fig.add_axes(rect)
     ax.set_xlim(0, N_CLASSES)
     ax.set_ylim(0, N_CLASSES)
@@ -86,27 +103,46 @@ def _square_legend(fig: Figure, rect: tuple[float, float, float, float], data: C
     counts = biv.counts()
     for i in range(N_CLASSES):
         for j in range(N_CLASSES):
-            ax.add_patch(Rectangle((i, j), 1, 1, facecolor=biv.colour(i, j), edgecolor="white", linewidth=1))
-            ax.text(i + 0.5, j + 0.5, str(counts[(i, j)]), ha="center", va="center", fontproperties=_font(7))
-    ax.set_xticks([])
-    ax.set_yticks([])
+            colour = biv.colour(i, j)
+            ax.add_patch(Rectangle((i, j), 1, 1, facecolor=colour, edgecolor="white", linewidth=1))
+            ax.text(
+                i + 0.5,
+                j + 0.5,
+                str(counts[(i, j)]),
+                ha="center",
+                va="center",
+                color=text_colour_on(colour),
+                fontproperties=_font(8 * scale),
+            )
+    ax.set_xticks([0.5, N_CLASSES - 0.5], [low, high], fontproperties=_font(7.5 * scale))
+    ax.set_yticks([0.5, N_CLASSES - 0.5], [low, high], fontproperties=_font(7.5 * scale))
+    ax.tick_params(length=0, pad=2 * scale)
     for side in ax.spines.values():
         side.set_visible(False)
-    ax.set_xlabel("A →", fontproperties=_font(7.5))
-    ax.set_ylabel("B →", fontproperties=_font(7.5))
-    x0, y0, _, _ = rect
+    ax.apply_aspect()
+    box = ax.get_position()
+    width_mm = PAPERS[options.paper][0] * (0.24 if PAPERS[options.paper][0] > PAPERS[options.paper][1] else 0.8)
+    b_name = _wrap(f"B ↑ {data.layer_b.title(lang)}", width_mm, 8.5 * scale)
+    fig.text(
+        box.x0 - 0.03, box.y1 + 0.012, "\n".join(b_name), ha="left", va="bottom", fontproperties=_font(8.5 * scale)
+    )
     texts = [
-        "A: " + axis_text(data.layer_a, biv.a.upper_bounds, biv.a.lower, lang),
-        "B: " + axis_text(data.layer_b, biv.b.upper_bounds, biv.b.lower, lang),
+        *_wrap(f"A → {data.layer_a.title(lang)}", width_mm, 8.5 * scale),
+        *_wrap(f"A  {axis_breaks(data.layer_a, biv.a.upper_bounds, biv.a.lower, lang)}", width_mm, 8 * scale),
+        *_wrap(f"B  {axis_breaks(data.layer_b, biv.b.upper_bounds, biv.b.lower, lang)}", width_mm, 8 * scale),
     ]
     no_data = int(biv.table["cls_a"].isna().sum())
     if no_data:
         texts.append(f"{t('no_data', lang)}: {no_data}")
-    y = y0 - 0.05
-    for text in texts:
-        for line in _wrap(text, 58, 8):
-            fig.text(x0 - 0.02, y, line, ha="left", va="top", fontproperties=_font(8))
-            y -= 0.028
+    fig.text(
+        box.x0 - 0.03,
+        box.y0 - 0.045,
+        "\n".join(texts),
+        ha="left",
+        va="top",
+        linespacing=1.5,
+        fontproperties=_font(8 * scale),
+    )
 
 
 def bivariate_figure(boundaries: gpd.GeoDataFrame, data: CompareData, options: PrintOptions) -> Figure:
@@ -115,28 +151,28 @@ def bivariate_figure(boundaries: gpd.GeoDataFrame, data: CompareData, options: P
     table = data.table[["adcode"]].assign(colour=biv.table["colour"].to_numpy(), status=status)
     coloured = replace(data.a, table=table, classification=None, categories=())
     fig, scale, landscape = page(options)
-    lang = data.view.lang
     ax = fig.add_axes((0.02, 0.14, 0.66, 0.74) if landscape else (0.03, 0.36, 0.94, 0.52))
     draw_regions(ax, boundaries, coloured, options, scale)
-    draw_north(ax, lang, scale)
-    _square_legend(fig, (0.74, 0.6, 0.16, 0.22) if landscape else (0.12, 0.2, 0.2, 0.12), data, biv)
-    title = f"{data.layer_a.title(lang)} × {data.layer_b.title(lang)}"
-    _header_footer(fig, data, options, title, scale)
+    _square_legend(fig, (0.75, 0.56, 0.13, 0.2) if landscape else (0.1, 0.17, 0.16, 0.11), data, biv, options, scale)
+    _header_footer(fig, data, options, "bivariate", scale)
     return fig
 
 
-def _legend(fig: Figure, part: MapData, anchor: tuple[float, float], scale: float, label: str) -> None:
+def _legend(fig: Figure, part: MapData, anchor: tuple[float, float], scale: float, label: str, landscape: bool) -> None:
     lang = part.view.lang
     handles = legend_handles(part, scale)
     unit = part.layer.unit(lang)
     title = "\n".join(
-        [*_wrap(f"{label} · {part.layer.title(lang)}", 110, 8.5 * scale), f"{t('unit', lang)}: {unit}" if unit else ""]
+        [
+            *_wrap(f"{label}\u00a0·\u00a0{part.layer.title(lang)}", 110 if landscape else 60, 8.5 * scale),
+            f"{t('unit', lang)}: {unit}" if unit else "",
+        ]
     ).strip()
     fig.legend(
         handles=handles,
         loc="upper left",
         bbox_to_anchor=anchor,
-        ncol=2 if len(handles) > 4 else 1,
+        ncol=2 if len(handles) > 4 and landscape else 1,
         frameon=False,
         title=title,
         alignment="left",
@@ -148,20 +184,17 @@ def _legend(fig: Figure, part: MapData, anchor: tuple[float, float], scale: floa
 def side_by_side_figure(boundaries: gpd.GeoDataFrame, data: CompareData, options: PrintOptions) -> Figure:
     """Two panels on one page, A left and B right, each with its own legend below it."""
     fig, scale, landscape = page(options)
-    lang = data.view.lang
     rects = (
         ((0.01, 0.30, 0.48, 0.58), (0.51, 0.30, 0.48, 0.58))
         if landscape
-        else ((0.02, 0.55, 0.96, 0.34), (0.02, 0.20, 0.96, 0.34))
+        else ((0.02, 0.54, 0.64, 0.35), (0.02, 0.18, 0.64, 0.35))
     )
-    anchors = ((0.03, 0.30), (0.53, 0.30)) if landscape else ((0.62, 0.88), (0.62, 0.53))
+    anchors = ((0.03, 0.30), (0.53, 0.30)) if landscape else ((0.67, 0.88), (0.67, 0.52))
     for rect, anchor, part, label in zip(rects, anchors, (data.a, data.b), ("A", "B"), strict=True):
         ax = fig.add_axes(rect)
         draw_regions(ax, boundaries, part, options, scale)
-        draw_north(ax, lang, scale)
-        _legend(fig, part, anchor, scale, label)
-    title = f"{data.layer_a.title(lang)} | {data.layer_b.title(lang)}"
-    _header_footer(fig, data, options, title, scale)
+        _legend(fig, part, anchor, scale, label, landscape)
+    _header_footer(fig, data, options, "side_by_side", scale)
     return fig
 
 
@@ -174,7 +207,8 @@ def render(boundaries: gpd.GeoDataFrame, data: CompareData, options: PrintOption
     fig = (bivariate_figure if view == "bivariate" else side_by_side_figure)(boundaries, data, options)
     buf = io.BytesIO()
     with matplotlib.rc_context({"pdf.fonttype": 3, "svg.fonttype": "path", "svg.hashsalt": "coverage-atlas"}):
-        fig.savefig(buf, format=fmt, dpi=options.dpi, metadata={"Title": fig.texts[0].get_text()}, facecolor="white")
+        title = default_title(data, view) if options.title is None else options.title
+        fig.savefig(buf, format=fmt, dpi=options.dpi, metadata={"Title": title}, facecolor="white")
     return buf.getvalue()
 
 

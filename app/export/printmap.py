@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import math
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,12 +23,14 @@ import numpy as np
 import pyproj
 import shapely
 from matplotlib import patheffects
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
-from matplotlib.patches import Patch
-from matplotlib.transforms import Bbox
+from matplotlib.offsetbox import AnchoredOffsetbox, DrawingArea, TextArea, VPacker
+from matplotlib.patches import Patch, Polygon
+from matplotlib.transforms import Bbox, Transform
 from matplotlib_scalebar.scalebar import ScaleBar
 from PIL import Image
 from PIL.PngImagePlugin import PngInfo
@@ -35,9 +38,13 @@ from PIL.PngImagePlugin import PngInfo
 from app.core.i18n import t
 from app.core.mapdata import REGION_WEIGHT, SELECTED_OUTLINE, MapData, legend_entries
 from app.core.markup import strip_format_controls
-from app.core.viewstate import area_label
+from app.core.names_en import english_short
+from app.core.palettes import PRINT_BACKGROUND
+from app.core.regionnames import region_name
+from app.core.viewstate import ViewState, area_label
 from app.export.fonts import font_family
 from app.export.paper import DPI_PRESETS, MAP_USE_NOTE, MAX_DPI, MIN_DPI, MM_PER_INCH, PAPERS
+from layers.model import Layer
 
 # CGCS2000 (GRS80 ellipsoid) Albers equal-area, standard parallels 25°/47°N, central meridian 105°E.
 # The boundaries are WGS84; WGS84 and CGCS2000 differ by centimetres, far below a map's line width.
@@ -90,15 +97,26 @@ def default_subtitle(data: MapData) -> str:
         [
             f"{t('year', lang)}: {data.layer.year_label(lang)}",
             t(view.level, lang),
-            area_label(view.area, lang),
+            print_area(view),
         ]
     )
 
 
+def print_area(view: ViewState) -> str:
+    """The view's area in the print's language (a prefecture by its English name in English)."""
+    return area_label(view.area, view.lang, region_name)
+
+
+def layer_sources(layer: Layer, lang: str) -> str:
+    """A layer's sources as a reader needs them on the page: the short names (publisher, table, year); where the
+    data came from in detail (repositories, commits, scripts) stays in data/README.md and datapackage.json."""
+    return layer.source_text(short=True)
+
+
 def source_lines(data: MapData) -> list[str]:
-    """One line per source of the layer (normalised layers carry both sources)."""
+    """The layer's sources in one line (a normalised layer names both of its tables)."""
     lang = data.view.lang
-    return [f"{t('source', lang)}: {s.title}" for s in dict.fromkeys(data.layer.sources)]
+    return [f"{t('source', lang)}: {layer_sources(data.layer, lang)}"]
 
 
 def _wrap(text: str, width_mm: float, size_pt: float) -> list[str]:
@@ -184,6 +202,26 @@ def page(options: PrintOptions) -> tuple[Figure, float, bool]:
     return fig, min(paper_w, paper_h) / 210.0, paper_w > paper_h  # text and lines grow with the paper
 
 
+def heading(fig: Figure, title: str, subtitle: str, options: PrintOptions, title_pt: float, subtitle_pt: float) -> None:
+    """Title and subtitle centred at the top of the page, each on one line: a line too long for the page is set
+    smaller (down to three quarters of its size), then wrapped onto a second line with the subtitle below it."""
+    canvas = fig.canvas
+    assert isinstance(canvas, FigureCanvasAgg)
+    renderer = canvas.get_renderer()
+    room = 0.94 * fig.bbox.width
+    paper_w, paper_h = PAPERS[options.paper]
+    top = 1 - 8 / paper_h  # 8 mm below the paper's edge
+    for text, pt, colour in ((title, title_pt, "#000000"), (subtitle, subtitle_pt, "#333333")):
+        label = fig.text(0.5, top, text, ha="center", va="top", color=colour, fontproperties=font(pt))
+        for size in (pt * 0.9, pt * 0.8, pt * 0.75):
+            if label.get_window_extent(renderer).width <= room:
+                break
+            label.set_fontproperties(font(size))
+        if label.get_window_extent(renderer).width > room:
+            label.set_text("\n".join(_wrap(text, paper_w * 0.94, float(label.get_fontsize()))))
+        top -= label.get_window_extent(renderer).height / fig.bbox.height + 2.5 / paper_h
+
+
 def draw_regions(
     ax: Axes, boundaries: gpd.GeoDataFrame, data: MapData, options: PrintOptions, scale: float
 ) -> gpd.GeoDataFrame:
@@ -201,7 +239,7 @@ def draw_regions(
     context = shapes[~shapes["adcode"].isin(table["adcode"])]
     lw = 0.35 * scale
     if not context.empty:  # the rest of the province, for orientation, clearly not part of the view
-        context.plot(ax=ax, facecolor="white", edgecolor="#c8c8c8", linewidth=lw)
+        context.plot(ax=ax, facecolor=PRINT_BACKGROUND, edgecolor="#c8c8c8", linewidth=lw)
     styles: tuple[tuple[str, dict[str, Any]], ...] = (
         ("shown", {"edgecolor": "#555555"}),
         ("filtered", {"edgecolor": "#bbbbbb"}),
@@ -218,31 +256,124 @@ def draw_regions(
     pad = 0.03 * max(maxx - minx, maxy - miny)
     ax.set_xlim(minx - pad, maxx + pad)
     ax.set_ylim(miny - pad, maxy + pad)
-    ax.add_artist(
-        ScaleBar(
-            1,
-            "m",
-            location="lower left",
-            length_fraction=0.22,
-            box_alpha=0.0,
-            width_fraction=0.008,
-            font_properties={"family": font_family(), "size": 7.5 * scale},
-        )
-    )
+    ax.apply_aspect()  # lay the axes out now: furniture and labels are placed in display coordinates
+    canvas = ax.figure.canvas
+    assert isinstance(canvas, FigureCanvasAgg)
+    drawn = shapes if context.empty else shapes[shapes.intersects(shapely.box(*ax.viewLim.extents))]
+    furniture = draw_furniture(canvas, ax, drawn, shown, data.view.lang, scale)
+    if wants_labels(data.view, options):
+        _labels(canvas, ax, shown, data.view.lang, font(7.5 * scale), furniture)
     return shown
 
 
-def draw_north(ax: Axes, lang: str, scale: float) -> None:
-    ax.annotate(
-        t("print_north", lang),
-        xy=(0.96, 0.97),
-        xytext=(0.96, 0.87),
-        xycoords="axes fraction",
-        ha="center",
-        va="center",
-        fontproperties=font(9 * scale),
-        arrowprops={"facecolor": "black", "width": 2.5 * scale, "headwidth": 8 * scale, "headlength": 9 * scale},
+def wants_labels(view: ViewState, options: PrintOptions) -> bool:
+    """Region names: the 21 prefectures, or the counties of one chosen prefecture (183 county names province-wide
+    would be noise)."""
+    return options.labels and (view.level == "prefecture" or bool(view.prefecture_filter))
+
+
+# Corners of the map's frame to try, in order: north arrow top right first, scale bar bottom left first.
+NORTH_CORNERS = ("upper right", "upper left", "lower right", "lower left")
+SCALE_CORNERS = ("lower left", "lower right", "upper left", "upper right")
+
+
+def north_arrow(
+    lang: str, scale: float, loc: str, frame: Bbox, figure_transform: Transform, boxed: bool
+) -> AnchoredOffsetbox:
+    """The letter for north over a filled arrowhead, anchored at corner ``loc`` of ``frame`` (figure fraction)."""
+    w, h = 9 * scale, 15 * scale  # points
+    head = DrawingArea(w, h)
+    head.add_artist(
+        Polygon([(0, 0), (w / 2, h), (w, 0), (w / 2, h * 0.32)], closed=True, facecolor="black", edgecolor="black")
     )
+    letter = TextArea(t("print_north", lang), textprops={"fontproperties": font(9 * scale)})
+    box = AnchoredOffsetbox(
+        loc=loc,
+        child=VPacker(children=[letter, head], align="center", pad=0, sep=1.5 * scale),
+        pad=0.35,
+        borderpad=0.6,
+        frameon=boxed,
+        bbox_to_anchor=frame,
+        bbox_transform=figure_transform,
+    )
+    box.patch.set(facecolor=PRINT_BACKGROUND, edgecolor="#999999", linewidth=0.4 * scale)
+    return box
+
+
+def scale_bar(loc: str, frame: Bbox, figure_transform: Transform, scale: float, boxed: bool) -> ScaleBar:
+    return ScaleBar(
+        1,
+        "m",
+        location=loc,
+        length_fraction=0.22,
+        width_fraction=0.008,
+        frameon=boxed,
+        box_color=PRINT_BACKGROUND,
+        box_alpha=1.0,
+        border_pad=0.6,
+        bbox_to_anchor=frame,
+        bbox_transform=figure_transform,
+        font_properties={"family": font_family(), "size": 7.5 * scale},
+    )
+
+
+def draw_furniture(
+    canvas: FigureCanvasAgg, ax: Axes, drawn: gpd.GeoDataFrame, shown: gpd.GeoDataFrame, lang: str, scale: float
+) -> list[Bbox]:
+    """North arrow and scale bar, each in a corner of the map's frame where it covers no drawn shape (neither a
+    region of the view nor the context around it), so it is never drawn over a boundary. The frame is the space
+    the page gives the map; where the map is narrower or shorter than that, its corners are empty paper. Where no
+    corner is clear, the item sits on a white box in the corner that hides least of the view. Returns their
+    boxes (display coordinates), which labels keep clear of."""
+    renderer = canvas.get_renderer()
+    frame = ax.get_position(original=True)  # figure fraction: the anchors stay right when a PDF is drawn at 72 dpi
+    axes_box = ax.get_window_extent(renderer)
+    to_data = ax.transData.inverted()
+    shapes, view_shapes = shapely.STRtree(drawn.geometry.values), shown.geometry.values
+
+    def footprint(box: Bbox) -> shapely.Polygon | None:
+        """The part of ``box`` over the axes, in map coordinates (outside the axes nothing is drawn)."""
+        inside = Bbox.intersection(box, axes_box)
+        if inside is None:
+            return None
+        (x0, y0), (x1, y1) = to_data.transform([[inside.x0, inside.y0], [inside.x1, inside.y1]])
+        return shapely.box(x0, y0, x1, y1)
+
+    def clear(box: Bbox) -> bool:
+        area = footprint(box)
+        return area is None or len(shapes.query(area, predicate="intersects")) == 0
+
+    def hidden(box: Bbox) -> float:
+        area = footprint(box)
+        return 0.0 if area is None else float(shapely.area(shapely.intersection(view_shapes, area)).sum())
+
+    def place(corners: tuple[str, ...], make: Callable[[str, bool], Artist], taken: str | None) -> tuple[str, Artist]:
+        candidates = [c for c in corners if c != taken]
+        boxes = {}
+        for corner in candidates:
+            artist = make(corner, False)
+            boxes[corner] = extent(artist)
+            if clear(boxes[corner]):
+                return corner, artist
+        corner = min(candidates, key=lambda c: hidden(boxes[c]))
+        return corner, make(corner, True)
+
+    def extent(artist: Artist) -> Bbox:
+        artist.axes = ax
+        artist.set_figure(ax.figure)
+        if isinstance(artist, ScaleBar):
+            artist.draw(renderer)  # the bar's length is chosen while drawing; the page is drawn anew when saved
+            return artist.info.window_extent
+        return artist.get_window_extent(renderer)
+
+    to_page = ax.figure.transFigure
+    north_corner, arrow = place(
+        NORTH_CORNERS, lambda c, boxed: north_arrow(lang, scale, c, frame, to_page, boxed), None
+    )
+    _, bar = place(SCALE_CORNERS, lambda c, boxed: scale_bar(c, frame, to_page, scale, boxed), north_corner)
+    ax.add_artist(arrow)
+    ax.add_artist(bar)
+    return [extent(arrow), extent(bar)]
 
 
 def legend_handles(data: MapData, scale: float) -> list[Patch]:
@@ -257,22 +388,14 @@ def legend_handles(data: MapData, scale: float) -> list[Patch]:
 def figure(boundaries: gpd.GeoDataFrame, data: MapData, options: PrintOptions) -> Figure:
     """The print map as a matplotlib Figure (for :func:`render` and the multi-page atlas)."""
     lang = data.view.lang
-    paper_w, paper_h = PAPERS[options.paper]
     fig, scale, landscape = page(options)
 
     title = default_title(data) if options.title is None else options.title
     subtitle = default_subtitle(data) if options.subtitle is None else options.subtitle
-    fig.text(0.5, 0.955, title, ha="center", va="center", fontproperties=font(16 * scale))
-    fig.text(0.5, 0.915, subtitle, ha="center", va="center", color="#333333", fontproperties=font(10 * scale))
+    heading(fig, title, subtitle, options, 16 * scale, 10 * scale)
 
     ax = fig.add_axes(_axes_rect(options.paper))
-    shown = draw_regions(ax, boundaries, data, options, scale)
-    ax.apply_aspect()  # lay the axes out now: the labels below are placed in display coordinates
-    if options.labels and (data.view.level == "prefecture" or data.view.prefecture_filter):
-        canvas = fig.canvas
-        assert isinstance(canvas, FigureCanvasAgg)
-        _labels(canvas, ax, shown, font(7.5 * scale))
-    draw_north(ax, lang, scale)
+    draw_regions(ax, boundaries, data, options, scale)
 
     handles = legend_handles(data, scale)
     unit = data.layer.unit(lang)
@@ -297,11 +420,19 @@ def figure(boundaries: gpd.GeoDataFrame, data: MapData, options: PrintOptions) -
         handleheight=1.3,
     )
 
-    size = 6.5 * scale
     footer = [*source_lines(data)]
     if not data.unmapped.empty:
         footer.append(t("unmapped", lang) + "、".join(str(n) for n in data.unmapped["name"]))
-    footer.append(f"{t('print_date', lang)}: {options.date.isoformat()} · {t('print_projection', lang)}")
+    draw_footer(fig, footer, options, lang, scale)
+    return fig
+
+
+def draw_footer(fig: Figure, footer: list[str], options: PrintOptions, lang: str, scale: float) -> None:
+    """``footer`` (sources, regions left out), the export date and projection and the map-use note, wrapped to the
+    page's width and set upwards from its bottom edge."""
+    paper_w, paper_h = PAPERS[options.paper]
+    size = 6.5 * scale
+    footer = [*footer, f"{t('print_date', lang)}: {options.date.isoformat()} · {t('print_projection', lang)}"]
     note = MAP_USE_NOTE["en" if lang == "en" else "zh"] if options.note is None else options.note
     lines = [w for line in footer for w in _wrap(line, paper_w * 0.94, size)]
     if note:
@@ -309,17 +440,24 @@ def figure(boundaries: gpd.GeoDataFrame, data: MapData, options: PrintOptions) -
     line_h = size * 1.45 / 72 * MM_PER_INCH / paper_h  # in figure fraction
     for i, line in enumerate(reversed(lines)):
         fig.text(0.02, 0.018 + i * line_h, line, ha="left", va="bottom", color="#333333", fontproperties=font(size))
-    return fig
 
 
-def _labels(canvas: FigureCanvasAgg, ax: Axes, shown: gpd.GeoDataFrame, font: FontProperties) -> None:
-    """Region names, largest regions first; a label that would overlap one already placed is left out."""
+def _labels(
+    canvas: FigureCanvasAgg, ax: Axes, shown: gpd.GeoDataFrame, lang: str, font: FontProperties, keep_clear: list[Bbox]
+) -> None:
+    """Region names in the print's language, largest regions first; a label that would overlap one already
+    placed, or the north arrow or scale bar (``keep_clear``), is left out."""
     renderer = canvas.get_renderer()
     size = font.get_size_in_points()
     ax_box = ax.get_window_extent(renderer)
-    placed: list[Bbox] = []
+    placed: list[Bbox] = list(keep_clear)
     order = shown.assign(_area=shown.geometry.area).sort_values("_area", ascending=False)
-    for name, point in zip(order["short_name"], order.geometry.representative_point(), strict=True):
+    names = (
+        order["short_name"]
+        if lang != "en"
+        else [english_short(c) or n for c, n in zip(order["adcode"], order["short_name"], strict=True)]
+    )
+    for name, point in zip(names, order.geometry.representative_point(), strict=True):
         text = ax.text(point.x, point.y, name, ha="center", va="center", color="#111111", zorder=5, fontproperties=font)
         text.set_path_effects([patheffects.withStroke(linewidth=size * 0.25, foreground="white")])
         box = text.get_window_extent(renderer).expanded(1.08, 1.15)
@@ -377,10 +515,13 @@ __all__ = [
     "default_subtitle",
     "default_title",
     "figure",
+    "layer_sources",
     "pixel_size",
     "png_bytes",
     "prepare",
+    "print_area",
     "print_tolerance",
     "render",
     "source_lines",
+    "wants_labels",
 ]

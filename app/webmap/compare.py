@@ -11,10 +11,10 @@ import pandas as pd
 from folium.plugins import DualMap
 
 from app.core.basemaps import BASEMAPS
-from app.core.compare import CompareData, axis_text, cell_names
+from app.core.compare import CompareData, axis_breaks, cell_names
 from app.core.i18n import t
 from app.core.mapdata import format_value
-from app.core.palettes import NO_DATA_COLOUR
+from app.core.palettes import NO_DATA_COLOUR, text_colour_on
 from app.webmap.assets import localize
 from app.webmap.choropleth import (
     FocusWithoutScroll,
@@ -25,7 +25,7 @@ from app.webmap.choropleth import (
     legend_html,
     region_style,
 )
-from layers.bivariate import N_CLASSES, Bivariate, cell_label
+from layers.bivariate import LEVEL_WORDS, N_CLASSES, Bivariate, cell_label
 
 
 def _tiles(m: folium.Map, basemap_id: str, lang: str) -> None:
@@ -87,29 +87,61 @@ def bivariate_tooltip(row: dict, data: CompareData, cell: str) -> str:
     )
 
 
+LEGEND_CELL_PX = 34  # a cell of the square legend: room for a two-digit count at 12 px
+
+
 def bivariate_legend_html(data: CompareData, biv: Bivariate) -> str:
-    """The square legend: B rises upwards, A to the right; both axes named with unit and class breaks."""
+    """The square legend: B rises upwards, A to the right, each axis named by its layer with low and high at
+    its ends; every cell counts its regions; below, each layer's unit and class breaks, no data and sources."""
     lang, e = data.view.lang, html.escape
+    low, _, high = LEVEL_WORDS["en" if lang == "en" else "zh"]
     counts = biv.counts()
+    size = LEGEND_CELL_PX
     cells = []
     for j in reversed(range(N_CLASSES)):  # top row: high B
         for i in range(N_CLASSES):
+            colour = biv.colour(i, j)
             tip = e(f"{cell_label(i, j, lang)} ({counts[(i, j)]})")
             cells.append(
-                f"<div title='{tip}' style='width:22px;height:22px;background:{biv.colour(i, j)};"
-                f"font:10px sans-serif;color:#222;text-align:center;line-height:22px'>{counts[(i, j)]}</div>"
+                f"<div class='atlas-biv-cell' title='{tip}' style='width:{size}px;height:{size}px;"
+                f"background:{colour};color:{text_colour_on(colour)};font:600 12px/{size}px sans-serif;"
+                f"text-align:center'>{counts[(i, j)]}</div>"
             )
     no_data = int(biv.table["cls_a"].isna().sum())
-    a_text = axis_text(data.layer_a, biv.a.upper_bounds, biv.a.lower, lang)
-    b_text = axis_text(data.layer_b, biv.b.upper_bounds, biv.b.lower, lang)
+    names = {"A": data.layer_a.title(lang), "B": data.layer_b.title(lang)}
+    clamp = "display:-webkit-box;-webkit-line-clamp:3;-webkit-box-orient:vertical;overflow:hidden"
+    tick = "font-size:11px;color:#333"
+    grid_px = N_CLASSES * size + (N_CLASSES - 1)
+    y_axis = (
+        f"<div style='display:flex;flex-direction:column;justify-content:space-between;align-items:flex-end;"
+        f"height:{grid_px}px;padding-right:4px;{tick}'><span>{e(high)}</span><span>↑</span><span>{e(low)}</span></div>"
+    )
+    x_axis = (
+        f"<div style='display:flex;justify-content:space-between;width:{grid_px}px;{tick}'>"
+        f"<span>{e(low)}</span><span>→</span><span>{e(high)}</span></div>"
+    )
+    grid = (
+        f"<div class='atlas-biv-grid' style='display:grid;grid-template-columns:repeat({N_CLASSES},{size}px);"
+        f"gap:1px'>{''.join(cells)}</div>"
+    )
+    tick_w = 30  # the y axis's low/high column, so the x axis's words sit under the grid
+    breaks = [
+        ("A", axis_breaks(data.layer_a, biv.a.upper_bounds, biv.a.lower, lang)),
+        ("B", axis_breaks(data.layer_b, biv.b.upper_bounds, biv.b.lower, lang)),
+    ]
     return (
-        "<div class='atlas-legend atlas-bivariate-legend'>"
-        f"<div style='display:flex;gap:6px;align-items:flex-end'>"
-        f"<div style='writing-mode:vertical-rl;transform:rotate(180deg);font-size:11px'>B ↑</div>"
-        f"<div style='display:grid;grid-template-columns:repeat(3,22px);gap:1px'>{''.join(cells)}</div></div>"
-        f"<div style='font-size:11px'>A →</div>"
-        f"<div class='atlas-legend-row'><b>A</b>&nbsp;{e(a_text)}</div>"
-        f"<div class='atlas-legend-row'><b>B</b>&nbsp;{e(b_text)}</div>"
+        "<div class='atlas-legend atlas-bivariate-legend' style='width:236px;max-width:236px'>"
+        f"<div class='atlas-biv-axis atlas-biv-axis-b' title='{e(names['B'])}' style='font-size:12px;{clamp}'>"
+        f"<b>B ↑</b> {e(names['B'])}</div>"
+        f"<div style='display:flex;align-items:stretch;margin-top:3px'>"
+        f"<div style='width:{tick_w}px;flex:none;display:flex;justify-content:flex-end'>{y_axis}</div>{grid}</div>"
+        f"<div style='margin-left:{tick_w}px'>{x_axis}</div>"
+        f"<div class='atlas-biv-axis atlas-biv-axis-a' title='{e(names['A'])}' style='font-size:12px;{clamp}'>"
+        f"<b>A →</b> {e(names['A'])}</div>"
+        + "".join(
+            f"<div class='atlas-legend-row' style='font-size:11px;color:#333'><b>{axis}</b>&nbsp;{e(text)}</div>"
+            for axis, text in breaks
+        )
         + (
             f"<div class='atlas-legend-row'><span class='atlas-swatch' style='background:repeating-linear-gradient("
             f"45deg,{NO_DATA_COLOUR},{NO_DATA_COLOUR} 3px,#fff 3px,#fff 6px);border:1px dashed #777'></span>"

@@ -41,3 +41,33 @@ def hex_rgb(colour: str) -> tuple[int, int, int]:
 
 def pixels_of(image: np.ndarray, colour: str) -> int:
     return int(np.all(image == np.array(hex_rgb(colour), dtype=image.dtype), axis=-1).sum())
+
+
+def furniture(fig) -> list[tuple[str, bool, bool]]:
+    """(what, boxed, over a shape) for the north arrow and scale bar of every map on a drawn print page: "over a
+    shape" when the item's box, where it lies over its map's axes, meets any region drawn there (the view's
+    regions or the context around them); "boxed" when it sits on an opaque box of its own."""
+    from matplotlib.offsetbox import AnchoredOffsetbox
+    from matplotlib.transforms import Bbox
+    from matplotlib_scalebar.scalebar import ScaleBar
+
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    out = []
+    for ax in fig.axes:
+        for artist in ax.artists:
+            if isinstance(artist, ScaleBar):
+                what, box, boxed = "scale bar", artist.info.window_extent, bool(artist.frameon)
+            elif isinstance(artist, AnchoredOffsetbox):
+                what, box, boxed = "north arrow", artist.get_window_extent(renderer), artist.patch.get_visible()
+            else:
+                continue
+            inside = Bbox.intersection(box, ax.get_window_extent(renderer))
+            over = False
+            if inside is not None:
+                area = Bbox(ax.transData.inverted().transform(inside.get_points()))
+                over = any(
+                    path.intersects_bbox(area, filled=True) for coll in ax.collections for path in coll.get_paths()
+                )
+            out.append((what, boxed, over))
+    return out

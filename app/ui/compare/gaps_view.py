@@ -28,8 +28,9 @@ def render(data: CompareData, view: ViewState) -> None:
         )
     )
     _thresholds_outside(data, view, thr_a, thr_b)
-    data_table(comparetables.compare_table(data, rows))
-    st.caption(" · ".join(f"{escape(label)}: {escape(text)}" for label, text in comparetables.notes(data)))
+    # Short headers ("A", "B") keep both values in view on a laptop; the caption names the layers.
+    data_table(comparetables.compare_table(data, rows, short=True))
+    st.caption("  \n".join(escape(line) for line in comparetables.layer_captions(data)))
     st.download_button(
         t("download_gaps", lang),
         comparetables.gap_csv(data),
