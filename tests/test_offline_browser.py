@@ -28,7 +28,7 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app.assets import localize
+from app.webmap.assets import localize
 
 st.set_page_config(page_title="offline map test")
 m = folium.Map(location=[30.6, 104.1], zoom_start=8, tiles=None)
