@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
     from app.core.viewstate import ViewState
-    from app.export.printmap import PrintOptions
+    from app.export.paper import PrintOptions
     from layers import Registry
 
 FORMATS = ("png", "svg", "pdf", "html", "csv", "xlsx", "geojson", "gpkg")  # app.export.build.FORMATS
@@ -231,7 +231,7 @@ def _load(level: str, detail: str, datum: str) -> gpd.GeoDataFrame:
 def _export(args: argparse.Namespace) -> int:
     from app.core import mapdata
     from app.export.build import ExportOptions, export_data
-    from app.export.printmap import PrintOptionError, PrintOptions
+    from app.export.paper import PrintOptionError, PrintOptions
 
     prog = "coverage-atlas export"
     registry = _registry(prog)
@@ -296,7 +296,7 @@ def _registry(prog: str) -> Registry:
 
 def _atlas(args: argparse.Namespace) -> int:
     from app.export.atlas import ATLAS_FORMATS, AtlasError, build_atlas
-    from app.export.printmap import PrintOptionError, PrintOptions
+    from app.export.paper import PrintOptionError, PrintOptions
 
     prog = "coverage-atlas atlas"
     formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())

@@ -36,8 +36,7 @@ from app.core.mapdata import MapData
 from app.core.viewstate import ViewState, sanitise
 from app.export import printmap
 from app.export.fonts import font_family
-from app.export.paper import MM_PER_INCH, PAPERS
-from app.export.printmap import PrintOptions
+from app.export.paper import MM_PER_INCH, PAPERS, PrintOptions
 from geodata.files import write_atomically, write_bytes_atomically
 from layers import Registry, default_registry
 

@@ -14,8 +14,8 @@ import geopandas as gpd
 from app.core import mapdata
 from app.core.mapdata import MapData
 from app.core.viewstate import ViewState
-from app.export import datafiles, htmlexport, printmap
-from app.export.printmap import PrintOptions
+from app.export.paper import FORMATS as PRINT_FORMATS
+from app.export.paper import PrintOptions
 
 FORMATS = ("png", "svg", "pdf", "html", "csv", "xlsx", "geojson", "gpkg")
 DATUMS = ("wgs84", "gcj02")
@@ -24,7 +24,10 @@ MIME = {
     "svg": "image/svg+xml",
     "pdf": "application/pdf",
     "html": "text/html",
-    **datafiles.MIME,
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "geojson": "application/geo+json",
+    "gpkg": "application/geopackage+sqlite3",
 }
 BoundaryLoader = Callable[[str, str, str], gpd.GeoDataFrame]  # (level, detail, datum)
 
@@ -59,7 +62,11 @@ def export_data(data: MapData, fmt: str, load: BoundaryLoader, options: ExportOp
         raise ExportError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
     if options.datum not in DATUMS:
         raise ExportError(f"datum {options.datum!r} is not one of {', '.join(DATUMS)}")
-    if fmt in printmap.FORMATS:
+    # Each format's module when it is asked for: matplotlib (print), pyogrio (GeoPackage) take a second to import,
+    # which a page that only shows its export options should not pay.
+    from app.export import datafiles, htmlexport, printmap
+
+    if fmt in PRINT_FORMATS:
         return printmap.render(load(view.level, "web", "wgs84"), data, options.print, fmt)
     if fmt == "html":
         shapes = load(view.level, mapdata.boundary_detail(view), mapdata.datum_for(view))

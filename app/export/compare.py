@@ -32,32 +32,14 @@ from app.export.printmap import (
     layer_sources,
     legend_handles,
     page,
-    print_area,
 )
 from app.export.printmap import font as _font
+from app.export.titles import COMPARE_PRINT_VIEWS as PRINT_VIEWS
+from app.export.titles import compare_subtitle as default_subtitle
+from app.export.titles import compare_title as default_title
 from layers.bivariate import LEVEL_WORDS, N_CLASSES, Bivariate
 
-PRINT_VIEWS = ("bivariate", "side_by_side")
 DATA_FORMATS = ("csv",)
-
-
-def default_title(data: CompareData, view: str) -> str:
-    """Both layers' titles: "A × B" for the bivariate map, "A | B" side by side."""
-    lang = data.view.lang
-    join = " × " if view == "bivariate" else " | "
-    return f"{data.layer_a.title(lang)}{join}{data.layer_b.title(lang)}"
-
-
-def default_subtitle(data: CompareData) -> str:
-    lang, view = data.view.lang, data.view
-    return " · ".join(
-        [
-            f"A {t('year', lang)}: {data.layer_a.year_label(lang)}",
-            f"B {t('year', lang)}: {data.layer_b.year_label(lang)}",
-            t(view.level, lang),
-            print_area(view),
-        ]
-    )
 
 
 def compare_source_lines(data: CompareData) -> list[str]:

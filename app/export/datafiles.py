@@ -20,17 +20,9 @@ from app.core.i18n import t
 from app.core.mapdata import MapData, legend_entries, shown_table, table_notes
 from app.core.spreadsheet import neutral_frame, neutralise
 from app.core.viewstate import area_label, to_query_params
-from app.export.printmap import default_title
+from app.export.titles import default_title
 
 FORMATS = ("csv", "xlsx", "geojson", "gpkg")
-
-
-MIME = {
-    "csv": "text/csv",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "geojson": "application/geo+json",
-    "gpkg": "application/geopackage+sqlite3",
-}
 
 
 def class_labels(data: MapData) -> pd.Series:

@@ -19,7 +19,7 @@ import geopandas as gpd
 from branca.element import Figure
 
 from app.core.mapdata import MapData
-from app.export.printmap import default_subtitle, default_title
+from app.export.titles import default_subtitle, default_title
 from app.webmap.assets import DEFAULT_BASE_URL, VENDOR_DIR, external_urls
 from app.webmap.choropleth import build_map
 

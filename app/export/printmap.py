@@ -9,12 +9,10 @@ scale bar, north arrow, optional labels, sources, export date and a map-use note
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import math
 import textwrap
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import geopandas as gpd
@@ -37,74 +35,31 @@ from PIL.PngImagePlugin import PngInfo
 
 from app.core.i18n import t
 from app.core.mapdata import REGION_WEIGHT, SELECTED_OUTLINE, MapData, legend_entries
-from app.core.markup import strip_format_controls
 from app.core.names_en import english_short
 from app.core.palettes import PRINT_BACKGROUND
-from app.core.regionnames import region_name
-from app.core.viewstate import ViewState, area_label
+from app.core.viewstate import ViewState
 from app.export.fonts import font_family
-from app.export.paper import DPI_PRESETS, MAP_USE_NOTE, MAX_DPI, MIN_DPI, MM_PER_INCH, PAPERS
+from app.export.paper import (
+    DPI_PRESETS,
+    FORMATS,
+    MAP_USE_NOTE,
+    MM_PER_INCH,
+    PAPERS,
+    PrintOptionError,
+    PrintOptions,
+    pixel_size,
+)
+from app.export.titles import default_subtitle, default_title, print_area
 from layers.model import Layer
 
 # CGCS2000 (GRS80 ellipsoid) Albers equal-area, standard parallels 25°/47°N, central meridian 105°E.
 # The boundaries are WGS84; WGS84 and CGCS2000 differ by centimetres, far below a map's line width.
 ALBERS_CGCS2000 = pyproj.CRS.from_proj4("+proj=aea +lat_0=0 +lon_0=105 +lat_1=25 +lat_2=47 +ellps=GRS80 +units=m")
 
-FORMATS = ("png", "svg", "pdf")
 NO_DATA_STYLE: dict[str, Any] = {"hatch": "////", "hatchcolor": "#ffffff", "edgecolor": "#888888", "linestyle": "--"}
 # The clicked region: the screen's outline colour, at the screen's width relative to the other regions' lines.
 SELECTED_EDGE = str(SELECTED_OUTLINE["color"])
 SELECTED_WEIGHT = float(SELECTED_OUTLINE["weight"]) / REGION_WEIGHT
-
-
-class PrintOptionError(ValueError):
-    """An option outside its valid choices; the message names them."""
-
-
-@dataclass(frozen=True)
-class PrintOptions:
-    title: str | None = None  # None: the layer title
-    subtitle: str | None = None  # None: year · level · area
-    note: str | None = None  # None: MAP_USE_NOTE in the view's language
-    paper: str = "a4-landscape"
-    dpi: int = 150
-    labels: bool = True
-    date: dt.date = field(default_factory=dt.date.today)
-
-    def __post_init__(self) -> None:
-        for name in ("title", "subtitle", "note"):  # typed text: no bidi overrides or other format characters
-            if getattr(self, name) is not None:
-                object.__setattr__(self, name, strip_format_controls(getattr(self, name)))
-        if self.paper not in PAPERS:
-            raise PrintOptionError(f"paper {self.paper!r} is not one of {', '.join(PAPERS)}")
-        if not MIN_DPI <= int(self.dpi) <= MAX_DPI:
-            raise PrintOptionError(f"dpi {self.dpi} is outside {MIN_DPI}–{MAX_DPI} (150 screen, 300 print, 600 poster)")
-
-
-def pixel_size(paper: str, dpi: int) -> tuple[int, int]:
-    """The PNG size in pixels for a paper and resolution (each side rounded to the nearest pixel)."""
-    w, h = PAPERS[paper]
-    return round(w / MM_PER_INCH * dpi), round(h / MM_PER_INCH * dpi)
-
-
-def default_title(data: MapData) -> str:
-    return data.layer.title(data.view.lang)
-
-
-def default_subtitle(data: MapData) -> str:
-    view, lang = data.view, data.view.lang
-    return " · ".join(
-        [
-            f"{t('year', lang)}: {data.layer.year_label(lang)}",
-            t(view.level, lang),
-            print_area(view),
-        ]
-    )
-
-
-def print_area(view: ViewState) -> str:
-    """The view's area in the print's language (a prefecture by its English name in English)."""
-    return area_label(view.area, view.lang, region_name)
 
 
 def layer_sources(layer: Layer, lang: str) -> str:

@@ -14,7 +14,8 @@ import streamlit as st
 from app.core.i18n import t
 from app.core.mapdata import MapData
 from app.export.build import FORMATS, ExportOptions, export_file
-from app.export.printmap import DPI_PRESETS, MAP_USE_NOTE, PAPERS, PrintOptions, default_subtitle, default_title
+from app.export.paper import DPI_PRESETS, MAP_USE_NOTE, PAPERS, PrintOptions
+from app.export.titles import default_subtitle, default_title
 from app.ui import cache
 
 PREPARED = "export_prepared"  # session_state: (request key, ExportFile)

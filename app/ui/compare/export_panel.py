@@ -11,8 +11,8 @@ import streamlit as st
 
 from app.core.compare import CompareData
 from app.core.i18n import t
-from app.export import compare as compare_export
-from app.export.printmap import DPI_PRESETS, MAP_USE_NOTE, PAPERS, PrintOptions
+from app.export.paper import DPI_PRESETS, MAP_USE_NOTE, PAPERS, PrintOptions
+from app.export.titles import COMPARE_PRINT_VIEWS, compare_subtitle, compare_title
 from app.ui import cache
 from app.ui.export_panel import DPI_LABELS, PAPER_LABELS
 
@@ -22,7 +22,7 @@ PRINT_FORMATS = ("png", "pdf", "svg")
 
 
 def formats(view_id: str) -> list[str]:
-    return [*(PRINT_FORMATS if view_id in compare_export.PRINT_VIEWS else ()), "csv"]
+    return [*(PRINT_FORMATS if view_id in COMPARE_PRINT_VIEWS else ()), "csv"]
 
 
 def _print_options(data: CompareData) -> PrintOptions:
@@ -33,11 +33,11 @@ def _print_options(data: CompareData) -> PrintOptions:
     scope = f"{view.compare_view}|{view.layer}|{view.norm}|{view.layer_b}|{view.norm_b}|{view.level}|{view.area}|{lang}"
     title = st.text_input(
         t("export_title", lang),
-        value=compare_export.default_title(data, view.compare_view),
+        value=compare_title(data, view.compare_view),
         key=f"compare_export_title|{scope}",
     )
     subtitle = st.text_input(
-        t("export_subtitle", lang), value=compare_export.default_subtitle(data), key=f"compare_export_sub|{scope}"
+        t("export_subtitle", lang), value=compare_subtitle(data), key=f"compare_export_sub|{scope}"
     )
     note = st.text_input(t("export_note", lang), value=MAP_USE_NOTE[lang], key=f"compare_export_note|{lang}")
     left, mid, right = st.columns(3)
@@ -63,6 +63,8 @@ def export_section(data: CompareData) -> None:
         options = _print_options(data) if fmt in PRINT_FORMATS else None
         request = (view, fmt, options)
         if st.button(t("compare_export_prepare", lang), key="compare_export_prepare", type="primary"):
+            from app.export import compare as compare_export  # matplotlib: imported when a file is asked for
+
             with st.spinner():
                 if options is None:
                     body = compare_export.data_file(data, view.compare_view)
