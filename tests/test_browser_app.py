@@ -98,7 +98,10 @@ def map_centre(page) -> tuple[float, float]:
     """
     frame_el = page.locator(FOLIUM_IFRAME)
     frame_el.evaluate("e => e.scrollIntoView({block: 'center'})")
-    page.wait_for_timeout(300)
+    frame_el.evaluate(
+        "e => new Promise(done => { const check = () => { const r = e.getBoundingClientRect();"
+        " (r.top >= 0 && r.bottom <= innerHeight) ? done() : requestAnimationFrame(check); }; check(); })"
+    )
     box = frame_el.bounding_box()
     viewport = page.viewport_size
     assert box["y"] >= 0 and box["y"] + box["height"] <= viewport["height"], (box, viewport)

@@ -25,7 +25,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from app.core.i18n import t
 from layers.registry import THEMES
-from tests.support.browser import ARTIFACTS, FOLIUM_IFRAME, LocalOnlyPage
+from tests.support.browser import ARTIFACTS, FOLIUM_IFRAME, LocalOnlyPage, runs_started, wait_for_idle
 
 pytestmark = pytest.mark.browser
 
@@ -54,22 +54,13 @@ class Session:
         return self.page.locator('[data-testid="stSidebar"]')
 
     # --- waiting and checking ------------------------------------------------------------------
-    def settle(self) -> None:
-        """Wait for the run the last action started (if any) to finish, and for one map on the page."""
-        app = self.page.locator('[data-testid="stApp"]')
-        deadline = time.monotonic() + 1.0
-        while time.monotonic() < deadline and app.get_attribute("data-test-script-state") != "running":
-            self.page.wait_for_timeout(50)
-        deadline = time.monotonic() + TIMEOUT / 1000
-        while True:
-            state = app.get_attribute("data-test-script-state")
-            maps = self.page.locator(FOLIUM_IFRAME).count()
-            if state not in ("running", "rerunRequested") and maps <= 1:
-                break
-            if time.monotonic() > deadline:
-                raise AssertionError(f"run not finished after {TIMEOUT / 1000:.0f} s ({state}, {maps} maps)")
-            self.page.wait_for_timeout(100)
-        self.page.wait_for_timeout(150)  # the component's own messages after a run
+    def settle(self, mark: tuple[int, float] | None = None) -> None:
+        """Wait for the run the last action started (if any) to finish, the page to start no other (a map's report
+        starts one), and one map on the page."""
+        try:
+            wait_for_idle(self.page, mark, timeout=TIMEOUT)
+        except PlaywrightTimeout:
+            raise AssertionError(self._failure(f"run not finished after {TIMEOUT / 1000:.0f} s")) from None
 
     def check(self) -> None:
         """No exception in the page, in its scripts or in the server log since the last check."""
@@ -87,10 +78,11 @@ class Session:
         """Do ``action``; a ``{}`` in ``description`` is filled with what the action returns (a chosen option)."""
         started = time.monotonic()
         self.steps.append(description)
+        mark = runs_started(self.page)
         done = action()
         if "{}" in description:
             self.steps[-1] = description.format(done)
-        self.settle()
+        self.settle(mark)
         self.check()
         print(f"{time.monotonic() - started:5.1f} s  {self.steps[-1]}")
 

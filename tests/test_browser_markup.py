@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.support.browser import ROOT, LocalOnlyPage, page_script, streamlit_server
+from tests.support.browser import ROOT, LocalOnlyPage, page_script, streamlit_server, wait_for_idle
 
 pytestmark = pytest.mark.browser
 
@@ -63,7 +63,7 @@ def rendered(browser, url: str) -> tuple[list[str], LocalOnlyPage]:
     tab = LocalOnlyPage(browser)
     tab.page.goto(url, wait_until="domcontentloaded")
     tab.page.get_by_text("rendered-all").wait_for(timeout=TIMEOUT)
-    tab.page.wait_for_timeout(500)
+    wait_for_idle(tab.page)
     out = tab.page.locator(".st-key-out")
     found = out.locator(MARKUP).evaluate_all("els => els.map(e => e.tagName.toLowerCase() + '.' + e.className)")
     return found, tab
@@ -107,7 +107,7 @@ def test_crafted_addresses_render_no_markup_and_request_nothing_foreign(browser,
         alert = tab.page.locator('[data-testid="stAlert"]').filter(has_text="链接中的部分参数未按原样使用")
         alert.wait_for(timeout=TIMEOUT)
         tab.page.locator('iframe[title="streamlit_folium.st_folium"]').wait_for(timeout=TIMEOUT)
-        tab.page.wait_for_timeout(1500)
+        wait_for_idle(tab.page)  # the run the map's first report starts writes the notices again
         assert alert.locator(MARKUP).count() == 0
         assert "evil.example" in alert.inner_text()  # shown, as text
         foreign = [u for _, u in tab.blocked if not TILE_HOSTS.search(re.sub(r"^\w+://([^/:]+).*", r"\1", u))]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.browser import FOLIUM_IFRAME, LocalOnlyPage
+from tests.support.browser import FOLIUM_IFRAME, LocalOnlyPage, wait_for_idle
 
 pytestmark = pytest.mark.browser
 TIMEOUT = 150_000
@@ -23,7 +23,7 @@ def test_reclicking_a_region_after_clearing_selects_it_again(tmp_path, atlas_url
         paths = page.frame_locator(FOLIUM_IFRAME).locator("path.leaflet-interactive")
         page.wait_for_function(f"() => document.querySelectorAll('{FOLIUM_IFRAME}').length === 1", timeout=TIMEOUT)
         paths.nth(5).wait_for(timeout=TIMEOUT)
-        page.wait_for_timeout(1000)
+        wait_for_idle(page)  # not mid-rerun: a run that replaces the map would swallow the click
         paths.nth(5).click(force=True)
 
     click_region()

@@ -12,10 +12,9 @@ failure it guards against.
 
 from __future__ import annotations
 
-import time
-
 import folium
 import pytest
+from playwright.sync_api import expect
 
 from tests.support.browser import ARTIFACTS, FOLIUM_IFRAME, ROOT, LocalOnlyPage, page_script, streamlit_server
 
@@ -74,15 +73,13 @@ def test_localized_map_renders_without_foreign_requests(app_url, browser):
     try:
         tab.page.goto(app_url, wait_until="domcontentloaded")
         frame = _map_frame(tab.page)
-        # Poll rather than wait_for: a blocked request is already a failure (and, for a script,
-        # means the map will never come), so report it at once instead of after a timeout.
-        deadline = time.monotonic() + 60
-        while not frame.locator(".leaflet-container").is_visible():
-            if tab.blocked or time.monotonic() > deadline:
-                ARTIFACTS.mkdir(exist_ok=True)
-                tab.page.screenshot(path=str(ARTIFACTS / "offline_map.png"), full_page=True)
-                pytest.fail(f"no Leaflet map; foreign requests: {tab.blocked}; failed requests: {tab.error_responses}")
-            tab.page.wait_for_timeout(250)
+        try:
+            expect(frame.locator(".leaflet-container")).to_be_visible(timeout=60_000)
+        except AssertionError:
+            ARTIFACTS.mkdir(exist_ok=True)
+            tab.page.screenshot(path=str(ARTIFACTS / "offline_map.png"), full_page=True)
+            pytest.fail(f"no Leaflet map; foreign requests: {tab.blocked}; failed requests: {tab.error_responses}")
+        assert tab.blocked == [], f"foreign requests: {tab.blocked}"
         polygon = frame.locator("svg path.leaflet-interactive")
         polygon.first.wait_for(state="attached", timeout=30_000)
         marker = frame.locator(".awesome-marker .glyphicon-info-sign")
@@ -116,11 +113,15 @@ def test_without_localize_the_cdns_are_tried_and_the_map_stays_blank(app_url, br
         tab.page.goto(f"{app_url}/?cdn=1", wait_until="domcontentloaded")
         # attached, not visible: with its scripts failing the component never sets its height (0 px)
         tab.page.wait_for_selector(FOLIUM_IFRAME, state="attached", timeout=90_000)
-        deadline = time.monotonic() + 30
-        while not any("leaflet" in url for _, url in tab.blocked) and time.monotonic() < deadline:
-            tab.page.wait_for_timeout(200)
-        tab.page.wait_for_timeout(3000)  # time enough for a map to appear, were it going to
-        assert ("script", dict(folium.Map.default_js)["leaflet"]) in tab.blocked
+        # st_folium loads a map's scripts one after another: once Leaflet's request is refused, the map's own
+        # script (which needs the global L) can never run. Wait for that refusal and for the frame to finish.
+        leaflet = dict(folium.Map.default_js)["leaflet"]
+        if ("script", leaflet) not in tab.blocked:
+            tab.page.wait_for_event("requestfailed", lambda r: r.url == leaflet, timeout=30_000)
+        assert ("script", leaflet) in tab.blocked
+        inner = tab.page.locator(FOLIUM_IFRAME).element_handle().content_frame()
+        inner.wait_for_load_state("load")
+        assert inner.evaluate("() => typeof L") == "undefined"  # without Leaflet no map can ever be made
         # st_folium loads its scripts in a chain that stops at the first failure: no map at all.
         assert _map_frame(tab.page).locator(".leaflet-container").count() == 0
     finally:

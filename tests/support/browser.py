@@ -159,6 +159,7 @@ class LocalOnlyPage:
         self.local_errors: list[tuple[int, str]] = []  # local responses >= 400
         self.error_responses: list[tuple[int, str]] = []  # responses >= 400 from any host
         self.page_errors: list[str] = []  # uncaught exceptions, in the page and in its iframes
+        self.context.add_init_script(RUN_WATCH_JS)  # for wait_for_idle
         self.page.route(NOT_LOOPBACK, self._route)  # covers the component iframes too
         self.page.on("response", self._response)
         self.page.on("pageerror", lambda error: self.page_errors.append(str(error)))
@@ -191,3 +192,44 @@ def wait_until(page, condition, what: str, timeout_ms: int = TIMEOUT, every_ms: 
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout_ms / 1000:.0f} s waiting for {what}")
         page.wait_for_timeout(every_ms)
+
+
+# Counts the page's script runs as Streamlit marks them on its app element (data-test-script-state), from the
+# first moment: install with page.add_init_script(RUN_WATCH_JS) before goto. wait_for_idle reads it.
+RUN_WATCH_JS = """(() => {
+  const runs = {started: 0, finished: 0, changed: performance.now(), state: null};
+  window.__atlasRuns = runs;
+  new MutationObserver(() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    const state = app && app.getAttribute('data-test-script-state');
+    if (state === runs.state) return;
+    if (state === 'running') runs.started += 1;
+    else if (runs.state === 'running') runs.finished += 1;
+    runs.state = state;
+    runs.changed = performance.now();
+  }).observe(document, {attributes: true, subtree: true, childList: true,
+                        attributeFilter: ['data-test-script-state']});
+})();"""
+_IDLE_JS = """([startedBefore, sinceMs, quietMs, mapSelector]) => {
+  const runs = window.__atlasRuns, now = performance.now();
+  if (!runs || runs.state === 'running' || runs.state === 'rerunRequested') return false;
+  if (document.querySelectorAll(mapSelector).length > 1) return false;  // an old map iframe not yet removed
+  if (startedBefore !== null && runs.started === startedBefore && now - sinceMs < 1000) return false;
+  return now - runs.changed >= quietMs;
+}"""
+
+
+def runs_started(page) -> tuple[int, float]:
+    """A mark before an action: the runs started so far and the page's clock (for :func:`wait_for_idle`)."""
+    mark = page.evaluate("() => [window.__atlasRuns.started, performance.now()]")
+    return int(mark[0]), float(mark[1])
+
+
+def wait_for_idle(
+    page, mark: tuple[int, float] | None = None, *, quiet_ms: int = 250, timeout: float = TIMEOUT
+) -> None:
+    """Until the page's script has finished running and started no new run for ``quiet_ms`` (a map's first report
+    starts one right after a run), with one map on the page. With a ``mark`` from :func:`runs_started` taken before
+    an action, the run that action starts is waited for too (up to a second for it to begin)."""
+    started, since = mark if mark is not None else (None, 0.0)
+    page.wait_for_function(_IDLE_JS, arg=[started, since, quiet_ms, FOLIUM_IFRAME], timeout=timeout, polling=50)
