@@ -102,8 +102,6 @@ def facility_writer(
 ) -> Callable[[Connection, list[int]], None]:
     """What ``UserStore.save_many(..., also=…)`` runs to record a facility upload: the type of the county count
     layer (the first layer saved) and its sites per (county, township) from ``counts`` (county, township, sites)."""
-    if not facility_type.strip():
-        raise StoreError("a facility list needs its facility type")
     if township_year is not None and counts.empty:
         raise StoreError("no located site to record")
 
@@ -116,7 +114,7 @@ def facility_writer(
             sa.insert(facility_sets).values(
                 layer_id=layer_id,
                 version=1,
-                facility_type=facility_type.strip(),
+                facility_type=facility_type.strip(),  # "" when the planner named none
                 township_year=township_year,
                 sites=sites,
                 placed=placed,

@@ -9,7 +9,7 @@ import argparse
 import os
 import sys
 
-from app.cli import export, importing
+from app.cli import brief, export, importing
 from app.cli.text import printable
 from app.webmap.site import prepare_site
 
@@ -92,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_build_cache)
     export.add_subcommands(sub)
     importing.add_subcommand(sub)
+    brief.add_subcommand(sub)
     return parser
 
 

@@ -79,7 +79,7 @@ def supply_ids(registry: Registry, facility_sets: Mapping[int, FacilitySet], nor
         facility = facility_sets.get(spec.store_id)
         if facility is None:
             untyped.append(layer.id)
-        elif norm is None or facility.facility_type == norm.facility_type:
+        elif norm is None or facility.facility_type in ("", norm.facility_type):  # "": a list of no stated type
             typed.append(layer.id)
     return typed + untyped
 
@@ -315,9 +315,7 @@ def plan_layer(
     figures = tuple((str(code), float(v)) for code, v in values.items())
     facility = catalogue.facility_title(norm.facility_type, "zh") if norm.facility_type else ""
     facility_en = catalogue.facility_title(norm.facility_type, "en") if norm.facility_type else ""
-    unit_zh, unit_en = ("%", "%") if shown == "coverage" else ("个", "sites")
-    if supply is not None and shown in ("existing", "shortfall", "surplus") and norm.per == "people":
-        unit_zh, unit_en = supply.layer.unit("zh"), supply.layer.unit("en")
+    unit_zh, unit_en = ("%", "%") if shown == "coverage" else (site_unit(supply, "zh"), site_unit(supply, "en"))
     date = LIST_DATES[view.plan_year]
     year_zh = f"{view.plan_year} 乡镇名单（{date}）" + (f" / {supply.layer.year}" if supply is not None else "")
     year_en = f"{view.plan_year} township list (as of {date})" + (f" / {supply.layer.year}" if supply else "")
@@ -329,7 +327,8 @@ def plan_layer(
         sources += required_sources(norm, view.plan_year, registry)
     if supply is not None:
         sources += supply.layer.sources
-    sources.append(Source(f"{t('plan_norm', 'zh')}: {norm.title_zh} — {norm.source_zh}", None, norm.source_zh))
+    lang = view.lang  # the norm's source line in the view's language (the other sources are the layers')
+    sources.append(Source(f"{t('plan_norm', lang)}: {norm.title(lang)} — {norm.source(lang)}", None, norm.source(lang)))
     return Layer(
         id=f"plan:{norm.id}:{shown}",
         title_zh=f"{t(f'plan_show_{shown}', 'zh')}：{facility or norm.title_zh}",
@@ -351,6 +350,13 @@ def plan_layer(
     )
 
 
+def site_unit(supply: Supply | None, lang: str) -> str:
+    """The unit of required, existing and shortfall: the supply layer's (sites, beds …), else sites."""
+    if supply is not None and supply.layer.unit(lang):
+        return supply.layer.unit(lang)
+    return "sites" if lang == "en" else "个"
+
+
 def plan_map(layer: Layer, view: ViewState, shown: str) -> MapData:
     """The figure's map through the one route every map takes (``mapdata.map_data``). A shortfall of 0 (the norm
     met) is a class of its own; the other classes split the positive shortfalls by the view's scheme."""
@@ -358,17 +364,21 @@ def plan_map(layer: Layer, view: ViewState, shown: str) -> MapData:
     if shown == "shortfall" and view.scheme != "manual":
         frame = layer.frame(view.level)
         values = frame[frame["adcode"].isin(mapdata.shown_codes(view))]["value"]
-        map_view = replace(map_view, scheme="manual", breaks=shortfall_breaks(values, view.scheme, view.k))
+        breaks = shortfall_breaks(values, view.scheme, view.k)
+        if breaks:  # else every shown shortfall is equal (or missing): the view's scheme says so as usual
+            map_view = replace(map_view, scheme="manual", breaks=breaks)
     return mapdata.map_data(layer, map_view)
 
 
 def shortfall_breaks(values: pd.Series, scheme: str, k: int) -> tuple[float, ...]:
-    """Manual breaks: 0 (the norm met), then ``k − 1`` classes of the positive shortfalls by ``scheme``."""
+    """Manual breaks: where a region meets the norm, 0 is a class of its own (the upper bound 0) and ``k − 1``
+    classes split the positive shortfalls by ``scheme``; where none does, ``k`` classes split them."""
     positive = values[values > 0].dropna()
+    met = bool((values == 0).any())
     if positive.empty:
-        return (0.0,)
+        return (0.0,) if met else ()
     try:
-        inner = classify(positive, scheme, max(2, min(k - 1, MAX_CLASSES - 1))).upper_bounds[:-1]
+        inner = classify(positive, scheme, max(2, min(k - 1 if met else k, MAX_CLASSES - 1))).upper_bounds[:-1]
     except ClassificationError:
         inner = ()
-    return (0.0, *(b for b in inner if b > 0))
+    return ((0.0,) if met else ()) + tuple(b for b in inner if b > 0)
