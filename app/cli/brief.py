@@ -39,10 +39,19 @@ def add_subcommand(sub: argparse._SubParsersAction) -> None:
 def _area(text: str) -> str:
     from geodata.codes import RegionLookupError, gazetteer
 
+    gaz = gazetteer()
     try:
-        return gazetteer().resolve(text, "prefecture")
+        code = gaz.resolve(text)
     except RegionLookupError as exc:
         raise UsageError(f"--area {text!r}: {exc}") from None
+    division = gaz.by_code[code]
+    if division.level == "prefecture":
+        return code
+    parent = gaz.by_code.get(division.parent_adcode)
+    within = f"; it is in {parent.name} {parent.adcode}" if parent is not None and parent.level == "prefecture" else ""
+    raise UsageError(
+        f"--area {text!r} is {code} {division.name}, not a prefecture{within} (the brief is per prefecture)"
+    )
 
 
 def _plan_params(args: argparse.Namespace) -> dict[str, str]:

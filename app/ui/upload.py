@@ -392,7 +392,7 @@ def facility_flow(store: UserStore, table: UploadedTable, registry: Registry, la
         hide_index=True,
         key="uf_layers",
     )
-    accepted = not facilities.issues or st.checkbox(_t("accept", lang), key="uf_accept")
+    accepted = not (facilities.issues or plan_part.problems) or st.checkbox(_t("accept", lang), key="uf_accept")
     if st.button(_t("save", lang), key="uf_save", disabled=not accepted, type="primary"):
         try:
             saved = store.save_many(layers, auth.current_editor() or "anonymous", also=plan_part.writer())

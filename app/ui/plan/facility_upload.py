@@ -32,6 +32,11 @@ class FacilityPlan:
     placement: TownshipPlacement | None  # None without a township column
 
     @property
+    def problems(self) -> bool:
+        """Township names that were given but could not be placed (the planner accepts them before saving)."""
+        return self.placement is not None and any(m.status != "empty" for _, m in self.placement.not_placed)
+
+    @property
     def facilities(self) -> FacilityList | None:
         return None if self.placement is None else self.placement.facilities
 

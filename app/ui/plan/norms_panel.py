@@ -16,6 +16,7 @@ from layers.upload.read import UploadError, read_table
 from layers.userstore import StoreError, open_store
 
 OTHER_TYPE = "__other__"
+PENDING_NORM = "plan_pending_norm"  # read by app/ui/plan/sidebar.py before it draws the norm
 
 
 def norms_table(catalogue: NormCatalogue, lang: str) -> pd.DataFrame:
@@ -106,7 +107,7 @@ def _save(norms: list[NewNorm], lang: str) -> None:
         st.error(escape(str(exc)))
         return
     st.session_state["plan_norm_notice"] = t("plan_norm_saved", lang, title="; ".join(n.title_zh for n in saved))
-    st.session_state["w_pnorm"] = saved[-1].id  # the plan turns to the new norm
+    st.session_state[PENDING_NORM] = saved[-1].id  # the plan turns to the new norm (the sidebar, next run)
     st.rerun()
 
 

@@ -13,6 +13,7 @@ from app.core.i18n import t
 from app.core.plan import sanitise_plan, supply_ids
 from app.core.viewstate import DEFAULT, PLAN_SHOWS, Notice, ViewState, to_query_params
 from app.ui.plan import cache as plan_cache
+from app.ui.plan.norms_panel import PENDING_NORM
 from app.ui.sidebar import (
     _area_label,
     _basemap_label,
@@ -66,6 +67,8 @@ def plan_controls(registry: Registry, lang: str) -> ViewState:
             st.session_state[key] = st.session_state[key]
     catalogue = plan_cache.catalogue()
     norms = list(catalogue.norms)
+    if st.session_state.get(PENDING_NORM) in norms:  # a norm just added on the page
+        st.session_state.w_pnorm = st.session_state.pop(PENDING_NORM)
     norm_id = _choice(
         "selectbox", "w_pnorm", t("plan_norm", lang), norms, norm_label(catalogue), lang, DEFAULT.plan_norm
     )
