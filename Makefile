@@ -52,6 +52,7 @@ data: $(VENV)/.installed
 	$(PY) scripts/build_gazetteer.py
 	$(PY) scripts/build_townships.py
 	$(PY) scripts/build_names_en.py
+	$(PY) scripts/build_township_names_en.py
 
 # The benchmarks: map builder vs explore() in one process, then the page in headless Chromium
 # (atlas vs naive app vs bare Streamlit page; RUNS=N for more or fewer runs).

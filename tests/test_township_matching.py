@@ -128,3 +128,20 @@ def test_township_villages_sum_to_the_county_counts():
                 expected[county] = expected.get(county, 0) + int(r["value"])
         assert per_county == {c: v for c, v in expected.items() if c in per_county}
         assert sum(per_county.values()) == sum(expected.values())
+
+
+def test_english_township_names_are_rebuilt_by_their_script(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    pytest.importorskip("pypinyin")
+    root = Path(__file__).resolve().parents[1]
+    subprocess.run([sys.executable, str(root / "scripts/build_township_names_en.py"), str(tmp_path)], check=True)
+    built = (tmp_path / "township_names_en.csv").read_bytes()
+    assert built == (root / "data/townships/township_names_en.csv").read_bytes()
+    names = {r["name"]: r["name_en"] for r in read("township_names_en.csv")}
+    assert names["大龙潭彝族乡"] == "Dalongtan Yi Ethnic Township"
+    assert names["川兴镇"] == "Chuanxing Town" and names["石板街道"] == "Shiban Subdistrict"
+    listed = {r["code"] for r in read("township_units.csv") if r["year"] in ("2021", "2023")}
+    assert listed == {r["code"] for r in read("township_names_en.csv")}
