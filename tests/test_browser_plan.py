@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -115,6 +116,13 @@ class PlanPage:
     def heading(self, text: str):
         return self.page.get_by_role("heading").filter(has_text=text)
 
+    def close(self) -> None:
+        """Close the tab; after a failure, keep a screenshot in test-artifacts/ first."""
+        if sys.exc_info()[0] is not None:
+            ARTIFACTS.mkdir(exist_ok=True)
+            self.page.screenshot(path=ARTIFACTS / "plan_browser_failure.png", full_page=True)
+        self.tab.close()
+
     def switch_language(self) -> None:
         target = "en" if self.lang == "zh" else "zh"
         self.step(
@@ -195,12 +203,8 @@ def test_plan_controls_after_switching_language(plan_atlas, browser, start):
             lambda: p.radio("plan_show", t("plan_show_existing", p.lang)),
             param=("pshow", "existing"),
         )
-    except Exception:
-        ARTIFACTS.mkdir(exist_ok=True)
-        p.page.screenshot(path=ARTIFACTS / "plan_browser_failure.png", full_page=True)
-        raise
     finally:
-        p.tab.close()
+        p.close()
 
 
 def test_a_norm_and_a_facility_list_with_townships_through_the_page(plan_atlas, browser, tmp_path):
@@ -280,9 +284,5 @@ def test_a_norm_and_a_facility_list_with_townships_through_the_page(plan_atlas, 
         p.step("supply → the new list", lambda: p.choose("plan_supply", "user_3"), param=("psupply", "user_3"))
         listed = p.page.locator('[data-testid="stDataFrame"]').filter(has_text="Township code")
         expect(listed).to_have_count(1)
-    except Exception:
-        ARTIFACTS.mkdir(exist_ok=True)
-        p.page.screenshot(path=ARTIFACTS / "plan_browser_failure.png", full_page=True)
-        raise
     finally:
-        p.tab.close()
+        p.close()
