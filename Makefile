@@ -63,3 +63,4 @@ bench: $(VENV)/.installed system-deps
 	$(PY) bench/export.py
 	$(PY) bench/import.py
 	$(PY) bench/compare.py --runs $(RUNS)
+	$(PY) bench/brief.py --repeat $(RUNS)
