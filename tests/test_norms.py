@@ -111,3 +111,15 @@ def test_norms_from_a_file_name_each_problem_by_row():
     assert [p.split(",")[0].split(": ")[1] for p in problems] == ["row 3", "row 4", "row 5"]
     assert "not a whole number" in problems[0] and "not a number" in problems[1] and "source" in problems[2]
     assert norms_from_table(frame.drop(columns="来源"), "规范.csv") == ([], ["规范.csv: missing column(s) 来源/source"])
+
+
+def test_the_english_texts_are_english():
+    """Titles, readings and reasons in English carry no Chinese (the quotation and the article's title stay as
+    printed: they are what is cited)."""
+    import re
+
+    catalogue = shipped_norms()
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    texts = [text for n in catalogue.norms.values() for text in (n.title_en, n.reading_en, n.reason_en)]
+    texts += [f.title_en for f in catalogue.facility_types.values()]
+    assert [x for x in texts if cjk.search(x)] == []

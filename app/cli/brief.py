@@ -96,6 +96,10 @@ def _brief(args: argparse.Namespace) -> int:
                 raise UsageError(f"--norm {view.plan_norm!r} is not a norm; choose from: {', '.join(catalogue.norms)}")
             from app.core.plan import sanitise_plan, supply_ids
 
+            norm = catalogue.get(view.plan_norm)
+            if not norm.computable:
+                raise UsageError(f"norm {norm.id!r} gives no shortfall: {norm.reason('en')}")
+
             checked: list[Notice] = []
             sanitise_plan(view, catalogue, registry, facility_sets, checked)
             if checked:
