@@ -148,3 +148,11 @@ def test_an_editor_adds_a_norm_of_their_own(store):
     assert norm.id == "user_norm_1" and norm.source("zh") == "某市“十四五”养老服务体系规划（2022）"
     assert params(at)["pnorm"] == "user_norm_1"
     assert any("每个乡镇1个区域性养老服务中心" in s.value for s in at.subheader)
+
+
+def test_an_unusable_norm_or_supply_in_the_address_gets_a_notice(store):
+    at = run_app({"mode": "plan", "pnorm": "no_such_norm", "psupply": "user_99"})
+    warning = " ".join(w.value for w in at.warning)
+    assert "no\\_such\\_norm" in warning or "no_such_norm" in warning
+    assert "user\\_99" in warning or "user_99" in warning
+    assert params(at).get("pnorm") is None and "psupply" not in params(at)

@@ -137,6 +137,7 @@ def init_from_url(registry: Registry) -> ViewState | None:
             "w_psupply": view.plan_supply,
             "w_pyear": str(view.plan_year),
             "w_pshow": view.plan_show,
+            "_plan_from_url": True,  # the plan sidebar checks the address's norm and supply once (app/ui/plan)
         }
     )
     return view

@@ -6,6 +6,8 @@ language map back to their options; see that module's docstring), and it writes 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from app.core.basemaps import BASEMAPS
@@ -66,6 +68,15 @@ def plan_controls(registry: Registry, lang: str) -> ViewState:
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]
     catalogue = plan_cache.catalogue()
+    notices: list[Notice] = st.session_state.setdefault("notices", [])
+    if st.session_state.pop("_plan_from_url", False):
+        # The address's norm and supply, before the widgets settle them: what cannot be used gets a notice.
+        asked = replace(
+            DEFAULT,
+            plan_norm=str(st.session_state.get("w_pnorm", DEFAULT.plan_norm)),
+            plan_supply=str(st.session_state.get("w_psupply", "")),
+        )
+        sanitise_plan(asked, catalogue, registry, plan_cache.facility_sets(), notices)
     norms = list(catalogue.norms)
     if st.session_state.get(PENDING_NORM) in norms:  # a norm just added on the page
         st.session_state.w_pnorm = st.session_state.pop(PENDING_NORM)
@@ -164,8 +175,7 @@ def plan_controls(registry: Registry, lang: str) -> ViewState:
         plan_year=year,
         plan_show=show,
     )
-    notices: list[Notice] = st.session_state.setdefault("notices", [])
-    view = sanitise_plan(view, catalogue, registry, plan_cache.facility_sets(), notices)
+    view = sanitise_plan(view, catalogue, registry, plan_cache.facility_sets())
     sb.caption(t("share_link", lang))
     params = to_query_params(view)
     if params != st.query_params.to_dict():
