@@ -52,6 +52,7 @@ data: $(VENV)/.installed
 	$(PY) scripts/build_gazetteer.py
 	$(PY) scripts/build_townships.py
 	$(PY) scripts/build_names_en.py
+	$(PY) scripts/build_township_names_en.py
 
 # The benchmarks: map builder vs explore() in one process, then the page in headless Chromium
 # (atlas vs naive app vs bare Streamlit page; RUNS=N for more or fewer runs).
@@ -63,3 +64,4 @@ bench: $(VENV)/.installed system-deps
 	$(PY) bench/import.py
 	$(PY) bench/compare.py --runs $(RUNS)
 	$(PY) bench/sessions.py
+	$(PY) bench/brief.py --repeat $(RUNS)

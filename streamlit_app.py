@@ -9,6 +9,8 @@ from app.core.markup import escape
 from app.ui import cache, panels, upload
 from app.ui.compare.page import page as compare_page
 from app.ui.export_panel import export_section
+from app.ui.plan.page import page as plan_page
+from app.ui.plan.sidebar import plan_controls
 from app.ui.sidebar import init_from_url, read_sidebar
 from app.webmap import choropleth
 
@@ -29,8 +31,8 @@ def drill_down(prefecture: str) -> None:
 # A session's first run writes the address's map before anything else and waits for the browser to draw it:
 # otherwise the code of the sidebar's widgets loads beside the map's component, Leaflet and geometry and holds
 # them up (bench/README.md, "Fifth round"). Every later run draws the sidebar first.
-first_run = url_view is not None and "_map_view" not in st.session_state and not url_view.is_compare
-view = url_view if url_view is not None and first_run else read_sidebar(registry, value_range)
+first_run = url_view is not None and "_map_view" not in st.session_state and url_view.mode == "single"
+view = url_view if url_view is not None and first_run else read_sidebar(registry, value_range, plan_controls)
 panels.page_style()
 lang = view.lang
 head = st.container()  # the title and figures, written after the map (see map_head_start) but shown above it
@@ -41,6 +43,12 @@ if view.is_compare:
     with head:
         panels.title(lang)
     compare_page(view)
+    st.stop()
+if view.is_plan:
+    with head:
+        panels.title(lang)
+    plan_page(view, upload.map_frame(cache.map_frame(view), view))
+    upload.upload_section(registry, lang)  # where facility lists are uploaded as the plan's supply
     st.stop()
 data = cache.map_data(view)
 map_col, detail_col = st.columns([3, 1.3])
@@ -63,7 +71,7 @@ with map_col:
         st.rerun()
 if first_run:
     panels.await_first_map(view)
-    if read_sidebar(registry, value_range) != view:
+    if read_sidebar(registry, value_range, plan_controls) != view:
         st.rerun()  # the map must show the view the sidebar shows
 else:
     panels.map_head_start(view)

@@ -5,7 +5,8 @@ A layer's values come from exactly one spec:
   * :class:`DerivedSpec`   — an operation on two other layers, computed only where both exist;
   * :class:`BuilderSpec`  — a named function of the level (categories from the gazetteer or a
                              list, or areas from the boundaries);
-  * :class:`UserSpec`     — a planner's saved layer, figures carried in the spec (layers/userstore.py).
+  * :class:`UserSpec`     — a planner's saved layer, figures carried in the spec (layers/userstore.py);
+  * :class:`FiguresSpec`  — figures computed from other layers, carried in the spec (the plan view's).
 Missing stays missing (NaN); a zero in the data stays zero.
 """
 
@@ -140,7 +141,21 @@ class UserSpec:
         return _no_zones()
 
 
-Spec = IndicatorSpec | DerivedSpec | BuilderSpec | UserSpec
+@dataclass(frozen=True)
+class FiguresSpec:
+    """Figures computed from other layers outside the registry (the plan view's shortfall, coverage …), carried
+    in the spec like a user layer's; keyed by today's codes (county and prefecture codes never collide)."""
+
+    figures: tuple[tuple[str, float], ...]  # (code, figure); NaN = no data
+
+    def values(self, layer: Layer, level: str) -> pd.Series:
+        return pd.Series(dict(self.figures), dtype=float)
+
+    def unmapped(self, layer: Layer, level: str) -> pd.DataFrame:
+        return _no_zones()
+
+
+Spec = IndicatorSpec | DerivedSpec | BuilderSpec | UserSpec | FiguresSpec
 
 
 @dataclass(frozen=True)

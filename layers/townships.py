@@ -396,6 +396,17 @@ def _listing_rows(
     ]
 
 
+def villages_per_township(
+    townships: Iterable[TownshipUnit], villages: Iterable[VillageUnit]
+) -> list[tuple[TownshipUnit, int, int]]:
+    """(township, village committees, residents' committees) for every township of one year's list, 0 where
+    none: the denominators of a per-village norm inside a county. A committee belongs to the township whose
+    code opens its own (its first nine digits); committees under a unit that is not a township (2018–2020:
+    静乐寺管理办公室 …) are in no row, so a county's rows can sum to less than its ``villages_total``."""
+    tally: Counter[tuple[str, str]] = Counter((v.code[:9], v.type) for v in villages)
+    return [(u, tally[u.code, VILLAGE_COMMITTEE], tally[u.code, RESIDENTS_COMMITTEE]) for u in townships]
+
+
 # --- changes between two years ----------------------------------------------------------------
 
 # Ethnic designations of Sichuan's 民族乡 (彝族乡, 藏族乡, 傈僳族乡, 彝族苗族乡 …): a 民族乡 that

@@ -20,7 +20,7 @@ import json
 import math
 import os
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -461,9 +461,16 @@ class UserStore:
         return self.save_many([(layer, values)], who)[0]
 
     def save_many(
-        self, layers: Sequence[tuple[NewLayer, Mapping[str, float] | pd.Series]], who: str
+        self,
+        layers: Sequence[tuple[NewLayer, Mapping[str, float] | pd.Series]],
+        who: str,
+        *,
+        also: Callable[[Connection, list[int]], None] | None = None,
     ) -> list[UserLayer]:
-        """Save several new layers (e.g. every value column of one upload) in ONE transaction: all or none."""
+        """Save several new layers (e.g. every value column of one upload) in ONE transaction: all or none.
+
+        ``also(connection, new ids)`` writes what belongs with them in the same transaction (a facility list's
+        type and townships, layers/planstore.py): if it fails, nothing is saved."""
         checked = []
         for layer, values in layers:
             self._check_meta(layer.title, layer.unit, layer.year, layer.source, layer.level, layer.kind)
@@ -498,6 +505,8 @@ class UserStore:
                     {"title": _text(layer.title), "level": layer.level, "regions": len(clean)},
                 )
                 ids.append(new_id)
+            if also is not None:
+                also(conn, ids)
             return [self._get(conn, i) for i in ids]
 
     def replace(

@@ -4,6 +4,7 @@ Counts Sichuan's township-level (乡/镇/街道) and village-level (村/居委�
 2020, 2021 and 2023 lists, with the rules in layers/townships.py. Writes:
 
   township_units.csv              every counted township, per year, with its current county
+  township_villages.csv           every counted township, per year, with its village-level committees
   division_counts.csv             long table adcode,level,year,indicator,value (province/prefecture/county)
   zone_counts.csv                 the same counts for the three development zones (no county)
   zone_units.csv                  the townships listed under those zones, and where each is in 2023
@@ -45,6 +46,7 @@ from layers.townships import (  # noqa: E402
     count_units,
     township_changes,
     village_names_by_township,
+    villages_per_township,
     zone_destination,
 )
 
@@ -106,6 +108,15 @@ def build(out: Path) -> None:
             ]
             for year in sorted(townships)
             for u in townships[year]
+        ],
+    )
+    write_csv(
+        out / "township_villages.csv",
+        ["year", "code", "village_committees", "residents_committees"],
+        [
+            [u.year, u.code, committees, residents]
+            for year in sorted(townships)
+            for u, committees, residents in villages_per_township(townships[year], villages[year])
         ],
     )
     write_csv(

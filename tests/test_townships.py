@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data" / "townships"
 BUILT_FILES = (
     "township_units.csv",
+    "township_villages.csv",
     "division_counts.csv",
     "zone_counts.csv",
     "zone_units.csv",

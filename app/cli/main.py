@@ -10,7 +10,7 @@ import os
 import signal
 import sys
 
-from app.cli import export, importing
+from app.cli import brief, export, importing
 from app.cli.text import printable
 from app.webmap.site import prepare_site, site_dir
 
@@ -118,6 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_build_cache)
     export.add_subcommands(sub)
     importing.add_subcommand(sub)
+    brief.add_subcommand(sub)
     return parser
 
 

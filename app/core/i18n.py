@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from app.core.i18n_plan import PLAN_TEXT
+
 TEXT: dict[str, tuple[str, str]] = {
     "app_title": ("四川民政服务覆盖图集", "Sichuan Coverage Atlas"),
     "mode": ("模式", "Mode"),
@@ -471,6 +473,9 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "auth_need_name": ("请填写姓名。", "Please give your name."),
 }
+# The plan view's and the brief's strings (issue 27), kept in their own module; one table at run time.
+assert not set(PLAN_TEXT) & set(TEXT), sorted(set(PLAN_TEXT) & set(TEXT))
+TEXT.update(PLAN_TEXT)
 
 
 def t(key: str, lang: str, **kwargs) -> str:

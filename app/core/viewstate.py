@@ -19,10 +19,11 @@ from geodata.regions import ECONOMIC_REGIONS
 from layers.bivariate import BIVARIATE_PALETTES, QUADRANTS, parse_threshold
 from layers.classify import MAX_CLASSES, MIN_CLASSES, SCHEMES
 from layers.groups import GROUPS
+from layers.norms import PLAN_YEARS
 from layers.registry import LEVELS, Registry
 
 LANGS = ("zh", "en")
-MODES = ("single", "compare")
+MODES = ("single", "compare", "plan")
 
 
 Name = tuple[str, str]  # (Chinese, English): a layer, level, region or view as a person reads it
@@ -74,6 +75,10 @@ NOTICE_TEXT = {
     "compare_only": (
         "链接参数 {keys} 只用于对比模式（mode=compare），单图模式下不使用",
         "{keys} apply in compare mode only (mode=compare); not used in the single view",
+    ),
+    "plan_only": (
+        "链接参数 {keys} 只用于规划模式（mode=plan），已忽略",
+        "{keys} apply in plan mode only (mode=plan); ignored",
     ),
     "level_missing": (
         "图层“{layer}”没有{level}数据（{key}={value}），改为显示{shown}",
@@ -147,6 +152,14 @@ NOTICE_TEXT = {
         "year_from={value} is after year={shown}; swapped: showing the change from {first} to {last}",
     ),
     "bad_selection": ("sel={value} 不是行政区，已取消选择", "sel={value} is not a region; selection cleared"),
+    "plan_norm_unknown": (
+        "没有规范 pnorm={value}，改为显示 {shown}",
+        "there is no norm pnorm={value}; showing {shown}",
+    ),
+    "plan_supply_unknown": (
+        "psupply={value} 不是可用的县级数量图层（机构名单或计数图层），未选供给",
+        "psupply={value} is not a county count layer (a facility list or a count layer); no supply chosen",
+    ),
     "layer_b_level": (
         "图层 B“{layer}”（{key}={value}）没有{level}数据，改用“{shown}”",
         "layer B “{layer}” ({key}={value}) has no figures by {level}; using “{shown}”",
@@ -224,10 +237,20 @@ class ViewState:
     hs_p: float = 0.05  # hot spots: significance threshold, one of HOTSPOT_THRESHOLDS
     year_from: int | None = None  # change between years: the first year (view.year is the second)
     change: str = "abs"  # change between years: "abs" (difference) or "pct" (per cent of the first year)
+    # Plan mode (issue 27): a norm (data/norms.toml or a planner's) against a supply layer of county counts;
+    # level, area, selection and classification as above. Existence of norm and supply: app/core/plan.py.
+    plan_norm: str = "cp_station_per_township"
+    plan_supply: str = ""  # a user count layer's id (user_<n>); "": none chosen (required numbers only)
+    plan_year: int = 2023  # the township list the norm is counted on (PLAN_YEARS)
+    plan_show: str = "shortfall"  # what the plan map shows, one of PLAN_SHOWS
 
     @property
     def is_compare(self) -> bool:
         return self.mode == "compare"
+
+    @property
+    def is_plan(self) -> bool:
+        return self.mode == "plan"
 
     @property
     def prefecture_filter(self) -> str | None:
@@ -274,6 +297,10 @@ _KEYS = {
     "hs_p": "hs_p",
     "year_from": "year_from",
     "change": "chg",
+    "plan_norm": "pnorm",
+    "plan_supply": "psupply",
+    "plan_year": "pyear",
+    "plan_show": "pshow",
 }
 # Written to the address only in compare mode (a single view's address stays as it was).
 COMPARE_FIELDS = frozenset(
@@ -291,6 +318,9 @@ VIEW_FIELDS = {
     "year_change": frozenset({"year_from", "change"}),
 }
 ALL_VIEWS_FIELDS = frozenset({"layer_b", "norm_b", "compare_view"})
+# Written to the address only in plan mode.
+PLAN_FIELDS = frozenset({"plan_norm", "plan_supply", "plan_year", "plan_show"})
+PLAN_SHOWS = ("shortfall", "coverage", "existing", "required")
 HOTSPOT_KINDS = ("a", "ab")
 HOTSPOT_THRESHOLDS = (0.01, 0.05, 0.1)
 CHANGE_KINDS = ("abs", "pct")
@@ -308,7 +338,11 @@ def to_query_params(view: ViewState) -> dict[str, str]:
     compare = ALL_VIEWS_FIELDS | VIEW_FIELDS.get(view.compare_view, frozenset()) if view.is_compare else frozenset()
     for f in fields(ViewState):
         value = getattr(view, f.name)
-        if value == getattr(DEFAULT, f.name) or (f.name in COMPARE_FIELDS and f.name not in compare):
+        if (
+            value == getattr(DEFAULT, f.name)
+            or (f.name in COMPARE_FIELDS and f.name not in compare)
+            or (f.name in PLAN_FIELDS and not view.is_plan)
+        ):
             continue
         if isinstance(value, bool):
             out[_KEYS[f.name]] = "1" if value else "0"
@@ -466,6 +500,16 @@ def from_query_params(params: Mapping[str, str | list[str]], registry: Registry)
     take("hs_p", _number, lambda v: v in HOTSPOT_THRESHOLDS)
     take("year_from", _parse_year, lambda v: True)
     take("change", str, lambda v: v in CHANGE_KINDS)
+    take("plan_norm", str, lambda v: bool(re.fullmatch(r"[a-z0-9_]{1,64}", v)))
+    take("plan_supply", str, lambda v: bool(re.fullmatch(r"user_[0-9]{1,9}", v)))
+    take("plan_year", _parse_year, lambda v: v in PLAN_YEARS)
+    take("plan_show", str, lambda v: v in PLAN_SHOWS)
+    if values.get("mode", DEFAULT.mode) != "plan":
+        unused = [name for name in _KEYS if name in PLAN_FIELDS and name in values]
+        if unused:  # dropped, as the sidebar outside plan mode does (its address never carries them)
+            notices.append(_notice("plan_only", keys=", ".join(_KEYS[name] for name in unused)))
+            for name in unused:
+                del values[name]
     if values.get("mode", DEFAULT.mode) != "compare":
         unused = [name for name in _KEYS if name in COMPARE_FIELDS and name in values]
         if unused:  # dropped, as the sidebar of a single view does (its address never carries them)

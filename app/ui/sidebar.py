@@ -70,6 +70,10 @@ LABELLED_KEYS = (
     "w_scheme",
     "w_palette",
     "w_basemap",
+    "w_pnorm",
+    "w_psupply",
+    "w_pyear",
+    "w_pshow",
 )
 Label = Callable[[str, str], str]  # (option, lang) -> label
 ValueRange = Callable[[ViewState], tuple[float | None, float | None]]  # (min, max) of the data shown
@@ -130,6 +134,11 @@ def init_from_url(registry: Registry) -> ViewState | None:
             "w_hs_p": view.hs_p,
             "w_year_from": view.year_from,
             "w_chg": view.change,
+            "w_pnorm": view.plan_norm,
+            "w_psupply": view.plan_supply,
+            "w_pyear": str(view.plan_year),
+            "w_pshow": view.plan_show,
+            "_plan_from_url": True,  # the plan sidebar checks the address's norm and supply once (app/ui/plan)
         }
     )
     return view
@@ -247,8 +256,12 @@ def _fmt(x: float) -> str:
     return f"{x:,.10g}"
 
 
-def read_sidebar(registry: Registry, value_range: ValueRange) -> ViewState:
-    """Draw the sidebar and return the view it describes. ``value_range(view)`` gives (min, max) of the data."""
+PlanControls = Callable[[Registry, str], ViewState]  # (registry, lang) -> the plan view (app/ui/plan/sidebar.py)
+
+
+def read_sidebar(registry: Registry, value_range: ValueRange, plan_controls: PlanControls | None = None) -> ViewState:
+    """Draw the sidebar and return the view it describes. ``value_range(view)`` gives (min, max) of the data;
+    ``plan_controls`` draws the rest of the sidebar in plan mode."""
     sb = st.sidebar
     lang = sb.radio(
         t("language", "zh"),
@@ -261,6 +274,8 @@ def read_sidebar(registry: Registry, value_range: ValueRange) -> ViewState:
         _resend_labels()
     st.session_state["_lang"] = lang
     mode = _choice("radio", "w_mode", t("mode", lang), MODES, _mode_label, lang, "single", horizontal=True)
+    if mode == "plan" and plan_controls is not None:
+        return plan_controls(registry, lang)
     compare_view = DEFAULT.compare_view
     if mode == "compare":
         views = list(compare_view_ids())

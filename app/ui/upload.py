@@ -17,6 +17,7 @@ from app.core import mapdata
 from app.core.i18n import t
 from app.core.markup import escape
 from app.ui import auth
+from app.ui.plan import facility_upload
 from app.webmap.facilities import with_facilities
 from layers.facilities import DATUMS, PER_CAPITA, FacilityColumns, locate_facilities
 from layers.registry import Registry
@@ -354,6 +355,7 @@ def facility_flow(store: UserStore, table: UploadedTable, registry: Registry, la
         lon, lat = pick("lon"), pick("lat")
     with c3:
         capacity, region = pick("capacity"), pick("region")
+    township = pick("township")  # for the plan view's townships without a site (app/ui/plan/facility_upload.py)
     try:
         columns = FacilityColumns(name=name, type=kind, capacity=capacity, lon=lon, lat=lat, region=region)
     except ValueError as exc:
@@ -376,6 +378,10 @@ def facility_flow(store: UserStore, table: UploadedTable, registry: Registry, la
     )
     if facilities.issues:
         st.dataframe(issue_rows(facilities, lang), hide_index=True, key="uf_issues")
+    plan_part = facility_upload.township_part(
+        table.frame, facilities, township, facility_upload.facility_type_choice(lang), lang
+    )
+    facilities = plan_part.facilities or facilities  # a site whose township moved county counts where it went
     st.checkbox(
         _t("markers", lang),
         value=st.session_state.get(SHOW_MARKERS_KEY, True),
@@ -421,10 +427,10 @@ def facility_flow(store: UserStore, table: UploadedTable, registry: Registry, la
         hide_index=True,
         key="uf_layers",
     )
-    accepted = not facilities.issues or st.checkbox(_t("accept", lang), key="uf_accept")
+    accepted = not (facilities.issues or plan_part.problems) or st.checkbox(_t("accept", lang), key="uf_accept")
     if st.button(_t("save", lang), key="uf_save", disabled=not accepted, type="primary"):
         try:
-            saved = store.save_many(layers, auth.current_editor() or "anonymous")
+            saved = store.save_many(layers, auth.current_editor() or "anonymous", also=plan_part.writer())
         except StoreError as exc:
             st.error(escape(exc.text(lang) if isinstance(exc, StoreUnavailable) else str(exc)))
             return
