@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from app.cli.export import ERROR_STATUS, UsageError, one_line_errors, _registry, write_atomically
+from app.cli.export import ERROR_STATUS, UsageError, one_line_errors, user_registry, write_atomically
 
 BRIEF_THEMES = ("child_protection", "elderly_care")  # app.export.brief.BRIEF_THEMES (matplotlib not imported here)
 
@@ -76,7 +76,7 @@ def _brief(args: argparse.Namespace) -> int:
     from layers.userstore import open_store
 
     prog = "coverage-atlas brief"
-    registry = _registry(prog)
+    registry = user_registry(prog)
     try:
         area = _area(args.area)
         params = _plan_params(args)

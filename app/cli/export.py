@@ -234,7 +234,7 @@ def _export(args: argparse.Namespace) -> int:
     from app.export.paper import PrintOptionError, PrintOptions
 
     prog = "coverage-atlas export"
-    registry = _registry(prog)
+    registry = user_registry(prog)
     try:
         view = view_from_args(args, registry)
         options = ExportOptions(
@@ -282,7 +282,7 @@ def _compare_export(registry: Registry, view: ViewState, fmt: str, options: Prin
     return lambda: compare_export.render(shapes, data, options, fmt, view.compare_view)
 
 
-def _registry(prog: str) -> Registry:
+def user_registry(prog: str) -> Registry:
     """Shipped and saved layers: user layers export like shipped ones (``--layer user_3``, and in the atlas)."""
     from layers import default_registry
     from layers.userlayers import full_registry
@@ -312,7 +312,7 @@ def _atlas(args: argparse.Namespace) -> int:
             options=options,
             progress=True,
             workers=args.workers,
-            registry=_registry(prog),
+            registry=user_registry(prog),
         )
     except (AtlasError, PrintOptionError) as exc:
         return _fail(prog, str(exc))

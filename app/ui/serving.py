@@ -12,6 +12,7 @@ waits for the thread rather than doing the work twice (Python's import locks, St
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 import logging
 import os
@@ -34,9 +35,51 @@ from layers.userstore import store_url_problem
 PAGE = shipped("streamlit_app.py")
 # A module that declares a Streamlit component registers it with the server only when it is first imported inside
 # a script run; imported here first, the page's map would have no component. Left to the first session (light once
-# folium & co. are loaded): streamlit_folium, and the compare page, which imports it through its widgets.
-DECLARES_COMPONENTS = ("streamlit_folium", "app.ui.compare.page")
+# folium & co. are loaded): streamlit_folium, and every page module that imports it, found by reading the sources
+# (declaring_modules), so a new module that draws a map cannot break the page.
+COMPONENT_MODULES = ("streamlit_folium",)
 log = logging.getLogger(__name__)
+
+
+def _module_file(module: str) -> Path | None:
+    """The source of a module of this package, found without importing anything (an import could declare)."""
+    base = Path(__file__).resolve().parents[2] / Path(*module.split("."))
+    for path in (base.with_suffix(".py"), base / "__init__.py"):
+        if path.is_file():
+            return path
+    return None
+
+
+def _imported_by(module: str) -> set[str]:
+    """The project modules and component modules ``module``'s source imports (anywhere in it)."""
+    path = _module_file(module)
+    if path is None:
+        return set()
+    out: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            out |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            out.add(node.module)
+            out |= {f"{node.module}.{alias.name}" for alias in node.names}
+    return {m for m in out if m in COMPONENT_MODULES or m.split(".")[0] == "app"}
+
+
+@functools.cache
+def declaring_modules(script: Path = PAGE) -> frozenset[str]:
+    """The page's imports that declare a component themselves or through the project modules they import."""
+    declaring: dict[str, bool] = {}
+
+    def declares(module: str, seen: frozenset[str] = frozenset()) -> bool:
+        if module in COMPONENT_MODULES:
+            return True
+        if module not in declaring:
+            declaring[module] = False  # a cycle adds nothing
+            declaring[module] = any(declares(m, seen | {module}) for m in _imported_by(module) if m not in seen)
+        return declaring[module]
+
+    page = {m for module, names in page_imports(script) for m in (module, *(f"{module}.{n}" for n in names))}
+    return frozenset(m for m in page if declares(m))
 
 
 def page_imports(script: Path = PAGE) -> list[tuple[str, tuple[str, ...]]]:
@@ -56,13 +99,17 @@ def import_page_modules(script: Path = PAGE) -> list[str]:
     components. ``from app.ui import cache`` imports the submodule ``app.ui.cache``. Returns the modules imported."""
     done: list[str] = []
     for module, names in page_imports(script):
-        if module in DECLARES_COMPONENTS:
+        if module in declaring_modules(script):
             continue
         package = importlib.import_module(module)
         done.append(module)
         for name in names:
             submodule = f"{module}.{name}"
-            if hasattr(package, "__path__") and not hasattr(package, name) and submodule not in DECLARES_COMPONENTS:
+            if (
+                hasattr(package, "__path__")
+                and not hasattr(package, name)
+                and submodule not in declaring_modules(script)
+            ):
                 importlib.import_module(submodule)
                 done.append(submodule)
     return done
