@@ -19,7 +19,7 @@ import pandas as pd
 
 from geodata.codes import gazetteer
 from layers.builders import BUILDERS
-from layers.tables import Source, shipped_long_table
+from layers.tables import Source, shipped_long_table, source_names, with_layer_year
 from layers.zones import fold_into_districts
 
 if TYPE_CHECKING:
@@ -196,9 +196,14 @@ class Layer:
     def notes(self, lang: str = "zh") -> str:
         return self.notes_en if lang == "en" else self.notes_zh
 
-    def source_text(self, short: bool = False) -> str:
-        texts = [(s.short or s.title) if short else s.title for s in self.sources]
-        return "; ".join(dict.fromkeys(texts))
+    def source_text(self, short: bool = False, lang: str = "zh") -> str:
+        """The layer's sources in plain words for a person, in ``lang`` ("zh" or "en"), joined by "; ":
+        publisher, table and year, e.g. "国家统计局 第七次全国人口普查分县资料（2020）" / "National Bureau of
+        Statistics, 2020 census tabulation by county (2020)". ``short`` (tooltips, legends, narrow columns) leaves
+        the publisher out. Every output a person reads uses this; the technical provenance (repositories, commits,
+        scripts) stays in data/datapackage.json and data/README.md. A planner's own layer gives its source as
+        written."""
+        return source_names(self.sources, lang, short=short)
 
     @property
     def siblings(self) -> Registry:
@@ -278,6 +283,7 @@ class Layer:
             year=f"{year}（{date}）",
             year_en=f"{year} (as of {date})",
             spec=replace(self.spec, year=year),
+            sources=with_layer_year(self.sources, year),
             hidden=True,
             published_total=None,
             series=self.id,

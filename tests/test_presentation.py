@@ -128,9 +128,9 @@ def test_csv_figures_are_rounded_numbers_and_source_is_given_once():
     assert all(float(c) == float(c) for c in cells)  # numbers, not text with units or separators
     flat = "\n".join(",".join(r) for r in rows)
     assert "True" not in flat and "False" not in flat
-    assert "七普" not in flat  # the source is not repeated on every row …
+    assert "人口普查" not in flat  # the source is not repeated on every row …
     source = {n[0]: n[1] for n in notes if len(n) == 2}["来源"]
-    assert "七普" in source  # … but given once below the table
+    assert "国家统计局 第七次全国人口普查分县资料（2020）" in source  # … but given once below the table
 
     header, rows, _ = _csv(ViewState(layer="pop_total"))
     pop = census_county("pop_total")

@@ -43,7 +43,7 @@ def ranking_chart_spec(data: MapData) -> alt.Chart | None:
             tooltip=[
                 alt.Tooltip("label:N", title=t("name", lang)),
                 alt.Tooltip("adcode:N", title=t("code", lang)),
-                alt.Tooltip("value:Q", title=f"{t('value', lang)} ({layer.unit(lang)})", format=",.1f"),
+                alt.Tooltip("value:Q", title=f"{t('value', lang)} ({layer.unit(lang)})", format=f",.{layer.decimals}f"),
                 alt.Tooltip("rank:Q", title=t("rank", lang)),
             ],
         )

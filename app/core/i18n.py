@@ -153,6 +153,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "palette_diverging": ("发散色带", "diverging"),
     "palette_qualitative": ("分类色带", "qualitative"),
     "reverse": ("反转配色", "Reverse palette"),
+    "reversed": ("（反转）", " (reversed)"),
     "basemap": ("底图", "Basemap"),
     "no_data": ("无数据", "No data"),
     "filtered_out": ("不在所选范围", "Outside chosen range"),

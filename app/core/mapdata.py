@@ -132,15 +132,30 @@ def format_value(value, layer: Layer, lang: str = "zh") -> str:
         return t("no_data", lang)
     if layer.is_categorical:
         return str(value)
-    v = float(value)
-    whole = (layer.kind == "count" and abs(v - round(v)) < 1e-09) or abs(v) >= 100
-    text = f"{v:,.0f}" if whole else f"{v:,.1f}"
+    text = format_number(float(value), layer)
     unit = layer.unit(lang)
-    return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
+    return f"{text}{unit}" if unit == "%" or not unit else f"{text} {unit}"
 
 
-def fmt_bound(x: float, layer: Layer) -> str:
-    return f"{x:,.0f}" if abs(x) >= 100 or layer.kind == "count" else f"{x:,.1f}"
+def format_number(x: float, layer: Layer) -> str:
+    """A figure as every output gives it (tooltip, legend, details, table, CSV, XLSX, print): rounded to the
+    layer's precision (:attr:`layers.model.Layer.decimals`: counts whole, rates 0.1, shares 0.01), with
+    thousands separators. ``-0.0`` shows as ``0``."""
+    text = f"{x:,.{layer.decimals}f}"
+    return text[1:] if text.startswith("-") and not text.strip("-0.,") else text
+
+
+fmt_bound = format_number  # a class bound or value-range end: the same format as the figures
+
+
+def normalisation_text(registry: Registry, norm: str, lang: str) -> str:
+    """A normalisation in words: "绝对值" / "Absolute", "每千常住人口" / "per 1,000 resident population"."""
+    if norm == "absolute":
+        return t("absolute", lang)
+    if norm == "area_km2":
+        return "每千平方公里" if lang == "zh" else "per 1,000 km²"
+    base = registry.get(norm).title(lang)
+    return f"每千{base}" if lang == "zh" else f"per 1,000 {base.lower()}"
 
 
 def legend_entries(data: MapData) -> list[tuple[str, str, str]]:
@@ -242,7 +257,7 @@ def table_notes(data: MapData) -> list[tuple[str, str]]:
     notes = [
         (t("unit", lang), layer.unit(lang)),
         (t("year", lang), layer.year_label(lang)),
-        (t("source", lang), layer.source_text()),
+        (t("source", lang), layer.source_text(lang=lang)),
     ]
     view = data.view
     if not layer.is_categorical and (view.vmin is not None or view.vmax is not None):

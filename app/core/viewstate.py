@@ -13,6 +13,7 @@ from app.core.basemaps import BASEMAPS
 from app.core.compareviews import VIEWS
 from app.core.i18n import t
 from app.core.palettes import PALETTES
+from app.core.regionnames import region_name
 from geodata.codes import gazetteer
 from geodata.regions import ECONOMIC_REGIONS
 from layers.bivariate import BIVARIATE_PALETTES, QUADRANTS, parse_threshold
@@ -31,17 +32,28 @@ class Notice:
     kind: str  # a key of NOTICE_TEXT
     args: tuple[tuple[str, str], ...] = ()
 
-    def _format(self, lang: str, fmt: Callable[[str, str], str]) -> str:
+    def _format(self, lang: str, fmt: Callable[[str, str], str], words: Callable[[str], str]) -> str:
         zh, en = NOTICE_TEXT[self.kind]
-        return (en if lang == "en" else zh).format(**{k: fmt(k, v) for k, v in self.args})
+        args = dict(self.args)
+        # The atlas's own words in the page's language (levels, today's region name), not ids: "没有市（州）数据".
+        own = {k: _level_word(v, lang) for k, v in args.items() if k in ("level", "shown") and v in LEVELS}
+        if "name" in args and "code" in args:
+            own["name"] = region_name(args["code"], lang)
+        return (en if lang == "en" else zh).format(
+            **{k: words(own[k]) if k in own else fmt(k, v) for k, v in args.items()}
+        )
 
     def text(self, lang: str = "en") -> str:
         """Plain text: values cut to a readable length, parameter values quoted."""
-        return self._format(lang, lambda k, v: repr(markup.shorten(v)) if k in ("value", "norm") else markup.shorten(v))
+        return self._format(
+            lang,
+            lambda k, v: repr(markup.shorten(v)) if k in ("value", "norm") else markup.shorten(v),
+            lambda w: w,
+        )
 
     def markdown(self, lang: str = "en") -> str:
         """For Markdown-rendering elements: every value (from the address) as literal inline code."""
-        return self._format(lang, lambda _, v: markup.code(v))
+        return self._format(lang, lambda _, v: markup.code(v), markup.escape)
 
     def __str__(self) -> str:
         return self.text("en")
@@ -52,7 +64,7 @@ NOTICE_TEXT = {
     "bad_value": ("链接参数 {key}={value} 无效，已使用默认值", "{key}={value} is not valid; using the default"),
     "level_missing": (
         "图层 {layer} 没有{level}数据，改为显示{shown}",
-        "layer {layer} has no {level} level; showing {shown}",
+        "layer {layer} has no figures for {level}; showing {shown}",
     ),
     "norm_missing": (
         "图层 {layer} 不提供 norm={norm}，改为绝对值",
@@ -74,7 +86,7 @@ NOTICE_TEXT = {
     "manual_without_breaks": ("手动分级缺少断点，改用分位数", "manual classification without breaks; using quantiles"),
     "selection_renamed": (
         "sel={value}（{old}）是旧代码，已显示现行的 {code} {name}",
-        "sel={value} ({old}) is an old code; showing today's {code} {name}",
+        "sel={value} is an old code; showing today's {code} {name}",
     ),
     "year_missing": (
         "图层 {layer} 没有 {value} 年的数据，改为显示 {shown} 年",
@@ -90,6 +102,10 @@ NOTICE_TEXT = {
         "layer B {layer} has no {level} level; using {shown}",
     ),
 }
+
+
+def _level_word(level: str, lang: str) -> str:
+    return t(level, lang).lower() if lang == "en" else t(level, lang)
 
 
 def _notice(kind: str, **args: str) -> Notice:
@@ -225,7 +241,7 @@ def area_label(area: str, lang: str, prefecture_label: Callable[[str, str], str]
     if area.startswith("region:"):
         r = ECONOMIC_REGIONS[area.removeprefix("region:")]
         return r.name_en if lang == "en" else r.name_zh
-    return prefecture_label(area, lang) if prefecture_label else gazetteer().by_code[area].name
+    return prefecture_label(area, lang) if prefecture_label else region_name(area, lang)
 
 
 def _valid_area(area: str) -> bool:

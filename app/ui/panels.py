@@ -126,13 +126,15 @@ def summary_strip(lang: str) -> None:
         row = df.loc[fid]
         label = str(row["indicator_en"] if lang == "en" else row["indicator_zh"])
         value = figure_text(float(str(row["value"])), str(row["unit"]), lang)
-        help_text = f"{escape(row['year'])} · {t('source', lang)}: {escape(row['source'])} — “{escape(row['quote'])}”"
+        help_text = f"{escape(row['year'])} · {t('source', lang)}: {escape(row['source_' + lang])}"
+        if lang == "zh":  # the article's words, quoted as printed
+            help_text += f" — “{escape(row['quote'])}”"
         delta = None
         if fid in rec.index:
             r = rec.loc[fid]
             help_text += (
                 f"\n\n{t('regions_sum', lang)}: {r['sum_of_regions']:,.0f} "
-                f"({r['year']}, {r['layer_source']}); {t('gap', lang)} {r['gap']:+,.0f}"
+                f"({r['year']}, {r['layer_source_' + lang]}); {t('gap', lang)} {r['gap']:+,.0f}"
             )
             delta = f"{t('regions_sum', lang)} {r['sum_of_regions']:,.0f}"
         col.metric(label, value, delta=delta, delta_color="off", delta_arrow="off", help=help_text)
@@ -150,7 +152,7 @@ def summary_strip(lang: str) -> None:
             }
         ).sort_values(t("theme", lang), kind="stable")
         st.dataframe(table, hide_index=True, width="stretch")
-        st.caption(f"{t('source', lang)}: {escape(df['source'].iloc[0])}")
+        st.caption(f"{t('source', lang)}: {escape(df['source_' + lang].iloc[0])}")
 
 
 MAX_NOTICES = 20  # a crafted address can carry hundreds of unknown parameters
@@ -242,7 +244,7 @@ def details_figures(registry: Registry, data: MapData) -> None:
                 t("layer", lang): layer.title(lang),
                 t("value", lang): format_value(value, layer, lang),
                 t("year", lang): layer.year_label(lang),
-                t("source", lang): layer.source_text(short=True),
+                t("source", lang): layer.source_text(short=True, lang=lang),
             }
         )
     # Keyed: without a key Streamlit would reuse the collapsed expander the previous run had at this position.
@@ -320,7 +322,7 @@ def _zone_details(registry: Registry, zone, lang: str) -> None:
                     t("layer", lang): layer.title(lang),
                     t("value", lang): format_value(mine["value"].iloc[0], layer, lang),
                     t("year", lang): layer.year_label(lang),
-                    t("source", lang): layer.source_text(short=True),
+                    t("source", lang): layer.source_text(short=True, lang=lang),
                 }
             )
     if rows:
@@ -351,7 +353,7 @@ def ranking_chart(data: MapData) -> None:
         return
     st.markdown(
         f"**{t('ranking', lang)}: {escape(layer.title(lang))}** · "
-        f"{t('source', lang)}: {escape(layer.source_text(short=True))}"
+        f"{t('source', lang)}: {escape(layer.source_text(short=True, lang=lang))}"
     )
     st.vega_lite_chart(copy.deepcopy(spec), width="stretch")  # Streamlit moves the data out of the spec it gets
 
@@ -401,7 +403,14 @@ def reconciliation_table(lang: str) -> pd.DataFrame:
         heading = t(key, lang)
         if col == "published_year":
             heading = f"{t('published', lang)} · {heading}"
-        values = rec[col]
+        # The source and year columns come in both languages (layers/summary.py): the page's one.
+        values = (
+            rec[f"{col}_{lang}"]
+            if col.endswith("_source")
+            else rec["year_en"]
+            if (col, lang) == ("year", "en")
+            else rec[col]
+        )
         if col in ("sum_of_counties", "development_zones", "sum_of_regions", "published", "gap"):
             values = values.round(0).astype("Int64")
         elif col == "gap_pct":
@@ -415,8 +424,7 @@ def notes_and_reconciliation(data: MapData) -> None:
     with st.expander(t("notes", lang)):
         if layer.notes(lang):
             st.markdown(escape(layer.notes(lang)))
-        for s in layer.sources:
-            st.markdown(f"- {escape(s.title)}" + (f" — {escape(s.path)}" if s.path else ""))
+        st.markdown(f"{t('source', lang)}: {escape(layer.source_text(lang=lang))}")
         st.caption(f"{t('licence', lang)}: {escape(layer.licence)}")
         if not data.unmapped.empty:
             st.write(t("unmapped", lang))

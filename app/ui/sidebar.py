@@ -22,7 +22,7 @@ from app.core import markup
 from app.core.basemaps import BASEMAPS
 from app.core.compareviews import VIEWS
 from app.core.i18n import t
-from app.core.mapdata import effective_layer
+from app.core.mapdata import effective_layer, normalisation_text
 from app.core.palettes import PALETTES
 from app.core.regionnames import search_label
 from app.core.viewstate import (
@@ -179,12 +179,7 @@ def _norm_label(registry: Registry) -> Label:
     """Radio options render Markdown, and a layer title is data (an uploaded layer's title is the user's)."""
 
     def label(n: str, lang: str) -> str:
-        if n == "absolute":
-            return t("absolute", lang)
-        if n == "area_km2":
-            return "每千平方公里" if lang == "zh" else "per 1,000 km²"
-        base = registry.get(n).title(lang)
-        return markup.escape(f"每千{base}" if lang == "zh" else f"per 1,000 {base.lower()}")
+        return markup.escape(normalisation_text(registry, n, lang))
 
     return label
 

@@ -45,7 +45,9 @@ def tooltip_html(row: dict, data: MapData, shown: int | None = None) -> str:
     if row.get("status") == "filtered":
         lines.append(f"<i>{e(t('filtered_out', lang))}</i>")
     lines.append(f"{e(t('year', lang))}: {e(layer.year_label(lang))}")
-    lines.append(f"<span class='atlas-src'>{e(t('source', lang))}: {e(layer.source_text(short=True))}</span>")
+    lines.append(
+        f"<span class='atlas-src'>{e(t('source', lang))}: {e(layer.source_text(short=True, lang=lang))}</span>"
+    )
     return "<br>".join(lines)
 
 
@@ -68,7 +70,8 @@ def legend_html(data: MapData) -> str:
         f"<div class='atlas-legend-title'>{e(layer.title(lang))}</div>"
         f"<div>{e(t('unit', lang))}: {e(layer.unit(lang))} · {e(t('year', lang))}: {e(layer.year_label(lang))}</div>"
         + "".join(items)
-        + f"<div class='atlas-legend-source'>{e(t('source', lang))}: {e(layer.source_text(short=True))}</div></div>"
+        + f"<div class='atlas-legend-source'>{e(t('source', lang))}: "
+        f"{e(layer.source_text(short=True, lang=lang))}</div></div>"
     )
 
 
