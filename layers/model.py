@@ -11,6 +11,7 @@ Missing stays missing (NaN); a zero in the data stays zero.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -58,6 +59,13 @@ class IndicatorSpec:
             return values  # _compute_frame names the duplicates
         return fold_into_districts(values, zones.set_index("adcode")["value"])
 
+    def province(self, layer: Layer) -> float | None:
+        table = shipped_long_table(self.resource)
+        rows = table[
+            (table["level"] == "province") & (table["indicator"] == self.indicator) & (table["year"] == self.year)
+        ]
+        return float(rows["value"].iloc[0]) if len(rows) == 1 else None
+
     def _zone_rows(self) -> pd.DataFrame:
         table = shipped_long_table(self.zone_resource or self.resource)
         return table[(table["level"] == "zone") & (table["indicator"] == self.indicator) & (table["year"] == self.year)]
@@ -103,6 +111,13 @@ class DerivedSpec:
         # NaN in either operand propagates: computed only where both exist.
         return OPERATIONS[self.op](a.astype(float), b.astype(float), self.scale)
 
+    def province(self, layer: Layer) -> float | None:
+        a, b = layer.siblings.get(self.a).province_value(), layer.siblings.get(self.b).province_value()
+        if a is None or b is None:
+            return None
+        value = float(OPERATIONS[self.op](pd.Series([a]), pd.Series([b]), self.scale).iloc[0])
+        return value if math.isfinite(value) else None
+
     def unmapped(self, layer: Layer, level: str) -> pd.DataFrame:
         a = layer.siblings.get(self.a).unmapped(level)
         b = layer.siblings.get(self.b).unmapped(level).set_index("adcode")["value"]
@@ -120,6 +135,11 @@ class BuilderSpec:
     def values(self, layer: Layer, level: str) -> pd.Series:
         return BUILDERS[self.builder](level)
 
+    def province(self, layer: Layer) -> float | None:
+        # The province's land area is measured like its regions'; the other builders are categories or counts per
+        # prefecture of a list, which have no province figure of their own.
+        return float(BUILDERS["area_km2"]("province").iloc[0]) if self.builder == "area_km2" else None
+
     def unmapped(self, layer: Layer, level: str) -> pd.DataFrame:
         return _no_zones()
 
@@ -135,6 +155,9 @@ class UserSpec:
 
     def values(self, layer: Layer, level: str) -> pd.Series:
         return pd.Series(dict(self.figures), dtype=float)
+
+    def province(self, layer: Layer) -> float | None:
+        return None  # a planner's table has no province row
 
     def unmapped(self, layer: Layer, level: str) -> pd.DataFrame:
         return _no_zones()
@@ -265,6 +288,14 @@ class Layer:
         if not self.is_categorical:
             frame["value"] = frame["value"].astype(float)
         return frame
+
+    def province_value(self) -> float | None:
+        """The province's own figure, for reference beside a region's: the source's province row, or the same
+        operation on its operands' province figures (a ratio of the province's counts). None when the source has
+        none (categories, a planner's layer) — never a sum of the regions made up here."""
+        if self.is_categorical:
+            return None
+        return self.spec.province(self)
 
     def unmapped(self, level: str) -> pd.DataFrame:
         """Figures at this level that have no boundary (development zones), listed rather than dropped."""

@@ -97,5 +97,5 @@ def test_user_layer_title_unit_and_source_are_escaped_in_the_map_html():
     # What the map's script strings hold once JavaScript reads them (\uXXXX escapes decoded): the legend
     # title and tooltips as HTML-escaped text, never as markup.
     decoded = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m[1], 16)), page)
-    assert f"<div class='atlas-legend-title'>{html.escape(f'床位{SCRIPT}')}</div>" in decoded
+    assert f"<summary class='atlas-legend-title'>{html.escape(f'床位{SCRIPT}')}</summary>" in decoded
     assert SCRIPT not in decoded and IMG not in decoded

@@ -280,3 +280,27 @@ def test_a_source_without_plain_names_is_refused(tmp_path):
     )
     with pytest.raises(LayerDefinitionError, match="needs plain names"):
         load_registry(toml)
+
+
+def _province_row(path: str, year: str, indicator: str) -> float:
+    import csv
+    from pathlib import Path
+
+    with (Path(__file__).resolve().parents[1] / "data" / path).open(encoding="utf-8") as f:
+        (row,) = [
+            r for r in csv.DictReader(f) if r["adcode"] == "510000" and (r["year"], r["indicator"]) == (year, indicator)
+        ]
+    return float(row["value"])
+
+
+def test_the_province_figure_is_the_sources_own_or_the_same_operation_on_it():
+    pop60 = _province_row("census/census2020_sichuan.csv", "2020", "pop_60plus")
+    townships = _province_row("townships/division_counts.csv", "2021", "townships_total")
+    assert get_layer("pop_60plus").province_value() == pop60 == 18_163_804
+    assert get_layer("elderly_per_township_2021").province_value() == pytest.approx(pop60 / townships)
+    assert default_registry().get("townships_by_year@2019").province_value() == _province_row(
+        "townships/division_counts.csv", "2019", "townships_total"
+    )
+    # categories and counts per prefecture of a list have no province figure: none is made up
+    assert get_layer("economic_region").province_value() is None
+    assert get_layer("poverty_county_count").province_value() is None

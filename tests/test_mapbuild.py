@@ -325,3 +325,23 @@ def test_every_layer_ranks_equal_shown_values_alike(level):
         shown = table.iloc[:, 2].astype(float)
         expected = [1 + int((shown > v).sum()) for v in shown]
         assert table["排名"].astype(int).tolist() == expected, layer.id
+
+
+def test_categories_read_in_the_page_language():
+    view = ViewState(lang="en", layer="economic_region", level="prefecture")
+    data = mapdata.map_data(mapdata.effective_layer(REG, view), view)
+    labels = [label for _, label, _ in mapdata.legend_entries(data)]
+    assert "Chengdu Plain Economic Region" in labels and not any(re.search(r"[\u4e00-\u9fff]", x) for x in labels)
+    shown = mapdata.shown_table(data).set_index("Code")
+    assert shown.loc["510100", mapdata.value_column(data)] == "Chengdu Plain Economic Region"
+    assert mapdata.format_value("2019年摘帽", REG.get("poverty_exit_year"), "en") == "Exited poverty in 2019"
+    assert mapdata.format_value("2019年摘帽", REG.get("poverty_exit_year"), "zh") == "2019年摘帽"
+
+
+def test_the_profile_beside_the_map_ranks_each_layer_of_the_theme_among_the_shown_regions():
+    view = ViewState(layer="pop_60plus_share", level="county", area="513400")  # Liangshan's 17 counties
+    profile = {f.layer.id: f for f in mapdata.theme_profile(REG, view, "513401")}
+    assert "pop_60plus_share" not in profile and "pop_total" in profile
+    xichang = profile["pop_total"]
+    assert xichang.ranked == 17 and xichang.rank == 1  # Xichang is Liangshan's most populous county
+    assert xichang.text("zh") == "955,041 人"

@@ -31,12 +31,12 @@ def test_class_settings_survive_a_visit_to_a_categorical_layer():
     assert params(at) == asked
     sidebar_widget(at, "selectbox", "w_theme").set_value("context")
     rerun(at)
-    sidebar_widget(at, "selectbox", "w_layer").set_value("economic_region")  # categorical
+    sidebar_widget(at, "radio", "w_layer").set_value("economic_region")  # categorical
     rerun(at)
     assert not [s for s in at.sidebar.slider if s.key == "w_k"]
     sidebar_widget(at, "selectbox", "w_theme").set_value("elderly_care")
     rerun(at)
-    sidebar_widget(at, "selectbox", "w_layer").set_value("elderly_per_township_2021")
+    sidebar_widget(at, "radio", "w_layer").set_value("elderly_per_township_2021")
     rerun(at)
     assert sidebar_widget(at, "selectbox", "w_scheme").value == "fisher_jenks"
     assert sidebar_widget(at, "slider", "w_k").value == 7
@@ -53,7 +53,7 @@ def test_manual_breaks_survive_a_categorical_layer_and_hide_the_class_count():
     rerun(at)
     sidebar_widget(at, "selectbox", "w_theme").set_value("elderly_care")
     rerun(at)
-    sidebar_widget(at, "selectbox", "w_layer").set_value("elderly_per_township_2021")
+    sidebar_widget(at, "radio", "w_layer").set_value("elderly_per_township_2021")
     rerun(at)
     assert params(at) == {"level": "prefecture", "scheme": "manual", "breaks": "3000,5000"}
     assert len(class_colours(at)) == 3
@@ -115,7 +115,7 @@ def test_prefecture_only_layer_in_a_prefecture_says_the_area_changed():
     at = run_app({"area": LIANGSHAN, "lang": "en"})
     sidebar_widget(at, "selectbox", "w_theme").set_value("context")
     rerun(at)
-    sidebar_widget(at, "selectbox", "w_layer").set_value("poverty_county_count")
+    sidebar_widget(at, "radio", "w_layer").set_value("poverty_county_count")
     rerun(at)
     assert t("area_reset_prefecture_only", "en") in [i.value for i in at.sidebar.info]
     assert sidebar_widget(at, "selectbox", "w_area").value == "all"

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from layers.userstore import NewLayer, UserStore
-from tests.test_streamlit_app import rerun, run_app, table, view_table
+from tests.support.apptest import rerun, run_app, table, table_heading, view_table
 
 EVIL_TITLE = "<img src=x onerror=alert(1)>床位"
 EVIL_SOURCE = "<script>alert('s')</script>民政局"
@@ -30,7 +30,8 @@ def test_a_user_layer_is_an_ordinary_layer_on_the_page(store):
     # normalised against the census like a shipped count (beds per 1,000 aged 60+)
     assert "每千60岁及以上人口" in at.radio(key="w_norm").options
     shown = table(at).set_index("adcode")
-    column = f"{EVIL_TITLE} (张)"  # a dataframe cell is data, shown as text by the grid
+    column = "数值"  # the layer's title (data) is the table's heading, escaped Markdown
+    assert table_heading(at) == EVIL_TITLE
     assert shown.loc["510104", column] == 120 and shown.loc["511002", column] == 15
     assert shown[column].isna().sum() == 181  # no data, never zero
 
@@ -38,7 +39,7 @@ def test_a_user_layer_is_an_ordinary_layer_on_the_page(store):
     tip = payload["tips"]["510104"]
     assert "&lt;img src=x onerror=alert(1)&gt;床位: <b>120 张</b>" in tip
     assert "来源: &lt;script&gt;alert(&#x27;s&#x27;)&lt;/script&gt;民政局" in tip
-    assert "<div class='atlas-legend-title'>&lt;img src=x onerror=alert(1)&gt;床位</div>" in payload["legend"]
+    assert "<summary class='atlas-legend-title'>&lt;img src=x onerror=alert(1)&gt;床位</summary>" in payload["legend"]
     assert "<img" not in repr(payload) and "<script" not in repr(payload)
     markdown = [m.value for m in at.markdown] + [c.value for c in at.caption]
     shown_in_markdown = [m for m in markdown if "script" in m or "img src" in m]

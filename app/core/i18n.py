@@ -265,6 +265,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "gap_pct": ("差额（%）", "Gap (%)"),
     "figure": ("数字", "Figure"),
     "figures_below": ("各图层数值见地图下方。", "Its figures on every layer are below the map."),
+    "rank_of": ("排名：第 {rank} 位（共 {n} 个{regions}）", "Rank {rank} of {n} {regions} shown"),
+    "rank_short": ("第 {rank}/{n} 位", "rank {rank}/{n}"),
+    "province_figure": ("全省", "Sichuan"),
+    "zone_short": ("其中开发区", "Of which zone"),
+    "theme_profile": ("{theme}：其他图层", "Other layers: {theme}"),
     "nbs_codes": ("统计用区划代码", "NBS statistical division codes"),
     # exports (app/export)
     "atlas_title": ("四川民政服务覆盖图集", "Sichuan Coverage Atlas"),

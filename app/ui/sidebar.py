@@ -175,6 +175,13 @@ def _layer_label(registry: Registry) -> Label:
     return lambda i, lang: registry.get(i).title(lang)
 
 
+def _layer_option(registry: Registry) -> Label:
+    """The layer list's options: whole titles (radio options wrap; a selectbox cuts them, and 合并前 / 合并后 /
+    合并后增加 differ only at the end), as literal text (radio options render Markdown; a title may be a
+    planner's)."""
+    return lambda i, lang: markup.escape(registry.get(i).title(lang))
+
+
 def _norm_label(registry: Registry) -> Label:
     """Radio options render Markdown, and a layer title is data (an uploaded layer's title is the user's)."""
 
@@ -266,9 +273,8 @@ def read_sidebar(registry: Registry, value_range: ValueRange) -> ViewState:
 
     layer_ids = [layer.id for layer in registry.list_layers(theme=theme)]
     previous = st.session_state.get("_layer")
-    layer_label = _layer_label(registry)
     # A new theme starts at its first layer; a stale label of the current layer maps back to it.
-    layer_id = _choice("selectbox", "w_layer", t("layer", lang), layer_ids, layer_label, lang, previous)
+    layer_id = _choice("radio", "w_layer", t("layer", lang), layer_ids, _layer_option(registry), lang, previous)
     layer = registry.get(layer_id)
     if previous is not None and layer_id != previous:
         _enter_layer(registry, layer)  # before the widgets it settles are drawn

@@ -33,6 +33,31 @@ def _t(key: str, lang: str, **kwargs: Any) -> str:
     return t(f"upload_{key}", lang, **kwargs)  # the strings are in app/i18n.py, under "upload_"
 
 
+FILE_TYPES = ("csv", "xlsx", "xlsm", "txt")
+
+
+def upload_limit_mb() -> float:
+    """The real limit: Streamlit refuses a larger file in the browser (``server.maxUploadSize``, megabytes), the
+    reader one above ``COVERAGE_ATLAS_UPLOAD_MAX_MB``; whichever is lower."""
+    return min(float(st.get_option("server.maxUploadSize")), max_upload_bytes() / 1024 / 1024)
+
+
+def uploader_css(lang: str) -> str:
+    """Streamlit's file uploader writes its button ("Upload") and its limit line in English whatever the page's
+    language; on the Chinese page both are hidden and said in Chinese by CSS (Streamlit offers no API for them).
+    The limit is the real one (:func:`upload_limit_mb`)."""
+    if lang == "en":
+        return ""
+    kinds = "、".join(k.upper() for k in FILE_TYPES)
+    limit = f"每个文件不超过 {upload_limit_mb():g} MB · {kinds}"
+    return f"""
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p,
+[data-testid="stFileUploaderDropzoneInstructions"] span {{ display: none; }}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]::after {{ content: "选择文件"; }}
+[data-testid="stFileUploaderDropzoneInstructions"] > div::after {{ content: "{limit}"; font-size: 0.875rem; }}
+"""
+
+
 def map_frame(frame: Any, view: Any) -> Any:
     """The page's map frame, with this session's facility markers when there are any to show."""
     facilities = st.session_state.get(MARKERS_KEY)
@@ -119,9 +144,8 @@ def _guarded(action: Any, done: str) -> None:
 
 # --- upload ---------------------------------------------------------------------------------------
 def _read(lang: str) -> UploadedTable | None:
-    limit = max_upload_bytes()
-    st.caption(_t("limit", lang, mb=f"{limit / 1024 / 1024:.3g}"))
-    file = st.file_uploader(_t("file", lang), type=["csv", "xlsx", "xlsm", "txt"], key="atlas_upload_file")
+    limit = int(upload_limit_mb() * 1024 * 1024)
+    file = st.file_uploader(_t("file", lang), type=list(FILE_TYPES), key="atlas_upload_file")
     if file is None:
         return None
     data = file.getvalue()
