@@ -50,3 +50,14 @@ def test_a_user_layer_is_an_ordinary_layer_on_the_page(store):
     at = rerun(at)
     shown = table(at).set_index("adcode")
     assert shown.loc["510104", column] == 999 and shown[column].isna().sum() == 182
+
+
+def test_after_saving_the_map_shows_the_new_layer(store):
+    # The upload section sets the layer to show (app/ui/upload.py); the next run's sidebar switches to it.
+    rec = store.save_new(NewLayer("养老床位", "张", "2024", "县民政局"), {"510104": 120.0}, "t")
+    at = run_app({"layer": "pop_total", "level": "prefecture"})
+    at.session_state["atlas_show_layer"] = (rec.layer_id, "county")
+    at = rerun(at)
+    assert at.sidebar.radio(key="w_layer").value == rec.layer_id
+    assert at.sidebar.radio(key="w_level").value == "county"
+    assert table_heading(at) == "养老床位" and "atlas_show_layer" not in at.session_state

@@ -395,8 +395,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "upload_per_capita": ("人均指标", "Per-capita layers"),
     "upload_no_per_capita": ("不生成", "none"),
     "upload_located": (
-        "{n} 个机构：{ok} 个已定位到县，{bad} 个问题（见下表，未计入）。",
-        "{n} facilities: {ok} located in a county, {bad} problems (listed below, not counted).",
+        "{n} 个机构：{ok} 个已定位到县，{bad} 个问题（未定位的不计入）。"
+        "下表列出每个机构所在的县，可核对靠近县界的点位。",
+        "{n} facilities: {ok} located in a county, {bad} problems (sites not located are not counted). The table "
+        "gives the county of every site, to check those near a border.",
     ),
     "upload_layers_to_save": ("将保存的图层", "Layers to be saved"),
     "upload_manage": ("管理", "Manage"),
@@ -409,6 +411,26 @@ TEXT: dict[str, tuple[str, str]] = {
     "upload_renamed": ("已重命名。", "Renamed."),
     "upload_store_error": ("无法读取用户图层库：{e}", "The user-layer store cannot be read: {e}"),
     "upload_markers": ("在地图上显示机构点位", "Show the facilities on the map"),
+    "upload_row": ("行", "Row"),
+    "upload_rows": ("行号", "Rows"),
+    "upload_code": ("区划代码", "Code"),
+    "upload_region": ("地区", "Region"),
+    "upload_layer_id": ("图层代码", "Layer id"),
+    "upload_version": ("版本", "Version"),
+    "upload_updated": ("更新时间（UTC）", "Updated (UTC)"),
+    "upload_regions_with_figures": ("有数值的地区数", "Regions with a figure"),
+    "upload_need_both_coordinates": (
+        "请同时选择经度列和纬度列，或者都不选。",
+        "Choose both a longitude and a latitude column, or neither.",
+    ),
+    "upload_need_location": (
+        "请选择经度和纬度列，或者所在县列。",
+        "Choose longitude and latitude columns, or a county column.",
+    ),
+    "upload_meta_missing": ("保存前请填写：{fields}", "Before saving, give the {fields}"),
+    "upload_download_sites": ("下载各机构的定位结果（CSV）", "Download where each site was placed (CSV)"),
+    "upload_sites_file": ("定位结果", "locations"),
+    "upload_problems": ("有问题的行（{n} 个，未计入）", "Rows with a problem ({n}, not counted)"),
     "auth_open": (
         "未配置登录：本实例中任何人都可以上传、替换和删除用户图层。",
         "No sign-in is configured: anyone using this instance can upload, replace and delete user layers.",

@@ -75,6 +75,22 @@ Label = Callable[[str, str], str]  # (option, lang) -> label
 ValueRange = Callable[[ViewState], tuple[float | None, float | None]]  # (min, max) of the data shown
 
 
+SHOW_LAYER = "atlas_show_layer"  # a layer the next run's sidebar shows: one a planner has just saved
+
+
+def show_layer_next(layer_id: str, level: str) -> None:
+    """After saving a layer: the next run's sidebar (drawn before anything else) switches the map to it."""
+    st.session_state[SHOW_LAYER] = (layer_id, level)
+
+
+def _apply_show_layer(registry: Registry) -> None:
+    shown = st.session_state.pop(SHOW_LAYER, None)
+    if shown is None or shown[0] not in registry:
+        return
+    layer = registry.get(shown[0])
+    st.session_state.update(w_theme=layer.theme, w_layer=layer.id, w_level=shown[1], w_area="all", w_mode="single")
+
+
 def init_from_url(registry: Registry) -> ViewState | None:
     """Seed every widget from the address, remembering what was invalid: on the first run of a session, and
     after Back/Forward. Streamlit pushes a browser history entry for every view the sidebar writes to the
@@ -251,6 +267,7 @@ def _fmt(x: float) -> str:
 def read_sidebar(registry: Registry, value_range: ValueRange) -> ViewState:
     """Draw the sidebar and return the view it describes. ``value_range(view)`` gives (min, max) of the data."""
     sb = st.sidebar
+    _apply_show_layer(registry)
     lang = sb.radio(
         t("language", "zh"),
         LANGS,

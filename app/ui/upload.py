@@ -15,14 +15,17 @@ import streamlit as st
 from app.core import mapdata
 from app.core.i18n import t
 from app.core.markup import escape
+from app.core.regionnames import region_label, region_name
+from app.core.spreadsheet import neutral_frame
 from app.ui import auth
+from app.ui.sidebar import show_layer_next
 from app.webmap.facilities import with_facilities
-from layers.facilities import DATUMS, PER_CAPITA, FacilityColumns, locate_facilities
+from layers.facilities import DATUMS, PER_CAPITA, FacilityColumns, guess_columns, locate_facilities
 from layers.registry import Registry
-from layers.upload.match import LEAVE_OUT, match_choices
+from layers.upload.match import LEAVE_OUT, guess_region_column, match_choices
 from layers.upload.read import ENCODINGS, UploadedTable, UploadError, list_sheets, max_upload_bytes, read_table
-from layers.upload.report import issue_rows, report_rows, value_problem_rows
-from layers.upload.save import LayerMeta, facility_layers, finite_count, table_layers
+from layers.upload.report import issue_rows, location_rows, report_rows, value_problem_rows
+from layers.upload.save import LayerMeta, SaveProblem, facility_layers, finite_count, table_layers
 from layers.userstore import USER_KINDS, StoreError, UserStore, open_store
 
 MARKERS_KEY = "atlas_facility_markers"  # the last located facility list, drawn on the map in this session
@@ -99,14 +102,14 @@ def saved_layers(store: UserStore, records: list, editable: bool, lang: str) -> 
     st.dataframe(
         pd.DataFrame(
             {
-                "id": [r.layer_id for r in records],
+                _t("layer_id", lang): [r.layer_id for r in records],
                 _t("title", lang): [f"{r.title} ({_t('user_mark', lang)})" for r in records],
                 _t("level", lang): [_t(r.level, lang) for r in records],
                 _t("unit", lang): [r.unit for r in records],
                 _t("year", lang): [r.year for r in records],
                 _t("source", lang): [r.source for r in records],
-                "v": [r.version for r in records],
-                "updated (UTC)": [f"{r.updated:%Y-%m-%d %H:%M}" for r in records],
+                _t("version", lang): [r.version for r in records],
+                _t("updated", lang): [f"{r.updated:%Y-%m-%d %H:%M}" for r in records],
             }
         ),
         hide_index=True,
@@ -166,7 +169,7 @@ def _read(lang: str) -> UploadedTable | None:
             encoding = None if choice == "auto" else choice
         table = read_table(data, name=name, encoding=encoding, sheet=sheet, max_bytes=limit)
     except UploadError as exc:
-        st.error(escape(str(exc)))
+        st.error(escape(exc.text(lang)))
         return None
     if table.encoding and table.encoding_detected:
         st.caption(escape(_t("detected", lang, enc=table.encoding)))
@@ -176,7 +179,7 @@ def _read(lang: str) -> UploadedTable | None:
         cells = ", ".join(f"{c.column}{c.row}" for c in table.formulas_without_value[:50])
         st.warning(escape(_t("formulas", lang, cells=cells)))
     st.markdown(f"**{_t('preview', lang)}**")
-    st.dataframe(table.preview(10), key="atlas_upload_preview")
+    st.dataframe(table.preview(10).rename_axis(_t("row", lang)), key="atlas_upload_preview")
     return table
 
 
@@ -215,7 +218,10 @@ def table_flow(store: UserStore, records: list, table: UploadedTable, lang: str)
     level = st.radio(
         _t("level", lang), ["county", "prefecture"], format_func=lambda v: _t(v, lang), horizontal=True, key="ut_level"
     )
-    region_column = st.selectbox(_t("region_col", lang), columns, key="ut_region")
+    guess = guess_region_column(columns)
+    region_column = st.selectbox(
+        _t("region_col", lang), columns, index=columns.index(guess) if guess else 0, key="ut_region"
+    )
     value_columns = st.multiselect(_t("value_cols", lang), [c for c in columns if c != region_column], key="ut_values")
     if not value_columns:
         return
@@ -268,16 +274,16 @@ def table_flow(store: UserStore, records: list, table: UploadedTable, lang: str)
             st.session_state.pop("ut_choices", None)
             st.rerun()
     if report.not_matched:
-        st.dataframe(report_rows(report, lang), hide_index=True, key="ut_report_rows")
+        st.dataframe(report_rows(report, lang, _name(lang)), hide_index=True, key="ut_report_rows")
         _ask(report, choices, scope, lang)
     if report.duplicates:
         st.warning(_t("duplicates", lang))
         st.dataframe(
             pd.DataFrame(
                 {
-                    "code": [d.code for d in report.duplicates],
-                    _t("layer", lang): [d.label for d in report.duplicates],
-                    "rows": [", ".join(map(str, d.rows)) for d in report.duplicates],
+                    _t("code", lang): [d.code for d in report.duplicates],
+                    _t("region", lang): [region_name(d.code, lang) for d in report.duplicates],
+                    _t("rows", lang): [", ".join(map(str, d.rows)) for d in report.duplicates],
                 }
             ),
             hide_index=True,
@@ -289,7 +295,8 @@ def table_flow(store: UserStore, records: list, table: UploadedTable, lang: str)
     accepted = report.ok or st.checkbox(_t("accept", lang), key="ut_accept")
     if st.button(_t("save", lang), key="ut_save", disabled=not accepted or bool(report.duplicates), type="primary"):
         who = auth.current_editor() or "anonymous"
-        incomplete = [col for col, meta in metas.items() if meta.missing()]
+        bracket = " ({})" if lang == "en" else "（{}）"
+        incomplete = [col + bracket.format(meta.missing_text(lang)) for col, meta in metas.items() if meta.missing()]
         if incomplete:
             st.error(escape(_t("meta_required", lang, cols=", ".join(incomplete))))
             return
@@ -300,10 +307,13 @@ def table_flow(store: UserStore, records: list, table: UploadedTable, lang: str)
                 saved = [store.replace(target, values, who, unit=new.unit, year=new.year, source=new.source)]
             else:
                 saved = store.save_many(layers, who)
+        except SaveProblem as exc:
+            st.error(escape(exc.text(lang)))
+            return
         except (ValueError, StoreError) as exc:
             st.error(escape(str(exc)))
             return
-        st.session_state["atlas_upload_notice"] = _t("saved_ok", lang, titles="; ".join(s.title for s in saved))
+        _saved(saved, lang)
         st.session_state.pop("ut_choices", None)
         st.rerun()
 
@@ -331,12 +341,27 @@ def _ask(report: Any, choices: dict[str, str], scope: tuple[object, ...], lang: 
         st.rerun()
 
 
-def facility_flow(store: UserStore, table: UploadedTable, registry: Registry, lang: str) -> None:
+def _name(lang: str):
+    """A region code's name as reports give it: unique (市中区（内江）, 市中区（乐山）), in the page's language."""
+    return lambda code: region_label(code, lang)
+
+
+def _saved(saved: list, lang: str) -> None:
+    """Say what was saved, and show the first of it on the map (the next run's sidebar switches to it)."""
+    st.session_state["atlas_upload_notice"] = _t("saved_ok", lang, titles="; ".join(s.title for s in saved))
+    if saved:
+        show_layer_next(saved[0].layer_id, saved[0].level)
+
+
+def _column_choices(table: UploadedTable, lang: str) -> FacilityColumns | None:
+    """The six column pickers, each starting at the column its header names (名称/name, 经度/lng …)."""
     none = _t("no_column", lang)
     options = [none, *table.columns]
+    guessed = guess_columns(table.columns)
 
     def pick(key: str) -> str | None:
-        value = st.selectbox(_t(f"col_{key}", lang), options, key=f"uf_{key}")
+        index = options.index(guessed[key]) if key in guessed else 0
+        value = st.selectbox(_t(f"col_{key}", lang), options, index=index, key=f"uf_{key}")
         return None if value == none else value
 
     c1, c2, c3 = st.columns(3)
@@ -346,11 +371,20 @@ def facility_flow(store: UserStore, table: UploadedTable, registry: Registry, la
         lon, lat = pick("lon"), pick("lat")
     with c3:
         capacity, region = pick("capacity"), pick("region")
-    try:
-        columns = FacilityColumns(name=name, type=kind, capacity=capacity, lon=lon, lat=lat, region=region)
-    except ValueError as exc:
-        st.info(escape(str(exc)))
+    if (lon is None) != (lat is None):
+        st.info(_t("need_both_coordinates", lang))
+        return None
+    if lon is None and region is None:
+        st.info(_t("need_location", lang))
+        return None
+    return FacilityColumns(name=name, type=kind, capacity=capacity, lon=lon, lat=lat, region=region)
+
+
+def facility_flow(store: UserStore, table: UploadedTable, registry: Registry, lang: str) -> None:
+    columns = _column_choices(table, lang)
+    if columns is None:
         return
+    lon = columns.lon
     datum = None
     if lon is not None:
         datum = st.radio(_t("datum", lang), list(DATUMS), index=None, format_func=lambda d: _t(d, lang), key="uf_datum")
@@ -366,8 +400,19 @@ def facility_flow(store: UserStore, table: UploadedTable, registry: Registry, la
     st.info(
         escape(_t("located", lang, n=len(facilities.points), ok=len(facilities.located), bad=len(facilities.issues)))
     )
+    # Every site with the county it went to: the planner checks those near a border here or in the download.
+    sites = location_rows(facilities, lang, _name(lang))
+    st.dataframe(sites, hide_index=True, key="uf_sites")
+    st.download_button(
+        _t("download_sites", lang),
+        lambda: neutral_frame(sites).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig"),
+        file_name=f"{table.name.rsplit('.', 1)[0]}_{_t('sites_file', lang)}.csv",
+        mime="text/csv",
+        key="uf_sites_csv",
+    )
     if facilities.issues:
-        st.dataframe(issue_rows(facilities, lang), hide_index=True, key="uf_issues")
+        with st.expander(_t("problems", lang, n=len(facilities.issues))):
+            st.dataframe(issue_rows(facilities, lang, _name(lang)), hide_index=True, key="uf_issues")
     st.checkbox(
         _t("markers", lang),
         value=st.session_state.get(SHOW_MARKERS_KEY, True),
@@ -382,8 +427,11 @@ def facility_flow(store: UserStore, table: UploadedTable, registry: Registry, la
         key="uf_per_capita",
     )
     meta = _meta_inputs("uf_meta", "", lang)
-    capacity_unit = st.text_input(_t("capacity_unit", lang), key="uf_capacity_unit") if capacity else ""
+    capacity_unit = st.text_input(_t("capacity_unit", lang), key="uf_capacity_unit") if columns.capacity else ""
     covered = None if covers_all else set(facilities.located["prefecture"])
+    if meta.missing():
+        st.caption(escape(_t("meta_missing", lang, fields=meta.missing_text(lang))))
+        return
     try:
         layers = facility_layers(
             facilities,
@@ -394,8 +442,8 @@ def facility_flow(store: UserStore, table: UploadedTable, registry: Registry, la
             covered_prefectures=covered,
             lang=lang,
         )
-    except ValueError as exc:
-        st.caption(escape(str(exc)))
+    except SaveProblem as exc:
+        st.caption(escape(exc.text(lang)))
         return
     st.caption(_t("layers_to_save", lang))
     st.dataframe(
@@ -404,7 +452,7 @@ def facility_flow(store: UserStore, table: UploadedTable, registry: Registry, la
                 _t("title", lang): [n.title for n, _ in layers],
                 _t("unit", lang): [n.unit for n, _ in layers],
                 _t("level", lang): [_t(n.level, lang) for n, _ in layers],
-                "regions": [finite_count(v) for _, v in layers],
+                _t("regions_with_figures", lang): [finite_count(v) for _, v in layers],
             }
         ),
         hide_index=True,
@@ -417,5 +465,5 @@ def facility_flow(store: UserStore, table: UploadedTable, registry: Registry, la
         except StoreError as exc:
             st.error(escape(str(exc)))
             return
-        st.session_state["atlas_upload_notice"] = _t("saved_ok", lang, titles="; ".join(s.title for s in saved))
+        _saved(saved, lang)
         st.rerun()

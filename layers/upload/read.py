@@ -33,7 +33,15 @@ Source = bytes | str | os.PathLike[str] | IO[bytes]
 
 
 class UploadError(ValueError):
-    """A file that cannot be read as a table; the message names the file (and row where it applies)."""
+    """A file that cannot be read as a table; the message names the file (and row where it applies), in English
+    (``str``) and in Chinese (:meth:`text`)."""
+
+    def __init__(self, en: str, zh: str):
+        super().__init__(en)
+        self.en, self.zh = en, zh
+
+    def text(self, lang: str = "en") -> str:
+        return self.en if lang == "en" else self.zh
 
 
 @dataclass(frozen=True)
@@ -83,8 +91,8 @@ def _mb(n: int) -> str:
 
 def _too_large(name: str, max_bytes: int) -> UploadError:
     return UploadError(
-        f"{name}: larger than the upload limit of {_mb(max_bytes)} "
-        f"(set {MAX_MB_ENV} to change it) / 文件超过 {_mb(max_bytes)} 的上传上限"
+        f"{name}: larger than the upload limit of {_mb(max_bytes)} (set {MAX_MB_ENV} to change it)",
+        f"{name}：文件超过 {_mb(max_bytes)} 的上传上限",
     )
 
 
@@ -98,7 +106,9 @@ def _read_bytes(source: Source, name: str, max_bytes: int) -> bytes:
                 raise _too_large(name, max_bytes)  # without reading the file
             data = path.read_bytes()
         except OSError as exc:
-            raise UploadError(f"{name}: cannot be read ({exc.strerror or exc})") from exc
+            raise UploadError(
+                f"{name}: cannot be read ({exc.strerror or exc})", f"{name}：无法读取（{exc.strerror or exc}）"
+            ) from exc
     else:
         data = source.read(max_bytes + 1)
     if len(data) > max_bytes:
@@ -111,9 +121,14 @@ def sniff_kind(data: bytes, name: str) -> str:
     if data.startswith(b"PK\x03\x04"):
         return "xlsx"
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise UploadError(f"{name}: an old Excel (.xls) workbook; save it as .xlsx or CSV / 请另存为 .xlsx 或 CSV")
+        raise UploadError(
+            f"{name}: an old Excel (.xls) workbook; save it as .xlsx or CSV",
+            f"{name}：旧版 Excel（.xls）工作簿，请另存为 .xlsx 或 CSV",
+        )
     if name.lower().endswith((".xlsx", ".xlsm")):
-        raise UploadError(f"{name}: not a valid XLSX workbook (not a zip file) / 不是有效的 XLSX 文件")
+        raise UploadError(
+            f"{name}: not a valid XLSX workbook (not a zip file)", f"{name}：不是有效的 XLSX 文件（不是 zip 压缩包）"
+        )
     return "csv"
 
 
@@ -130,7 +145,7 @@ def read_table(
     limit = max_upload_bytes() if max_bytes is None else max_bytes
     data = _read_bytes(source, name, limit)
     if not data.strip(b" \t\r\n\xef\xbb\xbf\x00"):
-        raise UploadError(f"{name}: the file is empty / 文件为空")
+        raise UploadError(f"{name}: the file is empty", f"{name}：文件为空")
     if sniff_kind(data, name) == "xlsx":
         return _read_xlsx(data, name, sheet)
     return _read_csv(data, name, encoding)
@@ -149,13 +164,13 @@ def decode_csv(data: bytes, name: str, encoding: str | None = None) -> tuple[str
         try:
             return data.decode(encoding), encoding
         except LookupError as exc:
-            raise UploadError(f"{name}: unknown encoding {encoding!r}") from exc
+            raise UploadError(f"{name}: unknown encoding {encoding!r}", f"{name}：未知编码 {encoding!r}") from exc
         except UnicodeDecodeError as exc:
             row = _line_of(data, exc.start)
+            byte = data[exc.start : exc.start + 1].hex()
             raise UploadError(
-                f"{name}: row {row} cannot be read as {encoding} "
-                f"(byte {data[exc.start : exc.start + 1].hex()} at offset {exc.start}) "
-                f"/ 第 {row} 行无法按 {encoding} 解码"
+                f"{name}: row {row} cannot be read as {encoding} (byte {byte} at offset {exc.start})",
+                f"{name}：第 {row} 行无法按 {encoding} 解码（第 {exc.start} 字节 {byte}）",
             ) from exc
     if data.startswith(b"\xef\xbb\xbf"):
         return decode_csv(data, name, "utf-8-sig")
@@ -169,8 +184,8 @@ def decode_csv(data: bytes, name: str, encoding: str | None = None) -> tuple[str
         except UnicodeDecodeError:
             row = _line_of(data, utf8_error.start)
             raise UploadError(
-                f"{name}: row {row} is neither UTF-8 nor GBK/GB18030 text; choose the encoding by hand "
-                f"/ 第 {row} 行既不是 UTF-8 也不是 GBK/GB18030 编码，请手动选择编码"
+                f"{name}: row {row} is neither UTF-8 nor GBK/GB18030 text; choose the encoding by hand",
+                f"{name}：第 {row} 行既不是 UTF-8 也不是 GBK/GB18030 编码，请手动选择编码",
             ) from utf8_error
 
 
@@ -184,7 +199,7 @@ def _read_csv(data: bytes, name: str, encoding: str | None) -> UploadedTable:
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
     except csv.Error as exc:
-        raise UploadError(f"{name}: not a readable CSV table ({exc})") from exc
+        raise UploadError(f"{name}: not a readable CSV table ({exc})", f"{name}：无法按 CSV 表格读取（{exc}）") from exc
     table = _table_from_rows(rows, name, first_row=1)
     return UploadedTable(
         name=name,
@@ -217,7 +232,7 @@ def _table_from_rows(
     blank = tuple(n for n, row in numbered if not any(row))
     content = [(n, row) for n, row in numbered if any(row)]
     if not content:
-        raise UploadError(f"{name}: the file is empty / 文件为空")
+        raise UploadError(f"{name}: the file is empty", f"{name}：文件为空")
     header_row, header = content[0]
     data = content[1:]
     width = max(len(row) for _, row in content)
@@ -228,13 +243,20 @@ def _table_from_rows(
         title = header[j] if j < len(header) else ""
         if not title:
             raise UploadError(
-                f"{name}: column {j + 1} has values but no header in row {header_row} / 第 {j + 1} 列有数据但无表头"
+                f"{name}: column {j + 1} has values but no header in row {header_row}",
+                f"{name}：第 {j + 1} 列有数据，但第 {header_row} 行没有它的表头",
             )
         if title in names:
-            raise UploadError(f"{name}: the header {title!r} appears twice in row {header_row} / 表头重复")
+            raise UploadError(
+                f"{name}: the header {title!r} appears twice in row {header_row}",
+                f"{name}：第 {header_row} 行的表头“{title}”出现两次",
+            )
         names.append(title)
     if not data:
-        raise UploadError(f"{name}: row {header_row} is a header but there are no data rows / 只有表头，没有数据行")
+        raise UploadError(
+            f"{name}: row {header_row} is a header but there are no data rows",
+            f"{name}：第 {header_row} 行是表头，但没有数据行",
+        )
     frame = pd.DataFrame(
         [[row[j] if j < len(row) else "" for j in used] for _, row in data],
         columns=names,
@@ -256,15 +278,21 @@ def _open_workbook(data: bytes, name: str, data_only: bool) -> Any:
             inflated = sum(info.file_size for info in archive.infolist())
             bad = archive.testzip()
         if bad is not None:
-            raise UploadError(f"{name}: corrupt XLSX workbook (damaged part {bad}) / XLSX 文件已损坏")
+            raise UploadError(
+                f"{name}: corrupt XLSX workbook (damaged part {bad})", f"{name}：XLSX 文件已损坏（损坏的部分：{bad}）"
+            )
         if inflated > MAX_INFLATION * max(len(data), 1024 * 1024):
-            raise UploadError(f"{name}: the workbook unpacks to {_mb(inflated)}, too large to read / 工作簿解压后过大")
+            raise UploadError(
+                f"{name}: the workbook unpacks to {_mb(inflated)}, too large to read",
+                f"{name}：工作簿解压后达 {_mb(inflated)}，过大，无法读取",
+            )
         return load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
     except UploadError:
         raise
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, EOFError) as exc:
         raise UploadError(
-            f"{name}: corrupt or unreadable XLSX workbook ({type(exc).__name__}) / XLSX 文件已损坏"
+            f"{name}: corrupt or unreadable XLSX workbook ({type(exc).__name__})",
+            f"{name}：XLSX 文件已损坏或无法读取（{type(exc).__name__}）",
         ) from exc
 
 
@@ -284,18 +312,24 @@ def _read_xlsx(data: bytes, name: str, sheet: str | None) -> UploadedTable:
     try:
         sheets = tuple(book.sheetnames)
         if not sheets:
-            raise UploadError(f"{name}: the workbook has no sheets / 工作簿中没有工作表")
+            raise UploadError(f"{name}: the workbook has no sheets", f"{name}：工作簿中没有工作表")
         chosen = sheet if sheet is not None else sheets[0]
         if chosen not in sheets:
-            raise UploadError(f"{name}: no sheet named {chosen!r}; the sheets are {', '.join(sheets)}")
+            raise UploadError(
+                f"{name}: no sheet named {chosen!r}; the sheets are {', '.join(sheets)}",
+                f"{name}：没有名为“{chosen}”的工作表；工作表有：{'、'.join(sheets)}",
+            )
         try:
             rows = [list(r) for r in book[chosen].iter_rows(values_only=True)]
         except (KeyError, ValueError, zipfile.BadZipFile, EOFError) as exc:
-            raise UploadError(f"{name}: sheet {chosen!r} is corrupt ({type(exc).__name__}) / 工作表已损坏") from exc
+            raise UploadError(
+                f"{name}: sheet {chosen!r} is corrupt ({type(exc).__name__})",
+                f"{name}：工作表“{chosen}”已损坏（{type(exc).__name__}）",
+            ) from exc
     finally:
         book.close()
     if not any(any(v is not None and str(v).strip() for v in r) for r in rows):
-        raise UploadError(f"{name}: sheet {chosen!r} is empty / 工作表 {chosen} 为空")
+        raise UploadError(f"{name}: sheet {chosen!r} is empty", f"{name}：工作表“{chosen}”为空")
     frame, blank = _table_from_rows(rows, f"{name} [{chosen}]", first_row=1)
     missing = _formulas_without_value(data, name, chosen, rows) if any(v is None for r in rows for v in r) else ()
     return UploadedTable(
