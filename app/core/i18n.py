@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 TEXT: dict[str, tuple[str, str]] = {
     "app_title": ("四川民政服务覆盖图集", "Sichuan Coverage Atlas"),
     "mode": ("模式", "Mode"),
@@ -67,7 +69,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Correlation is not causation: r and ρ describe how the shown regions' values go together; the p-values "
         "assume independent regions, while neighbouring regions tend to be alike.",
     ),
-    "compare_export": ("导出 / Export", "Export / 导出"),
+    "compare_export": ("导出", "Export"),
     "compare_export_format": ("格式", "Format"),
     "compare_export_prepare": ("生成文件", "Prepare file"),
     "compare_heading": ("对比：{a} 与 {b}", "Compare: {a} and {b}"),
@@ -79,7 +81,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "养老服务、未成年人保护与乡镇区划调整改革：各市（州）、县（市、区）的需求与服务半径",
         "Elderly care, child protection and the township merger: need and catchment by prefecture and county",
     ),
-    "language": ("语言 / Language", "Language / 语言"),
+    # The Chinese page names the switch in both languages, so that a reader of English finds it.
+    "language": ("语言 / Language", "Language"),
     "hs_kind": ("热点分析", "Hot spots of"),
     "hs_kind_a": ("图层 A 的局部莫兰指数", "Layer A (Local Moran's I)"),
     "hs_kind_ab": ("A 与邻近地区的 B（双变量）", "A against neighbours' B (bivariate)"),
@@ -532,7 +535,7 @@ REPORT_INDICATORS: dict[str, tuple[str, str, str, str]] = {
         "Model child-protection stations (township/sub-district)",
         "stations",
     ),
-    "children_homes": ("儿童之家", "家", "Children's homes (儿童之家)", "homes"),
+    "children_homes": ("儿童之家", "家", "Children's homes", "homes"),
     "village_child_protection_officers": (
         "乡村未成年人保护专员",
         "人",
@@ -548,6 +551,15 @@ REPORT_INDICATORS: dict[str, tuple[str, str, str, str]] = {
     "children_directors": ("设有儿童福利主任的村（社区）", "个", "Villages/communities with a child director", ""),
     "children_in_difficulty": ("困境儿童", "人", "Children in difficulty", "persons"),
 }
+
+
+_CHINESE_IN_BRACKETS = re.compile(r"\s*[（(][^）)]*[\u3400-\u9fff][^）)]*[）)]")
+
+
+def english_only(text: str) -> str:
+    """An English label from a source that adds the Chinese term in brackets ("“Children's home” (童之家) child
+    service points" → "“Children's home” child service points"): the English page says it in English."""
+    return _CHINESE_IN_BRACKETS.sub("", text)
 
 
 def report_indicator(indicator: str, unit: str, lang: str) -> tuple[str, str]:

@@ -10,7 +10,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from app.core.i18n import figure_text, report_indicator, t
+from app.core.i18n import english_only, figure_text, report_indicator, t
 from app.core.mapdata import (
     MapData,
     RegionFigure,
@@ -157,7 +157,7 @@ def summary_strip(lang: str) -> None:
     cols = st.columns(4) + st.columns(4)
     for col, fid in zip(cols, SUMMARY_IDS, strict=True):
         row = df.loc[fid]
-        label = str(row["indicator_en"] if lang == "en" else row["indicator_zh"])
+        label = english_only(str(row["indicator_en"])) if lang == "en" else str(row["indicator_zh"])
         value = figure_text(float(str(row["value"])), str(row["unit"]), lang)
         help_text = f"{escape(row['year'])} · {t('source', lang)}: {escape(row['source_' + lang])}"
         if lang == "zh":  # the article's words, quoted as printed
@@ -178,7 +178,7 @@ def summary_strip(lang: str) -> None:
         table = pd.DataFrame(
             {
                 t("theme", lang): df["theme_en" if lang == "en" else "theme_zh"],
-                t("name", lang): df["indicator_en" if lang == "en" else "indicator_zh"],
+                t("name", lang): df["indicator_en"].map(english_only) if lang == "en" else df["indicator_zh"],
                 t("figure", lang): [figure_text(v, u, lang) for v, u in zip(df["value"], df["unit"], strict=True)],
                 t("year", lang): df["year"],
                 t("quote", lang): df["quote"],

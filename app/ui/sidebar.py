@@ -269,7 +269,7 @@ def read_sidebar(registry: Registry, value_range: ValueRange) -> ViewState:
     sb = st.sidebar
     _apply_show_layer(registry)
     lang = sb.radio(
-        t("language", "zh"),
+        t("language", st.session_state.get("w_lang", "zh")),
         LANGS,
         key="w_lang",
         horizontal=True,
