@@ -158,6 +158,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "reverse": ("反转配色", "Reverse palette"),
     "reversed": ("（反转）", " (reversed)"),
     "basemap": ("底图", "Basemap"),
+    "zoom_in": ("放大", "Zoom in"),
+    "zoom_out": ("缩小", "Zoom out"),
     "no_data": ("无数据", "No data"),
     "filtered_out": ("不在所选范围", "Outside chosen range"),
     "rank": ("排名", "Rank"),

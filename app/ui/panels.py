@@ -53,7 +53,7 @@ SUMMARY_IDS = (
 PAGE_CSS = """
 [data-testid="stMainBlockContainer"] { padding-top: 3rem !important; padding-bottom: 3rem !important; }
 [data-testid="stMain"] h1 { font-size: 1.6rem !important; line-height: 1.25 !important; padding: 0 !important; }
-.atlas-caption { margin: 0; font-size: 0.875rem; line-height: 1.4; color: rgba(49, 51, 63, 0.72); }
+.atlas-caption { margin: 0; font-size: 0.875rem; line-height: 1.4; }
 iframe[title="streamlit_folium.st_folium"] {
   height: clamp(420px, calc(100vh - 170px), 1100px) !important;
   height: clamp(420px, calc(100dvh - 170px), 1100px) !important;
@@ -71,6 +71,8 @@ iframe[title="streamlit_folium.st_folium"] {
   overflow-wrap: anywhere;
 }
 [data-testid="stMetricValue"] { font-size: 1.6rem !important; line-height: 1.25 !important; }
+/* Captions carry units, years and sources: Streamlit's grey (3.9:1 on white) is below WCAG AA's 4.5:1. */
+[data-testid="stCaptionContainer"], .atlas-caption { color: #5c5b5a !important; opacity: 1 !important; }
 /* The layer list: every title whole, wrapped. */
 [data-testid="stSidebar"] [data-testid="stRadio"] label p { white-space: normal !important; }
 
@@ -254,9 +256,10 @@ def details_panel(registry: Registry, data: MapData, on_drill) -> None:
         lines.append(t("rank_of", lang, rank=figure.rank, n=figure.ranked, regions=_shown_regions(own)))
     province = figure.layer.province_value()
     if province is not None:
-        lines.append(f"{t('province_figure', lang)}: {format_value(province, figure.layer, lang)}")
+        lines.append(f"{t('province_figure', lang)}{_colon(lang)}{format_value(province, figure.layer, lang)}")
     lines.append(
-        f"{figure.layer.year_label(lang)} · {t('source', lang)}: {figure.layer.source_text(short=True, lang=lang)}"
+        f"{figure.layer.year_label(lang)} · {t('source', lang)}{_colon(lang)}"
+        f"{figure.layer.source_text(short=True, lang=lang)}"
     )
     st.caption("  \n".join(escape(line) for line in lines))
     if div.level == "prefecture" and view.level == "prefecture":
@@ -290,10 +293,15 @@ def _shown_regions(view: ViewState) -> str:
     return level.lower() if view.lang == "en" else level
 
 
+def _colon(lang: str) -> str:
+    return ": " if lang == "en" else "："
+
+
 def _profile_line(figure: RegionFigure, lang: str) -> str:
-    line = f"{figure.layer.title(lang)}: {figure.text(lang)}"
+    line = f"{figure.layer.title(lang)}{_colon(lang)}{figure.text(lang)}"
     if figure.rank is not None:
-        line += f" ({t('rank_short', lang, rank=figure.rank, n=figure.ranked)})"
+        rank = t("rank_short", lang, rank=figure.rank, n=figure.ranked)
+        line += f" ({rank})" if lang == "en" else f"（{rank}）"
     return line
 
 

@@ -45,6 +45,7 @@ TESTIDS = (
     "stMetricLabel",
     "stMetricValue",
     "stRadio",
+    "stCaptionContainer",
 )
 TESTIDS_SOMETIMES = ("stDecoration", "stStatusWidget", "stToolbar", "stLayoutWrapper", "stMetricDelta")
 # The file uploader's parts that app/ui/upload.py words in Chinese (its button and limit line); on the page once the

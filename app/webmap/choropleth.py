@@ -149,14 +149,14 @@ class RefitUntilMoved(MacroElement):
 
 
 class PlainControls(MacroElement):
-    """A metric-only scale bar, and Leaflet's attribution prefix as the plain word "Leaflet":
-    Leaflet 1.9 puts a national flag before it, out of place on a map made for China."""
+    """A metric-only scale bar, and Leaflet's attribution prefix as the plain word "Leaflet": Leaflet 1.9 puts a
+    national flag before it, out of place on a map made for China (and an English tooltip on the Chinese page)."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});
         {{ this._parent.get_name() }}.attributionControl.setPrefix(
-            '<a href="https://leafletjs.com" title="A JavaScript library for interactive maps">Leaflet</a>');
+            '<a href="https://leafletjs.com">Leaflet</a>');
         {% endmacro %}
     """)
 
@@ -378,6 +378,12 @@ class RegionsLayer(JSCSSMixin):
             var v = window.atlasView;
             if (!v) { return; }
             {{ this.get_name() }}.eachLayer(function (l) { {{ this.get_name() }}.resetStyle(l); });
+            // Leaflet names its zoom buttons in English; the view says them in the page's language.
+            (v.zoom || []).forEach(function (text, i) {
+                var button = {{ this._parent.get_name() }}.getContainer().querySelector(
+                    i ? ".leaflet-control-zoom-out" : ".leaflet-control-zoom-in");
+                if (button) { button.title = text; button.setAttribute("aria-label", text); }
+            });
             var legend = {{ this.get_name() }}_legend.getContainer();
             legend.innerHTML = v.legend;
             if ({{ this._parent.get_name() }}.getSize().x < {{ this.narrow }}) {
@@ -446,6 +452,7 @@ def view_payload(data: MapData) -> dict[str, object]:
         "styles": {r["adcode"]: region_style(r, data.view.selected == r["adcode"]) for r in rows},
         "tips": {r["adcode"]: tooltip_html(r, data, n_ranked) for r in rows},
         "legend": legend_html(data),
+        "zoom": [t("zoom_in", data.view.lang), t("zoom_out", data.view.lang)],
     }
 
 

@@ -14,7 +14,7 @@ from app.core.basemaps import BASEMAPS
 from app.core.compare import CompareData, axis_text, cell_names
 from app.core.i18n import t
 from app.core.mapdata import format_value
-from app.core.palettes import NO_DATA_COLOUR
+from app.core.palettes import NO_DATA_COLOUR, text_colour
 from app.webmap.assets import localize
 from app.webmap.choropleth import (
     FocusWithoutScroll,
@@ -97,7 +97,8 @@ def bivariate_legend_html(data: CompareData, biv: Bivariate) -> str:
             tip = e(f"{cell_label(i, j, lang)} ({counts[(i, j)]})")
             cells.append(
                 f"<div title='{tip}' style='width:22px;height:22px;background:{biv.colour(i, j)};"
-                f"font:10px sans-serif;color:#222;text-align:center;line-height:22px'>{counts[(i, j)]}</div>"
+                f"font:10px sans-serif;color:{text_colour(biv.colour(i, j))};text-align:center;line-height:22px'>"
+                f"{counts[(i, j)]}</div>"
             )
     no_data = int(biv.table["cls_a"].isna().sum())
     a_text = axis_text(data.layer_a, biv.a.upper_bounds, biv.a.lower, lang)
