@@ -97,9 +97,9 @@ def case(seed: int) -> dict[str, str]:
 FAST_PAGE = """
 import streamlit as st
 from dataclasses import replace
-from app import cache, panels
-from app.markup import escape
-from app.sidebar import init_from_url, read_sidebar
+from app.ui import cache, panels
+from app.core.markup import escape
+from app.ui.sidebar import init_from_url, read_sidebar
 
 registry = cache.registry()
 url_view = init_from_url(registry)

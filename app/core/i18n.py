@@ -273,6 +273,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "rank_of": ("排名：第 {rank} 位（共 {n} 个{regions}）", "Rank {rank} of {n} {regions} shown"),
     "rank_short": ("第 {rank}/{n} 位", "rank {rank}/{n}"),
     "province_figure": ("全省", "Sichuan"),
+    "no_figure_at_level": ("该图层没有{level}的数值。", "This layer has no figures for {level}."),
     "zone_short": ("其中开发区", "Of which zone"),
     "theme_profile": ("{theme}：其他图层", "Other layers: {theme}"),
     "nbs_codes": ("统计用区划代码", "NBS statistical division codes"),

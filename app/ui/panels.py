@@ -249,19 +249,11 @@ def details_panel(registry: Registry, data: MapData, on_drill) -> None:
     shown = data.table[data.table["adcode"] == div.adcode]
     # A region of another level or outside the area is not ranked in this view: its figures at its own level.
     own = view if not shown.empty else replace(view, level=div.level, area="all", norm="absolute", year=None)
-    figure = region_figure(data.layer if not shown.empty else registry.get(view.layer), own, div.adcode)
-    st.metric(figure.layer.title(lang), figure.text(lang))
-    lines = []
-    if figure.rank is not None:
-        lines.append(t("rank_of", lang, rank=figure.rank, n=figure.ranked, regions=_shown_regions(own)))
-    province = figure.layer.province_value()
-    if province is not None:
-        lines.append(f"{t('province_figure', lang)}{_colon(lang)}{format_value(province, figure.layer, lang)}")
-    lines.append(
-        f"{figure.layer.year_label(lang)} · {t('source', lang)}{_colon(lang)}"
-        f"{figure.layer.source_text(short=True, lang=lang)}"
-    )
-    st.caption("  \n".join(escape(line) for line in lines))
+    layer = data.layer if not shown.empty else registry.get(view.layer)
+    if div.level in layer.levels:
+        _figure_beside_map(region_figure(layer, own, div.adcode), own)
+    else:  # a county selected on a layer of prefectures only
+        st.caption(t("no_figure_at_level", lang, level=_shown_regions(own)))
     if div.level == "prefecture" and view.level == "prefecture":
         st.button(
             t("drill_down", lang, name=region_name(div.adcode, lang)),
@@ -272,7 +264,7 @@ def details_panel(registry: Registry, data: MapData, on_drill) -> None:
         )
     profile = theme_profile(registry, own, div.adcode)
     if profile:
-        theme = THEMES[figure.layer.theme][1 if lang == "en" else 0] if figure.layer.theme in THEMES else ""
+        theme = THEMES[layer.theme][1 if lang == "en" else 0] if layer.theme in THEMES else ""
         st.markdown(f"**{escape(t('theme_profile', lang, theme=theme))}**")
         st.markdown("\n".join(f"- {escape(_profile_line(f, lang))}" for f in profile))
     if div.level == "prefecture":
@@ -285,6 +277,25 @@ def details_panel(registry: Registry, data: MapData, on_drill) -> None:
     st.button(
         t("clear_selection", lang), key="clear_selection", on_click=st.session_state.update, kwargs={"selected": None}
     )
+
+
+def _figure_beside_map(figure: RegionFigure, view: ViewState) -> None:
+    """The region's figure on the shown layer with unit, its rank among the shown regions, the province's figure,
+    year and source."""
+    lang = view.lang
+    st.metric(figure.layer.title(lang), figure.text(lang))
+    lines = []
+    if figure.rank is not None:
+        lines.append(t("rank_of", lang, rank=figure.rank, n=figure.ranked, regions=_shown_regions(view)))
+    province = figure.layer.province_value()
+    if province is not None:
+        lines.append(f"{t('province_figure', lang)}{_colon(lang)}{format_value(province, figure.layer, lang)}")
+    lines.append(
+        f"{figure.layer.year_label(lang)} · {t('source', lang)}{_colon(lang)}"
+        f"{figure.layer.source_text(short=True, lang=lang)}"
+    )
+    for line in lines:  # one caption each: no Markdown line breaks around data (tests/test_url_fuzz.py)
+        st.caption(escape(line))
 
 
 def _shown_regions(view: ViewState) -> str:
