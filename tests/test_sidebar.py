@@ -91,13 +91,13 @@ def test_value_slider_is_formatted_by_unit_and_precision():
     at = run_app()
     slider = range_slider(at)
     assert slider.label == "数值范围（范围外变灰）（人/乡镇）"
-    assert slider.proto.format == "%,.0f 人/乡镇"  # a catchment in persons: whole numbers
+    assert slider.proto.format == "%,.0f"  # a catchment in persons: whole numbers; the unit is in the label
     at = run_app({"layer": "pop_60plus_share", "lang": "en"})
     slider = range_slider(at)
     assert slider.label.endswith("(%)")
-    assert slider.proto.format == "%,.1f %%"  # a share over a span below 100 points: one decimal
+    assert slider.proto.format == "%,.1f%%"  # a share over a span below 100 points: one decimal
     at = run_app({"layer": "townships_2021", "level": "prefecture"})
-    assert range_slider(at).proto.format == "%,.0f 个"  # a count never shows decimals
+    assert range_slider(at).proto.format == "%,.0f"  # a count never shows decimals
 
 
 def test_level_inside_a_prefecture_is_explained():

@@ -56,7 +56,9 @@ def ranking_chart_spec(data: MapData) -> alt.Chart | None:
                 alt.Tooltip("rank:Q", title=t("rank", lang)),
             ],
         )
-        .properties(height=BAR_PX * len(df))
+        # A step per bar, not a total height: Streamlit fits a total height to its frame with the axes inside it,
+        # which squeezed Liangshan's 17 names into ~230 px, their labels over each other.
+        .properties(height=alt.Step(BAR_PX))
     )
 
 

@@ -22,7 +22,7 @@ from app.core.mapdata import (
     value_column,
 )
 from app.core.markup import escape
-from app.core.regionnames import region_label, region_name
+from app.core.regionnames import region_label, region_name, short_name
 from app.core.viewstate import ViewState
 from app.ui import cache
 from app.ui.streamlit_internals import wait_for_rerun_request
@@ -256,7 +256,7 @@ def details_panel(registry: Registry, data: MapData, on_drill) -> None:
         st.caption(t("no_figure_at_level", lang, level=_shown_regions(own)))
     if div.level == "prefecture" and view.level == "prefecture":
         st.button(
-            t("drill_down", lang, name=region_name(div.adcode, lang)),
+            t("drill_down", lang, name=short_name(div.adcode, lang)),  # a button's label: it must fit
             on_click=on_drill,
             args=(div.adcode,),
             key="drill",

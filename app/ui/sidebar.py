@@ -497,8 +497,9 @@ def _numeric_controls(view: ViewState, value_range: ValueRange, shown: Layer) ->
         label = t("value_filter", lang)
         if unit:
             label += f"（{unit}）" if lang == "zh" else f" ({unit})"
-        # sprintf-style, as the browser prints it: thousands separators, the layer's precision, the unit.
-        number = f"%,.{decimals}f" + (f" {unit.replace('%', '%%')}" if unit else "")
+        # sprintf-style, as the browser prints it: thousands separators and the slider's precision. The unit is in the
+        # label: after each thumb's figure it was cut at the sidebar's edge ("10,038 persons per tow…"); a % stays.
+        number = f"%,.{decimals}f" + ("%%" if unit == "%" else "")
         chosen = cast(  # a range: the value in session state is a pair
             "tuple[float, float]",
             sb.slider(
