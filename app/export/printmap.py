@@ -92,9 +92,9 @@ def default_subtitle(data: MapData) -> str:
 
 
 def source_lines(data: MapData) -> list[str]:
-    """One line per source of the layer (normalised layers carry both sources)."""
+    """The layer's sources in plain words in the map's language (normalised layers carry both sources)."""
     lang = data.view.lang
-    return [f"{t('source', lang)}: {s.title}" for s in dict.fromkeys(data.layer.sources)]
+    return [f"{t('source', lang)}: {data.layer.source_text(lang=lang)}"]
 
 
 def _wrap(text: str, width_mm: float, size_pt: float) -> list[str]:
