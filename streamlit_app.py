@@ -33,8 +33,8 @@ def drill_down(prefecture: str) -> None:
 # them up (bench/README.md, "Fifth round"). Every later run draws the sidebar first.
 first_run = url_view is not None and "_map_view" not in st.session_state and url_view.mode == "single"
 view = url_view if url_view is not None and first_run else read_sidebar(registry, value_range, plan_controls)
-panels.page_style()
 lang = view.lang
+panels.page_style(upload.uploader_css(lang))
 head = st.container()  # the title and figures, written after the map (see map_head_start) but shown above it
 if first_run:
     with head:
@@ -51,14 +51,14 @@ if view.is_plan:
     upload.upload_section(registry, lang)  # where facility lists are uploaded as the plan's supply
     st.stop()
 data = cache.map_data(view)
-map_col, detail_col = st.columns([3, 1.3])
+map_col, detail_col = st.columns([3, 1.2], gap="small")
 with map_col:
     # The frame (tiles, shapes, fit) depends only on level, area and basemap: a new layer or colours
     # keep the iframe, its pan and zoom, and send only the small style table (feature_group_to_add).
     clicked = st_folium(
         upload.map_frame(cache.map_frame(view), view),  # with this session's facility markers, if any
         key="atlas_map",
-        height=620,
+        height=560,  # the page's CSS sets the frame's height to the window's (panels.PAGE_CSS)
         use_container_width=True,
         returned_objects=["last_active_drawing", "last_object_clicked", "last_object_clicked_count"],
         feature_group_to_add=choropleth.view_layer(cache.view_payload(view)),
@@ -78,7 +78,6 @@ else:
 with head:
     if not first_run:
         panels.title(lang)
-    panels.summary_strip(lang)
     if data.error:
         st.error(escape(data.error))
     panels.classification_note(data)
@@ -91,11 +90,12 @@ with detail_col:
 if first_run:
     st.stop()
 panels.details_figures(registry, data)
-panels.notes_and_reconciliation(data)
 chart_col, table_col = st.columns(2)
 with chart_col:
     panels.ranking_chart(data)
 with table_col:
     panels.table_and_download(data)
+panels.summary_strip(lang)  # the province in 2021, below the map so that the map is in view first
+panels.notes_and_reconciliation(data)
 export_section(data)
 upload.upload_section(registry, lang)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -9,8 +10,8 @@ import pandas as pd
 
 from geodata.boundaries import areas_km2
 from geodata.codes import gazetteer
-from geodata.regions import economic_region_of
-from layers.summary import pilot_places
+from geodata.regions import ECONOMIC_REGIONS, economic_region_of
+from layers.summary import THEME_NAMES, pilot_places
 from layers.tables import read_datapackage, read_resource
 
 
@@ -141,3 +142,33 @@ BUILDERS: dict[str, Callable[[str], pd.Series]] = {
     "poverty_county_count_all": poverty_county_count_all,
     "pilots_2021": pilots_2021,
 }
+
+
+# The categories above are written in Chinese (they are the layers' values); their English words, for the English
+# page and exports. An unknown category (a planner's own) is shown as written.
+ETHNIC_EN = {
+    "民族自治州": "Ethnic autonomous prefecture",
+    "非民族自治地方": "Not an ethnic autonomous area",
+    "民族自治县": "Ethnic autonomous county",
+    "自治州所辖县市": "County of an autonomous prefecture",
+}
+POVERTY_EN = {zh: f"{en.capitalize()} poverty county" for zh, en in POVERTY_CATEGORIES.values()}
+_EXIT_YEAR = re.compile(r"(\d{4})年摘帽")
+
+
+def category_text(value: str, lang: str = "zh") -> str:
+    """A categorical layer's value in ``lang``: "成都平原经济区" → "Chengdu Plain Economic Region",
+    "2019年摘帽" → "Exited poverty in 2019", "养老服务、未成年人保护" → "Elderly care, Child protection"."""
+    if lang != "en":
+        return value
+    regions = {r.name_zh: r.name_en for r in ECONOMIC_REGIONS.values()}
+    words = {**ETHNIC_EN, **POVERTY_EN, **regions}
+    if value in words:
+        return words[value]
+    if m := _EXIT_YEAR.fullmatch(value):
+        return f"Exited poverty in {m.group(1)}"
+    themes = dict(THEME_NAMES.values())
+    parts = value.split("、")
+    if all(p in themes for p in parts):
+        return ", ".join(themes[p] for p in parts)
+    return value

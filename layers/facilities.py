@@ -12,7 +12,8 @@ range or outside Sichuan is listed as a :class:`FacilityIssue` with its row numb
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -50,6 +51,45 @@ ISSUE_TEXT: dict[str, tuple[str, str]] = {
     ),
     "capacity_negative": ("容量为负数（该地区容量记为无数据）", "capacity is negative (region's capacity: no data)"),
 }
+
+
+# Column headers planners use, in both languages, most specific first: the upload form starts with these chosen.
+COLUMN_NAMES: dict[str, tuple[str, ...]] = {
+    "name": ("名称", "机构名称", "单位名称", "站点名称", "机构", "name", "facility", "site"),
+    "type": ("类型", "机构类型", "类别", "type", "category", "kind"),
+    "capacity": ("床位数", "床位", "容量", "beds", "capacity"),
+    "lon": ("经度", "lng", "lon", "long", "longitude"),
+    "lat": ("纬度", "lat", "latitude"),
+    "region": ("区划代码", "代码", "adcode", "code", "区县", "县区", "所在县", "县", "county", "district"),
+}
+_BRACKETED = re.compile(r"[（(][^）)]*[）)]")
+
+
+def _header_key(header: str) -> str:
+    """A header as compared with COLUMN_NAMES: no unit in brackets, spaces, underscores or case ("床位数（张）" →
+    "床位数", "Longitude_WGS" → "longitudewgs")."""
+    return re.sub(r"[\s_\-]+", "", _BRACKETED.sub("", header)).lower()
+
+
+def guess_columns(headers: Iterable[str], names: Mapping[str, tuple[str, ...]] = COLUMN_NAMES) -> dict[str, str]:
+    """Which upload column holds what, by its header: ``{role: header}`` for the roles found, each header used
+    once. An exact name wins over a header that merely starts with one (``经度`` before ``经度（WGS84）``)."""
+    keys = {header: _header_key(header) for header in headers}
+    found: dict[str, str] = {}
+    for exact in (True, False):
+        for role, candidates in names.items():
+            if role in found:
+                continue
+            for candidate in candidates:
+                hits = [
+                    h
+                    for h, k in keys.items()
+                    if h not in found.values() and (k == candidate if exact else k.startswith(candidate))
+                ]
+                if hits:
+                    found[role] = hits[0]
+                    break
+    return found
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ Missing stays missing (NaN); a zero in the data stays zero.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -20,7 +21,7 @@ import pandas as pd
 
 from geodata.codes import gazetteer
 from layers.builders import BUILDERS
-from layers.tables import Source, shipped_long_table
+from layers.tables import Source, shipped_long_table, source_names, with_layer_year
 from layers.zones import fold_into_districts
 
 if TYPE_CHECKING:
@@ -58,6 +59,13 @@ class IndicatorSpec:
         if values.index.has_duplicates:
             return values  # _compute_frame names the duplicates
         return fold_into_districts(values, zones.set_index("adcode")["value"])
+
+    def province(self, layer: Layer) -> float | None:
+        table = shipped_long_table(self.resource)
+        rows = table[
+            (table["level"] == "province") & (table["indicator"] == self.indicator) & (table["year"] == self.year)
+        ]
+        return float(rows["value"].iloc[0]) if len(rows) == 1 else None
 
     def _zone_rows(self) -> pd.DataFrame:
         table = shipped_long_table(self.zone_resource or self.resource)
@@ -104,6 +112,13 @@ class DerivedSpec:
         # NaN in either operand propagates: computed only where both exist.
         return OPERATIONS[self.op](a.astype(float), b.astype(float), self.scale)
 
+    def province(self, layer: Layer) -> float | None:
+        a, b = layer.siblings.get(self.a).province_value(), layer.siblings.get(self.b).province_value()
+        if a is None or b is None:
+            return None
+        value = float(OPERATIONS[self.op](pd.Series([a]), pd.Series([b]), self.scale).iloc[0])
+        return value if math.isfinite(value) else None
+
     def unmapped(self, layer: Layer, level: str) -> pd.DataFrame:
         a = layer.siblings.get(self.a).unmapped(level)
         b = layer.siblings.get(self.b).unmapped(level).set_index("adcode")["value"]
@@ -121,6 +136,11 @@ class BuilderSpec:
     def values(self, layer: Layer, level: str) -> pd.Series:
         return BUILDERS[self.builder](level)
 
+    def province(self, layer: Layer) -> float | None:
+        # The province's land area is measured like its regions'; the other builders are categories or counts per
+        # prefecture of a list, which have no province figure of their own.
+        return float(BUILDERS["area_km2"]("province").iloc[0]) if self.builder == "area_km2" else None
+
     def unmapped(self, layer: Layer, level: str) -> pd.DataFrame:
         return _no_zones()
 
@@ -137,6 +157,9 @@ class UserSpec:
     def values(self, layer: Layer, level: str) -> pd.Series:
         return pd.Series(dict(self.figures), dtype=float)
 
+    def province(self, layer: Layer) -> float | None:
+        return None  # a planner's table has no province row
+
     def unmapped(self, layer: Layer, level: str) -> pd.DataFrame:
         return _no_zones()
 
@@ -150,6 +173,9 @@ class FiguresSpec:
 
     def values(self, layer: Layer, level: str) -> pd.Series:
         return pd.Series(dict(self.figures), dtype=float)
+
+    def province(self, layer: Layer) -> float | None:
+        return None  # figures computed by the plan view carry no province row
 
     def unmapped(self, layer: Layer, level: str) -> pd.DataFrame:
         return _no_zones()
@@ -211,9 +237,14 @@ class Layer:
     def notes(self, lang: str = "zh") -> str:
         return self.notes_en if lang == "en" else self.notes_zh
 
-    def source_text(self, short: bool = False) -> str:
-        texts = [(s.short or s.title) if short else s.title for s in self.sources]
-        return "; ".join(dict.fromkeys(texts))
+    def source_text(self, short: bool = False, lang: str = "zh") -> str:
+        """The layer's sources in plain words for a person, in ``lang`` ("zh" or "en"), joined by "; ":
+        publisher, table and year, e.g. "国家统计局 第七次全国人口普查分县资料（2020）" / "National Bureau of
+        Statistics, 2020 census tabulation by county (2020)". ``short`` (tooltips, legends, narrow columns) leaves
+        the publisher out. Every output a person reads uses this; the technical provenance (repositories, commits,
+        scripts) stays in data/datapackage.json and data/README.md. A planner's own layer gives its source as
+        written."""
+        return source_names(self.sources, lang, short=short)
 
     @property
     def siblings(self) -> Registry:
@@ -276,6 +307,14 @@ class Layer:
             frame["value"] = frame["value"].astype(float)
         return frame
 
+    def province_value(self) -> float | None:
+        """The province's own figure, for reference beside a region's: the source's province row, or the same
+        operation on its operands' province figures (a ratio of the province's counts). None when the source has
+        none (categories, a planner's layer) — never a sum of the regions made up here."""
+        if self.is_categorical:
+            return None
+        return self.spec.province(self)
+
     def unmapped(self, level: str) -> pd.DataFrame:
         """Figures at this level that have no boundary (development zones), listed rather than dropped."""
         return self.spec.unmapped(self, level)
@@ -293,6 +332,7 @@ class Layer:
             year=f"{year}（{date}）",
             year_en=f"{year} (as of {date})",
             spec=replace(self.spec, year=year),
+            sources=with_layer_year(self.sources, year),
             hidden=True,
             published_total=None,
             series=self.id,

@@ -24,7 +24,7 @@ from layers.model import (
     PublishedTotal,
     _merge_sources,
 )
-from layers.tables import DATA_DIR, Source, read_datapackage
+from layers.tables import DATA_DIR, Source, read_datapackage, source_from_json, with_layer_year
 
 LAYERS_TOML = DATA_DIR / "layers.toml"
 LEVELS = ("prefecture", "county")
@@ -133,6 +133,11 @@ def _check_entry(entry: dict[str, Any], where: str, resources: dict[str, Any]) -
             problems.append(f"{where}: a time series needs title_year_zh and title_year_en with {{year}}")
     if ("builder" in data or ("op" not in data and "resource" not in data)) and not entry.get("sources"):
         problems.append(f"{where}: a builder layer must list its sources")
+    for source in entry.get("sources", ()):
+        if not all(source.get(k) for k in ("publisher_zh", "publisher_en", "table_zh", "table_en")):
+            problems.append(
+                f"{where}: source {source.get('title')!r} needs plain names (publisher_zh/_en, table_zh/_en)"
+            )
     return problems
 
 
@@ -158,13 +163,11 @@ def load_registry(path: Path = LAYERS_TOML) -> Registry:
         e = by_id[layer_id]
         where = f"{path.name} layer {layer_id}"
         spec = _spec(e, where)
-        sources: tuple[Source, ...] = tuple(
-            Source(s["title"], s.get("path"), s.get("short")) for s in e.get("sources", ())
-        )
+        sources: tuple[Source, ...] = tuple(source_from_json(s) for s in e.get("sources", ()))
         licence = e.get("licence", "")
         if isinstance(spec, IndicatorSpec):
             res = resources[spec.resource]
-            sources, licence = res.sources + sources, licence or res.licence
+            sources, licence = with_layer_year(res.sources, spec.year) + sources, licence or res.licence
         elif isinstance(spec, DerivedSpec):
             if spec.op not in OPERATIONS:
                 raise LayerDefinitionError(f"{where}: op {spec.op!r} is not one of {list(OPERATIONS)}")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from geodata.codes import RegionLookupError, gazetteer
-from layers.tables import Resource, read_datapackage, read_resource, shipped_long_table
+from layers.tables import Resource, Source, read_datapackage, read_resource, shipped_long_table
 
 if TYPE_CHECKING:
     from layers.registry import Registry
@@ -28,7 +28,8 @@ THEME_NAMES = {
 def _with_theme_and_source(df: pd.DataFrame, res: Resource) -> pd.DataFrame:
     df["theme_zh"] = df["theme"].map(lambda t: THEME_NAMES.get(t, (t, t))[0])
     df["theme_en"] = df["theme"].map(lambda t: THEME_NAMES.get(t, (t, t))[1])
-    df["source"] = res.sources[0].title
+    df["source_zh"] = res.sources[0].name("zh")
+    df["source_en"] = res.sources[0].name("en")
     return df
 
 
@@ -61,7 +62,7 @@ def pilot_places() -> pd.DataFrame:
     return _with_theme_and_source(df, res)
 
 
-def published_value(resource: str, key: str) -> tuple[float, str, str]:
+def published_value(resource: str, key: str) -> tuple[float, str, Source]:
     """(value, year, source) of a published province-wide figure."""
     res = read_datapackage()[resource]
     if resource == "seed_figures":
@@ -72,14 +73,14 @@ def published_value(resource: str, key: str) -> tuple[float, str, str]:
                 f"{res.display_path}: no figure with id {key!r}, the published total a layer is checked against"
             )
         row = found.iloc[0]
-        return float(row["value"]), str(row["year"]), res.sources[0].title
+        return float(row["value"]), str(row["year"]), res.sources[0]
     table = shipped_long_table(resource)
     rows = table[(table["level"] == "province") & (table["indicator"] == key)]
     if rows.empty:
         raise ValueError(
             f"{res.display_path}: no province row for {key!r}, the published total a layer is checked against"
         )
-    return float(rows["value"].iloc[0]), str(rows["year"].iloc[0]), res.sources[0].title
+    return float(rows["value"].iloc[0]), str(rows["year"].iloc[0]), res.sources[0]
 
 
 def reconciliation(registry: Registry) -> pd.DataFrame:
@@ -104,16 +105,19 @@ def reconciliation(registry: Registry) -> pd.DataFrame:
                 "title_en": layer.title_en,
                 "unit_zh": layer.unit_zh,
                 "year": layer.year,
+                "year_en": layer.year_label("en"),
                 "sum_of_counties": float(counties),
                 "development_zones": float(zones),
                 "sum_of_regions": total,
-                "layer_source": layer.source_text(short=True),
+                "layer_source_zh": layer.source_text(lang="zh"),
+                "layer_source_en": layer.source_text(lang="en"),
                 "published": value,
                 "published_label": pub.label,
                 "published_resource": pub.resource,
                 "published_key": pub.key,
                 "published_year": year,
-                "published_source": source,
+                "published_source_zh": source.name("zh"),
+                "published_source_en": source.name("en"),
                 "gap": total - value,
                 "gap_pct": (total - value) / value * 100 if value else float("nan"),
             }

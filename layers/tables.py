@@ -12,7 +12,8 @@ import io
 import json
 import math
 import re
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -55,12 +56,62 @@ class DataValidationError(ValueError):
 
 @dataclass(frozen=True)
 class Source:
+    """Where figures come from. ``title`` and ``path`` are the provenance for maintainers (repository, file,
+    commit, script: data/datapackage.json and data/README.md only); :meth:`name` is what a person reads."""
+
     title: str
     path: str | None = None  # URL or repository path
-    short: str | None = None  # a few words for tooltips and captions
+    publisher_zh: str = ""  # 国家统计局
+    publisher_en: str = ""  # National Bureau of Statistics
+    table_zh: str = ""  # 第七次全国人口普查分县资料
+    table_en: str = ""  # 2020 census tabulation by county
+    year: str = ""  # "2020", "2018–2023" or "2018, 2021" (shown with 、 in Chinese)
+    # A source of several years (the yearly code lists): each layer names the year its figures are from.
+    year_of_layer: bool = False
 
-    def label(self) -> str:
-        return self.title if not self.path else f"{self.title} <{self.path}>"
+    def name(self, lang: str = "zh", *, short: bool = False) -> str:
+        """The source in plain words in ``lang``: publisher, table and year ("国家统计局 第七次全国人口普查分县资料
+        （2020）"; English "National Bureau of Statistics, 2020 census tabulation by county (2020)"); ``short``
+        leaves the publisher out. A source without plain names (a planner's own layer) is given as written."""
+        en = lang == "en"
+        table = self.table_en if en else self.table_zh
+        if not table:
+            return self.title
+        year = self.year.replace(", ", "、") if not en else self.year
+        text = table if not year else f"{table} ({year})" if en else f"{table}（{year}）"
+        publisher = self.publisher_en if en else self.publisher_zh
+        if short or not publisher:
+            return text
+        return f"{publisher}, {text}" if en else f"{publisher} {text}"
+
+
+PLAIN_NAME_FIELDS = ("publisher_zh", "publisher_en", "table_zh", "table_en", "year")
+
+
+def source_from_json(entry: dict[str, Any]) -> Source:
+    """A source entry of data/datapackage.json or data/layers.toml."""
+    plain = {k: str(entry.get(k, "")) for k in PLAIN_NAME_FIELDS}
+    return Source(entry["title"], entry.get("path"), **plain, year_of_layer=bool(entry.get("year_of_layer")))
+
+
+def with_layer_year(sources: Sequence[Source], year: int) -> tuple[Source, ...]:
+    """``sources`` as the sources of figures of ``year``: a source of several years names that year."""
+    return tuple(replace(s, year=str(year)) if s.year_of_layer else s for s in sources)
+
+
+def source_names(sources: Sequence[Source], lang: str = "zh", *, short: bool = False) -> str:
+    """Sources in plain words joined by "; "; one table used for several years is named once with its years
+    ("国家统计局 统计用区划代码（2018、2021）")."""
+    merged: dict[tuple[str, str, str], Source] = {}
+    for s in sources:
+        key = (s.publisher_zh, s.table_zh, s.title if not s.table_zh else "")
+        seen = merged.get(key)
+        if seen is None:
+            merged[key] = s
+        else:
+            years = sorted({*seen.year.split(", "), *s.year.split(", ")} - {""})
+            merged[key] = replace(seen, year=", ".join(years))
+    return "; ".join(dict.fromkeys(s.name(lang, short=short) for s in merged.values()))
 
 
 @dataclass(frozen=True)
@@ -91,7 +142,7 @@ def read_datapackage(path: Path = DATAPACKAGE) -> dict[str, Resource]:
             path=path.parent / r["path"],
             title=r.get("title", ""),
             format=r.get("format", "table"),
-            sources=tuple(Source(s["title"], s.get("path"), s.get("short")) for s in r.get("sources", ())),
+            sources=tuple(source_from_json(s) for s in r.get("sources", ())),
             licence="; ".join(lic.get("title") or lic["name"] for lic in r.get("licenses", ())),
             notes=r.get("notes", ""),
             fields=tuple(r.get("schema", {}).get("fields", ())),
@@ -134,6 +185,11 @@ def validate_rows(resource: Resource, rows: list[dict[str, str]], header: list[s
     file = resource.display_path
     if not resource.sources:
         problems.append(Problem(file, None, None, "resource names no source in datapackage.json"))
+    for s in resource.sources:
+        if not (s.table_zh and s.table_en and s.publisher_zh and s.publisher_en):
+            problems.append(
+                Problem(file, None, None, f"source {s.title!r} needs plain names (publisher_zh/_en, table_zh/_en)")
+            )
     if not resource.licence:
         problems.append(Problem(file, None, None, "resource names no licence in datapackage.json"))
     expected = [f["name"] for f in resource.fields]

@@ -30,7 +30,7 @@ def user_layer(record: UserLayer, values: pd.Series) -> Layer:
     figures = tuple(
         (str(code), float(v)) for code, v in sorted(values.items()) if v is not None and not math.isnan(float(v))
     )
-    source = Source(record.source, None, None)
+    source = Source(record.source)
     return Layer(
         id=record.layer_id,
         title_zh=record.title,

@@ -55,12 +55,9 @@ def legend_title(page) -> str:
         return ""
 
 
-def sidebar_select(page, label: str):
-    return page.locator('[data-testid="stSidebar"]').get_by_role("combobox", name=label, exact=True)
-
-
-def sidebar_select_text(page, label: str) -> str:
-    return sidebar_select(page, label).input_value()
+def layer_option(page, title: str):
+    """The layer list's option (a radio whose label is the layer's whole title)."""
+    return page.locator('[data-testid="stSidebar"]').get_by_role("radio", name=title, exact=True)
 
 
 def query(page) -> dict[str, str]:
@@ -126,14 +123,13 @@ def test_map_walkthrough_offline(atlas_url, browser):
         wait_until(page, lambda: "level" not in query(page), "level=prefecture to leave the address")
         assert page.get_by_role("radio", name="县（市、区）").is_checked()
 
-        # 3. another layer through the sidebar selectbox
-        assert sidebar_select_text(page, "图层") == DEFAULT_LAYER_TITLE
-        sidebar_select(page, "图层").click()
-        page.get_by_role("option", name=NEW_LAYER_TITLE, exact=True).click()
+        # 3. another layer through the sidebar's layer list
+        assert layer_option(page, DEFAULT_LAYER_TITLE).is_checked()
+        page.locator('[data-testid="stSidebar"]').get_by_text(NEW_LAYER_TITLE, exact=True).click()
         wait_until(page, lambda: legend_title(page) == NEW_LAYER_TITLE, "the legend of the new layer")
         wait_for_regions(page, 183)
         wait_until(page, lambda: query(page).get("layer") == NEW_LAYER_ID, "layer= in the address")
-        assert sidebar_select_text(page, "图层") == NEW_LAYER_TITLE
+        assert layer_option(page, NEW_LAYER_TITLE).is_checked()
 
         # 4. hover: the Leaflet tooltip names the region and cites the source
         x, y = map_centre(page)
@@ -166,7 +162,7 @@ def test_map_walkthrough_offline(atlas_url, browser):
         fresh.page.goto(url, wait_until="domcontentloaded")
         wait_for_regions(fresh.page, 183)
         wait_until(fresh.page, lambda: legend_title(fresh.page) == NEW_LAYER_TITLE, "the legend in the fresh page")
-        assert sidebar_select_text(fresh.page, "图层") == NEW_LAYER_TITLE
+        assert layer_option(fresh.page, NEW_LAYER_TITLE).is_checked()
         assert fresh.page.get_by_role("radio", name="县（市、区）").is_checked()
         details(fresh.page, name)
         shot(fresh.page, "app_04_reopened.png")

@@ -107,7 +107,7 @@ def test_bivariate_options_reach_the_map_legend_and_the_address():
     assert params(at)["bpal"] == "blue_orange" and params(at)["bbreaks_a"] == "5000,7000"
     legend = legends(at)[0]
     assert "#f3b300" in legend  # high A / low B of the blue–orange palette
-    assert "5,000 – 7,000" in html.unescape(legend)
+    assert "5,000.0 – 7,000.0" in html.unescape(legend)  # a rate: to 0.1, as everywhere
     # a wrong count of breaks is named, terciles are used
     sidebar_widget(at, "text_input", "w_bbreaks_a").set_value("5000")
     rerun(at)

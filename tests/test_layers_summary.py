@@ -11,7 +11,8 @@ def test_province_summary_has_the_article_figures_with_source():
     assert df.loc["township_count_after", "value"] == 3101
     assert df.loc["children_homes", "value"] == 35388
     assert df.loc["rural_public_care_beds", "unit"] == "万张"
-    assert df["source"].str.contains("中国社会报").all()
+    assert df["source_zh"].str.startswith("中国社会报 《回望2021").all()
+    assert df["source_en"].str.startswith("China Society News, ").all()
     assert df.loc["elderly_care_investment", "theme_zh"] == "养老服务"
 
 
@@ -49,4 +50,4 @@ def test_local_reports_are_text_with_sources_and_current_codes():
 @pytest.mark.parametrize("layer_id", ["townships_2021", "pop_60plus"])
 def test_reconciliation_rows_name_their_source(layer_id):
     rec = reconciliation(default_registry()).set_index("layer_id")
-    assert rec.loc[layer_id, "published_source"]
+    assert rec.loc[layer_id, "published_source_zh"] and rec.loc[layer_id, "published_source_en"]

@@ -131,9 +131,9 @@ def test_legend_shows_breaks_unit_year_source_and_escapes():
     data = _data(view)
     html = choropleth.legend_html(data)
     assert html.count("atlas-swatch") == 4
-    assert "%" in html and "2020" in html and "七普" in html
+    assert "%" in html and "2020" in html and "第七次全国人口普查分县资料" in html
     lo, hi = data.table["value"].min(), data.table["value"].max()
-    assert f"{lo:,.1f}" in html and f"{hi:,.1f}" in html
+    assert f"{lo:,.2f}" in html and f"{hi:,.2f}" in html  # a share: to 0.01, as in the table
     evil = replace(data.layer, title_zh="<script>x</script>")
     assert "<script>x" not in choropleth.legend_html(replace(data, layer=evil))
 
@@ -202,7 +202,8 @@ def test_shown_table_is_exactly_the_shown_regions():
     data = _data(view)
     table = mapdata.shown_table(data)
     assert len(table) == len(data.table) == 20  # 成都市 has 20 county-level divisions
-    assert dict(mapdata.table_notes(data))["来源"].count("七普") >= 1 and "来源" not in table.columns
+    assert dict(mapdata.table_notes(data))["来源"] == "国家统计局 第七次全国人口普查分县资料（2020）"
+    assert "来源" not in table.columns
     assert table.iloc[:, 2].tolist() == data.table["value"].round().astype(int).tolist()
 
 
@@ -211,7 +212,7 @@ def test_format_value_never_turns_missing_into_zero():
     assert mapdata.format_value(float("nan"), layer) == "无数据"
     assert mapdata.format_value(None, layer, "en") == "No data"
     assert mapdata.format_value(0.0, layer) == "0 人"
-    assert mapdata.format_value(12.345, REG.get("pop_60plus_share")) == "12.3%"
+    assert mapdata.format_value(12.345, REG.get("pop_60plus_share")) == "12.35%"  # shares to 0.01, as in the table
 
 
 def test_literal_template_shortcut_renders_the_same_page():
@@ -324,3 +325,23 @@ def test_every_layer_ranks_equal_shown_values_alike(level):
         shown = table.iloc[:, 2].astype(float)
         expected = [1 + int((shown > v).sum()) for v in shown]
         assert table["排名"].astype(int).tolist() == expected, layer.id
+
+
+def test_categories_read_in_the_page_language():
+    view = ViewState(lang="en", layer="economic_region", level="prefecture")
+    data = mapdata.map_data(mapdata.effective_layer(REG, view), view)
+    labels = [label for _, label, _ in mapdata.legend_entries(data)]
+    assert "Chengdu Plain Economic Region" in labels and not any(re.search(r"[\u4e00-\u9fff]", x) for x in labels)
+    shown = mapdata.shown_table(data).set_index("Code")
+    assert shown.loc["510100", mapdata.value_column(data)] == "Chengdu Plain Economic Region"
+    assert mapdata.format_value("2019年摘帽", REG.get("poverty_exit_year"), "en") == "Exited poverty in 2019"
+    assert mapdata.format_value("2019年摘帽", REG.get("poverty_exit_year"), "zh") == "2019年摘帽"
+
+
+def test_the_profile_beside_the_map_ranks_each_layer_of_the_theme_among_the_shown_regions():
+    view = ViewState(layer="pop_60plus_share", level="county", area="513400")  # Liangshan's 17 counties
+    profile = {f.layer.id: f for f in mapdata.theme_profile(REG, view, "513401")}
+    assert "pop_60plus_share" not in profile and "pop_total" in profile
+    xichang = profile["pop_total"]
+    assert xichang.ranked == 17 and xichang.rank == 1  # Xichang is Liangshan's most populous county
+    assert xichang.text("zh") == "955,041 人"

@@ -19,7 +19,7 @@ from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from app.core import mapdata
 from app.core.viewstate import ViewState
 from layers import default_registry
-from tests.support.apptest import run_app, unknown_elements
+from tests.support.apptest import run_app, table, unknown_elements
 
 REG = default_registry()
 
@@ -82,8 +82,7 @@ def test_ranking_chart_has_one_bar_per_county_even_for_same_names():
 
 def test_table_and_csv_are_keyed_by_code_and_carry_the_parent_prefecture():
     at = run_app({"layer": "pop_total"})
-    df = at.main.dataframe[-1].value
-    rows = df.set_index("区划代码")
+    rows = table(at).set_index("adcode")
     for code, parent in SHIZHONG.items():
         assert rows.loc[code, "名称"] == f"市中区（{parent}）"
         assert rows.loc[code, "上级区划代码"] == code[:4] + "00"
@@ -128,9 +127,9 @@ def test_csv_figures_are_rounded_numbers_and_source_is_given_once():
     assert all(float(c) == float(c) for c in cells)  # numbers, not text with units or separators
     flat = "\n".join(",".join(r) for r in rows)
     assert "True" not in flat and "False" not in flat
-    assert "七普" not in flat  # the source is not repeated on every row …
+    assert "人口普查" not in flat  # the source is not repeated on every row …
     source = {n[0]: n[1] for n in notes if len(n) == 2}["来源"]
-    assert "七普" in source  # … but given once below the table
+    assert "国家统计局 第七次全国人口普查分县资料（2020）" in source  # … but given once below the table
 
     header, rows, _ = _csv(ViewState(layer="pop_total"))
     pop = census_county("pop_total")
@@ -140,10 +139,10 @@ def test_csv_figures_are_rounded_numbers_and_source_is_given_once():
 
 def test_table_on_the_page_shows_rounded_figures():
     at = run_app()
-    df = at.main.dataframe[-1].value
-    values = df["每个乡镇（街道）的60岁及以上人口（合并后） (人/乡镇)"].astype(float)
-    assert (values.round(1) == values).all()
-    assert pd.api.types.is_string_dtype(df["区划代码"]) or df["区划代码"].map(type).eq(str).all()
+    df = table(at)
+    values = df["数值"].astype(float)  # a rate: to 0.1 (the header is short; the layer is in the heading)
+    assert (values.round(1) == values).all() and not (values.round(0) == values).all()
+    assert pd.api.types.is_string_dtype(df["adcode"]) or df["adcode"].map(type).eq(str).all()
 
 
 def test_legend_counts_regions_outside_the_value_range_separately():
@@ -183,7 +182,7 @@ def test_chinese_page_has_no_raw_column_names_licence_lines_or_report_ids():
 
 def test_english_page_shows_english_names_and_no_bare_chinese_units():
     at = run_app({"lang": "en", "layer": "pop_total"})
-    df = at.main.dataframe[-1].value.set_index("Code")
+    df = table(at).set_index("adcode")
     assert df.loc["513400" if "513400" in df.index else "513401", "Name"] == "Xichang City"
     assert df.loc["511002", "Name"] == "Shizhong District (Neijiang)"
     assert df.loc["511002", "Parent"] == "Neijiang"
@@ -232,7 +231,7 @@ def test_ranking_chart_labels_every_region_and_keeps_its_axis_title_short():
     spec, df = chart(at)
     axis = spec["encoding"]["y"]["axis"]
     assert axis["labelOverlap"] is False  # Vega-Lite would otherwise drop every second label
-    assert spec["height"] >= 16 * len(df)  # room for each label (11 px font)
+    assert spec["height"] == {"step": 18} and len(df) == 183  # room for each label (11 px font) of every region
     assert len(spec["encoding"]["x"]["title"]) <= 40, spec["encoding"]["x"]["title"]
 
 

@@ -31,12 +31,12 @@ def test_class_settings_survive_a_visit_to_a_categorical_layer():
     assert params(at) == asked
     sidebar_widget(at, "selectbox", "w_theme").set_value("context")
     rerun(at)
-    sidebar_widget(at, "selectbox", "w_layer").set_value("economic_region")  # categorical
+    sidebar_widget(at, "radio", "w_layer").set_value("economic_region")  # categorical
     rerun(at)
     assert not [s for s in at.sidebar.slider if s.key == "w_k"]
     sidebar_widget(at, "selectbox", "w_theme").set_value("elderly_care")
     rerun(at)
-    sidebar_widget(at, "selectbox", "w_layer").set_value("elderly_per_township_2021")
+    sidebar_widget(at, "radio", "w_layer").set_value("elderly_per_township_2021")
     rerun(at)
     assert sidebar_widget(at, "selectbox", "w_scheme").value == "fisher_jenks"
     assert sidebar_widget(at, "slider", "w_k").value == 7
@@ -53,7 +53,7 @@ def test_manual_breaks_survive_a_categorical_layer_and_hide_the_class_count():
     rerun(at)
     sidebar_widget(at, "selectbox", "w_theme").set_value("elderly_care")
     rerun(at)
-    sidebar_widget(at, "selectbox", "w_layer").set_value("elderly_per_township_2021")
+    sidebar_widget(at, "radio", "w_layer").set_value("elderly_per_township_2021")
     rerun(at)
     assert params(at) == {"level": "prefecture", "scheme": "manual", "breaks": "3000,5000"}
     assert len(class_colours(at)) == 3
@@ -91,13 +91,13 @@ def test_value_slider_is_formatted_by_unit_and_precision():
     at = run_app()
     slider = range_slider(at)
     assert slider.label == "数值范围（范围外变灰）（人/乡镇）"
-    assert slider.proto.format == "%,.0f 人/乡镇"  # a catchment in persons: whole numbers
+    assert slider.proto.format == "%,.0f"  # a catchment in persons: whole numbers; the unit is in the label
     at = run_app({"layer": "pop_60plus_share", "lang": "en"})
     slider = range_slider(at)
     assert slider.label.endswith("(%)")
-    assert slider.proto.format == "%,.1f %%"  # a share over a span below 100 points: one decimal
+    assert slider.proto.format == "%,.1f%%"  # a share over a span below 100 points: one decimal
     at = run_app({"layer": "townships_2021", "level": "prefecture"})
-    assert range_slider(at).proto.format == "%,.0f 个"  # a count never shows decimals
+    assert range_slider(at).proto.format == "%,.0f"  # a count never shows decimals
 
 
 def test_level_inside_a_prefecture_is_explained():
@@ -115,7 +115,7 @@ def test_prefecture_only_layer_in_a_prefecture_says_the_area_changed():
     at = run_app({"area": LIANGSHAN, "lang": "en"})
     sidebar_widget(at, "selectbox", "w_theme").set_value("context")
     rerun(at)
-    sidebar_widget(at, "selectbox", "w_layer").set_value("poverty_county_count")
+    sidebar_widget(at, "radio", "w_layer").set_value("poverty_county_count")
     rerun(at)
     assert t("area_reset_prefecture_only", "en") in [i.value for i in at.sidebar.info]
     assert sidebar_widget(at, "selectbox", "w_area").value == "all"

@@ -19,6 +19,7 @@ from streamlit.testing.v1 import AppTest
 
 from app.core import charts, mapdata
 from app.core.i18n import t
+from app.core.markup import escape
 from app.core.viewstate import ViewState, sanitise
 from app.webmap import choropleth
 from layers import default_registry
@@ -40,6 +41,7 @@ from tests.support.apptest import (
     run_app,
     sidebar_widget,
     table,
+    table_heading,
     unknown_elements,
     value_column,
     values,
@@ -51,14 +53,18 @@ def test_starts_with_title_summary_and_map():
     at = run_app()
     assert [t.value for t in at.title] == ["四川民政服务覆盖图集"]
     metrics = at.main.metric
-    assert len(metrics) == 8
-    for m in metrics:
+    # Beside the map, before a click: the province's figure on the shown layer; below the map, the 2021 summary.
+    assert [m.label for m in metrics[:1]] == ["全省 · 每个乡镇（街道）的60岁及以上人口（合并后）"]
+    assert metrics[0].value == "5,857.4 人/乡镇"  # 18,163,804 people aged 60+ / 3,101 townships
+    summary = metrics[1:]
+    assert len(summary) == 8
+    for m in summary:
         assert m.label.strip()
         assert re.search(r"\d", m.value), (m.label, m.value)
-    assert metrics[0].label == "乡镇（街道）数量（改革前）"
+    assert summary[0].label == "乡镇（街道）数量（改革前）"
 
     args = map_args(at)
-    assert args["height"] == 620
+    assert args["height"] == 560  # the page's CSS makes the frame as tall as the window allows
     assert args["js_links"] and all(u.startswith("/app/static/") for u in args["js_links"] + args["css_links"])
     features = map_features(at)
     df = table(at)
@@ -108,7 +114,7 @@ def test_a_layer_switch_keeps_the_map_frame_and_sends_only_the_style_table():
         "topojson-client.min.js",
         "leaflet.css",
     ]
-    sidebar_widget(at, "selectbox", "w_layer").set_value("households_with_65plus")
+    sidebar_widget(at, "radio", "w_layer").set_value("households_with_65plus")
     rerun(at)
     after = map_args(at)
     assert map_component(at).id == frame_id and after["script"] == frame["script"]
@@ -125,41 +131,42 @@ def test_language_switches_page_sidebar_table_and_map_to_english():
     rerun(at)
     assert [t.value for t in at.title] == ["Sichuan Coverage Atlas"]
     assert sidebar_widget(at, "selectbox", "w_theme").label == "Theme"
-    assert sidebar_widget(at, "selectbox", "w_layer").label == "Layer"
+    assert sidebar_widget(at, "radio", "w_layer").label == "Layer"
     level = sidebar_widget(at, "radio", "w_level")
     assert level.label == "Level" and list(level.options) == ["Prefectures", "Counties"]
     assert "Elderly care" in sidebar_widget(at, "selectbox", "w_theme").options
-    assert "People aged 60+ per township (after the merger)" in sidebar_widget(at, "selectbox", "w_layer").options
+    # Radio options render Markdown: the titles are escaped (app.core.markup), and shown whole.
+    assert escape("People aged 60+ per township (after the merger)") in sidebar_widget(at, "radio", "w_layer").options
     assert [m.label for m in at.main.metric] != zh_metric_labels
     assert "Townships" in " ".join(m.label for m in at.main.metric)
     df = table(at)
     assert df.columns[0] == "Name" and "Rank" in df.columns and "In chosen range" in df.columns
-    assert value_column(df).startswith("People aged 60+ per township (after the merger)")
+    assert value_column(df) == "Value" and table_heading(at) == "People aged 60+ per township (after the merger)"
     assert all("Source:" in f["properties"]["tip"] for f in map_features(at))
     assert params(at) == {"lang": "en"}
 
 
 def test_theme_changes_the_layer_options():
     at = run_app()
-    before = list(sidebar_widget(at, "selectbox", "w_layer").options)
+    before = list(sidebar_widget(at, "radio", "w_layer").options)
     assert "每个乡镇（街道）的60岁及以上人口（合并后）" in before
     sidebar_widget(at, "selectbox", "w_theme").set_value("population")
     rerun(at)
-    after = list(sidebar_widget(at, "selectbox", "w_layer").options)
+    after = list(sidebar_widget(at, "radio", "w_layer").options)
     assert "60岁及以上人口占比" in after and "常住人口" in after
     assert not set(before) & set(after)
-    assert sidebar_widget(at, "selectbox", "w_layer").value == "pop_total"
-    assert value_column(table(at)).startswith("常住人口")
+    assert sidebar_widget(at, "radio", "w_layer").value == "pop_total"
+    assert table_heading(at).endswith("常住人口")
     assert params(at)["layer"] == "pop_total"
 
 
 def test_layer_changes_table_header_ranking_and_values():
     at = run_app()
     before = values(at)
-    sidebar_widget(at, "selectbox", "w_layer").set_value("elderly_per_township_2018")
+    sidebar_widget(at, "radio", "w_layer").set_value("elderly_per_township_2018")
     rerun(at)
     title = "每个乡镇（街道）的60岁及以上人口（合并前）"
-    assert value_column(table(at)).startswith(title)
+    assert table_heading(at).endswith(title)
     charts = unknown_elements(at, "vega_lite_chart") + unknown_elements(at, "arrow_vega_lite_chart")
     assert len(charts) == 1
     assert json.loads(charts[0].proto.spec)["encoding"]["x"]["title"].startswith("人/乡镇")
@@ -221,7 +228,7 @@ def test_area_widget_agrees_with_the_map_for_a_prefecture_only_layer():
     assert len(table(at)) == 17
     sidebar_widget(at, "selectbox", "w_theme").set_value("context")
     rerun(at)
-    sidebar_widget(at, "selectbox", "w_layer").set_value("poverty_county_count")  # prefectures only
+    sidebar_widget(at, "radio", "w_layer").set_value("poverty_county_count")  # prefectures only
     rerun(at)
     assert len(table(at)) == 21  # a whole-province view …
     assert sidebar_widget(at, "selectbox", "w_area").value == "all"  # … and the sidebar says so
@@ -272,7 +279,7 @@ def test_one_layer_of_each_kind_draws_on_the_page(layer_id):
 def test_normalisation_gives_values_per_1000():
     at = run_app({"layer": "pop_total", "level": "prefecture"})
     pop_total = values(at)
-    sidebar_widget(at, "selectbox", "w_layer").set_value("pop_60plus")
+    sidebar_widget(at, "radio", "w_layer").set_value("pop_60plus")
     rerun(at)
     absolute = values(at)
     norm = sidebar_widget(at, "radio", "w_norm")
@@ -286,10 +293,10 @@ def test_normalisation_gives_values_per_1000():
         per_1000.sort_index(), expected.sort_index(), check_names=False, rtol=0, atol=0.005 + 1e-9
     )
     assert per_1000.between(100, 400).all()  # Sichuan: roughly a fifth of people are 60+
-    assert "每千常住人口" in value_column(table(at))
+    assert "每千常住人口" in table_heading(at)
     assert params(at) == {"layer": "pop_60plus", "level": "prefecture", "norm": "pop_total"}
     # a layer without that normalisation falls back to absolute values, and the radio disappears
-    sidebar_widget(at, "selectbox", "w_layer").set_value("pop_60plus_share")
+    sidebar_widget(at, "radio", "w_layer").set_value("pop_60plus_share")
     rerun(at)
     assert not [r for r in at.sidebar.radio if r.key == "w_norm"]
     assert "norm" not in params(at)
@@ -414,12 +421,12 @@ def test_value_range_slider_marks_regions_outside():
 def test_url_sets_the_widgets():
     at = run_app({"layer": "pop_60plus_share", "level": "prefecture", "scheme": "fisher_jenks", "k": "4"})
     assert sidebar_widget(at, "selectbox", "w_theme").value == "population"
-    assert sidebar_widget(at, "selectbox", "w_layer").value == "pop_60plus_share"
+    assert sidebar_widget(at, "radio", "w_layer").value == "pop_60plus_share"
     assert sidebar_widget(at, "radio", "w_level").value == "prefecture"
     assert sidebar_widget(at, "selectbox", "w_scheme").value == "fisher_jenks"
     assert sidebar_widget(at, "slider", "w_k").value == 4
     assert len(table(at)) == 21 and len(class_colours(at)) == 4
-    assert value_column(table(at)).startswith("60岁及以上人口占比")
+    assert table_heading(at).endswith("60岁及以上人口占比")
     assert not at.warning
     assert params(at) == {"layer": "pop_60plus_share", "level": "prefecture", "scheme": "fisher_jenks", "k": "4"}
 
@@ -469,7 +476,7 @@ def test_back_and_forward_restore_the_view_of_the_address(monkeypatch):
     monkeypatch.setattr(app.ui.sidebar, "is_history_navigation", lambda: navigating)
     at = run_app({"layer": "pop_60plus_share", "level": "prefecture", "k": "4"})
     first = params(at)
-    sidebar_widget(at, "selectbox", "w_layer").set_value("pop_60plus")
+    sidebar_widget(at, "radio", "w_layer").set_value("pop_60plus")
     sidebar_widget(at, "slider", "w_k").set_value(6)
     rerun(at)
     second = params(at)
@@ -479,21 +486,21 @@ def test_back_and_forward_restore_the_view_of_the_address(monkeypatch):
     at.query_params.clear()
     at.query_params.update(first)
     rerun(at)
-    assert sidebar_widget(at, "selectbox", "w_layer").value == "pop_60plus"
+    assert sidebar_widget(at, "radio", "w_layer").value == "pop_60plus"
     # Back: the browser's address is the first view again when the script reruns.
     navigating = True
     at.query_params.clear()
     at.query_params.update(first)
     rerun(at)
-    assert sidebar_widget(at, "selectbox", "w_layer").value == "pop_60plus_share"
+    assert sidebar_widget(at, "radio", "w_layer").value == "pop_60plus_share"
     assert sidebar_widget(at, "slider", "w_k").value == 4
     assert params(at) == first
-    assert len(class_colours(at)) == 4 and value_column(table(at)).startswith("60岁及以上人口占比")
+    assert len(class_colours(at)) == 4 and table_heading(at).endswith("60岁及以上人口占比")
     # Forward again, with a value range in the address: the slider takes it although it was set before.
     at.query_params.clear()
     at.query_params.update({**second, "min": "300000"})
     rerun(at)
-    assert sidebar_widget(at, "selectbox", "w_layer").value == "pop_60plus"
+    assert sidebar_widget(at, "radio", "w_layer").value == "pop_60plus"
     assert range_slider(at).value[0] == pytest.approx(300000)
     assert params(at) == {**second, "min": "300000"}
     # An ordinary widget change afterwards still moves the address on.
@@ -511,7 +518,7 @@ def test_invalid_url_values_give_a_notice_and_defaults():
     assert text.startswith("链接中的部分参数未按原样使用")
     for bad in ("nope", "99", "xyz", "foo"):
         assert bad in text
-    assert sidebar_widget(at, "selectbox", "w_layer").value == "elderly_per_township_2021"
+    assert sidebar_widget(at, "radio", "w_layer").value == "elderly_per_township_2021"
     assert sidebar_widget(at, "slider", "w_k").value == 5
     assert sidebar_widget(at, "selectbox", "w_area").value == "all"
     assert len(table(at)) == 183 and len(class_colours(at)) == 5
@@ -544,7 +551,7 @@ def test_drill_down_from_a_selected_prefecture():
     at = run_app({"level": "prefecture", "sel": LIANGSHAN})
     assert "### 凉山彝族自治州" in markdown_texts(at)
     buttons = [b for b in at.main.button if b.key == "drill"]
-    assert len(buttons) == 1 and buttons[0].label == "查看凉山彝族自治州下辖县（市、区）"
+    assert len(buttons) == 1 and buttons[0].label == "查看凉山下辖县（市、区）"
     buttons[0].click()
     rerun(at)
     assert sidebar_widget(at, "radio", "w_level").value == "county"
@@ -589,7 +596,7 @@ def test_district_with_a_development_zone_says_so_and_lists_the_zone_figures():
     assert values(at)["511002"] == 425_020
     full = table(at).set_index("adcode")
     assert "511071" not in full.index  # its own figure is beside 市中区's, outside the value column
-    assert full.loc["511002", "所含开发区自身数值（已计入本行数值）"] == 87_914
+    assert full.loc["511002", "其中开发区"] == 87_914  # short header; the long one is its help and in the CSV
     assert full.loc["511002", "备注"] == "含内江经济开发区（511071）"
 
 

@@ -57,7 +57,12 @@ def test_the_page_css_selects_only_test_ids_the_adapter_lists():
     import re
 
     from app.ui.panels import PAGE_CSS
+    from app.ui.upload import uploader_css
 
-    used = set(re.findall(r'data-testid="(\w+)"', PAGE_CSS))
-    listed = set(streamlit_internals.TESTIDS) | set(streamlit_internals.TESTIDS_SOMETIMES)
+    used = set(re.findall(r'data-testid="(\w+)"', PAGE_CSS + uploader_css("zh")))
+    listed = {
+        *streamlit_internals.TESTIDS,
+        *streamlit_internals.TESTIDS_SOMETIMES,
+        *streamlit_internals.TESTIDS_UPLOADER,
+    }
     assert used <= listed, used - listed

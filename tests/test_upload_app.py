@@ -77,7 +77,7 @@ def test_table_upload_report_answer_and_save(store_url):
     assert "5 行：3 行匹配，1 行未匹配，1 行有歧义" in summary and "1 个数值问题" in summary
     report = _frame(at, "候选")
     assert report.iloc[:, 0].tolist() == [4, 6]  # row numbers as the spreadsheet shows them
-    assert "511002 内江市市中区; 511102 乐山市市中区" in report.iloc[0, 3]
+    assert "511002 市中区（内江）; 511102 市中区（乐山）" in report.iloc[0, 3]
     assert _frame(at, "单元格").iloc[0].tolist()[:3] == [5, "养老床位", "abc"]
     # The ambiguous 市中区 is answered with 乐山's.
     ask = next(s for s in at.selectbox if s.key and s.key.startswith("ut_ask_") and "市中区" in s.key)
@@ -98,6 +98,7 @@ def test_table_upload_report_answer_and_save(store_url):
     _run(at)
     store = UserStore(store_url)
     [record] = store.list_layers()
+    assert at.session_state["atlas_show_layer"] == (record.layer_id, "county")  # the next run's map shows it
     assert (record.title, record.unit, record.year, record.level) == (
         "养老床位 <script>alert(1)</script>",
         "张",
@@ -108,7 +109,7 @@ def test_table_upload_report_answer_and_save(store_url):
     assert values.dropna().to_dict() == {"510104": 1200.0, "511002": 80.0, "511102": 5.0}
     assert "510112" not in values.dropna().index  # "abc" is no data, never 0
     # listed as a user layer; the title is shown as text
-    listing = _frame(at, "updated (UTC)")
+    listing = _frame(at, "更新时间（UTC）")
     assert listing.iloc[0, 1] == "养老床位 <script>alert(1)</script> (用户图层)"
 
 
@@ -153,7 +154,7 @@ def test_facility_list_from_xlsx_makes_count_capacity_and_per_capita_layers(stor
     _fill(at, "uf_meta", "养老机构", "个", "2023", "县民政局名单")
     at.text_input(key="uf_capacity_unit").set_value("张")
     _run(at)
-    planned = _frame(at, "regions")
+    planned = _frame(at, "有数值的地区数")
     assert len(planned) == 8  # count, capacity, and per 1,000 aged 60+ of each, at two levels
     at.checkbox(key="uf_accept").check()
     _run(at)
@@ -184,7 +185,7 @@ def test_bad_file_message_names_the_file(store_url):
     at.file_uploader(key="atlas_upload_file").set_value(("空.csv", b"", "text/csv"))
     _run(at)
     # shown as escaped Markdown: the text read back without the escapes
-    assert any("空.csv: the file is empty" in e.value.replace("\\", "").replace("\u200b", "") for e in at.error)
+    assert any("空.csv：文件为空" in e.value.replace("\\", "").replace("\u200b", "") for e in at.error)
 
 
 def test_a_bad_year_or_the_region_column_as_a_value_column_is_refused(store_url):
@@ -288,3 +289,45 @@ def test_facility_markers_reach_the_page_map_in_the_basemaps_datum(store_url):
     at.checkbox(key="uf_show_markers").uncheck()
     _run(at)
     assert "L.markerClusterGroup" not in map_args(at)["script"]
+
+
+SITES = (
+    "名称,类型,床位数,经度,纬度\n"
+    "西昌敬老院,敬老院,60,102.2644,27.8945\n"
+    "会东县福利院,福利院,abc,102.5786,26.6341\n"
+    "无坐标,敬老院,5,,\n"
+)
+
+
+def test_a_gbk_facility_list_is_read_column_by_column_and_every_site_is_listed_with_its_county(store_url):
+    at = _app()
+    at.radio(key="atlas_upload_mode").set_value("facilities")
+    _run(at)
+    at.file_uploader(key="atlas_upload_file").set_value(("机构.csv", SITES.encode("gbk"), "text/csv"))
+    _run(at)
+    # 名称, 类型, 床位数, 经度, 纬度: each picker starts at its column; no county column in this file
+    chosen = {key: at.selectbox(key=f"uf_{key}").value for key in ("name", "type", "capacity", "lon", "lat", "region")}
+    assert chosen == {
+        "name": "名称",
+        "type": "类型",
+        "capacity": "床位数",
+        "lon": "经度",
+        "lat": "纬度",
+        "region": "（无）",
+    }
+    at.radio(key="uf_datum").set_value("wgs84")
+    _run(at)
+    sites = _frame(at, "定位方式")
+    assert sites["行"].tolist() == [2, 3, 4]  # the rows a spreadsheet shows
+    assert sites["县级区划代码"].tolist()[:2] == ["513401", "513426"]  # 西昌市, 会东县 (checked on a map)
+    assert sites["所在县"].tolist()[:2] == ["西昌市", "会东县"] and sites["所属市州"].iloc[0] == "凉山彝族自治州"
+    assert (
+        sites["问题"].iloc[1] == "容量不是数字（该地区容量记为无数据）"
+        and sites["问题"].iloc[2] == "没有坐标也没有地区"
+    )
+    assert at.get("download_button")  # the same table as a CSV download
+    # the English page: the same table in English, county names in pinyin
+    at.session_state["test_lang"] = "en"
+    _run(at)
+    sites = _frame(at, "Located by")
+    assert sites["County"].iloc[0] == "Xichang City" and sites["Problem"].iloc[2] == "no coordinates and no region"

@@ -247,3 +247,43 @@ def test_format_characters_in_cells_and_headers_are_dropped():
     """A bidi override in a cell would reorder the match report and the stored names (issue 25)."""
     table = read_table("地区\u202e,值\u200b\n锦江\u202e区,1\u2066\n".encode(), name="b.csv")
     assert list(table.frame.columns) == ["地区", "值"] and table.frame.iloc[0].tolist() == ["锦江区", "1"]
+
+
+def test_common_column_names_are_recognised_in_both_languages():
+    from layers.facilities import guess_columns
+    from layers.upload.match import guess_region_column
+
+    assert guess_columns(["名称", "类型", "床位数", "经度", "纬度"]) == {
+        "name": "名称",
+        "type": "类型",
+        "capacity": "床位数",
+        "lon": "经度",
+        "lat": "纬度",
+    }
+    assert guess_columns(["Name", "type", "Beds", "lng", "Latitude", "County"]) == {
+        "name": "Name",
+        "type": "type",
+        "capacity": "Beds",
+        "lon": "lng",
+        "lat": "Latitude",
+        "region": "County",
+    }
+    # a unit in brackets, a code before a name
+    assert guess_columns(["机构名称", "床位数（张）", "经度（GCJ-02）", "纬度（GCJ-02）", "区县", "代码"]) == {
+        "name": "机构名称",
+        "capacity": "床位数（张）",
+        "lon": "经度（GCJ-02）",
+        "lat": "纬度（GCJ-02）",
+        "region": "代码",
+    }
+    assert guess_region_column(["序号", "县", "床位"]) == "县" and guess_region_column(["a", "b"]) is None
+
+
+def test_read_errors_and_save_problems_are_said_in_either_language():
+    from layers.upload.save import LayerMeta, SaveProblem
+
+    with pytest.raises(UploadError) as exc:
+        read_table(b"", name="a.csv")
+    assert str(exc.value) == "a.csv: the file is empty" and exc.value.text("zh") == "a.csv：文件为空"
+    problem = SaveProblem("missing", "床位", fields=", ".join(LayerMeta("t", "", "", "s").missing()))
+    assert str(problem) == "床位: unit, year missing" and problem.text("zh") == "“床位”缺少单位、年份"

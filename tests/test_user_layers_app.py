@@ -8,7 +8,7 @@ import re
 import pytest
 
 from layers.userstore import NewLayer, UserStore
-from tests.test_streamlit_app import rerun, run_app, table, view_table
+from tests.support.apptest import rerun, run_app, table, table_heading, view_table
 
 EVIL_TITLE = "<img src=x onerror=alert(1)>床位"
 EVIL_SOURCE = "<script>alert('s')</script>民政局"
@@ -30,7 +30,8 @@ def test_a_user_layer_is_an_ordinary_layer_on_the_page(store):
     # normalised against the census like a shipped count (beds per 1,000 aged 60+)
     assert "每千60岁及以上人口" in at.radio(key="w_norm").options
     shown = table(at).set_index("adcode")
-    column = f"{EVIL_TITLE} (张)"  # a dataframe cell is data, shown as text by the grid
+    column = "数值"  # the layer's title (data) is the table's heading, escaped Markdown
+    assert table_heading(at) == EVIL_TITLE
     assert shown.loc["510104", column] == 120 and shown.loc["511002", column] == 15
     assert shown[column].isna().sum() == 181  # no data, never zero
 
@@ -38,7 +39,7 @@ def test_a_user_layer_is_an_ordinary_layer_on_the_page(store):
     tip = payload["tips"]["510104"]
     assert "&lt;img src=x onerror=alert(1)&gt;床位: <b>120 张</b>" in tip
     assert "来源: &lt;script&gt;alert(&#x27;s&#x27;)&lt;/script&gt;民政局" in tip
-    assert "<div class='atlas-legend-title'>&lt;img src=x onerror=alert(1)&gt;床位</div>" in payload["legend"]
+    assert "<summary class='atlas-legend-title'>&lt;img src=x onerror=alert(1)&gt;床位</summary>" in payload["legend"]
     assert "<img" not in repr(payload) and "<script" not in repr(payload)
     markdown = [m.value for m in at.markdown] + [c.value for c in at.caption]
     shown_in_markdown = [m for m in markdown if "script" in m or "img src" in m]
@@ -49,3 +50,14 @@ def test_a_user_layer_is_an_ordinary_layer_on_the_page(store):
     at = rerun(at)
     shown = table(at).set_index("adcode")
     assert shown.loc["510104", column] == 999 and shown[column].isna().sum() == 182
+
+
+def test_after_saving_the_map_shows_the_new_layer(store):
+    # The upload section sets the layer to show (app/ui/upload.py); the next run's sidebar switches to it.
+    rec = store.save_new(NewLayer("养老床位", "张", "2024", "县民政局"), {"510104": 120.0}, "t")
+    at = run_app({"layer": "pop_total", "level": "prefecture"})
+    at.session_state["atlas_show_layer"] = (rec.layer_id, "county")
+    at = rerun(at)
+    assert at.sidebar.radio(key="w_layer").value == rec.layer_id
+    assert at.sidebar.radio(key="w_level").value == "county"
+    assert table_heading(at) == "养老床位" and "atlas_show_layer" not in at.session_state

@@ -88,7 +88,7 @@ def notes(data: CompareData) -> list[tuple[str, str]]:
         out += [
             (f"{which} · {t('unit', lang)}", layer.unit(lang)),
             (f"{which} · {t('year', lang)}", layer.year_label(lang)),
-            (f"{which} · {t('source', lang)}", layer.source_text()),
+            (f"{which} · {t('source', lang)}", layer.source_text(lang=lang)),
         ]
     return out
 

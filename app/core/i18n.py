@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from app.core.i18n_plan import PLAN_TEXT
 
 TEXT: dict[str, tuple[str, str]] = {
@@ -99,7 +101,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "养老服务、未成年人保护与乡镇区划调整改革：各市（州）、县（市、区）的需求与服务半径",
         "Elderly care, child protection and the township merger: need and catchment by prefecture and county",
     ),
-    "language": ("语言 / Language", "Language / 语言"),
+    # The Chinese page names the switch in both languages, so that a reader of English finds it.
+    "language": ("语言 / Language", "Language"),
     "hs_kind": ("热点分析", "Hot spots of"),
     "hs_kind_a": ("图层 A 的局部莫兰指数", "Layer A (Local Moran's I)"),
     "hs_kind_ab": ("A 与邻近地区的 B（双变量）", "A against neighbours' B (bivariate)"),
@@ -173,7 +176,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "palette_diverging": ("发散色带", "diverging"),
     "palette_qualitative": ("分类色带", "qualitative"),
     "reverse": ("反转配色", "Reverse palette"),
+    "reversed": ("（反转）", " (reversed)"),
     "basemap": ("底图", "Basemap"),
+    "zoom_in": ("放大", "Zoom in"),
+    "zoom_out": ("缩小", "Zoom out"),
     "no_data": ("无数据", "No data"),
     "filtered_out": ("不在所选范围", "Outside chosen range"),
     "rank": ("排名", "Rank"),
@@ -284,6 +290,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "gap_pct": ("差额（%）", "Gap (%)"),
     "figure": ("数字", "Figure"),
     "figures_below": ("各图层数值见地图下方。", "Its figures on every layer are below the map."),
+    "rank_of": ("排名：第 {rank} 位（共 {n} 个{regions}）", "Rank {rank} of {n} {regions} shown"),
+    "rank_short": ("第 {rank}/{n} 位", "rank {rank}/{n}"),
+    "province_figure": ("全省", "Sichuan"),
+    "no_figure_at_level": ("该图层没有{level}的数值。", "This layer has no figures for {level}."),
+    "zone_short": ("其中开发区", "Of which zone"),
+    "theme_profile": ("{theme}：其他图层", "Other layers: {theme}"),
     "nbs_codes": ("统计用区划代码", "NBS statistical division codes"),
     # exports (app/export)
     "atlas_title": ("四川民政服务覆盖图集", "Sichuan Coverage Atlas"),
@@ -424,8 +436,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "upload_per_capita": ("人均指标", "Per-capita layers"),
     "upload_no_per_capita": ("不生成", "none"),
     "upload_located": (
-        "{n} 个机构：{ok} 个已定位到县，{bad} 个问题（见下表，未计入）。",
-        "{n} facilities: {ok} located in a county, {bad} problems (listed below, not counted).",
+        "{n} 个机构：{ok} 个已定位到县，{bad} 个问题（未定位的不计入）。"
+        "下表列出每个机构所在的县，可核对靠近县界的点位。",
+        "{n} facilities: {ok} located in a county, {bad} problems (sites not located are not counted). The table "
+        "gives the county of every site, to check those near a border.",
     ),
     "upload_layers_to_save": ("将保存的图层", "Layers to be saved"),
     "upload_manage": ("管理", "Manage"),
@@ -438,6 +452,26 @@ TEXT: dict[str, tuple[str, str]] = {
     "upload_renamed": ("已重命名。", "Renamed."),
     "upload_store_error": ("无法读取用户图层库：{e}", "The user-layer store cannot be read: {e}"),
     "upload_markers": ("在地图上显示机构点位", "Show the facilities on the map"),
+    "upload_row": ("行", "Row"),
+    "upload_rows": ("行号", "Rows"),
+    "upload_code": ("区划代码", "Code"),
+    "upload_region": ("地区", "Region"),
+    "upload_layer_id": ("图层代码", "Layer id"),
+    "upload_version": ("版本", "Version"),
+    "upload_updated": ("更新时间（UTC）", "Updated (UTC)"),
+    "upload_regions_with_figures": ("有数值的地区数", "Regions with a figure"),
+    "upload_need_both_coordinates": (
+        "请同时选择经度列和纬度列，或者都不选。",
+        "Choose both a longitude and a latitude column, or neither.",
+    ),
+    "upload_need_location": (
+        "请选择经度和纬度列，或者所在县列。",
+        "Choose longitude and latitude columns, or a county column.",
+    ),
+    "upload_meta_missing": ("保存前请填写：{fields}", "Before saving, give the {fields}"),
+    "upload_download_sites": ("下载各机构的定位结果（CSV）", "Download where each site was placed (CSV)"),
+    "upload_sites_file": ("定位结果", "locations"),
+    "upload_problems": ("有问题的行（{n} 个，未计入）", "Rows with a problem ({n}, not counted)"),
     "auth_open": (
         "未配置登录：本实例中任何人都可以上传、替换和删除用户图层。",
         "No sign-in is configured: anyone using this instance can upload, replace and delete user layers.",
@@ -561,7 +595,7 @@ REPORT_INDICATORS: dict[str, tuple[str, str, str, str]] = {
         "Model child-protection stations (township/sub-district)",
         "stations",
     ),
-    "children_homes": ("儿童之家", "家", "Children's homes (儿童之家)", "homes"),
+    "children_homes": ("儿童之家", "家", "Children's homes", "homes"),
     "village_child_protection_officers": (
         "乡村未成年人保护专员",
         "人",
@@ -577,6 +611,15 @@ REPORT_INDICATORS: dict[str, tuple[str, str, str, str]] = {
     "children_directors": ("设有儿童福利主任的村（社区）", "个", "Villages/communities with a child director", ""),
     "children_in_difficulty": ("困境儿童", "人", "Children in difficulty", "persons"),
 }
+
+
+_CHINESE_IN_BRACKETS = re.compile(r"\s*[（(][^）)]*[\u3400-\u9fff][^）)]*[）)]")
+
+
+def english_only(text: str) -> str:
+    """An English label from a source that adds the Chinese term in brackets ("“Children's home” (童之家) child
+    service points" → "“Children's home” child service points"): the English page says it in English."""
+    return _CHINESE_IN_BRACKETS.sub("", text)
 
 
 def report_indicator(indicator: str, unit: str, lang: str) -> tuple[str, str]:

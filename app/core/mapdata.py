@@ -21,6 +21,7 @@ from app.core.regionnames import parent_name, region_labels
 from app.core.viewstate import ViewState
 from geodata.codes import gazetteer
 from geodata.regions import ECONOMIC_REGIONS
+from layers.builders import category_text
 from layers.classify import Classification, ClassificationError, classify
 from layers.groups import GROUPS
 from layers.model import Layer, rank_descending
@@ -125,22 +126,73 @@ def _categorical(layer: Layer, view: ViewState, table: pd.DataFrame, unmapped: p
     return MapData(layer, view, table, None, tuple(mapping.items()), unmapped)
 
 
+@dataclass(frozen=True)
+class RegionFigure:
+    """One layer's figure for a region, as the details beside the map give it."""
+
+    layer: Layer
+    value: object  # the figure (NaN: no data); a category's value as stored
+    rank: int | None  # among the regions the view shows (equal figures as shown share the better rank)
+    ranked: int  # how many of them have a figure
+
+    def text(self, lang: str) -> str:
+        return format_value(self.value, self.layer, lang)
+
+
+def region_figure(layer: Layer, view: ViewState, code: str) -> RegionFigure:
+    """``layer``'s figure for ``code`` and its rank among the regions ``view`` shows (its level and area)."""
+    frame = layer.frame(view.level).set_index("adcode")
+    value = frame["value"].get(code, math.nan)
+    if layer.is_categorical:
+        return RegionFigure(layer, value, None, 0)
+    shown = frame.loc[shown_codes(view), "value"].astype(float)
+    ranks = rank_descending(shown, layer.decimals)
+    rank = ranks.get(code)
+    return RegionFigure(layer, value, None if rank is None or pd.isna(rank) else int(rank), int(shown.notna().sum()))
+
+
+def theme_profile(registry: Registry, view: ViewState, code: str) -> list[RegionFigure]:
+    """The region on the other layers of the shown layer's theme (at the view's level, in absolute terms): the
+    compact profile beside the map."""
+    current = registry.get(view.layer)
+    return [
+        region_figure(layer, view, code)
+        for layer in registry.list_layers(theme=current.theme, level=view.level)
+        if layer.id != current.id
+    ]
+
+
 # --- text ------------------------------------------------------------------------------------
 def format_value(value, layer: Layer, lang: str = "zh") -> str:
     """A value with its unit; missing shows as "no data", never as 0."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return t("no_data", lang)
     if layer.is_categorical:
-        return str(value)
-    v = float(value)
-    whole = (layer.kind == "count" and abs(v - round(v)) < 1e-09) or abs(v) >= 100
-    text = f"{v:,.0f}" if whole else f"{v:,.1f}"
+        return category_text(str(value), lang)
+    text = format_number(float(value), layer)
     unit = layer.unit(lang)
-    return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
+    return f"{text}{unit}" if unit == "%" or not unit else f"{text} {unit}"
 
 
-def fmt_bound(x: float, layer: Layer) -> str:
-    return f"{x:,.0f}" if abs(x) >= 100 or layer.kind == "count" else f"{x:,.1f}"
+def format_number(x: float, layer: Layer) -> str:
+    """A figure as every output gives it (tooltip, legend, details, table, CSV, XLSX, print): rounded to the
+    layer's precision (:attr:`layers.model.Layer.decimals`: counts whole, rates 0.1, shares 0.01), with
+    thousands separators. ``-0.0`` shows as ``0``."""
+    text = f"{x:,.{layer.decimals}f}"
+    return text[1:] if text.startswith("-") and not text.strip("-0.,") else text
+
+
+fmt_bound = format_number  # a class bound or value-range end: the same format as the figures
+
+
+def normalisation_text(registry: Registry, norm: str, lang: str) -> str:
+    """A normalisation in words: "绝对值" / "Absolute", "每千常住人口" / "per 1,000 resident population"."""
+    if norm == "absolute":
+        return t("absolute", lang)
+    if norm == "area_km2":
+        return "每千平方公里" if lang == "zh" else "per 1,000 km²"
+    base = registry.get(norm).title(lang)
+    return f"每千{base}" if lang == "zh" else f"per 1,000 {base.lower()}"
 
 
 def legend_entries(data: MapData) -> list[tuple[str, str, str]]:
@@ -148,7 +200,7 @@ def legend_entries(data: MapData) -> list[tuple[str, str, str]]:
     lang, layer = data.view.lang, data.layer
     rows: list[tuple[str, str, str]] = []
     if data.categories:
-        rows += [(c, name, "fill") for name, c in data.categories]
+        rows += [(c, category_text(name, lang), "fill") for name, c in data.categories]
     elif data.classification is not None:
         colours = _palette(layer, data.view).colours(data.classification.k, data.view.reverse)
         for i, (lo, hi) in enumerate(data.classification.intervals()):
@@ -211,7 +263,7 @@ def shown_table(data: MapData) -> pd.DataFrame:
 
     def shown(column: pd.Series) -> pd.Series:
         if layer.is_categorical:
-            return column
+            return column.map(lambda v: category_text(str(v), lang), na_action="ignore")
         rounded = column.astype(float).round(layer.decimals)
         return rounded.astype("Int64") if layer.decimals == 0 else rounded
 
@@ -242,7 +294,7 @@ def table_notes(data: MapData) -> list[tuple[str, str]]:
     notes = [
         (t("unit", lang), layer.unit(lang)),
         (t("year", lang), layer.year_label(lang)),
-        (t("source", lang), layer.source_text()),
+        (t("source", lang), layer.source_text(lang=lang)),
     ]
     view = data.view
     if not layer.is_categorical and (view.vmin is not None or view.vmax is not None):

@@ -28,7 +28,8 @@ def region_name(adcode: str, lang: str = "zh") -> str:
     return div.name
 
 
-def _short(adcode: str, lang: str) -> str:
+def short_name(adcode: str, lang: str = "zh") -> str:
+    """The short name, for tight spaces: 凉山 / Liangshan."""
     div = gazetteer().get(adcode)
     if lang == "en":
         return english_short(div.adcode) or _stem(div.short_name)
@@ -47,7 +48,7 @@ def region_label(adcode: str, lang: str = "zh") -> str:
     div = gazetteer().get(adcode)
     name = region_name(adcode, lang)
     if div.level in ("county", "zone") and div.name in _ambiguous_names("county") and div.parent_adcode:
-        parent = _short(div.parent_adcode, lang)
+        parent = short_name(div.parent_adcode, lang)
         return f"{name}（{parent}）" if lang == "zh" else f"{name} ({parent})"
     return name
 

@@ -14,6 +14,7 @@ from app.core.compareviews import VIEWS
 from app.core.i18n import t
 from app.core.names_en import english_name, english_short
 from app.core.palettes import PALETTES
+from app.core.regionnames import region_name
 from geodata.codes import gazetteer
 from geodata.regions import ECONOMIC_REGIONS
 from layers.bivariate import BIVARIATE_PALETTES, QUADRANTS, parse_threshold
@@ -137,7 +138,7 @@ NOTICE_TEXT = {
     ),
     "selection_renamed": (
         "sel={value}（{old}）是旧代码，已显示现行的 {code} {name}",
-        "sel={value} ({old}) is an old code; showing today's {code} {name}",
+        "sel={value} is an old code; showing today's {code} {name}",
     ),
     "year_missing": (
         "图层“{layer}”没有 {key}={value} 年的数据，改为显示 {shown} 年",
@@ -365,7 +366,7 @@ def area_label(area: str, lang: str, prefecture_label: Callable[[str, str], str]
     if area.startswith("region:"):
         r = ECONOMIC_REGIONS[area.removeprefix("region:")]
         return r.name_en if lang == "en" else r.name_zh
-    return prefecture_label(area, lang) if prefecture_label else gazetteer().by_code[area].name
+    return prefecture_label(area, lang) if prefecture_label else region_name(area, lang)
 
 
 def _valid_area(area: str) -> bool:

@@ -17,10 +17,12 @@ import pandas as pd
 import pyogrio
 
 from app.core.i18n import t
-from app.core.mapdata import MapData, legend_entries, shown_table, table_notes
+from app.core.mapdata import MapData, format_number, legend_entries, normalisation_text, shown_table, table_notes
+from app.core.regionnames import region_name
 from app.core.spreadsheet import neutral_frame, neutralise
 from app.core.viewstate import area_label, to_query_params
 from app.export.titles import default_title
+from layers.classify import SCHEMES
 
 FORMATS = ("csv", "xlsx", "geojson", "gpkg")
 
@@ -64,10 +66,23 @@ def csv_bytes(data: MapData) -> bytes:
     return buf.getvalue().encode("utf-8-sig")
 
 
-def _range_text(vmin: float | None, vmax: float | None) -> str:
+def _range_text(data: MapData) -> str:
+    vmin, vmax = data.view.vmin, data.view.vmax
     if vmin is None and vmax is None:
         return ""
-    return f"{'' if vmin is None else f'{vmin:g}'} – {'' if vmax is None else f'{vmax:g}'}".strip()
+    lo = "" if vmin is None else format_number(vmin, data.layer)
+    hi = "" if vmax is None else format_number(vmax, data.layer)
+    return f"{lo} – {hi}".strip()
+
+
+def _classification_text(data: MapData) -> str:
+    """The classification in words of the view's language: "分位数，5 级" / "Quantiles, 5 classes"."""
+    lang, c = data.view.lang, data.classification
+    if data.categories:
+        return t("category", lang)
+    scheme = SCHEMES[data.view.scheme][1 if lang == "en" else 0]
+    k = c.k if c else data.view.k
+    return f"{scheme}，{k} 级" if lang == "zh" else f"{scheme}, {k} classes"
 
 
 def metadata_rows(data: MapData, date: dt.date) -> list[tuple[str, str]]:
@@ -78,24 +93,29 @@ def metadata_rows(data: MapData, date: dt.date) -> list[tuple[str, str]]:
         (t("export_layer_id", lang), layer.id),
         (t("unit", lang), layer.unit(lang)),
         (t("year", lang), layer.year_label(lang)),
-        (t("source", lang), layer.source_text()),
+        (t("source", lang), layer.source_text(lang=lang)),
         (t("licence", lang), layer.licence),
         (t("level", lang), t(view.level, lang)),
         (t("area", lang), area_label(view.area, lang)),
-        (t("normalisation", lang), view.norm),
+        (t("normalisation", lang), normalisation_text(layer.siblings, view.norm, lang)),
+        (t("classification", lang), _classification_text(data)),
         (
-            t("classification", lang),
-            "categories" if data.categories else f"{view.scheme}, k={c.k if c else view.k}",
+            t("export_breaks", lang),
+            ", ".join(format_number(b, layer) for b in (c.lower, *c.upper_bounds)) if c is not None else "",
         ),
-        (t("export_breaks", lang), ", ".join(f"{b:g}" for b in (c.lower, *c.upper_bounds)) if c is not None else ""),
-        (t("palette", lang), (view.palette or layer.palette) + (" (reversed)" if view.reverse else "")),
-        (t("export_value_filter", lang), _range_text(view.vmin, view.vmax)),
+        (t("palette", lang), (view.palette or layer.palette) + (t("reversed", lang) if view.reverse else "")),
+        (t("export_value_filter", lang), _range_text(data)),
         (t("export_date", lang), date.isoformat()),
         (t("export_view", lang), "&".join(f"{k}={v}" for k, v in to_query_params(view).items())),
         (t("notes", lang), layer.notes(lang)),
     ]
     if not data.unmapped.empty:
-        rows.append((t("export_unmapped", lang), ", ".join(f"{r.adcode} {r.name}" for r in data.unmapped.itertuples())))
+        rows.append(
+            (
+                t("export_unmapped", lang),
+                ", ".join(f"{code} {region_name(str(code), lang)}" for code in data.unmapped["adcode"]),
+            )
+        )
     return rows
 
 
@@ -134,7 +154,7 @@ def regions_frame(boundaries: gpd.GeoDataFrame, data: MapData) -> gpd.GeoDataFra
             "colour": out["colour"].astype(str),
             "layer": layer.title(lang),
             "year": layer.year_label(lang),
-            "source": layer.source_text(),
+            "source": layer.source_text(lang=lang),
         },
         geometry=out.geometry.values,
         crs="EPSG:4326",

@@ -65,13 +65,13 @@ SELECTED_WEIGHT = float(SELECTED_OUTLINE["weight"]) / REGION_WEIGHT
 def layer_sources(layer: Layer, lang: str) -> str:
     """A layer's sources as a reader needs them on the page: the short names (publisher, table, year); where the
     data came from in detail (repositories, commits, scripts) stays in data/README.md and datapackage.json."""
-    return layer.source_text(short=True)
+    return layer.source_text(short=True, lang=lang)
 
 
 def source_lines(data: MapData) -> list[str]:
-    """The layer's sources in one line (a normalised layer names both of its tables)."""
+    """The layer's sources in plain words in the map's language (normalised layers carry both sources)."""
     lang = data.view.lang
-    return [f"{t('source', lang)}: {layer_sources(data.layer, lang)}"]
+    return [f"{t('source', lang)}: {data.layer.source_text(lang=lang)}"]
 
 
 def _wrap(text: str, width_mm: float, size_pt: float) -> list[str]:

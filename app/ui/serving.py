@@ -123,6 +123,7 @@ SERVER_OPTIONS = {
     "server.enableWebsocketCompression": "true",  # a style table is repetitive JSON: deflated to a fraction
     "browser.gatherUsageStats": "false",  # no request to a foreign host (tests/test_offline_browser.py)
     "client.toolbarMode": "minimal",  # a planner's page: no Deploy button, no developer menu
+    "server.maxUploadSize": "20",  # megabytes: the uploader's limit, as the reader's (layers/upload/read.py)
 }
 
 

@@ -22,7 +22,7 @@ from app.core import markup
 from app.core.basemaps import BASEMAPS
 from app.core.compareviews import VIEWS
 from app.core.i18n import t
-from app.core.mapdata import effective_layer
+from app.core.mapdata import effective_layer, normalisation_text
 from app.core.palettes import PALETTES
 from app.core.regionnames import search_label
 from app.core.viewstate import (
@@ -77,6 +77,22 @@ LABELLED_KEYS = (
 )
 Label = Callable[[str, str], str]  # (option, lang) -> label
 ValueRange = Callable[[ViewState], tuple[float | None, float | None]]  # (min, max) of the data shown
+
+
+SHOW_LAYER = "atlas_show_layer"  # a layer the next run's sidebar shows: one a planner has just saved
+
+
+def show_layer_next(layer_id: str, level: str) -> None:
+    """After saving a layer: the next run's sidebar (drawn before anything else) switches the map to it."""
+    st.session_state[SHOW_LAYER] = (layer_id, level)
+
+
+def _apply_show_layer(registry: Registry) -> None:
+    shown = st.session_state.pop(SHOW_LAYER, None)
+    if shown is None or shown[0] not in registry:
+        return
+    layer = registry.get(shown[0])
+    st.session_state.update(w_theme=layer.theme, w_layer=layer.id, w_level=shown[1], w_area="all", w_mode="single")
 
 
 def init_from_url(registry: Registry) -> ViewState | None:
@@ -185,16 +201,18 @@ def _layer_label(registry: Registry) -> Label:
     return lambda i, lang: registry.get(i).title(lang)
 
 
+def _layer_option(registry: Registry) -> Label:
+    """The layer list's options: whole titles (radio options wrap; a selectbox cuts them, and 合并前 / 合并后 /
+    合并后增加 differ only at the end), as literal text (radio options render Markdown; a title may be a
+    planner's)."""
+    return lambda i, lang: markup.escape(registry.get(i).title(lang))
+
+
 def _norm_label(registry: Registry) -> Label:
     """Radio options render Markdown, and a layer title is data (an uploaded layer's title is the user's)."""
 
     def label(n: str, lang: str) -> str:
-        if n == "absolute":
-            return t("absolute", lang)
-        if n == "area_km2":
-            return "每千平方公里" if lang == "zh" else "per 1,000 km²"
-        base = registry.get(n).title(lang)
-        return markup.escape(f"每千{base}" if lang == "zh" else f"per 1,000 {base.lower()}")
+        return markup.escape(normalisation_text(registry, n, lang))
 
     return label
 
@@ -263,8 +281,9 @@ def read_sidebar(registry: Registry, value_range: ValueRange, plan_controls: Pla
     """Draw the sidebar and return the view it describes. ``value_range(view)`` gives (min, max) of the data;
     ``plan_controls`` draws the rest of the sidebar in plan mode."""
     sb = st.sidebar
+    _apply_show_layer(registry)
     lang = sb.radio(
-        t("language", "zh"),
+        t("language", st.session_state.get("w_lang", "zh")),
         LANGS,
         key="w_lang",
         horizontal=True,
@@ -287,9 +306,8 @@ def read_sidebar(registry: Registry, value_range: ValueRange, plan_controls: Pla
 
     layer_ids = [layer.id for layer in registry.list_layers(theme=theme)]
     previous = st.session_state.get("_layer")
-    layer_label = _layer_label(registry)
     # A new theme starts at its first layer; a stale label of the current layer maps back to it.
-    layer_id = _choice("selectbox", "w_layer", t("layer", lang), layer_ids, layer_label, lang, previous)
+    layer_id = _choice("radio", "w_layer", t("layer", lang), layer_ids, _layer_option(registry), lang, previous)
     layer = registry.get(layer_id)
     if previous is not None and layer_id != previous:
         _enter_layer(registry, layer)  # before the widgets it settles are drawn
@@ -495,8 +513,9 @@ def _numeric_controls(view: ViewState, value_range: ValueRange, shown: Layer) ->
         label = t("value_filter", lang)
         if unit:
             label += f"（{unit}）" if lang == "zh" else f" ({unit})"
-        # sprintf-style, as the browser prints it: thousands separators, the layer's precision, the unit.
-        number = f"%,.{decimals}f" + (f" {unit.replace('%', '%%')}" if unit else "")
+        # sprintf-style, as the browser prints it: thousands separators and the slider's precision. The unit is in the
+        # label: after each thumb's figure it was cut at the sidebar's edge ("10,038 persons per tow…"); a % stays.
+        number = f"%,.{decimals}f" + ("%%" if unit == "%" else "")
         chosen = cast(  # a range: the value in session state is a pair
             "tuple[float, float]",
             sb.slider(

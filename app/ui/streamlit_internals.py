@@ -44,8 +44,13 @@ TESTIDS = (
     "stExpander",
     "stMetricLabel",
     "stMetricValue",
+    "stRadio",
+    "stCaptionContainer",
 )
 TESTIDS_SOMETIMES = ("stDecoration", "stStatusWidget", "stToolbar", "stLayoutWrapper", "stMetricDelta")
+# The file uploader's parts that app/ui/upload.py words in Chinese (its button and limit line); on the page once the
+# upload section is open (tests/test_browser_language.py opens it).
+TESTIDS_UPLOADER = ("stFileUploaderDropzone", "stFileUploaderDropzoneInstructions", "stMarkdownContainer")
 
 
 def run_server(script: str, options: Sequence[str]) -> int:
@@ -67,4 +72,11 @@ def server_logger(name: str):  # -> logging.Logger configured by Streamlit (its 
     return get_logger(name)
 
 
-__all__ = ["TESTIDS", "is_history_navigation", "run_server", "server_logger", "wait_for_rerun_request"]
+__all__ = [
+    "TESTIDS",
+    "TESTIDS_UPLOADER",
+    "is_history_navigation",
+    "run_server",
+    "server_logger",
+    "wait_for_rerun_request",
+]

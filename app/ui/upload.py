@@ -16,12 +16,15 @@ import streamlit as st
 from app.core import mapdata
 from app.core.i18n import t
 from app.core.markup import escape
+from app.core.regionnames import region_label, region_name
+from app.core.spreadsheet import neutral_frame
 from app.ui import auth
 from app.ui.plan import facility_upload
+from app.ui.sidebar import show_layer_next
 from app.webmap.facilities import with_facilities
-from layers.facilities import DATUMS, PER_CAPITA, FacilityColumns, locate_facilities
+from layers.facilities import DATUMS, PER_CAPITA, FacilityColumns, guess_columns, locate_facilities
 from layers.registry import Registry
-from layers.upload.match import LEAVE_OUT, match_choices
+from layers.upload.match import LEAVE_OUT, guess_region_column, match_choices
 from layers.upload.read import (
     DEFAULT_MAX_MB,
     ENCODINGS,
@@ -34,8 +37,8 @@ from layers.upload.read import (
     read_table,
     upload_limit_problem,
 )
-from layers.upload.report import issue_rows, report_rows, value_problem_rows
-from layers.upload.save import LayerMeta, facility_layers, finite_count, table_layers
+from layers.upload.report import issue_rows, location_rows, report_rows, value_problem_rows
+from layers.upload.save import LayerMeta, SaveProblem, facility_layers, finite_count, table_layers
 from layers.userstore import USER_KINDS, StoreError, StoreUnavailable, UserStore, open_store
 
 MARKERS_KEY = "atlas_facility_markers"  # the last located facility list, drawn on the map in this session
@@ -44,6 +47,31 @@ SHOW_MARKERS_KEY = "atlas_show_facility_markers"  # not a widget key: it outlive
 
 def _t(key: str, lang: str, **kwargs: Any) -> str:
     return t(f"upload_{key}", lang, **kwargs)  # the strings are in app/i18n.py, under "upload_"
+
+
+FILE_TYPES = ("csv", "xlsx", "xlsm", "txt")
+
+
+def upload_limit_mb() -> float:
+    """The real limit in megabytes: the reader's (``COVERAGE_ATLAS_UPLOAD_MAX_MB``, 20 by default); the widget is
+    given it rounded up, so the browser refuses a larger file before sending it."""
+    return max_upload_bytes() / 1024 / 1024
+
+
+def uploader_css(lang: str) -> str:
+    """Streamlit's file uploader writes its button ("Upload") and its limit line in English whatever the page's
+    language; on the Chinese page both are hidden and said in Chinese by CSS (Streamlit offers no API for them).
+    The limit is the real one (:func:`upload_limit_mb`)."""
+    if lang == "en":
+        return ""
+    kinds = "、".join(k.upper() for k in FILE_TYPES)
+    limit = f"每个文件不超过 {upload_limit_mb():g} MB · {kinds}"
+    return f"""
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p,
+[data-testid="stFileUploaderDropzoneInstructions"] span {{ display: none; }}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]::after {{ content: "选择文件"; }}
+[data-testid="stFileUploaderDropzoneInstructions"] > div::after {{ content: "{limit}"; font-size: 0.875rem; }}
+"""
 
 
 def map_frame(frame: Any, view: Any) -> Any:
@@ -90,14 +118,14 @@ def saved_layers(store: UserStore, records: list, editable: bool, lang: str) -> 
     st.dataframe(
         pd.DataFrame(
             {
-                "id": [r.layer_id for r in records],
+                _t("layer_id", lang): [r.layer_id for r in records],
                 _t("title", lang): [f"{r.title} ({_t('user_mark', lang)})" for r in records],
                 _t("level", lang): [_t(r.level, lang) for r in records],
                 _t("unit", lang): [r.unit for r in records],
                 _t("year", lang): [r.year for r in records],
                 _t("source", lang): [r.source for r in records],
-                "v": [r.version for r in records],
-                "updated (UTC)": [f"{r.updated:%Y-%m-%d %H:%M}" for r in records],
+                _t("version", lang): [r.version for r in records],
+                _t("updated", lang): [f"{r.updated:%Y-%m-%d %H:%M}" for r in records],
             }
         ),
         hide_index=True,
@@ -139,13 +167,9 @@ def _read(lang: str) -> UploadedTable | None:
     if upload_limit_problem():
         raw = os.environ.get(MAX_MB_ENV, "").strip()
         st.warning(escape(_t("bad_limit", lang, var=MAX_MB_ENV, value=repr(raw[:40]), mb=f"{DEFAULT_MAX_MB:g}")))
-    st.caption(_t("limit", lang, mb=f"{limit / 1024 / 1024:.3g}"))
     # The widget's own limit makes the browser refuse a larger file at once, before sending it.
     file = st.file_uploader(
-        _t("file", lang),
-        type=["csv", "xlsx", "xlsm", "txt"],
-        key="atlas_upload_file",
-        max_upload_size=max_upload_mb(),
+        _t("file", lang), type=list(FILE_TYPES), key="atlas_upload_file", max_upload_size=max_upload_mb()
     )
     if file is None:
         return None
@@ -167,7 +191,7 @@ def _read(lang: str) -> UploadedTable | None:
             encoding = None if choice == "auto" else choice
         table = read_table(data, name=name, encoding=encoding, sheet=sheet, max_bytes=limit)
     except UploadError as exc:
-        st.error(escape(str(exc)))
+        st.error(escape(exc.text(lang)))
         return None
     if table.encoding and table.encoding_detected:
         st.caption(escape(_t("detected", lang, enc=table.encoding)))
@@ -177,7 +201,7 @@ def _read(lang: str) -> UploadedTable | None:
         cells = ", ".join(f"{c.column}{c.row}" for c in table.formulas_without_value[:50])
         st.warning(escape(_t("formulas", lang, cells=cells)))
     st.markdown(f"**{_t('preview', lang)}**")
-    st.dataframe(table.preview(10), key="atlas_upload_preview")
+    st.dataframe(table.preview(10).rename_axis(_t("row", lang)), key="atlas_upload_preview")
     return table
 
 
@@ -216,7 +240,10 @@ def table_flow(store: UserStore, records: list, table: UploadedTable, lang: str)
     level = st.radio(
         _t("level", lang), ["county", "prefecture"], format_func=lambda v: _t(v, lang), horizontal=True, key="ut_level"
     )
-    region_column = st.selectbox(_t("region_col", lang), columns, key="ut_region")
+    guess = guess_region_column(columns)
+    region_column = st.selectbox(
+        _t("region_col", lang), columns, index=columns.index(guess) if guess else 0, key="ut_region"
+    )
     value_columns = st.multiselect(_t("value_cols", lang), [c for c in columns if c != region_column], key="ut_values")
     if region_column in value_columns:  # the choices are kept when the region column changes afterwards
         st.error(escape(_t("region_is_value", lang, col=region_column)))
@@ -272,16 +299,16 @@ def table_flow(store: UserStore, records: list, table: UploadedTable, lang: str)
             st.session_state.pop("ut_choices", None)
             st.rerun()
     if report.not_matched:
-        st.dataframe(report_rows(report, lang), hide_index=True, key="ut_report_rows")
+        st.dataframe(report_rows(report, lang, _name(lang)), hide_index=True, key="ut_report_rows")
         _ask(report, choices, scope, lang)
     if report.duplicates:
         st.warning(_t("duplicates", lang))
         st.dataframe(
             pd.DataFrame(
                 {
-                    "code": [d.code for d in report.duplicates],
-                    _t("layer", lang): [d.label for d in report.duplicates],
-                    "rows": [", ".join(map(str, d.rows)) for d in report.duplicates],
+                    _t("code", lang): [d.code for d in report.duplicates],
+                    _t("region", lang): [region_name(d.code, lang) for d in report.duplicates],
+                    _t("rows", lang): [", ".join(map(str, d.rows)) for d in report.duplicates],
                 }
             ),
             hide_index=True,
@@ -293,7 +320,8 @@ def table_flow(store: UserStore, records: list, table: UploadedTable, lang: str)
     accepted = report.ok or st.checkbox(_t("accept", lang), key="ut_accept")
     if st.button(_t("save", lang), key="ut_save", disabled=not accepted or bool(report.duplicates), type="primary"):
         who = auth.current_editor() or "anonymous"
-        incomplete = [col for col, meta in metas.items() if meta.missing()]
+        bracket = " ({})" if lang == "en" else "（{}）"
+        incomplete = [col + bracket.format(meta.missing_text(lang)) for col, meta in metas.items() if meta.missing()]
         if incomplete:
             st.error(escape(_t("meta_required", lang, cols=", ".join(incomplete))))
             return
@@ -309,10 +337,13 @@ def table_flow(store: UserStore, records: list, table: UploadedTable, lang: str)
                 saved = [store.replace(target, values, who, unit=new.unit, year=new.year, source=new.source)]
             else:
                 saved = store.save_many(layers, who)
+        except SaveProblem as exc:
+            st.error(escape(exc.text(lang)))
+            return
         except (ValueError, StoreError) as exc:
             st.error(escape(exc.text(lang) if isinstance(exc, StoreUnavailable) else str(exc)))
             return
-        st.session_state["atlas_upload_notice"] = _t("saved_ok", lang, titles="; ".join(s.title for s in saved))
+        _saved(saved, lang)
         st.session_state.pop("ut_choices", None)
         st.rerun()
 
@@ -340,12 +371,28 @@ def _ask(report: Any, choices: dict[str, str], scope: tuple[object, ...], lang: 
         st.rerun()
 
 
-def facility_flow(store: UserStore, table: UploadedTable, registry: Registry, lang: str) -> None:
+def _name(lang: str):
+    """A region code's name as reports give it: unique (市中区（内江）, 市中区（乐山）), in the page's language."""
+    return lambda code: region_label(code, lang)
+
+
+def _saved(saved: list, lang: str) -> None:
+    """Say what was saved, and show the first of it on the map (the next run's sidebar switches to it)."""
+    st.session_state["atlas_upload_notice"] = _t("saved_ok", lang, titles="; ".join(s.title for s in saved))
+    if saved:
+        show_layer_next(saved[0].layer_id, saved[0].level)
+
+
+def _column_choices(table: UploadedTable, lang: str) -> tuple[FacilityColumns, str | None] | None:
+    """The column pickers, each starting at the column its header names (名称/name, 经度/lng …), and the township
+    column the plan view uses."""
     none = _t("no_column", lang)
     options = [none, *table.columns]
+    guessed = guess_columns(table.columns)
 
     def pick(key: str) -> str | None:
-        value = st.selectbox(_t(f"col_{key}", lang), options, key=f"uf_{key}")
+        index = options.index(guessed[key]) if key in guessed else 0
+        value = st.selectbox(_t(f"col_{key}", lang), options, index=index, key=f"uf_{key}")
         return None if value == none else value
 
     c1, c2, c3 = st.columns(3)
@@ -356,13 +403,22 @@ def facility_flow(store: UserStore, table: UploadedTable, registry: Registry, la
     with c3:
         capacity, region = pick("capacity"), pick("region")
     township = pick("township")  # for the plan view's townships without a site (app/ui/plan/facility_upload.py)
-    try:
-        columns = FacilityColumns(name=name, type=kind, capacity=capacity, lon=lon, lat=lat, region=region)
-    except ValueError as exc:
-        st.info(escape(str(exc)))
+    if (lon is None) != (lat is None):
+        st.info(_t("need_both_coordinates", lang))
+        return None
+    if lon is None and region is None:
+        st.info(_t("need_location", lang))
+        return None
+    return FacilityColumns(name=name, type=kind, capacity=capacity, lon=lon, lat=lat, region=region), township
+
+
+def facility_flow(store: UserStore, table: UploadedTable, registry: Registry, lang: str) -> None:
+    chosen = _column_choices(table, lang)
+    if chosen is None:
         return
+    columns, township = chosen
     datum = None
-    if lon is not None:
+    if columns.lon is not None:
         datum = st.radio(_t("datum", lang), list(DATUMS), index=None, format_func=lambda d: _t(d, lang), key="uf_datum")
         if datum is None:
             st.info(_t("choose_datum", lang))
@@ -376,8 +432,19 @@ def facility_flow(store: UserStore, table: UploadedTable, registry: Registry, la
     st.info(
         escape(_t("located", lang, n=len(facilities.points), ok=len(facilities.located), bad=len(facilities.issues)))
     )
+    # Every site with the county it went to: the planner checks those near a border here or in the download.
+    sites = location_rows(facilities, lang, _name(lang))
+    st.dataframe(sites, hide_index=True, key="uf_sites")
+    st.download_button(
+        _t("download_sites", lang),
+        lambda: neutral_frame(sites).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig"),
+        file_name=f"{table.name.rsplit('.', 1)[0]}_{_t('sites_file', lang)}.csv",
+        mime="text/csv",
+        key="uf_sites_csv",
+    )
     if facilities.issues:
-        st.dataframe(issue_rows(facilities, lang), hide_index=True, key="uf_issues")
+        with st.expander(_t("problems", lang, n=len(facilities.issues))):
+            st.dataframe(issue_rows(facilities, lang, _name(lang)), hide_index=True, key="uf_issues")
     plan_part = facility_upload.township_part(
         table.frame, facilities, township, facility_upload.facility_type_choice(lang), lang
     )
@@ -396,11 +463,14 @@ def facility_flow(store: UserStore, table: UploadedTable, registry: Registry, la
         key="uf_per_capita",
     )
     meta = _meta_inputs("uf_meta", "", lang)
-    capacity_unit = st.text_input(_t("capacity_unit", lang), key="uf_capacity_unit") if capacity else ""
+    capacity_unit = st.text_input(_t("capacity_unit", lang), key="uf_capacity_unit") if columns.capacity else ""
     if meta.bad_year():
         st.error(escape(_t("bad_year", lang, value=meta.year, cols=meta.title)))
         return
     covered = None if covers_all else set(facilities.located["prefecture"])
+    if meta.missing():
+        st.caption(escape(_t("meta_missing", lang, fields=meta.missing_text(lang))))
+        return
     try:
         layers = facility_layers(
             facilities,
@@ -411,8 +481,8 @@ def facility_flow(store: UserStore, table: UploadedTable, registry: Registry, la
             covered_prefectures=covered,
             lang=lang,
         )
-    except ValueError as exc:
-        st.caption(escape(str(exc)))
+    except SaveProblem as exc:
+        st.caption(escape(exc.text(lang)))
         return
     st.caption(_t("layers_to_save", lang))
     st.dataframe(
@@ -421,7 +491,7 @@ def facility_flow(store: UserStore, table: UploadedTable, registry: Registry, la
                 _t("title", lang): [n.title for n, _ in layers],
                 _t("unit", lang): [n.unit for n, _ in layers],
                 _t("level", lang): [_t(n.level, lang) for n, _ in layers],
-                "regions": [finite_count(v) for _, v in layers],
+                _t("regions_with_figures", lang): [finite_count(v) for _, v in layers],
             }
         ),
         hide_index=True,
@@ -434,5 +504,5 @@ def facility_flow(store: UserStore, table: UploadedTable, registry: Registry, la
         except StoreError as exc:
             st.error(escape(exc.text(lang) if isinstance(exc, StoreUnavailable) else str(exc)))
             return
-        st.session_state["atlas_upload_notice"] = _t("saved_ok", lang, titles="; ".join(s.title for s in saved))
+        _saved(saved, lang)
         st.rerun()

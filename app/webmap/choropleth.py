@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Mapping
 from urllib.parse import urlencode
 
 import folium
@@ -45,7 +46,9 @@ def tooltip_html(row: dict, data: MapData, shown: int | None = None) -> str:
     if row.get("status") == "filtered":
         lines.append(f"<i>{e(t('filtered_out', lang))}</i>")
     lines.append(f"{e(t('year', lang))}: {e(layer.year_label(lang))}")
-    lines.append(f"<span class='atlas-src'>{e(t('source', lang))}: {e(layer.source_text(short=True))}</span>")
+    lines.append(
+        f"<span class='atlas-src'>{e(t('source', lang))}: {e(layer.source_text(short=True, lang=lang))}</span>"
+    )
     return "<br>".join(lines)
 
 
@@ -63,24 +66,33 @@ def legend_html(data: MapData) -> str:
         items.append(
             f"<div class='atlas-legend-row'><span class='atlas-swatch' style='{swatch}'></span>{e(label)}</div>"
         )
+    # A <details> the planner can fold (its title stays) to see the counties under it; open by default.
     return (
-        "<div class='atlas-legend'>"
-        f"<div class='atlas-legend-title'>{e(layer.title(lang))}</div>"
+        "<details class='atlas-legend' open>"
+        f"<summary class='atlas-legend-title'>{e(layer.title(lang))}</summary>"
         f"<div>{e(t('unit', lang))}: {e(layer.unit(lang))} · {e(t('year', lang))}: {e(layer.year_label(lang))}</div>"
         + "".join(items)
-        + f"<div class='atlas-legend-source'>{e(t('source', lang))}: {e(layer.source_text(short=True))}</div></div>"
+        + f"<div class='atlas-legend-source'>{e(t('source', lang))}: "
+        f"{e(layer.source_text(short=True, lang=lang))}</div></details>"
     )
 
 
+# Compact legend and tooltips: on a map a third of the page wide they covered the south-east counties and most of a
+# prefecture. #map_div is streamlit-folium's map element: as tall as its frame, whose height the page sets from the
+# window's (app/ui/panels.py PAGE_CSS); elsewhere (exports) the rule matches nothing.
 _LEGEND_CSS = """
-.atlas-legend{background:rgba(255,255,255,.93);padding:8px 10px;border-radius:4px;font:12px/1.35 sans-serif;
- max-width:240px;box-shadow:0 1px 4px rgba(0,0,0,.3)}
-.atlas-legend-title{font-weight:bold;margin-bottom:2px}
-.atlas-legend-row{display:flex;align-items:center;gap:6px;margin:2px 0}
-.atlas-swatch{display:inline-block;width:18px;height:12px;flex:none}
-.atlas-legend-source{margin-top:4px;color:#555;font-size:11px}
-.atlas-src{color:#555;font-size:11px}
-.leaflet-tooltip{white-space:normal;max-width:260px;width:max-content;overflow-wrap:anywhere}
+.atlas-legend{background:rgba(255,255,255,.93);padding:6px 8px;border-radius:4px;font:11px/1.3 sans-serif;
+ max-width:210px;box-shadow:0 1px 4px rgba(0,0,0,.3);color:#222}
+.atlas-legend-title{font-weight:bold;margin-bottom:2px;cursor:pointer}
+.atlas-legend:not([open]) .atlas-legend-title{margin-bottom:0}
+.atlas-legend-row{display:flex;align-items:center;gap:6px;margin:1px 0}
+.atlas-swatch{display:inline-block;width:16px;height:11px;flex:none}
+.atlas-legend-source{margin-top:3px;color:#444;font-size:10.5px}
+.atlas-src{color:#444;font-size:11px}
+.leaflet-tooltip{white-space:normal;max-width:230px;width:max-content;overflow-wrap:anywhere;font-size:12px;
+ line-height:1.3;padding:4px 6px}
+#map_div{height:100vh !important}
+body:has(#map_div){margin:0;overflow:hidden}
 """
 
 
@@ -101,15 +113,50 @@ class FocusWithoutScroll(MacroElement):
         self._name = "FocusWithoutScroll"
 
 
+NARROW_MAP_PX = 520  # a map narrower than this (a phone) folds its legend and fits the regions edge to edge
+
+
+class RefitUntilMoved(MacroElement):
+    """Fit the map to its regions again whenever its frame changes size, until the planner moves it. A session's
+    first run draws the map before the sidebar (streamlit_app.py), so the frame is fitted wide and then narrowed
+    when the sidebar arrives, and its height follows the window (app/ui/panels.py): without a new fit the west of
+    the province was cut off."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (map, bounds, options) {
+            var moved = false, container = map.getContainer();
+            ["mousedown", "touchstart", "wheel", "keydown"].forEach(function (name) {
+                container.addEventListener(name, function () { moved = true; }, {passive: true});
+            });
+            // A phone's map is too narrow to keep the legend's corner clear: the legend starts folded there.
+            function fit() {
+                var narrow = map.getSize().x < {{ this.narrow }};
+                map.fitBounds(bounds, narrow ? {paddingTopLeft: [6, 6], paddingBottomRight: [6, 34]} : options);
+            }
+            fit();
+            map.on("resize", function () { if (!moved) { fit(); } });
+        })({{ this._parent.get_name() }}, {{ this.bounds|tojson }}, {{ this.options|tojson }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, bounds: list[list[float]], options: Mapping[str, object]):
+        super().__init__()
+        self._name = "RefitUntilMoved"
+        self.narrow = NARROW_MAP_PX
+        self.bounds = bounds
+        self.options = options
+
+
 class PlainControls(MacroElement):
-    """A metric-only scale bar, and Leaflet's attribution prefix as the plain word "Leaflet":
-    Leaflet 1.9 puts a national flag before it, out of place on a map made for China."""
+    """A metric-only scale bar, and Leaflet's attribution prefix as the plain word "Leaflet": Leaflet 1.9 puts a
+    national flag before it, out of place on a map made for China (and an English tooltip on the Chinese page)."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});
         {{ this._parent.get_name() }}.attributionControl.setPrefix(
-            '<a href="https://leafletjs.com" title="A JavaScript library for interactive maps">Leaflet</a>');
+            '<a href="https://leafletjs.com">Leaflet</a>');
         {% endmacro %}
     """)
 
@@ -227,10 +274,17 @@ def base_map(
     return m, (minx, miny, maxx, maxy)
 
 
+FIT_PADDING = {"paddingTopLeft": [10, 10], "paddingBottomRight": [190, 40]}  # the legend's corner kept clear
+
+
 def _fit(m: folium.Map, bounds: tuple[float, float, float, float]) -> None:
     """Fit to the regions, keeping the bottom-right corner, where the legend sits, clear of them."""
     minx, miny, maxx, maxy = bounds
-    m.fit_bounds([[miny, minx], [maxy, maxx]], padding_top_left=(10, 10), padding_bottom_right=(190, 40))
+    m.fit_bounds(
+        [[miny, minx], [maxy, maxx]],
+        padding_top_left=tuple(FIT_PADDING["paddingTopLeft"]),
+        padding_bottom_right=tuple(FIT_PADDING["paddingBottomRight"]),
+    )
 
 
 def build_map(boundaries: gpd.GeoDataFrame, data: MapData, *, height: int = 620) -> folium.Map:
@@ -314,13 +368,27 @@ class RegionsLayer(JSCSSMixin):
             return (v && v.tips[layer.feature.properties.adcode]) || "";
         }, {sticky: true, direction: "auto"});
         var {{ this.get_name() }}_legend = L.control({position: "bottomright"});
-        {{ this.get_name() }}_legend.onAdd = function () { return L.DomUtil.create("div"); };
+        {{ this.get_name() }}_legend.onAdd = function () {
+            var div = L.DomUtil.create("div");
+            L.DomEvent.disableClickPropagation(div);  // folding the legend is not a click on the map
+            return div;
+        };
         {{ this.get_name() }}_legend.addTo({{ this._parent.get_name() }});
         window.atlasApplyView = function () {
             var v = window.atlasView;
             if (!v) { return; }
             {{ this.get_name() }}.eachLayer(function (l) { {{ this.get_name() }}.resetStyle(l); });
-            {{ this.get_name() }}_legend.getContainer().innerHTML = v.legend;
+            // Leaflet names its zoom buttons in English; the view says them in the page's language.
+            (v.zoom || []).forEach(function (text, i) {
+                var button = {{ this._parent.get_name() }}.getContainer().querySelector(
+                    i ? ".leaflet-control-zoom-out" : ".leaflet-control-zoom-in");
+                if (button) { button.title = text; button.setAttribute("aria-label", text); }
+            });
+            var legend = {{ this.get_name() }}_legend.getContainer();
+            legend.innerHTML = v.legend;
+            if ({{ this._parent.get_name() }}.getSize().x < {{ this.narrow }}) {
+                legend.querySelectorAll("details").forEach(function (d) { d.open = false; });
+            }
         };
         // Requested by static/atlas/regions-prefetch.js before Leaflet loaded, when page_map put it first.
         var {{ this.get_name() }}_pre = window.atlasRegions;
@@ -344,6 +412,7 @@ class RegionsLayer(JSCSSMixin):
     def __init__(self, url: str):
         super().__init__()
         self._name = "AtlasRegions"
+        self.narrow = NARROW_MAP_PX
         self.url = url
         self.pending = _PENDING_STYLE
         self.highlight = REGION_HIGHLIGHT
@@ -383,6 +452,7 @@ def view_payload(data: MapData) -> dict[str, object]:
         "styles": {r["adcode"]: region_style(r, data.view.selected == r["adcode"]) for r in rows},
         "tips": {r["adcode"]: tooltip_html(r, data, n_ranked) for r in rows},
         "legend": legend_html(data),
+        "zoom": [t("zoom_in", data.view.lang), t("zoom_out", data.view.lang)],
     }
 
 
@@ -421,4 +491,6 @@ def page_map(
     m.add_child(PlainControls())
     m.add_child(FocusWithoutScroll())
     _fit(m, bounds)
+    minx, miny, maxx, maxy = (float(b) for b in bounds)
+    m.add_child(RefitUntilMoved([[miny, minx], [maxy, maxx]], FIT_PADDING))
     return localize(m)

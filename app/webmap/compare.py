@@ -81,8 +81,8 @@ def bivariate_tooltip(row: dict, data: CompareData, cell: str) -> str:
             f"<i>{e(cell)}</i>",
             f"<span class='atlas-src'>{e(t('year', lang))}: A {e(a.year_label(lang))} · "
             f"B {e(b.year_label(lang))}</span>",
-            f"<span class='atlas-src'>{e(t('source', lang))}: {e(a.source_text(short=True))} · "
-            f"{e(b.source_text(short=True))}</span>",
+            f"<span class='atlas-src'>{e(t('source', lang))}: {e(a.source_text(short=True, lang=lang))} · "
+            f"{e(b.source_text(short=True, lang=lang))}</span>",
         ]
     )
 
@@ -149,8 +149,9 @@ def bivariate_legend_html(data: CompareData, biv: Bivariate) -> str:
             if no_data
             else ""
         )
-        + f"<div class='atlas-legend-source'>{e(t('source', lang))}: A {e(data.layer_a.source_text(short=True))}; "
-        f"B {e(data.layer_b.source_text(short=True))}</div></div>"
+        + f"<div class='atlas-legend-source'>{e(t('source', lang))}: "
+        f"A {e(data.layer_a.source_text(short=True, lang=lang))}; "
+        f"B {e(data.layer_b.source_text(short=True, lang=lang))}</div></div>"
     )
 
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import copy
 import html
+from typing import Any
 
 import folium
 import pandas as pd
+from branca.element import MacroElement, Template
 from folium.plugins import MarkerCluster
 
 from app.webmap.assets import localize
@@ -49,15 +51,36 @@ def marker_layer(points: pd.DataFrame, lang: str) -> folium.FeatureGroup:
     for _, row in points.iterrows():
         folium.CircleMarker(
             location=[float(row["lat"]), float(row["lon"])],
-            radius=5,
-            color="#08306b",
-            weight=1,
-            fill=True,
-            fill_color="#2171b5",
-            fill_opacity=0.9,
             tooltip=folium.Tooltip(tooltip_html(row, lang)),
+            **MARKER_STYLE,
         ).add_to(target)
+    group.add_child(MarkerHalo())
     return group
+
+
+# Markers that stand out on every palette (faint grey-blue dots vanished on dark red): a bright fill, a black outline
+# and a white halo (a CSS drop shadow of the circle), readable on light and dark classes and on the basemap alike.
+MARKER_STYLE: dict[str, Any] = {
+    "radius": 6,
+    "color": "#000000",
+    "weight": 1.5,
+    "fill": True,
+    "fill_color": "#ffe600",
+    "fill_opacity": 1.0,
+    "class_name": "atlas-site",
+}
+
+
+class MarkerHalo(MacroElement):
+    _template = Template("""
+        {% macro header(this, kwargs) %}
+        <style>.atlas-site{filter:drop-shadow(0 0 1.5px #fff) drop-shadow(0 0 1.5px #fff)}</style>
+        {% endmacro %}
+    """)
+
+    def __init__(self):
+        super().__init__()
+        self._name = "MarkerHalo"
 
 
 def with_facilities(frame: folium.Map, facilities: FacilityList, datum: str, lang: str) -> folium.Map:

@@ -53,9 +53,13 @@ def legend_html(data: CompareData, hs: Hotspots) -> str:
             f"<div class='atlas-legend-row'><span class='atlas-swatch' style='{swatch}'></span>"
             f"{e(t('hs_' + cls, lang))} ({n})</div>"
         )
-    sources = "; ".join(dict.fromkeys([data.layer_a.source_text(short=True), data.layer_b.source_text(short=True)]))
+    sources = "; ".join(
+        dict.fromkeys(
+            [data.layer_a.source_text(short=True, lang=lang), data.layer_b.source_text(short=True, lang=lang)]
+        )
+    )
     if not hs.bivariate:
-        sources = data.layer_a.source_text(short=True)
+        sources = data.layer_a.source_text(short=True, lang=lang)
     return (
         "<div class='atlas-legend'>"
         f"<div class='atlas-legend-title'>{e(title(data, hs))}</div>"

@@ -9,6 +9,31 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from geodata.matching import MatchReport, match_table, normalise_reference
+from layers.facilities import guess_columns
+
+# Headers of a region column in both languages, codes first (a code is never ambiguous).
+REGION_COLUMN_NAMES = (
+    "区划代码",
+    "代码",
+    "adcode",
+    "code",
+    "地区",
+    "区县",
+    "县",
+    "市州",
+    "地名",
+    "名称",
+    "region",
+    "county",
+    "prefecture",
+    "name",
+)
+
+
+def guess_region_column(headers: Sequence[str]) -> str | None:
+    """The column an uploaded table most likely names its regions in (by header), or None."""
+    return guess_columns(headers, {"region": REGION_COLUMN_NAMES}).get("region")
+
 
 LEAVE_OUT = ""  # the planner's answer "leave this row out" to an ambiguous or unmatched reference
 

@@ -45,7 +45,15 @@ Source = bytes | str | os.PathLike[str] | IO[bytes]
 
 
 class UploadError(ValueError):
-    """A file that cannot be read as a table; the message names the file (and row where it applies)."""
+    """A file that cannot be read as a table; the message names the file (and row where it applies), in English
+    (``str``) and in Chinese (:meth:`text`)."""
+
+    def __init__(self, en: str, zh: str):
+        super().__init__(en)
+        self.en, self.zh = en, zh
+
+    def text(self, lang: str = "en") -> str:
+        return self.en if lang == "en" else self.zh
 
 
 @dataclass(frozen=True)
@@ -116,8 +124,8 @@ def _mb(n: int) -> str:
 
 def _too_large(name: str, max_bytes: int) -> UploadError:
     return UploadError(
-        f"{name}: larger than the upload limit of {_mb(max_bytes)} "
-        f"(set {MAX_MB_ENV} to change it) / 文件超过 {_mb(max_bytes)} 的上传上限"
+        f"{name}: larger than the upload limit of {_mb(max_bytes)} (set {MAX_MB_ENV} to change it)",
+        f"{name}：文件超过 {_mb(max_bytes)} 的上传上限",
     )
 
 
@@ -134,7 +142,9 @@ def _read_bytes(source: Source, name: str, max_bytes: int) -> bytes:
                     raise _too_large(name, max_bytes)  # without reading the file
                 data = fh.read(max_bytes + 1)
         except OSError as exc:
-            raise UploadError(f"{name}: cannot be read ({exc.strerror or exc})") from exc
+            raise UploadError(
+                f"{name}: cannot be read ({exc.strerror or exc})", f"{name}：无法读取（{exc.strerror or exc}）"
+            ) from exc
     else:
         data = source.read(max_bytes + 1)
     if len(data) > max_bytes:
@@ -147,9 +157,14 @@ def sniff_kind(data: bytes, name: str) -> str:
     if data.startswith(b"PK\x03\x04"):
         return "xlsx"
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise UploadError(f"{name}: an old Excel (.xls) workbook; save it as .xlsx or CSV / 请另存为 .xlsx 或 CSV")
+        raise UploadError(
+            f"{name}: an old Excel (.xls) workbook; save it as .xlsx or CSV",
+            f"{name}：旧版 Excel（.xls）工作簿，请另存为 .xlsx 或 CSV",
+        )
     if name.lower().endswith((".xlsx", ".xlsm")):
-        raise UploadError(f"{name}: not a valid XLSX workbook (not a zip file) / 不是有效的 XLSX 文件")
+        raise UploadError(
+            f"{name}: not a valid XLSX workbook (not a zip file)", f"{name}：不是有效的 XLSX 文件（不是 zip 压缩包）"
+        )
     return "csv"
 
 
@@ -166,7 +181,7 @@ def read_table(
     limit = max_upload_bytes() if max_bytes is None else max_bytes
     data = _read_bytes(source, name, limit)
     if not data.strip(b" \t\r\n\xef\xbb\xbf\x00"):
-        raise UploadError(f"{name}: the file is empty / 文件为空")
+        raise UploadError(f"{name}: the file is empty", f"{name}：文件为空")
     if sniff_kind(data, name) == "xlsx":
         return _read_xlsx(data, name, sheet)
     return _read_csv(data, name, encoding)
@@ -203,13 +218,13 @@ def csv_encoding(data: bytes, name: str, encoding: str | None = None) -> str:
             _decodes(data, encoding)
             return encoding
         except LookupError as exc:
-            raise UploadError(f"{name}: unknown encoding {encoding!r}") from exc
+            raise UploadError(f"{name}: unknown encoding {encoding!r}", f"{name}：未知编码 {encoding!r}") from exc
         except UnicodeDecodeError as exc:
             row = _line_of(data, exc.start)
+            byte = data[exc.start : exc.start + 1].hex()
             raise UploadError(
-                f"{name}: row {row} cannot be read as {encoding} "
-                f"(byte {data[exc.start : exc.start + 1].hex()} at offset {exc.start}) "
-                f"/ 第 {row} 行无法按 {encoding} 解码"
+                f"{name}: row {row} cannot be read as {encoding} (byte {byte} at offset {exc.start})",
+                f"{name}：第 {row} 行无法按 {encoding} 解码（第 {exc.start} 字节 {byte}）",
             ) from exc
     if data.startswith(b"\xef\xbb\xbf"):
         return csv_encoding(data, name, "utf-8-sig")
@@ -225,8 +240,8 @@ def csv_encoding(data: bytes, name: str, encoding: str | None = None) -> str:
         except UnicodeDecodeError:
             row = _line_of(data, utf8_error.start)
             raise UploadError(
-                f"{name}: row {row} is neither UTF-8 nor GBK/GB18030 text; choose the encoding by hand "
-                f"/ 第 {row} 行既不是 UTF-8 也不是 GBK/GB18030 编码，请手动选择编码"
+                f"{name}: row {row} is neither UTF-8 nor GBK/GB18030 text; choose the encoding by hand",
+                f"{name}：第 {row} 行既不是 UTF-8 也不是 GBK/GB18030 编码，请手动选择编码",
             ) from utf8_error
 
 
@@ -255,7 +270,7 @@ def _read_csv(data: bytes, name: str, encoding: str | None) -> UploadedTable:
     try:
         frame, blank = _table_from_rows(csv.reader(_csv_lines(data, used), dialect), name, first_row=1)
     except csv.Error as exc:
-        raise UploadError(f"{name}: not a readable CSV table ({exc})") from exc
+        raise UploadError(f"{name}: not a readable CSV table ({exc})", f"{name}：无法按 CSV 表格读取（{exc}）") from exc
     return UploadedTable(
         name=name,
         kind="csv",
@@ -281,13 +296,13 @@ def _cell_text(value: object) -> str:
 
 def _too_many(name: str, what: str, limit: int) -> UploadError:
     return UploadError(
-        f"{name}: more than {limit:,} {what}, too many to read; split the file "
-        f"/ 超过 {limit:,} {'行' if what == 'rows' else '个单元格'}，请拆分文件"
+        f"{name}: more than {limit:,} {what}, too many to read; split the file",
+        f"{name}：超过 {limit:,} {'行' if what == 'rows' else '个单元格'}，无法读取，请拆分文件",
     )
 
 
 def _table_from_rows(
-    rows: Iterable[Iterable[object]], name: str, first_row: int, empty: str | None = None
+    rows: Iterable[Iterable[object]], name: str, first_row: int, empty: UploadError | None = None
 ) -> tuple[pd.DataFrame, tuple[int, ...]]:
     """Header and data rows of ``rows`` (read one at a time, within :data:`MAX_ROWS` and :data:`MAX_CELLS`);
     ``empty`` is the message for rows without any content."""
@@ -308,7 +323,7 @@ def _table_from_rows(
             raise _too_many(name, "cells", MAX_CELLS)
         content.append((first_row + i, row))
     if not content:
-        raise UploadError(empty or f"{name}: the file is empty / 文件为空")
+        raise empty or UploadError(f"{name}: the file is empty", f"{name}：文件为空")
     header_row, header = content[0]
     data = content[1:]
     width = max(len(row) for _, row in content)
@@ -319,13 +334,20 @@ def _table_from_rows(
         title = header[j] if j < len(header) else ""
         if not title:
             raise UploadError(
-                f"{name}: column {j + 1} has values but no header in row {header_row} / 第 {j + 1} 列有数据但无表头"
+                f"{name}: column {j + 1} has values but no header in row {header_row}",
+                f"{name}：第 {j + 1} 列有数据，但第 {header_row} 行没有它的表头",
             )
         if title in names:
-            raise UploadError(f"{name}: the header {title!r} appears twice in row {header_row} / 表头重复")
+            raise UploadError(
+                f"{name}: the header {title!r} appears twice in row {header_row}",
+                f"{name}：第 {header_row} 行的表头“{title}”出现两次",
+            )
         names.append(title)
     if not data:
-        raise UploadError(f"{name}: row {header_row} is a header but there are no data rows / 只有表头，没有数据行")
+        raise UploadError(
+            f"{name}: row {header_row} is a header but there are no data rows",
+            f"{name}：第 {header_row} 行是表头，但没有数据行",
+        )
     frame = pd.DataFrame(
         [[row[j] if j < len(row) else "" for j in used] for _, row in data],
         columns=names,
@@ -349,15 +371,21 @@ def _open_workbook(data: bytes, name: str, data_only: bool) -> Any:
             strings = sum(info.file_size for info in parts if info.filename.lower().endswith("sharedstrings.xml"))
             bad = archive.testzip()
         if bad is not None:
-            raise UploadError(f"{name}: corrupt XLSX workbook (damaged part {bad}) / XLSX 文件已损坏")
+            raise UploadError(
+                f"{name}: corrupt XLSX workbook (damaged part {bad})", f"{name}：XLSX 文件已损坏（损坏的部分：{bad}）"
+            )
         if inflated > MAX_INFLATION * max(len(data), 1024 * 1024) or strings > MAX_SHARED_STRINGS_BYTES:
-            raise UploadError(f"{name}: the workbook unpacks to {_mb(inflated)}, too large to read / 工作簿解压后过大")
+            raise UploadError(
+                f"{name}: the workbook unpacks to {_mb(inflated)}, too large to read",
+                f"{name}：工作簿解压后达 {_mb(inflated)}，过大，无法读取",
+            )
         return load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
     except UploadError:
         raise
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, EOFError) as exc:
         raise UploadError(
-            f"{name}: corrupt or unreadable XLSX workbook ({type(exc).__name__}) / XLSX 文件已损坏"
+            f"{name}: corrupt or unreadable XLSX workbook ({type(exc).__name__})",
+            f"{name}：XLSX 文件已损坏或无法读取（{type(exc).__name__}）",
         ) from exc
 
 
@@ -387,7 +415,10 @@ def _sheet_rows(book: Any, name: str, sheet: str, seen: dict[str, bool]) -> Iter
                 seen["none"] = True
             yield row
     except (KeyError, ValueError, zipfile.BadZipFile, EOFError) as exc:
-        raise UploadError(f"{name}: sheet {sheet!r} is corrupt ({type(exc).__name__}) / 工作表已损坏") from exc
+        raise UploadError(
+            f"{name}: sheet {sheet!r} is corrupt ({type(exc).__name__})",
+            f"{name}：工作表“{sheet}”已损坏（{type(exc).__name__}）",
+        ) from exc
 
 
 def _read_xlsx(data: bytes, name: str, sheet: str | None) -> UploadedTable:
@@ -395,16 +426,19 @@ def _read_xlsx(data: bytes, name: str, sheet: str | None) -> UploadedTable:
     try:
         sheets = tuple(book.sheetnames)
         if not sheets:
-            raise UploadError(f"{name}: the workbook has no sheets / 工作簿中没有工作表")
+            raise UploadError(f"{name}: the workbook has no sheets", f"{name}：工作簿中没有工作表")
         chosen = sheet if sheet is not None else sheets[0]
         if chosen not in sheets:
-            raise UploadError(f"{name}: no sheet named {chosen!r}; the sheets are {', '.join(sheets)}")
+            raise UploadError(
+                f"{name}: no sheet named {chosen!r}; the sheets are {', '.join(sheets)}",
+                f"{name}：没有名为“{chosen}”的工作表；工作表有：{'、'.join(sheets)}",
+            )
         seen: dict[str, bool] = {}
         frame, blank = _table_from_rows(
             _sheet_rows(book, name, chosen, seen),
             f"{name} [{chosen}]",
             first_row=1,
-            empty=f"{name}: sheet {chosen!r} is empty / 工作表 {chosen} 为空",
+            empty=UploadError(f"{name}: sheet {chosen!r} is empty", f"{name}：工作表“{chosen}”为空"),
         )
     finally:
         book.close()

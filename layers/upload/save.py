@@ -15,6 +15,39 @@ from layers.facilities import PER_CAPITA, FacilityList, aggregate, per_capita
 from layers.registry import Registry
 from layers.userstore import NewLayer, StoreError, normalise_year
 
+META_FIELDS: dict[str, tuple[str, str]] = {
+    "title": ("标题", "title"),
+    "unit": ("单位", "unit"),
+    "year": ("年份", "year"),
+    "source": ("来源", "source"),
+}
+
+SAVE_TEXT: dict[str, tuple[str, str]] = {
+    "missing": ("{where}缺少{fields}", "{where}{fields} missing"),
+    "negative": ("{where}第 {rows} 行的数值为负数", "{where}negative figures in rows {rows}"),
+    "no_figure": ("{where}匹配的行中没有任何数值", "{where}no figure in any matched row"),
+    "region_as_value": ("{where}是地区列，不能同时作为数值列", "{where}the region column cannot be a value column"),
+    "none_located": ("没有一个机构能定位到县", "no facility could be located"),
+    "capacity_unit": ("缺少容量单位", "capacity unit missing"),
+}
+
+
+class SaveProblem(ValueError):
+    """Why layers cannot be made from an upload, in English (``str``) and Chinese (:meth:`text`)."""
+
+    def __init__(self, kind: str, column: str | None = None, **args: str):
+        self.kind, self.column, self.params = kind, column, args
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str = "zh") -> str:
+        zh, en = SAVE_TEXT[self.kind]
+        where = "" if self.column is None else (f"{self.column}: " if lang == "en" else f"“{self.column}”")
+        args = dict(self.params)
+        if "fields" in args:  # keys of META_FIELDS, named in the language asked for
+            words = [META_FIELDS[k][1 if lang == "en" else 0] for k in args["fields"].split(", ")]
+            args["fields"] = (", " if lang == "en" else "、").join(words)
+        return (en if lang == "en" else zh).format(where=where, **args)
+
 
 @dataclass(frozen=True)
 class LayerMeta:
@@ -24,7 +57,12 @@ class LayerMeta:
     source: str
 
     def missing(self) -> list[str]:
-        return [k for k in ("title", "unit", "year", "source") if not str(getattr(self, k)).strip()]
+        return [k for k in META_FIELDS if not str(getattr(self, k)).strip()]
+
+    def missing_text(self, lang: str = "zh") -> str:
+        """The missing fields in words: "标题、来源" / "title, source"."""
+        words = [META_FIELDS[k][1 if lang == "en" else 0] for k in self.missing()]
+        return (", " if lang == "en" else "、").join(words)
 
     def bad_year(self) -> bool:
         """A year is given but is not one (``abc``, ``@SUM(1)``); see :func:`layers.userstore.normalise_year`."""
@@ -48,15 +86,15 @@ def table_layers(report: MatchReport, metas: Mapping[str, LayerMeta], kind: str)
     for column in report.value_columns:
         meta = metas[column]
         if meta.missing():
-            raise ValueError(f"{column}: {', '.join(meta.missing())} missing")
+            raise SaveProblem("missing", column, fields=", ".join(meta.missing()))
         if column == report.region_column:
-            raise ValueError(f"{column}: the region column cannot also be a value column")
+            raise SaveProblem("region_as_value", column)
         if report.problems(column, "negative"):
             rows = ", ".join(str(p.row) for p in report.problems(column, "negative"))
-            raise ValueError(f"{column}: negative figures in rows {rows}")
+            raise SaveProblem("negative", column, rows=rows)
         values = report.layer_values(column)  # raises on duplicates
         if values.notna().sum() == 0:
-            raise ValueError(f"{column}: no figure in any matched row")
+            raise SaveProblem("no_figure", column)
         title, unit, year, source = (str(x).strip() for x in (meta.title, meta.unit, meta.year_text, meta.source))
         new = NewLayer(title, unit, year, source, report.level, kind)
         out.append((new, values))
@@ -76,9 +114,9 @@ def facility_layers(
     """Count (and capacity) layers per county and prefecture, and per-capita versions against a census
     population layer (``PER_CAPITA``); per capita only where the population exists."""
     if meta.missing():
-        raise ValueError(f"{', '.join(meta.missing())} missing")
+        raise SaveProblem("missing", fields=", ".join(meta.missing()))
     if facilities.located.empty:
-        raise ValueError("no facility could be located")
+        raise SaveProblem("none_located")
     out: list[tuple[NewLayer, pd.Series]] = []
     en = lang == "en"
     count_unit = "sites" if en else "个"
@@ -88,7 +126,7 @@ def facility_layers(
         pieces = [("count", "数量" if not en else "count", count_unit, table["count"])]
         if facilities.has_capacity:
             if not capacity_unit.strip():
-                raise ValueError("capacity unit missing")
+                raise SaveProblem("capacity_unit")
             pieces.append(("capacity", "容量" if not en else "capacity", capacity_unit.strip(), table["capacity"]))
         for _, word, unit, values in pieces:
             title = f"{meta.title.strip()}{'：' if not en else ': '}{word}{suffix}"

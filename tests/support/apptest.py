@@ -127,17 +127,22 @@ def class_colours(at: AppTest) -> set[str]:
 
 
 def table(at: AppTest) -> pd.DataFrame:
-    """The data table (the last dataframe on the page with a code column; the upload section's list of saved
-    user layers may follow it)."""
+    """The data table under the map: name, code, value (its short header "数值" / "Value"), rank, … (the zones'
+    table in the notes and the upload section's list of saved user layers follow it)."""
     frames = [d.value.rename(columns={"区划代码": "adcode", "Code": "adcode"}) for d in at.main.dataframe]
-    coded = [df for df in frames if "adcode" in df.columns]
-    assert coded, [list(df.columns) for df in frames]
-    df = coded[-1]
-    return df
+    shown = [df for df in frames if list(df.columns[1:3]) in (["adcode", "数值"], ["adcode", "Value"])]
+    assert len(shown) == 1, [list(df.columns) for df in frames]
+    return shown[0]
+
+
+def table_heading(at: AppTest) -> str:
+    """The layer the data table shows, from its heading ("数据表: <title>"; Markdown escapes removed)."""
+    (heading,) = [m.value for m in at.main.markdown if m.value.startswith(("**数据表: ", "**Table: "))]
+    return re.sub(r"\\(.)", r"\1", heading.strip("*").split(": ", 1)[1]).replace("\u200b", "")
 
 
 def value_column(df: pd.DataFrame) -> str:
-    return df.columns[2]  # name, adcode, "<layer title> (<unit>)", rank, ...
+    return df.columns[2]  # name, adcode, value, rank, ...
 
 
 def values(at: AppTest) -> pd.Series:

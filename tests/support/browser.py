@@ -233,3 +233,62 @@ def wait_for_idle(
     an action, the run that action starts is waited for too (up to a second for it to begin)."""
     started, since = mark if mark is not None else (None, 0.0)
     page.wait_for_function(_IDLE_JS, arg=[started, since, quiet_ms, FOLIUM_IFRAME], timeout=timeout, polling=50)
+
+
+def wait_for_run(page, timeout_s: float = 120, quiet_ms: int = 1500) -> None:
+    """Until Streamlit's script runs have ended and stayed ended for ``quiet_ms``, with one map on the page: a map's
+    first report starts another run a moment after the first ends, and a run fades the elements it will replace
+    (their contrast and text change meanwhile)."""
+    page.wait_for_function(
+        """([selector, quiet]) => {
+            const app = document.querySelector('[data-testid="stApp"]');
+            const state = app && app.getAttribute('data-test-script-state');
+            const idle = state && !['running', 'rerunRequested'].includes(state)
+                && document.querySelectorAll(selector).length <= 1
+                && !document.querySelector('[data-stale="true"]');
+            const now = performance.now();
+            if (!idle) { window.__atlasIdleSince = null; return false; }
+            window.__atlasIdleSince = window.__atlasIdleSince || now;
+            return now - window.__atlasIdleSince >= quiet;
+        }""",
+        arg=[FOLIUM_IFRAME, quiet_ms],
+        timeout=timeout_s * 1000,
+        polling=100,
+    )
+
+
+# Text a person reads on the page: visible text nodes (Material icon ligatures such as "keyboard_arrow_down" are
+# glyphs, not words), the values shown in text boxes, and the accessible names and tooltips of visible elements.
+READABLE_TEXT = """
+() => {
+  const out = [];
+  const shown = el => el && el.checkVisibility({visibilityProperty: true, contentVisibilityAuto: true});
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node; (node = walker.nextNode()); ) {
+    const el = node.parentElement;
+    if (!el || el.closest('[data-testid="stIconMaterial"], script, style, noscript, template')) continue;
+    if (!shown(el)) continue;
+    const text = node.textContent.replace(/\\s+/g, ' ').trim();
+    if (text) out.push(text);
+  }
+  for (const el of document.querySelectorAll('input, textarea, [aria-label], [title], [placeholder]')) {
+    if (!shown(el) || el.closest('[data-testid="stIconMaterial"]')) continue;
+    const typed = (el.tagName === 'INPUT' && ['text', 'search', ''].includes(el.getAttribute('type') || ''))
+      || el.tagName === 'TEXTAREA';
+    for (const text of [el.getAttribute('aria-label'), el.getAttribute('title'),
+                        typed && !el.value ? el.getAttribute('placeholder') : null, typed ? el.value : null]) {
+      if (text && text.trim()) out.push(text.trim());
+    }
+  }
+  return out;
+}
+"""
+
+
+def readable_text(page) -> list[str]:
+    """:data:`READABLE_TEXT` of the page and of every frame in it (the map's legend, tooltips and controls)."""
+    texts: list[str] = []
+    for frame in page.frames:
+        if not frame.is_detached():
+            texts += frame.evaluate(READABLE_TEXT)
+    return texts

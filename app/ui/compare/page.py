@@ -21,7 +21,7 @@ def layer_caption(data: CompareData, which: str) -> str:
     return (
         f"**{which.upper()}** · {escape(layer.title(lang))} · {t('unit', lang)}: {escape(layer.unit(lang) or '—')}"
         f" · {t('year', lang)}: {escape(layer.year_label(lang))} · {t('source', lang)}: "
-        f"{escape(layer.source_text(short=True))}"
+        f"{escape(layer.source_text(short=True, lang=lang))}"
     )
 
 

@@ -35,7 +35,7 @@ def render(data: CompareData, view: ViewState) -> None:
     data_table(change_rows(registry, view, md.table))
     notes = [
         f"{t('year', lang)}: {md.layer.year_label(lang)}",
-        f"{t('source', lang)}: {md.layer.source_text()}",
+        f"{t('source', lang)}: {md.layer.source_text(lang=lang)}",
         series.notes(lang),
     ]
     st.caption(" · ".join(escape(n) for n in notes if n))
