@@ -19,7 +19,14 @@ from playwright.sync_api import expect
 
 from app.core.i18n import t
 from layers.userstore import UserStore
-from tests.support.browser import ARTIFACTS, FOLIUM_IFRAME, LocalOnlyPage, atlas_server
+from tests.support.browser import (
+    ARTIFACTS,
+    FOLIUM_IFRAME,
+    LocalOnlyPage,
+    atlas_server,
+    runs_started,
+    wait_for_idle,
+)
 from tests.support.plan import save_supply
 
 pytestmark = pytest.mark.browser
@@ -70,11 +77,8 @@ class PlanPage:
     def params(self) -> dict[str, str]:
         return {k: v[-1] for k, v in parse_qs(urlsplit(self.page.url).query).items()}
 
-    def idle(self) -> None:
-        self.page.wait_for_function(
-            "() => !['running', 'rerunRequested'].includes("
-            "document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state'))"
-        )
+    def idle(self, mark: tuple[int, float] | None = None) -> None:
+        wait_for_idle(self.page, mark, timeout=TIMEOUT)
 
     def check(self) -> None:
         failure = f"after: {self.steps}"
@@ -88,6 +92,7 @@ class PlanPage:
         """Do ``action``; wait until the address has ``param`` (value None: not in it) and/or ``shows`` is visible,
         then until the run is done; check."""
         self.steps.append(description)
+        mark = runs_started(self.page)  # so that the run the action starts is waited for, not the one before it
         action()
         if param is not None:
             key, value = param
@@ -95,7 +100,7 @@ class PlanPage:
             self.page.wait_for_function(f"() => new URL(location.href).searchParams.get({key!r}) === {want}")
         if shows is not None:
             shows.first.wait_for()
-        self.idle()
+        self.idle(mark)
         self.check()
 
     def choose(self, label_key: str, option: str, *, in_sidebar: bool = True) -> None:
@@ -166,7 +171,11 @@ def page_controls(p: PlanPage) -> None:
     """The township list (all, and its download) and the brief, in the page's language."""
     lang = p.lang
     table = p.page.locator('[data-testid="stDataFrame"]')
-    p.step("every township", lambda: p.page.get_by_text(t("plan_township_all", lang), exact=True).click())
+    p.step(
+        "every township",
+        lambda: p.page.get_by_text(t("plan_township_all", lang), exact=True).click(),
+        shows=p.page.get_by_role("checkbox", name=t("plan_township_all", lang), checked=True),
+    )
     with p.page.expect_download() as download:
         p.page.get_by_role("button", name=t("plan_download_townships", lang)).click()
     data = Path(download.value.path()).read_bytes()
