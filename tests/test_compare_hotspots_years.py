@@ -28,6 +28,12 @@ def run_app(params: dict[str, str]) -> AppTest:
     return first_visit(at)
 
 
+def ranked_table(at: AppTest) -> pd.DataFrame:
+    """The single map's data table (the one with ranks), not the development zones' table below it."""
+    (table,) = [d.value for d in at.dataframe if "排名" in d.value.columns]
+    return table
+
+
 def drawn_features(at: AppTest) -> dict[str, dict]:
     """adcode -> properties of the GeoJSON features of the compare map (inline in the st_folium script)."""
     scripts = [
@@ -55,13 +61,13 @@ def test_year_slider_changes_the_map_and_the_address() -> None:
     at = run_app({"layer": "townships_by_year", "year": "2018"})
     slider = next(s for s in at.select_slider if s.label == "年份")
     assert slider.value == 2018 and list(slider.options) == ["2018", "2019", "2020", "2021", "2023"]
-    table = at.dataframe[-1].value
+    table = ranked_table(at)
     shehong = table[table.iloc[:, 0].astype(str).str.contains("射洪")]
     assert not shehong.empty and 32 in shehong.iloc[:, 2].tolist()  # 射洪 had 32 townships in the 2018 list
     slider.set_value(2021).run()
     assert not at.exception
     assert page_params(at)["year"] == "2021"
-    table = at.dataframe[-1].value
+    table = ranked_table(at)
     shehong = table[table.iloc[:, 0].astype(str).str.contains("射洪")]
     assert 23 in shehong.iloc[:, 2].tolist() and 32 not in shehong.iloc[:, 2].tolist()
 
@@ -94,7 +100,7 @@ def test_change_view_maps_the_difference_between_the_chosen_years() -> None:
     # per cent instead of absolute, through the sidebar
     at.radio(key="w_chg").set_value("pct").run()
     assert not at.exception
-    assert "-28.1%" in drawn_features(at)["510981"]["tip"]
+    assert "-28.12%" in drawn_features(at)["510981"]["tip"]  # the layer's two decimals, as in its legend
     assert page_params(at) == {**params, "chg": "pct"}
 
 

@@ -85,7 +85,7 @@ def test_back_to_the_single_map_keeps_its_layer(store):
     assert params(at)["mode"] == "plan" and params(at)["layer"] == "pop_65plus_share"  # kept for the way back
     at.sidebar.radio(key="w_mode").set_value("single")
     rerun(at)
-    assert at.sidebar.selectbox(key="w_layer").value == "pop_65plus_share"
+    assert at.sidebar.radio(key="w_layer").value == "pop_65plus_share"
     assert params(at)["layer"] == "pop_65plus_share"
 
 
@@ -126,9 +126,8 @@ def test_upload_a_facility_list_with_townships_and_plan_it(store):
     placed = dict(zip(record.townships["township"], record.townships["county"], strict=True))
     assert placed == {"513401103": "513401", "511523118": "511523", "": "513401", "510104026": "510104"}
     layer_id = f"user_{record.layer_id}"
-    at.sidebar.selectbox(key="w_psupply").set_value(layer_id)
-    rerun(at)
-    assert params(at)["psupply"] == layer_id
+    assert at.sidebar.selectbox(key="w_psupply").value == layer_id  # the list just saved is the plan's supply
+    assert params(at)["psupply"] == layer_id and params(at)["mode"] == "plan"
     registry = with_user_layers(store)
     plan = plan_data(ViewState(mode="plan", plan_supply=layer_id), registry, shipped_norms(), sets)
     shown = frame_with(at, "上级区划").set_index("区划代码")

@@ -211,14 +211,3 @@ def test_names_in_notices_are_what_a_person_reads():
 def test_a_palette_of_the_wrong_kind_falls_back_with_a_notice():
     view, notices = from_query_params({"palette": "Set2"}, REG)  # qualitative, for a sequential layer
     assert view.palette == "" and [n.kind for n in notices] == ["palette_kind"]
-
-
-def test_notices_name_levels_and_regions_in_the_page_language():
-    _, notices = from_query_params({"layer": "poverty_county_count", "level": "county"}, REG)
-    (level,) = [n for n in notices if n.kind == "level_missing"]
-    assert level.markdown("zh") == "图层 `poverty_county_count` 没有县（市、区）数据，改为显示市（州）"
-    assert level.markdown("en") == "layer `poverty_county_count` has no figures for counties; showing prefectures"
-    _, notices = from_query_params({"sel": "510922"}, REG)
-    (renamed,) = [n for n in notices if n.kind == "selection_renamed"]
-    assert renamed.text("en") == "sel='510922' is an old code; showing today's 510981 Shehong City"
-    assert "射洪市" in renamed.text("zh")

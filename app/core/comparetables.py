@@ -61,7 +61,7 @@ def layer_captions(data: CompareData) -> list[str]:
             parts.append(f"{t('unit', lang)}{colon}{layer.unit(lang)}")
         parts += [
             f"{t('year', lang)}{colon}{layer.year_label(lang)}",
-            f"{t('source', lang)}{colon}{layer.source_text(short=True)}",
+            f"{t('source', lang)}{colon}{layer.source_text(short=True, lang=lang)}",
         ]
         out.append(f"{which}{colon}{' · '.join(parts)}")
     return out

@@ -178,7 +178,6 @@ PLAN_TEXT: dict[str, tuple[str, str]] = {
         "未对应到乡镇的机构仍计入其所在县，但不计入任何乡镇。",
         "Sites in no township still count in their county, in no township.",
     ),
-    "upload_row": ("行", "Row"),
     "upload_cell": ("单元格", "Cell"),
     "upload_problem": ("问题", "Problem"),
     "upload_note": ("说明", "Note"),

@@ -98,7 +98,7 @@ def plan_notes(plan: PlanData) -> list[tuple[str, str]]:
         (t("plan_norm_source", lang), norm.source(lang) + (f" — “{norm.quote}”" if norm.quote else "")),
         (t("unit", lang), site_unit(plan.supply, lang)),
         (t("year", lang), layer.year_label(lang)),
-        (t("source", lang), layer.source_text()),
+        (t("source", lang), layer.source_text(lang=lang)),
         (t("notes", lang), t("plan_rules", lang)),
     ]
     if plan.regions["existing"].isna().any() and plan.supply is not None:

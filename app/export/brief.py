@@ -196,8 +196,8 @@ def _table(
     return top - line * (1.3 + len(rows))
 
 
-def _sources(*data: MapData) -> list[str]:
-    return list(dict.fromkeys(s.title for d in data for s in d.layer.sources))
+def _sources(lang: str, *data: MapData) -> list[str]:
+    return list(dict.fromkeys(s.name(lang) for d in data for s in d.layer.sources))
 
 
 def _cover(brief: _Brief, registry: Registry, plan: PlanData | None) -> None:
@@ -205,7 +205,7 @@ def _cover(brief: _Brief, registry: Registry, plan: PlanData | None) -> None:
     name = region_label(req.area, lang)
     keys = [*KEY_LAYERS, *MERGER_KEY_LAYERS, *THEME_KEY_LAYERS[req.theme]]
     datas = [_view(layer, "prefecture", "all", lang, registry) for layer in keys]
-    fig = brief.text_page(t("brief_title", lang, area=name), _sources(*datas))
+    fig = brief.text_page(t("brief_title", lang, area=name), _sources(lang, *datas))
     theme = THEMES[req.theme][1 if lang == "en" else 0]
     fig.text(0.06, 0.935, t("brief_theme_line", lang, theme=theme), fontproperties=font(10))
     fig.text(0.06, 0.915, t("brief_made", lang, date=req.date.isoformat()), color="#555555", fontproperties=font(8))
@@ -257,7 +257,7 @@ def _cover(brief: _Brief, registry: Registry, plan: PlanData | None) -> None:
     ]
     columns = [(t("name", lang), 0.06, "l"), (t("figure", lang), 0.62, "r"), (t("year", lang), 0.74, "l")]
     _table(fig, y - 0.055, columns, article, size=7.5)
-    brief.pages[-1].sources.append(str(summary["source"].iloc[0]))
+    brief.pages[-1].sources.append(str(summary[f"source_{lang}"].iloc[0]))
 
 
 def _cut(text: str, width: int) -> str:
@@ -299,7 +299,7 @@ def _rankings(brief: _Brief, registry: Registry, datas: list[MapData]) -> None:
     lang = brief.lang
     for start in range(0, len(datas), 2):
         pair = datas[start : start + 2]
-        fig = brief.text_page(t("brief_rankings", lang), _sources(*pair))
+        fig = brief.text_page(t("brief_rankings", lang), _sources(lang, *pair))
         top = 0.92
         for data in pair:
             province = _view(data.layer.id, "county", "all", lang, registry).table.set_index("adcode")["rank"]
@@ -336,7 +336,7 @@ def _merger(brief: _Brief, registry: Registry) -> None:
     lang, area = brief.lang, brief.request.area
     counties = [_view(layer, "county", area, lang, registry) for layer in MERGER_LAYERS]
     prefecture = [_view(layer, "prefecture", "all", lang, registry) for layer in MERGER_LAYERS]
-    fig = brief.text_page(t("brief_merger", lang), _sources(*counties))
+    fig = brief.text_page(t("brief_merger", lang), _sources(lang, *counties))
     short = {
         "zh": ["乡镇2018", "乡镇2021", "净减少", "净减幅%", "合并减幅%", "村2018", "村2021", "村减幅%"],
         "en": ["Tsp 2018", "Tsp 2021", "Net cut", "Net cut %", "Mergers %", "Vil 2018", "Vil 2021", "Vil cut %"],
@@ -370,7 +370,7 @@ def _number(value: Any, data: MapData, lang: str) -> str:
 def _plan_pages(brief: _Brief, plan: PlanData, shapes: gpd.GeoDataFrame) -> None:
     lang = brief.lang
     _map_page(brief, shapes, plan.map)
-    sources = [s.title for s in plan.layer.sources]
+    sources = [s.name(lang) for s in plan.layer.sources]
     table = region_table(plan)
     figures = list(table.columns[4:])
     rows = [[str(r.iloc[0]), str(r.iloc[1]), *(_cell(r[c], lang) for c in figures)] for _, r in table.iterrows()]

@@ -80,6 +80,7 @@ ValueRange = Callable[[ViewState], tuple[float | None, float | None]]  # (min, m
 
 
 SHOW_LAYER = "atlas_show_layer"  # a layer the next run's sidebar shows: one a planner has just saved
+PENDING_SUPPLY = "atlas_pending_supply"  # in the plan view, a facility list just saved becomes the plan's supply
 
 
 def show_layer_next(layer_id: str, level: str) -> None:
@@ -92,6 +93,9 @@ def _apply_show_layer(registry: Registry) -> None:
     if shown is None or shown[0] not in registry:
         return
     layer = registry.get(shown[0])
+    if st.session_state.get("w_mode") == "plan":  # the planner stays in the plan view, on the list just saved
+        st.session_state[PENDING_SUPPLY] = layer.id
+        return
     st.session_state.update(w_theme=layer.theme, w_layer=layer.id, w_level=shown[1], w_area="all", w_mode="single")
 
 

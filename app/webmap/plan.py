@@ -40,7 +40,9 @@ def plan_tip(plan: PlanData, row: dict) -> str:
     if plan.townships is not None:
         lines.append(f"{e(t('plan_without_site', lang))}: {e(_count(row.get('without_site'), '', lang)).strip()}")
     lines.append(f"{e(t('year', lang))}: {e(plan.layer.year_label(lang))}")
-    lines.append(f"<span class='atlas-src'>{e(t('source', lang))}: {e(plan.layer.source_text(short=True))}</span>")
+    lines.append(
+        f"<span class='atlas-src'>{e(t('source', lang))}: {e(plan.layer.source_text(short=True, lang=lang))}</span>"
+    )
     return "<br>".join(lines)
 
 

@@ -142,7 +142,7 @@ def facility_layers(
                             f"{title}{'，' if not en else ', '}{per_en if en else per_zh}",
                             f"{unit} {per_en}" if en else f"{unit}/{per_zh.removeprefix('每')}",
                             f"{meta.year_text} / {base.year_label(lang)}",
-                            f"{meta.source.strip()}; {base.source_text(short=True)}",
+                            f"{meta.source.strip()}; {base.source_text(short=True, lang=lang)}",
                             level,
                             "rate",
                         ),

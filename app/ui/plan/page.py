@@ -47,7 +47,7 @@ def supply_line(plan: PlanData) -> None:
         title=escape(layer.title(lang)),
         unit=escape(layer.unit(lang) or "—"),
         year=escape(layer.year_label(lang)),
-        source=escape(layer.source_text(short=True)),
+        source=escape(layer.source_text(short=True, lang=lang)),
     )
     catalogue = plan_cache.catalogue()
     if supply.facility is not None and supply.facility.facility_type:

@@ -17,6 +17,7 @@ from app.core.viewstate import DEFAULT, PLAN_SHOWS, Notice, ViewState, to_query_
 from app.ui.plan import cache as plan_cache
 from app.ui.plan.norms_panel import PENDING_NORM
 from app.ui.sidebar import (
+    PENDING_SUPPLY,
     _area_label,
     _basemap_label,
     _choice,
@@ -85,6 +86,8 @@ def plan_controls(registry: Registry, lang: str) -> ViewState:
     )
     norm = catalogue.get(norm_id)
     supplies = ["", *supply_ids(registry, plan_cache.facility_sets(), norm)]
+    if st.session_state.get(PENDING_SUPPLY) in supplies:
+        st.session_state.w_psupply = st.session_state.pop(PENDING_SUPPLY)
     supply = _choice(
         "selectbox", "w_psupply", t("plan_supply", lang), supplies, supply_label(registry, catalogue), lang, ""
     )
