@@ -28,8 +28,9 @@ from geodata.resources import shipped
 PAGE = shipped("streamlit_app.py")
 # A module that declares a Streamlit component registers it with the server only when it is first imported inside
 # a script run; imported here first, the page's map would have no component. Left to the first session (light once
-# folium & co. are loaded): streamlit_folium, and the compare page, which imports it through its widgets.
-DECLARES_COMPONENTS = ("streamlit_folium", "app.ui.compare.page")
+# folium & co. are loaded): streamlit_folium, and the modules that import it: the live map (app/ui/livemap.py) and
+# the compare page, through its widgets.
+DECLARES_COMPONENTS = ("streamlit_folium", "app.ui.livemap", "app.ui.compare.page")
 log = logging.getLogger(__name__)
 
 
