@@ -47,8 +47,8 @@ def page_map_url() -> str:
 class RegionsPane(JSCSSMixin):
     """One pane's regions, legend and tooltips, drawn by page-map.js from ``window.atlasView.panes[index]``."""
 
-    # The legend's and tooltips' stylesheet travels in the script: streamlit-folium leaves out the headers of a
-    # DualMap's maps.
+    # The stylesheet travels in the script: streamlit-folium leaves out the headers of a DualMap's maps (and with
+    # them folium's margin-less page, without which the maps' bottom edge is cut off).
     _template = Template("""
         {% macro script(this, kwargs) %}
         window.atlasPageMap.style({{ this.css|tojson }});
@@ -64,7 +64,7 @@ class RegionsPane(JSCSSMixin):
         super().__init__()
         self._name = "AtlasRegions"
         self.index = index
-        self.css = LEGEND_CSS
+        self.css = "html,body{margin:0;padding:0}" + LEGEND_CSS
         self.default_js = [*self.default_js, ("atlas_page_map", page_map_url())]
 
 
