@@ -184,8 +184,8 @@
     var largest = map.getBoundsZoom(box, false, topLeft.add(plain)), strip = Math.max(zRight, zBelow);
     var step = map.options.zoomSnap || 0.25;
     for (var zoom = largest; zoom >= (isFinite(strip) ? strip : largest) - 1e-9; zoom -= step) {
-      for (var c = 0; c < CORNERS.length; c++) {
-        for (var t = 0; t <= 1; t += 0.5) {
+      for (var t = 0; t <= 1; t += 0.5) {  // the regions as near the middle as they can be
+        for (var c = 0; c < CORNERS.length; c++) {
           var frame = placing(map, box, zoom, CORNERS[c], t, topLeft, plain);
           if (!hides(map, frame, CORNERS[c])) {
             panes.forEach(function (p) { p.legend.setPosition(CORNERS[c]); });
