@@ -1,10 +1,11 @@
 """What a planner waits for, in a real browser: the atlas vs the naive app vs a bare Streamlit page, and the
 atlas's map alone on a page (bench/map_only_app.py: the floor of a first map with this stack).
 
-Four real servers (`streamlit run`), headless Debian Chromium, every request leaving this machine
-aborted (tests/browser_support.py). Each server sits behind a small TCP relay that counts the bytes
-it sends to the browser, so "bytes" below are bytes on the wire (after gzip / websocket compression);
-the websocket payloads (after decompression) are counted separately from Chromium's frame events.
+Four real servers (the atlas as `coverage-atlas serve` runs it, the others by `streamlit run`), headless Debian
+Chromium, every request leaving this machine aborted (tests/support/browser.py). Each server sits behind a small
+TCP relay that counts the bytes it sends to the browser, so "bytes" below are bytes on the wire (after gzip /
+websocket compression); the websocket payloads (after decompression) are counted separately from Chromium's frame
+events.
 
 Measured, in the same run so the ratios hold on a shared machine:
 
@@ -15,9 +16,13 @@ Measured, in the same run so the ratios hold on a shared machine:
   click on the option to the new colours drawn in a single map iframe, as the driver sees it (from before
   Playwright's click to the poll that finds the colours) and in the page (the browser's clock: pointer down
   to the animation frame that paints the colours); bytes sent per switch;
-* server CPU (user+system) for one load and the switches of that session.
+* server CPU (user+system) for one load and the switches of that session;
+* every kind of change of issue 26's table (`--changes N`): a single map's layer, side by side and bivariate layer
+  A or B, the level (county → prefecture and back), the area (凉山 and back), each made through the sidebar in a
+  session of its own: pointer down to the painted colours, bytes on the wire, websocket payload, HTTP requests and
+  whether the map's iframe was kept; and the side-by-side page's first map beside the single map's.
 
-    python bench/page_speed.py [--runs N] [--only atlas|naive]
+    python bench/page_speed.py [--runs N] [--only atlas|naive] [--changes N] [--sessions N] [--cold N]
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ sys.path.insert(0, str(ROOT))
 from tests.support.browser import (  # noqa: E402
     FOLIUM_IFRAME,
     LocalOnlyPage,
+    atlas_server,
     chromium,
     free_port,
     page_script,
@@ -680,9 +686,11 @@ def main() -> None:
         # The naive app and the bare page run from here: static serving on (the naive map needs the
         # vendored Leaflet), everything else at Streamlit's defaults.
         _mkdir(tmp_path / ".streamlit").joinpath("config.toml").write_text(NAIVE_CONFIG, encoding="utf-8")
-        scripts = {"bare": (page_script(_mkdir(tmp_path / "bare"), "bare_app.py", BARE_APP), tmp_path)}
+        scripts: dict[str, tuple[Path, Path] | None] = {
+            "bare": (page_script(_mkdir(tmp_path / "bare"), "bare_app.py", BARE_APP), tmp_path)
+        }
         if args.only != "naive":
-            scripts["atlas"] = (ROOT / "streamlit_app.py", ROOT)
+            scripts["atlas"] = None
             source = (ROOT / "bench" / "map_only_app.py").read_text(encoding="utf-8")
             scripts["map"] = (page_script(_mkdir(tmp_path / "map"), "map_only_app.py", source), tmp_path)
         if args.only != "atlas":
@@ -756,14 +764,20 @@ def _mkdir(path: Path) -> Path:
 class _servers:
     """Start every server at once (they warm up in parallel); yields name -> base URL."""
 
-    def __init__(self, scripts: dict[str, tuple[Path, Path]], logs: Path):
+    def __init__(self, scripts: dict[str, tuple[Path, Path] | None], logs: Path):
         self.scripts, self.logs = scripts, logs
         self.stack: list = []
 
     def __enter__(self) -> dict[str, str]:
         urls = {}
-        for name, (script, cwd) in self.scripts.items():
-            cm = streamlit_server(script, cwd=cwd, log_path=self.logs / f"{name}.log", timeout=TIMEOUT)
+        for name, spec in self.scripts.items():
+            log = self.logs / f"{name}.log"
+            # None: the atlas as `coverage-atlas serve` runs it (its page and geometry files in the site folder)
+            cm = (
+                atlas_server(log_path=log, timeout=TIMEOUT)
+                if spec is None
+                else streamlit_server(*spec[:1], cwd=spec[1], log_path=log, timeout=TIMEOUT)
+            )
             urls[name] = cm.__enter__()
             self.stack.append(cm)
         return urls

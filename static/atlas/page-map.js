@@ -16,19 +16,21 @@
   var EDGE = 10;  // px between the regions and the map's edge
   var FOOT = 30;  // px along the bottom for the scale bar (bottom left) and the attribution (bottom right)
   var CORNERS = ["bottomright", "topright", "bottomleft"];  // the zoom buttons hold the top left
-  var STEP = 6;  // px between the points of a legend's box tested against the regions
+  var STEP = 8;  // px between the points of a legend's box tested against the regions
   var MARGIN = 4;  // px kept clear around a legend
   var panes = [];  // {map, layer, legend} per pane, left to right
   var features = {};  // geometry URL -> promise of {collection: GeoJSON FeatureCollection, shapes: see outline}
   var drawn = null;  // the geometry URL whose shapes are drawn
-  var shapes = [];  // the drawn regions' outlines, for the legend's placement
+  var shapes = {};  // the drawn regions' outlines (see outline), for the legend's placement
   var fitted = null;  // the bounds last fitted, as JSON
   var framed = false;  // the map shows the last fit: the user has not moved it since
   var fitting = false;  // a fit is moving the map
 
-  // Each region's rings (lng, lat) and their bounding box: enough to tell whether a point lies in a region.
+  // Each region's rings (lng, lat) and bounding box, and a grid over all of them: the regions whose box meets each
+  // cell. Enough to tell quickly whether a point lies in a region.
+  var GRID = 32;
   function outline(collection) {
-    return collection.features.map(function (f) {
+    var regions = collection.features.map(function (f) {
       var g = f.geometry, polygons = g.type === "Polygon" ? [g.coordinates] : g.coordinates, rings = [];
       var box = [Infinity, Infinity, -Infinity, -Infinity];
       polygons.forEach(function (polygon) {
@@ -41,11 +43,24 @@
       });
       return {rings: rings, box: box};
     });
+    var all = regions.reduce(function (b, r) {
+      return [Math.min(b[0], r.box[0]), Math.min(b[1], r.box[1]), Math.max(b[2], r.box[2]), Math.max(b[3], r.box[3])];
+    }, [Infinity, Infinity, -Infinity, -Infinity]);
+    var cellW = (all[2] - all[0]) / GRID || 1, cellH = (all[3] - all[1]) / GRID || 1, cells = [];
+    for (var i = 0; i < GRID * GRID; i++) { cells.push([]); }
+    regions.forEach(function (r) {
+      var x0 = Math.floor((r.box[0] - all[0]) / cellW), x1 = Math.min(GRID - 1, Math.floor((r.box[2] - all[0]) / cellW));
+      var y0 = Math.floor((r.box[1] - all[1]) / cellH), y1 = Math.min(GRID - 1, Math.floor((r.box[3] - all[1]) / cellH));
+      for (var x = x0; x <= x1; x++) { for (var y = y0; y <= y1; y++) { cells[y * GRID + x].push(r); } }
+    });
+    return {box: all, cellW: cellW, cellH: cellH, cells: cells};
   }
 
   // Even-odd ray casting over all of a region's rings (a hole is a ring inside another).
   function inside(lng, lat) {
-    return shapes.some(function (s) {
+    var x = Math.floor((lng - shapes.box[0]) / shapes.cellW), y = Math.floor((lat - shapes.box[1]) / shapes.cellH);
+    if (!shapes.cells || x < 0 || y < 0 || x >= GRID || y >= GRID) { return false; }
+    return shapes.cells[y * GRID + x].some(function (s) {
       if (lng < s.box[0] || lng > s.box[2] || lat < s.box[1] || lat > s.box[3]) { return false; }
       var odd = false;
       s.rings.forEach(function (ring) {
@@ -141,21 +156,31 @@
     return {zoom: zoom, center: map.unproject(center, zoom)};
   }
 
-  // Whether a legend at ``corner`` would hide a region with the map at ``frame``: points of the legend's box and
-  // a margin of MARGIN px around it, every STEP px, tested against the regions' outlines.
-  function hides(map, frame, corner) {
+  // Where each pane's legend would be at each corner: its box and a margin of MARGIN px around it, in its map's
+  // container pixels (measured once per fit: moving a legend makes the browser lay the page out again).
+  function legendBoxes() {
+    var boxes = {};
+    CORNERS.forEach(function (corner) {
+      boxes[corner] = panes.map(function (p) {
+        p.legend.setPosition(corner);
+        var r = p.legend.getContainer().getBoundingClientRect(), m = p.map.getContainer().getBoundingClientRect();
+        return [r.left - m.left - MARGIN, r.top - m.top - MARGIN, r.right - m.left + MARGIN, r.bottom - m.top + MARGIN];
+      }).filter(function (box) { return box[2] - box[0] > 2 * MARGIN; });
+    });
+    return boxes;
+  }
+
+  // Whether legends at ``boxes`` would hide a region with the map at ``frame``: points of each box tested against
+  // the regions' outlines, every 4 * STEP px first (most overlaps show there), then every STEP px.
+  function hides(map, frame, boxes) {
     var origin = map.project(frame.center, frame.zoom).subtract(map.getSize().divideBy(2));
-    var mapBox = map.getContainer().getBoundingClientRect();
-    return panes.some(function (p) {
-      p.legend.setPosition(corner);
-      var r = p.legend.getContainer().getBoundingClientRect();
-      if (!r.width) { return false; }
-      var left = r.left - mapBox.left - MARGIN, right = r.right - mapBox.left + MARGIN;
-      var top = r.top - mapBox.top - MARGIN, bottom = r.bottom - mapBox.top + MARGIN;
-      for (var x = left; x < right + STEP; x += STEP) {
-        for (var y = top; y < bottom + STEP; y += STEP) {
-          var at = map.unproject(origin.add([Math.min(x, right), Math.min(y, bottom)]), frame.zoom);
-          if (inside(at.lng, at.lat)) { return true; }
+    return boxes.some(function (b) {
+      for (var step = 4 * STEP; step >= STEP; step /= 4) {
+        for (var x = b[0]; x < b[2] + step; x += step) {
+          for (var y = b[1]; y < b[3] + step; y += step) {
+            var at = map.unproject(origin.add([Math.min(x, b[2]), Math.min(y, b[3])]), frame.zoom);
+            if (inside(at.lng, at.lat)) { return true; }
+          }
         }
       }
       return false;
@@ -182,12 +207,12 @@
     var zRight = room(right) ? map.getBoundsZoom(box, false, topLeft.add(right)) : -Infinity;
     var zBelow = room(below) ? map.getBoundsZoom(box, false, topLeft.add(below)) : -Infinity;
     var largest = map.getBoundsZoom(box, false, topLeft.add(plain)), strip = Math.max(zRight, zBelow);
-    var step = map.options.zoomSnap || 0.25;
+    var step = map.options.zoomSnap || 0.25, boxes = legendBoxes();
     for (var zoom = largest; zoom >= (isFinite(strip) ? strip : largest) - 1e-9; zoom -= step) {
       for (var t = 0; t <= 1; t += 0.5) {  // the regions as near the middle as they can be
         for (var c = 0; c < CORNERS.length; c++) {
           var frame = placing(map, box, zoom, CORNERS[c], t, topLeft, plain);
-          if (!hides(map, frame, CORNERS[c])) {
+          if (!hides(map, frame, boxes[CORNERS[c]])) {
             panes.forEach(function (p) { p.legend.setPosition(CORNERS[c]); });
             return show(map, frame);
           }
