@@ -27,7 +27,7 @@ def drill_down(prefecture: str) -> None:
 # A session's first run writes the address's map before anything else and waits for the browser to draw it:
 # otherwise the code of the sidebar's widgets loads beside the map's component, Leaflet and geometry and holds
 # them up (bench/README.md, "Fifth round"). Every later run draws the sidebar first.
-first_run = url_view is not None and "_map_view" not in st.session_state and not url_view.is_compare
+first_run = url_view is not None and "_map_view" not in st.session_state
 view = url_view if url_view is not None and first_run else read_sidebar(registry, value_range)
 panels.page_style()
 lang = view.lang
@@ -36,9 +36,16 @@ if first_run:
     with head:
         panels.title(lang)
 if view.is_compare:
-    with head:
-        panels.title(lang)
+    if not first_run:
+        with head:
+            panels.title(lang)
     compare_page(view)
+    if first_run:  # the compare view's map came first too; then the sidebar, as below
+        if livemap.drawn():
+            panels.await_first_map(view)
+        st.session_state["_map_view"] = view
+        if read_sidebar(registry, value_range) != view:
+            st.rerun()
     st.stop()
 data = cache.map_data(view)
 map_col, detail_col = st.columns([3, 1.3])

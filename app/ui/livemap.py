@@ -12,6 +12,12 @@ from app.ui import panels
 from app.webmap import pagemap
 
 RETURNED = ["last_active_drawing", "last_object_clicked", "last_object_clicked_count"]
+DRAWN = "_live_map_drawn"  # session state: the key of the last map drawn
+
+
+def drawn() -> bool:
+    """Whether a live map has been drawn in this session (in a session's first run: in this run)."""
+    return DRAWN in st.session_state
 
 
 def draw(frame: folium.Map | DualMap, payload: dict[str, object], *, key: str, height: int) -> None:
@@ -19,6 +25,7 @@ def draw(frame: folium.Map | DualMap, payload: dict[str, object], *, key: str, h
     basemap, so the browser keeps the iframe (its assets, shapes, pan and zoom) and applies the new style table in
     place (``feature_group_to_add``, swapped without a reload). A click on a region selects it: the rerun restyles
     the map (the selected outline) without moving it."""
+    st.session_state[DRAWN] = key
     returned = st_folium(
         frame,
         key=key,

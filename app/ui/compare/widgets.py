@@ -9,7 +9,7 @@ from app.core.compare import CompareData
 from app.core.i18n import t
 from app.core.markup import escape
 from app.core.viewstate import ViewState
-from app.ui import cache, livemap
+from app.ui import cache, livemap, panels
 
 
 def show_map(
@@ -18,6 +18,7 @@ def show_map(
     """A compare view's map: the page's live map (one map, or two synced side by side) with the view's panes, fitted
     to the shown regions (or to the regions ``fit``); a click on a region selects it without moving the map."""
     livemap.draw(cache.map_frame(view, len(panes)), cache.map_payload(view, panes, fit), key=key, height=height)
+    panels.map_head_start(view)  # a changed view: the browser draws the map before the rest of the page arrives
 
 
 def missing_list(data: CompareData) -> None:
