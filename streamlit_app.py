@@ -3,16 +3,14 @@
 from dataclasses import replace
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from app.core.markup import escape
-from app.ui import cache, panels, upload
+from app.ui import cache, livemap, panels, upload
 from app.ui.compare.page import page as compare_page
 from app.ui.export_panel import export_section
 from app.ui.plan.page import page as plan_page
 from app.ui.plan.sidebar import plan_controls
 from app.ui.sidebar import init_from_url, read_sidebar
-from app.webmap import choropleth
 
 st.set_page_config(page_title="四川民政服务覆盖图集 · Sichuan Coverage Atlas", page_icon="🗺️", layout="wide")
 registry = cache.registry()
@@ -31,7 +29,7 @@ def drill_down(prefecture: str) -> None:
 # A session's first run writes the address's map before anything else and waits for the browser to draw it:
 # otherwise the code of the sidebar's widgets loads beside the map's component, Leaflet and geometry and holds
 # them up (bench/README.md, "Fifth round"). Every later run draws the sidebar first.
-first_run = url_view is not None and "_map_view" not in st.session_state and url_view.mode == "single"
+first_run = url_view is not None and "_map_view" not in st.session_state and not url_view.is_plan
 view = url_view if url_view is not None and first_run else read_sidebar(registry, value_range, plan_controls)
 lang = view.lang
 panels.page_style(upload.uploader_css(lang))
@@ -40,9 +38,16 @@ if first_run:
     with head:
         panels.title(lang)
 if view.is_compare:
-    with head:
-        panels.title(lang)
+    if not first_run:
+        with head:
+            panels.title(lang)
     compare_page(view)
+    if first_run:  # the compare view's map came first too; then the sidebar, as below
+        if livemap.drawn():
+            panels.await_first_map(view)
+        st.session_state["_map_view"] = view
+        if read_sidebar(registry, value_range, plan_controls) != view:
+            st.rerun()
     st.stop()
 if view.is_plan:
     with head:
@@ -53,22 +58,14 @@ if view.is_plan:
 data = cache.map_data(view)
 map_col, detail_col = st.columns([3, 1.2], gap="small")
 with map_col:
-    # The frame (tiles, shapes, fit) depends only on level, area and basemap: a new layer or colours
-    # keep the iframe, its pan and zoom, and send only the small style table (feature_group_to_add).
-    clicked = st_folium(
+    # The frame (tiles, Leaflet) depends only on the basemap: a new layer, level, area or selection keeps the
+    # iframe and its assets and sends only the view's style table (app/webmap/pagemap.py).
+    livemap.draw(
         upload.map_frame(cache.map_frame(view), view),  # with this session's facility markers, if any
+        cache.map_payload(view),
         key="atlas_map",
         height=560,  # the page's CSS sets the frame's height to the window's (panels.PAGE_CSS)
-        use_container_width=True,
-        returned_objects=["last_active_drawing", "last_object_clicked", "last_object_clicked_count"],
-        feature_group_to_add=choropleth.view_layer(cache.view_payload(view)),
     )
-    # The component keeps returning its last click on every rerun; a click is new when its region, count or
-    # position differs, so the same region can be chosen again after "clear selection".
-    click = panels.map_click(clicked)
-    if click and click != st.session_state.get("last_click"):
-        st.session_state.update(last_click=click, selected=click[0])
-        st.rerun()
 if first_run:
     panels.await_first_map(view)
     if read_sidebar(registry, value_range, plan_controls) != view:

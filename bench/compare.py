@@ -1,10 +1,11 @@
-"""Compare mode's cost: building the compare page's map (side by side, bivariate) for the 183 counties, as a
-ratio to building the single-layer map in the same run (target: at most 2.5×).
+"""Compare mode's cost: building what the page sends for a compare view's map (side by side, bivariate) for the
+183 counties, as a ratio to building it for the single-layer map in the same run (target: at most 2.5×).
 
-Each side is measured from the view state to the map's HTML, as the page and the HTML export do: MapData of
-each layer (classification included), the joined table, the folium map(s), rendered. Boundaries (overview
-detail, GCJ-02 as for the default Amap basemap) and the layer registry are loaded once, as the app holds
-them; the sides are interleaved so a busy spell on the shared machine hits all of them alike.
+Each side is measured from the view state to the map's style table as the page sends it (app/webmap/pagemap.py;
+the frame and the geometry file are shared by every view and cached): MapData of each layer (classification
+included), the joined table, the panes' styles, tooltips and legends, serialised for the page. The registry is
+loaded once, as the app holds it; the sides are interleaved so a busy spell on the shared machine hits all of them
+alike.
 
 Then the hot spots' LISA for the 183 counties (layers.hotspots.local_moran: queen contiguity on web-detail
 boundaries, global Moran's I and Local Moran with 999 seeded permutations, without numba), univariate and
@@ -26,9 +27,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from app.core import mapdata  # noqa: E402
+from app.core.compare import bivariate as bivariate_classes  # noqa: E402
 from app.core.compare import compare_data  # noqa: E402
 from app.core.viewstate import ViewState  # noqa: E402
-from app.webmap import choropleth, compare  # noqa: E402
+from app.webmap import choropleth, compare, pagemap  # noqa: E402
 from geodata import load_boundaries  # noqa: E402
 from layers import default_registry  # noqa: E402
 
@@ -41,23 +43,24 @@ def main() -> int:
     args = parser.parse_args()
     registry = default_registry()
     view = ViewState(mode="compare")
-    shapes = load_boundaries("county", detail="overview", datum=mapdata.datum_for(view))
+
+    def sent(panes: list[dict[str, object]]) -> int:
+        return len(pagemap.ViewStyle(pagemap.map_payload("/app/static/geo/county.json", None, panes)).payload_js)
 
     def single() -> int:
         single_view = ViewState()
         data = mapdata.map_data(mapdata.effective_layer(registry, single_view), single_view)
-        return len(choropleth.build_map(shapes, data).get_root().render())
+        return sent([choropleth.view_pane(data)])
 
     def side_by_side() -> int:
-        data = compare_data(registry, view)
-        return len(compare.side_by_side_map(shapes, data).get_root().render())
+        return sent(compare.side_by_side_panes(compare_data(registry, view)))
 
     def bivariate() -> int:
         data = compare_data(registry, view)
-        return len(compare.bivariate_map(shapes, data, compare.bivariate(data)).get_root().render())
+        return sent([compare.bivariate_pane(data, bivariate_classes(data))])
 
     sides: dict[str, Callable[[], int]] = {"single": single, "side_by_side": side_by_side, "bivariate": bivariate}
-    for build in sides.values():  # warm: geometry as GeoJSON is computed once per boundaries object
+    for build in sides.values():  # warm: the layers' tables are read once
         build()
     times: dict[str, list[float]] = {name: [] for name in sides}
     size: dict[str, int] = {}
@@ -67,7 +70,7 @@ def main() -> int:
             size[name] = build()
             times[name].append(time.perf_counter() - start)
     base = statistics.median(times["single"])
-    print(f"{'side':<14}{'median s':>10}{'min s':>9}{'HTML kB':>10}{'ratio':>8}")
+    print(f"{'side':<14}{'median s':>10}{'min s':>9}{'sent kB':>10}{'ratio':>8}")
     worst = 0.0
     for name in sides:
         med = statistics.median(times[name])

@@ -1,10 +1,11 @@
 """What a planner waits for, in a real browser: the atlas vs the naive app vs a bare Streamlit page, and the
 atlas's map alone on a page (bench/map_only_app.py: the floor of a first map with this stack).
 
-Four real servers (`streamlit run`), headless Debian Chromium, every request leaving this machine
-aborted (tests/browser_support.py). Each server sits behind a small TCP relay that counts the bytes
-it sends to the browser, so "bytes" below are bytes on the wire (after gzip / websocket compression);
-the websocket payloads (after decompression) are counted separately from Chromium's frame events.
+Four real servers (the atlas as `coverage-atlas serve` runs it, the others by `streamlit run`), headless Debian
+Chromium, every request leaving this machine aborted (tests/support/browser.py). Each server sits behind a small
+TCP relay that counts the bytes it sends to the browser, so "bytes" below are bytes on the wire (after gzip /
+websocket compression); the websocket payloads (after decompression) are counted separately from Chromium's frame
+events.
 
 Measured, in the same run so the ratios hold on a shared machine:
 
@@ -15,9 +16,13 @@ Measured, in the same run so the ratios hold on a shared machine:
   click on the option to the new colours drawn in a single map iframe, as the driver sees it (from before
   Playwright's click to the poll that finds the colours) and in the page (the browser's clock: pointer down
   to the animation frame that paints the colours); bytes sent per switch;
-* server CPU (user+system) for one load and the switches of that session.
+* server CPU (user+system) for one load and the switches of that session;
+* every kind of change of issue 26's table (`--changes N`): a single map's layer, side by side and bivariate layer
+  A or B, the level (county → prefecture and back), the area (凉山 and back), each made through the sidebar in a
+  session of its own: pointer down to the painted colours, bytes on the wire, websocket payload, HTTP requests and
+  whether the map's iframe was kept; and the side-by-side page's first map beside the single map's.
 
-    python bench/page_speed.py [--runs N] [--only atlas|naive]
+    python bench/page_speed.py [--runs N] [--only atlas|naive] [--changes N] [--sessions N] [--cold N]
 """
 
 from __future__ import annotations
@@ -40,10 +45,17 @@ from urllib.parse import urlsplit
 import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
 
-from browser_support import FOLIUM_IFRAME, LocalOnlyPage, chromium, free_port, page_script, streamlit_server  # noqa: E402
+from tests.support.browser import (  # noqa: E402
+    FOLIUM_IFRAME,
+    LocalOnlyPage,
+    atlas_server,
+    chromium,
+    free_port,
+    page_script,
+    streamlit_server,
+)
 
 # The layers of the default theme, in turn: Streamlit keeps large messages in the browser for two
 # script runs and then sends a reference instead, so switching back and forth between two layers would
@@ -77,7 +89,7 @@ PAINT_CLOCK_JS = """
     let last = null;
     const look = () => {
       const paths = doc.querySelectorAll('path.leaflet-interactive');
-      if (paths.length < N_COUNTIES) return;
+      if (!paths.length) return;
       const fills = Array.from(paths, p => p.getAttribute('fill')).join();
       if (fills !== last) { last = fills; win.__fillsAt = Date.now(); win.__fills = fills; }
     };
@@ -87,7 +99,7 @@ PAINT_CLOCK_JS = """
   };
   document.addEventListener('load', e => { if (e.target instanceof HTMLIFrameElement) install(e.target); }, true);
 })();
-""".replace("N_COUNTIES", str(N_COUNTIES))
+"""
 
 
 class Relay:
@@ -174,6 +186,8 @@ class Side:
     name: str
     url: str
     relay: Relay
+    path: str = "/"  # the page's address (the compare side: side by side)
+    shapes: int = N_COUNTIES  # shapes drawn in its map iframe when its first map is there
     first: list[float] = field(default_factory=list)
     first_bytes: list[int] = field(default_factory=list)
     first_parts: list[dict[str, int]] = field(default_factory=list)  # HTTP bytes by kind, see http_kind
@@ -198,12 +212,14 @@ def wait_for(page, condition, what: str, every_ms: int = 20):
         page.wait_for_timeout(every_ms)
 
 
-def map_fills(page) -> str | None:
-    """The fill colours of the drawn shapes, when exactly one map iframe shows all counties."""
+def map_fills(page, shapes: int | None = N_COUNTIES) -> str | None:
+    """The fill colours of the drawn shapes, when exactly one map iframe shows ``shapes`` of them (None: any)."""
     if page.locator(FOLIUM_IFRAME).count() != 1:
         return None
     fills = page.frame_locator(FOLIUM_IFRAME).locator("body").evaluate(FILLS_JS, timeout=2000)
-    return fills if fills.count(",") == N_COUNTIES - 1 else None
+    if not fills or (shapes is not None and fills.count(",") != shapes - 1):
+        return None
+    return fills
 
 
 def settle(page, relay: Relay, quiet_ms: int = 1200) -> None:
@@ -245,9 +261,9 @@ def first_load(browser, side: Side, is_map: bool):
     cdp.on("Network.loadingFinished", finished)
     start_bytes = side.relay.down
     start = time.perf_counter()
-    page.goto(f"http://127.0.0.1:{side.relay.port}/")
+    page.goto(f"http://127.0.0.1:{side.relay.port}{side.path}")
     if is_map:
-        wait_for(page, lambda: map_fills(page), "all county shapes in one map")
+        wait_for(page, lambda: map_fills(page, side.shapes), "all county shapes in one map")
     else:
         page.get_by_text("Nothing else.").wait_for(timeout=TIMEOUT * 1000)
     elapsed = time.perf_counter() - start
@@ -303,6 +319,152 @@ def switch_layers(browser, side: Side, runs: int) -> None:
         side.switch_ws.append(ws_bytes[0] - w0)
     side.cpu.append(server_cpu(port) - cpu0)
     tab.close()
+
+
+# Every kind of change of issue 26's table, each from the page it starts on, made through the sidebar as a planner
+# makes it: (what is measured, the page's address, then the steps in turn: (step name, control, label, option)).
+LAYERS_B = (
+    "65岁及以上人口占比",  # the default layer B
+    "60岁及以上人口占比",
+    "0–14岁人口占比",
+    "每个村（社区）的0–14岁儿童（合并后）",
+    "常住人口",
+)
+COUNTY, PREFECTURE = "县（市、区）", "市（州）"
+PROVINCE, LIANGSHAN = "全省", "凉山彝族自治州（513400）"
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str
+    path: str
+    steps: tuple[tuple[str, str, str, str], ...]
+
+
+def layer_steps(name: str, label: str, layers: tuple[str, ...], n: int) -> tuple[tuple[str, str, str, str], ...]:
+    # Streamlit keeps a large message two script runs and sends a reference when it comes again: a cycle of
+    # five layers never repeats a message within that time.
+    return tuple((name, "combobox", label, layers[(i + 1) % len(layers)]) for i in range(n))
+
+
+def changes(n: int) -> list[Change]:
+    there_and_back = max(1, n // 2)
+    return [
+        Change("single map, another layer", "/", layer_steps("single map, another layer", "图层", LAYERS, n)),
+        Change("side by side, layer A", "/?mode=compare", layer_steps("side by side, layer A", "图层", LAYERS, n)),
+        Change("side by side, layer B", "/?mode=compare", layer_steps("side by side, layer B", "图层 B", LAYERS_B, n)),
+        Change(
+            "bivariate, layer A",
+            "/?mode=compare&cview=bivariate",
+            layer_steps("bivariate, layer A", "图层", LAYERS, n),
+        ),
+        Change(
+            "bivariate, layer B",
+            "/?mode=compare&cview=bivariate",
+            layer_steps("bivariate, layer B", "图层 B", LAYERS_B, n),
+        ),
+        Change(
+            "level",
+            "/",
+            (
+                ("level, county → prefecture", "radio", "行政层级", PREFECTURE),
+                ("level, back", "radio", "行政层级", COUNTY),
+            )
+            * there_and_back,
+        ),
+        Change(
+            "area",
+            "/",
+            (
+                ("area, 凉山 chosen", "combobox", "范围", LIANGSHAN),
+                ("area, back to the province", "combobox", "范围", PROVINCE),
+            )
+            * there_and_back,
+        ),
+    ]
+
+
+@dataclass
+class Step:
+    """One change as measured: seconds from the click to the new colours (driver) and in the page (pointer down to
+    the animation frame that paints them), bytes on the wire, websocket payload bytes, HTTP requests, and whether
+    the map iframe (element and document) was kept."""
+
+    seconds: float
+    in_page: float
+    wire: int
+    payload: int
+    requests: list[str]
+    kept: bool
+
+
+def open_on(browser, side: Side, path: str):
+    """A new tab on ``path`` of ``side``, with the paint clock and a count of websocket payload bytes; returns the
+    tab, once its map is drawn and the page is quiet, and the payload counter."""
+    tab = LocalOnlyPage(browser)
+    page = tab.page
+    ws_bytes = [0]
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda p: ws_bytes.__setitem__(0, ws_bytes[0] + len(p))))
+    page.add_init_script(PAINT_CLOCK_JS)
+    page.goto(f"http://127.0.0.1:{side.relay.port}{path}")
+    wait_for(page, lambda: map_fills(page, None), "the first map")
+    settle(page, side.relay)
+    return tab, ws_bytes
+
+
+def choose(page, control: str, label: str, option: str):
+    """The sidebar control's option, ready to click (a selectbox is opened and searched first: it lists only the
+    options in view)."""
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    if control == "radio":
+        return sidebar.get_by_role("radiogroup", name=label).get_by_text(option, exact=True)
+    combo = sidebar.get_by_role("combobox", name=label, exact=True)
+    combo.click()
+    combo.press_sequentially(option[:4])
+    target = page.get_by_role("option", name=option, exact=True)
+    target.wait_for(timeout=TIMEOUT * 1000)
+    return target
+
+
+def timed_step(page, side: Side, ws_bytes: list[int], control: str, label: str, option: str) -> Step:
+    before = wait_for(page, lambda: map_fills(page, None), "the map before the change")
+    target = choose(page, control, label, option)
+    iframe = page.locator(FOLIUM_IFRAME)
+    iframe.evaluate("e => { e.dataset.benchMark = 'kept'; }")
+    page.frame_locator(FOLIUM_IFRAME).locator("body").evaluate("() => { window.benchMark = 'kept'; }")
+    requests: list[str] = []
+    listener = lambda r: requests.append(r.url)  # noqa: E731
+    page.on("request", listener)
+    b0, w0 = side.relay.down, ws_bytes[0]
+    start = time.perf_counter()
+    target.click()
+    after = wait_for(page, lambda: (f := map_fills(page, None)) != before and f, f"the colours after {option}", 10)
+    seconds = time.perf_counter() - start
+    clock = page.frame_locator(FOLIUM_IFRAME).locator("body")
+    painted = wait_for(
+        page,
+        lambda: clock.evaluate("(b, f) => window.__fills === f && window.__fillsAt", after),
+        f"the map frame's clock for {option}",
+    )
+    in_page = (painted - page.evaluate("() => window.__pointerDownAt")) / 1000
+    settle(page, side.relay)
+    page.remove_listener("request", listener)
+    kept = iframe.count() == 1 and iframe.evaluate("e => e.dataset.benchMark") == "kept"
+    kept = kept and clock.evaluate("() => window.benchMark") == "kept"
+    return Step(seconds, in_page, side.relay.down - b0, ws_bytes[0] - w0, requests, kept)
+
+
+def measure_changes(browser, side: Side, n: int) -> dict[str, list[Step]]:
+    """Every kind of change of :func:`changes`, ``n`` times each (level and area: there and back), in one session
+    per kind: step name -> measured steps."""
+    out: dict[str, list[Step]] = {}
+    for change in changes(n):
+        tab, ws_bytes = open_on(browser, side, change.path)
+        for name, control, label, option in change.steps:
+            out.setdefault(name, []).append(timed_step(tab.page, side, ws_bytes, control, label, option))
+        tab.close()
+        print(f"{change.kind}: {len(change.steps)} changes done", flush=True)
+    return out
 
 
 def concurrent_sessions(browser, side: Side, n: int) -> dict[str, float]:
@@ -455,6 +617,12 @@ def report(sides: dict[str, Side], runs: int, switches: int) -> None:
             f"first map: the atlas's map alone (bench/map_only_app.py) "
             f"{statistics.median(alone.first) / statistics.median(bare.first):.2f}x a bare page: the stack's floor"
         )
+    compare = sides.get("compare")
+    if atlas and compare:
+        print(
+            f"first map: side by side {statistics.median(compare.first) / statistics.median(atlas.first):.2f}x the "
+            "single map (median; target <= 1.5x)"
+        )
     if atlas:
         page = statistics.median(sum(v for k, v in p.items() if k != "Streamlit frontend") for p in atlas.first_parts)
         print(
@@ -464,6 +632,40 @@ def report(sides: dict[str, Side], runs: int, switches: int) -> None:
         )
 
 
+def is_tile(url: str) -> bool:
+    """A basemap tile: the only requests that leave this machine (and are blocked here, as the bench runs)."""
+    return (urlsplit(url).hostname or "") not in ("127.0.0.1", "localhost")
+
+
+def report_changes(steps: dict[str, list[Step]], naive: Side | None) -> None:
+    """Issue 26's table: every kind of change, median / minimum, and its ratios to the naive app's layer switch
+    and to the single map's."""
+    print(
+        "\nevery kind of change (median / minimum; targets: <= 0.5 s to new colours in the page, <= 60 KB on the wire)"
+    )
+    print(f"{'change':<30}{'in page s':>15}{'driver s':>15}{'wire KB':>9}{'payload KB':>12}{'requests':>10}{'kept':>6}")
+    print("(requests: HTTP requests the page made, basemap tiles left out; kept: the map iframe, element and document)")
+    singles = [x.in_page for x in steps.get("single map, another layer", [])]
+    single = statistics.median(singles) if singles else None
+    for name, done in steps.items():
+        in_page, driver = stats([x.in_page for x in done]), stats([x.seconds for x in done])
+        wire, payload = (statistics.median(getattr(x, k) for x in done) / 1e3 for k in ("wire", "payload"))
+        requests = statistics.median(len([u for u in x.requests if not is_tile(u)]) for x in done)
+        kept = all(x.kept for x in done)
+        print(
+            f"{name:<30}{in_page[0]:>8.2f} / {in_page[1]:<4.2f}{driver[0]:>8.2f} / {driver[1]:<4.2f}"
+            f"{wire:>9.1f}{payload:>12.1f}{requests:>10.0f}{'yes' if kept else 'NO':>6}"
+        )
+    asked = sorted({urlsplit(u).path for done in steps.values() for x in done for u in x.requests if not is_tile(u)})
+    print("requests during the changes (basemap tiles left out): " + (", ".join(asked) if asked else "none"))
+    for name, done in steps.items():
+        median = statistics.median(x.in_page for x in done)
+        ratios = [f"{median / single:.2f}x the single map's switch" if single else ""]
+        if naive and naive.switch_in_page:
+            ratios.append(f"{statistics.median(naive.switch_in_page) / median:.1f}x faster than the naive app's switch")
+        print(f"  {name}: " + "; ".join(r for r in ratios if r))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5)
@@ -471,6 +673,12 @@ def main() -> None:
     parser.add_argument("--switches", type=int, default=5, help="layer switches in the timed session (5)")
     parser.add_argument("--sessions", type=int, default=20, help="concurrent atlas sessions for memory (20; 0: skip)")
     parser.add_argument("--cold", type=int, default=2, help="cold starts with an empty boundary cache (2; 0: skip)")
+    parser.add_argument(
+        "--changes",
+        type=int,
+        default=5,
+        help="changes of each kind of issue 26's table (5; level and area: there and back, half as often; 0: skip)",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="page_speed_") as tmp, chromium() as browser:
@@ -478,9 +686,11 @@ def main() -> None:
         # The naive app and the bare page run from here: static serving on (the naive map needs the
         # vendored Leaflet), everything else at Streamlit's defaults.
         _mkdir(tmp_path / ".streamlit").joinpath("config.toml").write_text(NAIVE_CONFIG, encoding="utf-8")
-        scripts = {"bare": (page_script(_mkdir(tmp_path / "bare"), "bare_app.py", BARE_APP), tmp_path)}
+        scripts: dict[str, tuple[Path, Path] | None] = {
+            "bare": (page_script(_mkdir(tmp_path / "bare"), "bare_app.py", BARE_APP), tmp_path)
+        }
         if args.only != "naive":
-            scripts["atlas"] = (ROOT / "streamlit_app.py", ROOT)
+            scripts["atlas"] = None
             source = (ROOT / "bench" / "map_only_app.py").read_text(encoding="utf-8")
             scripts["map"] = (page_script(_mkdir(tmp_path / "map"), "map_only_app.py", source), tmp_path)
         if args.only != "atlas":
@@ -490,6 +700,11 @@ def main() -> None:
         with _servers(scripts, tmp_path) as urls:
             for name, url in urls.items():
                 sides[name] = Side(name, url, Relay(int(url.rsplit(":", 1)[1])))
+            if "atlas" in sides:  # the same server's side-by-side page: a compare view's first map
+                atlas = sides["atlas"]
+                sides["compare"] = Side(
+                    "compare", atlas.url, Relay(atlas.relay.target_port), "/?mode=compare", 2 * N_COUNTIES
+                )
             for name, side in sides.items():  # warm each server: its caches, Python imports
                 print(f"warming {name}...", flush=True)
                 first_load(browser, side, name != "bare").close()
@@ -505,6 +720,7 @@ def main() -> None:
                 if name in ("atlas", "naive"):
                     switch_layers(browser, side, args.switches)
                     print(f"{name}: {args.switches} layer switches done", flush=True)
+            steps = measure_changes(browser, sides["atlas"], args.changes) if "atlas" in sides and args.changes else {}
             crowd = (
                 concurrent_sessions(browser, sides["atlas"], args.sessions)
                 if "atlas" in sides and args.sessions
@@ -516,7 +732,11 @@ def main() -> None:
             if args.cold and args.only != "naive"
             else []
         )
-        report({k: sides[k] for k in ("atlas", "naive", "map", "bare") if k in sides}, args.runs, args.switches)
+        report(
+            {k: sides[k] for k in ("atlas", "compare", "naive", "map", "bare") if k in sides}, args.runs, args.switches
+        )
+        if steps:
+            report_changes(steps, sides.get("naive"))
         if crowd:
             print(
                 f"{crowd['sessions']} concurrent atlas sessions: {crowd['maps shown']} maps shown after "
@@ -544,14 +764,20 @@ def _mkdir(path: Path) -> Path:
 class _servers:
     """Start every server at once (they warm up in parallel); yields name -> base URL."""
 
-    def __init__(self, scripts: dict[str, tuple[Path, Path]], logs: Path):
+    def __init__(self, scripts: dict[str, tuple[Path, Path] | None], logs: Path):
         self.scripts, self.logs = scripts, logs
         self.stack: list = []
 
     def __enter__(self) -> dict[str, str]:
         urls = {}
-        for name, (script, cwd) in self.scripts.items():
-            cm = streamlit_server(script, cwd=cwd, log_path=self.logs / f"{name}.log", timeout=TIMEOUT)
+        for name, spec in self.scripts.items():
+            log = self.logs / f"{name}.log"
+            # None: the atlas as `coverage-atlas serve` runs it (its page and geometry files in the site folder)
+            cm = (
+                atlas_server(log_path=log, timeout=TIMEOUT)
+                if spec is None
+                else streamlit_server(*spec[:1], cwd=spec[1], log_path=log, timeout=TIMEOUT)
+            )
             urls[name] = cm.__enter__()
             self.stack.append(cm)
         return urls

@@ -53,8 +53,8 @@ ELEMENT_CLASSES = [
     "folium.folium.Map",
     "folium.plugins.MarkerCluster",
     "folium.plugins.dual_map.DualMap",
-    "app.webmap.choropleth.RegionsLayer",
-]  # the cluster: facility lists; DualMap: compare; RegionsLayer: the page map's TopoJSON (topojson-client)
+    "app.webmap.pagemap.RegionsPane",
+]  # the cluster: facility lists; DualMap: side by side; RegionsPane: the page map's TopoJSON (topojson-client)
 
 
 class VendorError(RuntimeError):

@@ -1,21 +1,22 @@
 """Compare mode through AppTest: every compare control, the URL round trip, a language switch (issue 13).
 
-What the maps show is read from what st_folium would send to the browser (the component's script); the
-expected figures come from the layers' own frames, not from the compare code.
+What the maps show is read from what st_folium would send to the browser (the component's script: the frame; its
+feature group: the view's style table); the expected figures come from the layers' own frames, not from the compare
+code.
 """
 
 from __future__ import annotations
 
 import html
 import json
-import re
 
 import pandas as pd
 import pytest
 
 from app.core.i18n import t
+from app.core.markup import escape
 from layers import default_registry
-from tests.support.apptest import map_args, params, rerun, run_app, sidebar_widget
+from tests.support.apptest import map_args, map_component, map_payload, params, rerun, run_app, sidebar_widget
 
 REG = default_registry()
 COMPARE = {"mode": "compare"}
@@ -26,8 +27,8 @@ def script(at) -> str:
 
 
 def legends(at) -> list[str]:
-    """The legends' HTML in the map script (each Legend control sets innerHTML from a JSON string)."""
-    return [json.loads(m) for m in re.findall(r"div\.innerHTML = (\"(?:[^\"\\]|\\.)*\");", script(at))]
+    """The legends' HTML of the map's panes, left to right."""
+    return [pane["legend"] for pane in map_payload(at)["panes"]]
 
 
 def test_mode_switch_shows_two_synchronised_maps_with_their_own_legends():
@@ -148,8 +149,58 @@ def test_a_categorical_layer_a_is_explained_in_the_numeric_views():
 
 def test_the_selected_region_is_outlined_on_both_side_by_side_maps():
     at = run_app({**COMPARE, "level": "prefecture", "sel": "513400"})
-    js = script(at)
-    # each feature's properties, keys sorted: adcode, style, tip
-    outlined = re.findall(r'"adcode": "513400", "style": \{[^}]*"weight": 3\}', js)
-    others = re.findall(r'"adcode": "510100", "style": \{[^}]*"weight": 3\}', js)
-    assert len(outlined) == 2 and others == []
+    outlined = [code for pane in map_payload(at)["panes"] for code, s in pane["styles"].items() if s["weight"] == 3]
+    assert outlined == ["513400", "513400"]
+
+
+def test_side_by_side_sources_are_under_the_maps_not_in_their_legends():
+    at = run_app({**COMPARE, "level": "prefecture"})
+    a, b = REG.get("elderly_per_township_2021"), REG.get("pop_65plus_share")
+    for legend in legends(at):
+        assert "来源" not in legend and "atlas-swatch" in legend  # a box with one swatch per class
+    # in page order: the maps, then the line naming both sources
+    shown = [e for e in _walk(at.main) if type(e).__name__ in ("Caption", "UnknownElement")]
+    kinds = [
+        "map" if type(e).__name__ == "UnknownElement" and e.type == "component_instance" else e.value
+        for e in shown
+        if type(e).__name__ == "Caption" or e.type == "component_instance"
+    ]
+    sources = f"A · {escape(a.source_text(short=True))}; B · {escape(b.source_text(short=True))}"
+    assert kinds.index("map") < next(i for i, k in enumerate(kinds) if sources in k)
+
+
+def _walk(node):
+    for child in getattr(node, "children", {}).values():
+        yield child
+        yield from _walk(child)
+
+
+@pytest.mark.parametrize(
+    ("view", "change"),
+    [
+        ("side_by_side", ("selectbox", "w_layer", "households_with_65plus")),
+        ("side_by_side", ("selectbox", "w_layer_b", "townships_2021")),
+        ("bivariate", ("selectbox", "w_layer_b", "townships_2021")),
+        ("bivariate", ("selectbox", "w_area", "513400")),
+        ("hotspots", ("select_slider", "w_hs_p", 0.01)),
+    ],
+)
+def test_a_compare_change_keeps_the_map_frame_and_sends_only_the_style_table(view, change):
+    """Every compare view is on the page's one map route: a change of layer, area or option keeps the component (so
+    the browser keeps its iframe and assets) and sends only the style table."""
+    at = run_app({**COMPARE, "cview": view})
+    frame_id, frame, before = map_component(at).id, map_args(at), map_payload(at)
+    kind, key, value = change
+    sidebar_widget(at, kind, key).set_value(value)
+    rerun(at)
+    assert map_component(at).id == frame_id and map_args(at)["script"] == frame["script"]
+    assert map_payload(at) != before and "coordinates" not in map_args(at)["feature_group"]
+
+
+@pytest.mark.parametrize("view", ["side_by_side", "bivariate", "scatter", "hotspots"])
+def test_every_compare_map_is_fitted_to_the_shown_regions(view):
+    """With one prefecture chosen, each compare map fits 凉山's counties as the single map does: the same bounds."""
+    single = run_app({"area": "513400"})
+    at = run_app({**COMPARE, "cview": view, "area": "513400"})
+    assert map_payload(at)["fit"] == map_payload(single)["fit"]
+    assert map_payload(at)["geometry"] == map_payload(single)["geometry"]

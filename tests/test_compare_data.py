@@ -17,7 +17,6 @@ from app.core.scatter import scatter_figure
 from app.core.viewstate import ViewState
 from app.ui.compare.scatter_view import selected_codes
 from app.webmap import compare
-from geodata import load_boundaries
 from layers import default_registry
 from layers.bivariate import correlation
 
@@ -51,8 +50,7 @@ def test_a_region_missing_b_is_listed_not_dropped_and_not_zero(county):
     assert correlation(data.table["value_a"], data.table["value_b"]).n == 182
     biv = bivariate(data)
     assert sum(biv.counts().values()) == 182
-    features = compare.bivariate_features(load_boundaries("county", detail="overview"), data, biv)["features"]
-    tip = next(f["properties"]["tip"] for f in features if f["properties"]["adcode"] == SHIZHONG[1])
+    tip = compare.bivariate_pane(data, biv)["tips"][SHIZHONG[1]]
     assert "无数据" in tip and "0 %" not in tip
     # the gap list never counts a missing value as below the threshold
     assert SHIZHONG[1] not in set(
@@ -80,17 +78,12 @@ def test_gap_csv_has_bom_codes_as_text_sources_and_neutralised_cells(county):
 
 def test_bivariate_tooltip_names_both_values_and_the_cell(county):
     biv = bivariate(county)
-    shapes = load_boundaries("county", detail="overview")
-    features = {
-        f["properties"]["adcode"]: f["properties"] for f in compare.bivariate_features(shapes, county, biv)["features"]
-    }
+    pane = compare.bivariate_pane(county, biv)
     row = county.table.set_index("adcode").loc["510104"]
-    tip = features["510104"]["tip"]
+    tip = pane["tips"]["510104"]
     assert f"{row['value_a']:,.1f}" in tip and "A ·" in tip and "B ·" in tip  # a rate, to 0.1 as in the table
     assert any(word in tip for word in ("高A / ", "中A / ", "低A / "))
-    assert (
-        features["510104"]["style"]["fillColor"] == biv.table.loc[county.table["adcode"] == "510104", "colour"].iloc[0]
-    )
+    assert pane["styles"]["510104"]["fillColor"] == biv.table.loc[county.table["adcode"] == "510104", "colour"].iloc[0]
 
 
 def test_scatter_selection_is_read_by_code_and_outlined_on_the_map(county):
@@ -99,14 +92,15 @@ def test_scatter_selection_is_read_by_code_and_outlined_on_the_map(county):
 
     chosen = selected_codes(Event())
     assert chosen == frozenset(SHIZHONG)
-    shapes = load_boundaries("county", detail="overview")
-    features = compare.bivariate_features(shapes, county, bivariate(county), chosen)["features"]
-    outlined = {f["properties"]["adcode"] for f in features if f["properties"]["style"].get("weight") == 2.5}
+    styles = compare.bivariate_pane(county, bivariate(county), chosen)["styles"]
+    outlined = {code for code, style in styles.items() if style.get("weight") == 2.5}
     assert outlined == set(SHIZHONG)
+    assert all(style["fillOpacity"] < 0.5 for code, style in styles.items() if code not in SHIZHONG)  # the rest fade
     fig = scatter_figure(county, correlation(county.table["value_a"], county.table["value_b"]), chosen)
     points = fig.data[0]
-    big = {code for code, size in zip(points.customdata, points.marker.size, strict=True) if size > 8}
-    assert big == set(SHIZHONG)
+    assert {points.customdata[i] for i in points.selectedpoints} == set(SHIZHONG)  # drawn as the chart's selection
+    plain = scatter_figure(county, correlation(county.table["value_a"], county.table["value_b"])).data[0]
+    assert plain.selectedpoints is None
     hover = dict(zip(points.customdata, points.hovertext, strict=True))
     assert "内江" in hover[SHIZHONG[0]] and "乐山" in hover[SHIZHONG[1]]
 

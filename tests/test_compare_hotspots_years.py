@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import json
-import re
 
 import geopandas as gpd
 import pandas as pd
@@ -15,9 +14,9 @@ from streamlit.testing.v1 import AppTest
 from app.core.compare import compare_data
 from app.core.hotspots import COLOURS, compute, summary_lines
 from app.core.viewstate import ViewState
-from app.webmap.hotspots import hotspot_map
+from app.webmap.hotspots import hotspot_pane
 from layers import default_registry
-from tests.support.apptest import APP, FOLIUM_COMPONENT, first_visit, unknown_elements
+from tests.support.apptest import APP, first_visit, map_payload
 from tests.support.apptest import params as page_params
 from tests.support.markdown import constructs
 
@@ -35,25 +34,11 @@ def ranked_table(at: AppTest) -> pd.DataFrame:
 
 
 def drawn_features(at: AppTest) -> dict[str, dict]:
-    """adcode -> properties of the GeoJSON features of the compare map (inline in the st_folium script)."""
-    scripts = [
-        json.loads(e.proto.json_args)["script"]
-        for e in unknown_elements(at, "component_instance")
-        if e.proto.component_name == FOLIUM_COMPONENT
-    ]
+    """adcode -> {"tip", "style"} of every region the compare map draws (its style table, see pagemap)."""
     out: dict[str, dict] = {}
-    for script in scripts:
-        out.update(features_in(script))
-    assert out, "expected a GeoJSON layer in a compare map"
-    return out
-
-
-def features_in(script: str) -> dict[str, dict]:
-    out: dict[str, dict] = {}
-    for found in re.finditer(r"_add\(\{", script):
-        data, _ = json.JSONDecoder().raw_decode(script, found.end() - 1)
-        if data.get("type") == "FeatureCollection":
-            out.update({f["properties"]["adcode"]: f["properties"] for f in data["features"]})
+    for pane in map_payload(at)["panes"]:
+        out.update({code: {"tip": pane["tips"][code], "style": style} for code, style in pane["styles"].items()})
+    assert out, "expected regions in a compare map"
     return out
 
 
@@ -137,10 +122,10 @@ def test_hotspot_tooltips_and_notes_are_escaped() -> None:
     shapes = load_boundaries("county")
     hs = compute(data, shapes)
     assert hs.no_data == ("510104",)
-    fig = hotspot_map(shapes, data, hs).get_root().render()
-    tip = features_in(fig)["510104"]["tip"]
+    pane = hotspot_pane(data, hs)
+    tip = pane["tips"]["510104"]
     assert evil not in tip and html.escape(evil) in tip
-    assert "<img" not in fig
+    assert "<img" not in json.dumps(pane, ensure_ascii=False)
     for line in summary_lines(data, hs):
         assert constructs(line) == [], line  # plain text once rendered: no HTML, no emphasis
     assert "锦江" in "\n".join(summary_lines(data, hs)) and "510104" in "\n".join(summary_lines(data, hs))

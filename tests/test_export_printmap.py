@@ -89,8 +89,8 @@ def test_value_filtered_export_greys_the_same_regions_as_the_screen():
     fig = printmap.figure(boundaries("county"), data, options)
     shapes = boundaries("county").to_crs(printmap.ALBERS_CGCS2000)
     shapes = shapes.assign(area=shapes.area).sort_values("area", ascending=False).head(90)  # big enough to hit
-    # What the screen draws for the same view: the page's style table (app.webmap.choropleth.view_payload).
-    screen = {code: style["fillColor"] for code, style in choropleth.view_payload(data)["styles"].items()}
+    # What the screen draws for the same view: the page's style table (app.webmap.choropleth.view_pane).
+    screen = {code: style["fillColor"] for code, style in choropleth.view_pane(data)["styles"].items()}
     assert {code for code, fill in screen.items() if fill == FILTERED_COLOUR} == filtered
     checked_filtered = 0
     for code, point in zip(shapes["adcode"], shapes.representative_point(), strict=True):

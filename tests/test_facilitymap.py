@@ -91,7 +91,7 @@ def test_user_layer_title_unit_and_source_are_escaped_in_the_map_html():
     data = mapdata.map_data(layer, view)
     shapes = load_boundaries("county", detail=mapdata.boundary_detail(view), datum=mapdata.datum_for(view))
     page = choropleth.build_map(shapes, data).get_root().render()
-    payload = json.dumps(choropleth.view_payload(data), ensure_ascii=False)
+    payload = json.dumps(choropleth.view_pane(data), ensure_ascii=False)
     for text in (page, payload):
         assert SCRIPT not in text and IMG not in text
     # What the map's script strings hold once JavaScript reads them (\uXXXX escapes decoded): the legend

@@ -1,6 +1,7 @@
 """Map building without a browser: assert on the data behind the map and on the rendered HTML."""
 
 import gzip
+import hashlib
 import io
 import json
 import re
@@ -15,7 +16,7 @@ import pytest
 from app.core import mapdata
 from app.core.palettes import FILTERED_COLOUR, NO_DATA_COLOUR, PALETTES
 from app.core.viewstate import ViewState
-from app.webmap import choropleth
+from app.webmap import choropleth, pagemap
 from app.webmap.assets import external_urls
 from geodata import load_boundaries
 from layers import default_registry
@@ -172,29 +173,45 @@ def test_rendered_map_names_no_foreign_asset():
 def test_only_the_page_map_loads_the_vendored_topojson_client():
     """The page map decodes its TopoJSON with topojson-client from static/vendor; the standalone map of the
     exports carries its GeoJSON inline and loads no decoder."""
-    shapes = load_boundaries("county", detail="overview", datum="gcj02")
-    page = choropleth.page_map(shapes, list(shapes["adcode"]), "/app/static/geo/x.json", "amap").get_root().render()
+    page = pagemap.page_map("amap").get_root().render()
     assert '<script src="/app/static/vendor/topojson-client-3.1.0/dist/topojson-client.min.js"></script>' in page
-    assert "topojson.feature(" in page and external_urls(page) == []
+    assert "atlasPageMap.addPane(0, " in page and external_urls(page) == []
     _, export = _render(ViewState())
     assert "topojson" not in export
 
 
 def test_the_page_map_requests_its_geometry_before_leaflet_loads():
     """streamlit-folium loads a map's scripts in order and runs the map after the last: the prefetch script comes
-    first, names this frame's geometry file and the vendored decoder, and the regions layer takes its result."""
-    shapes = load_boundaries("county", detail="overview", datum="gcj02")
-    m = choropleth.page_map(shapes, list(shapes["adcode"]), "/app/static/geo/county-x.json", "amap")
+    first, names this view's geometry file and preloads the scripts that draw it; page-map.js takes its result."""
+    m = pagemap.with_prefetch(pagemap.page_map("amap"), "/app/static/geo/county-x.json")
     first, second = (url for _, url in m.default_js)
     prefetch = urlsplit(first)
     assert (ROOT / prefetch.path.removeprefix("/app/")).is_file()
-    assert parse_qs(prefetch.query) == {
-        "geometry": ["/app/static/geo/county-x.json"],
-        "decoder": ["/app/static/vendor/topojson-client-3.1.0/dist/topojson-client.min.js"],
-    }
+    query = parse_qs(prefetch.query)
+    assert query["geometry"] == ["/app/static/geo/county-x.json"]
+    assert query["preload"][0] == "/app/static/vendor/topojson-client-3.1.0/dist/topojson-client.min.js"
+    page_map_js = urlsplit(query["preload"][1])
+    assert page_map_js.path == "/app/static/atlas/page-map.js" and (ROOT / "static/atlas/page-map.js").is_file()
+    digest = hashlib.sha256((ROOT / "static/atlas/page-map.js").read_bytes()).hexdigest()[:12]
+    assert parse_qs(page_map_js.query) == {"v": [digest]}  # a new version of the script gets a new address
     assert second.endswith("/leaflet.js")
     page = m.get_root().render()
-    assert "window.atlasRegions" in page and page.index("/regions-prefetch.js?") < page.index(second)
+    assert "window.atlasRegions" in (ROOT / "static/atlas/regions-prefetch.js").read_text(encoding="utf-8")
+    assert page.index("/regions-prefetch.js?") < page.index(second) < page.index("/atlas/page-map.js?")
+
+
+@pytest.mark.parametrize("panes", [1, 2])
+def test_the_page_map_frame_depends_on_the_basemap_alone(panes):
+    """Every view on one basemap shares the frame's script (so the browser keeps its iframe): it names no
+    geometry file, no bounds, no layer; two panes are two maps synced by the vendored Leaflet.Sync."""
+    m = pagemap.page_map("none", panes)
+    script = m.get_root().render()
+    assert "/app/static/geo/" not in script and "fitBounds" not in script and "tileLayer(" not in script
+    assert script.count("atlasPageMap.addPane(") == panes
+    if panes == 2:
+        assert ".sync(" in script and "/app/static/vendor/leaflet.sync-0.2.4/" in script
+    other = pagemap.page_map("cartodb_positron", panes).get_root().render()
+    assert "cartocdn" in other and "cartocdn" not in script
 
 
 def test_shown_table_is_exactly_the_shown_regions():

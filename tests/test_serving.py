@@ -12,8 +12,8 @@ from streamlit.testing.v1 import AppTest
 
 from app.core import mapdata
 from app.ui import cache
-from app.webmap import choropleth
-from tests.support.apptest import APP, map_args
+from app.webmap import choropleth, pagemap
+from tests.support.apptest import APP, map_payload
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -50,12 +50,12 @@ def test_after_warm_first_a_new_sessions_first_run_builds_nothing(monkeypatch):
         (cache, "default_registry"),
         (cache, "with_user_layers"),
         (mapdata, "map_data"),
-        (choropleth, "page_map"),
+        (pagemap, "page_map"),
         (choropleth, "regions_file"),
-        (choropleth, "view_payload"),
+        (choropleth, "view_pane"),
     ):
         monkeypatch.setattr(module, name, built)
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()  # a new session's first run: it stops below the map
     assert not at.exception, [e.value for e in at.exception]
-    assert "/app/static/geo/county-" in map_args(at)["script"]
+    assert map_payload(at)["geometry"].startswith("/app/static/geo/county-")

@@ -34,6 +34,7 @@ from tests.support.apptest import (
     map_args,
     map_component,
     map_features,
+    map_payload,
     markdown_texts,
     params,
     range_slider,
@@ -107,11 +108,12 @@ def test_a_layer_switch_keeps_the_map_frame_and_sends_only_the_style_table():
     frame_id, frame = map_component(at).id, map_args(at)
     before = fills(at)
     links = [u.rsplit("/", 1)[1] for u in frame["js_links"] + frame["css_links"]]
-    # The prefetch first (it requests the geometry and preloads the decoder while Leaflet loads).
+    # The prefetch first (it requests the geometry and preloads the scripts that draw it while Leaflet loads).
     assert [link.split("?")[0] for link in links] == [
         "regions-prefetch.js",
         "leaflet.js",
         "topojson-client.min.js",
+        "page-map.js",
         "leaflet.css",
     ]
     sidebar_widget(at, "radio", "w_layer").set_value("households_with_65plus")
@@ -121,6 +123,32 @@ def test_a_layer_switch_keeps_the_map_frame_and_sends_only_the_style_table():
     assert after["feature_group"] != frame["feature_group"] and fills(at) != before
     assert "coordinates" not in after["feature_group"]
     assert "有65岁及以上老人的户数" in view_table(at)["legend"]
+
+
+@pytest.mark.parametrize(
+    ("widget", "key", "value"),
+    [("radio", "w_level", "county"), ("selectbox", "w_area", LIANGSHAN)],
+)
+def test_a_level_or_area_change_keeps_the_map_frame_and_names_other_shapes(widget, key, value):
+    """Level and area are in the style table too: the frame (and so the browser's iframe, its assets and its
+    loaded shapes) stays; the table names the other geometry file and the bounds to fit, and sends no geometry."""
+    at = run_app({"level": "prefecture"})
+    frame_id, frame, before = map_component(at).id, map_args(at), map_payload(at)
+    sidebar_widget(at, widget, key).set_value(value)
+    rerun(at)
+    after = map_payload(at)
+    assert map_component(at).id == frame_id and map_args(at)["script"] == frame["script"]
+    assert after["geometry"] != before["geometry"]
+    # the province's counties cover its prefectures: the same bounds, so the map stays where the user left it
+    assert (after["fit"] != before["fit"]) == (key == "w_area")
+    assert "coordinates" not in map_args(at)["feature_group"]
+    shown = {f["properties"]["adcode"] for f in map_features(at)}
+    assert shown == set(table(at)["adcode"]) and len(shown) == (17 if key == "w_area" else 183)
+    # the bounds to fit are those of the shown regions (the file the browser draws)
+    lons = [c[0] for f in map_features(at) for polygon in f["geometry"]["coordinates"] for c in polygon[0]]
+    lats = [c[1] for f in map_features(at) for polygon in f["geometry"]["coordinates"] for c in polygon[0]]
+    (south, west), (north, east) = after["fit"]
+    assert (west, south, east, north) == pytest.approx((min(lons), min(lats), max(lons), max(lats)), abs=0.002)
 
 
 # --- each sidebar control ----------------------------------------------------------------------
@@ -248,7 +276,7 @@ def test_every_layer_at_every_level_draws():
             view = sanitise(ViewState(layer=layer.id, level=level), registry)
             data = mapdata.map_data(mapdata.effective_layer(registry, view), view)
             assert data.error is None, (layer.id, level, data.error)
-            payload = choropleth.view_payload(data)
+            payload = choropleth.view_pane(data)
             codes = set(data.table["adcode"])
             assert len(codes) == {"prefecture": 21, "county": 183}[level], (layer.id, level)
             assert set(payload["styles"]) == set(payload["tips"]) == codes, (layer.id, level)

@@ -10,7 +10,7 @@ import pytest
 from openpyxl import Workbook
 from streamlit.testing.v1 import AppTest
 
-from app.webmap.choropleth import PREFETCH_URL
+from app.webmap.pagemap import PAGE_MAP_URL, PREFETCH_URL
 from layers.userstore import UserStore
 
 
@@ -281,8 +281,8 @@ def test_facility_markers_reach_the_page_map_in_the_basemaps_datum(store_url):
     args = map_args(at)
     assert "L.markerClusterGroup" in args["script"]
     assert any("leaflet.markercluster-1.1.0" in url for url in args["js_links"])
-    # Vendored copies, and the page map's own first script
-    served = ("/app/static/vendor/", f"{PREFETCH_URL}?")
+    # Vendored copies, and the page map's own scripts
+    served = ("/app/static/vendor/", f"{PREFETCH_URL}?", f"{PAGE_MAP_URL}?")
     assert all(url.startswith(served) for url in args["js_links"] + args["css_links"]), args["js_links"]
     first = re.search(r"circleMarker\(\s*\[([\d.]+), ([\d.]+)\]", args["script"])
     assert (float(first[1]), float(first[2])) == pytest.approx((30.65, 104.05), abs=1e-7)  # GCJ-02, for Amap

@@ -25,7 +25,8 @@ def axis_title(data: CompareData, which: str) -> str:
 
 def scatter_figure(data: CompareData, stats: Correlation, selected: frozenset[str] = frozenset()) -> go.Figure:
     """The scatter (pure): points keyed by code (customdata), hover names with the parent prefecture,
-    the fitted line, the page's selected region and the chart's selection drawn larger."""
+    the fitted line and the page's selected region drawn larger. ``selected``: codes shown as the chart's
+    selection (plotly's selected points; the others fade), as a box or lasso selection shows them."""
     lang, view = data.view.lang, data.view
     rows = data.complete()
     a, b = data.layer_a, data.layer_b
@@ -34,7 +35,8 @@ def scatter_figure(data: CompareData, stats: Correlation, selected: frozenset[st
         f"<br>A: {html.escape(format_value(r.value_a, a, lang))}<br>B: {html.escape(format_value(r.value_b, b, lang))}"
         for r in rows.itertuples()
     ]
-    marked = [code == view.selected or code in selected for code in rows["adcode"]]
+    marked = [code == view.selected for code in rows["adcode"]]
+    chosen = [i for i, code in enumerate(rows["adcode"]) if code in selected]
     fig = go.Figure(
         go.Scatter(
             x=rows["value_a"],
@@ -48,6 +50,8 @@ def scatter_figure(data: CompareData, stats: Correlation, selected: frozenset[st
                 "color": ["#d7301f" if m else "#3b6ea8" for m in marked],
                 "line": {"width": [1.5 if m else 0.5 for m in marked], "color": "#222222"},
             },
+            selectedpoints=chosen or None,
+            unselected={"marker": {"opacity": 0.3}},
             name=t("regions", lang),
         )
     )

@@ -10,14 +10,17 @@ import folium
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
+from folium.plugins import DualMap
 
 from app.core import charts, mapdata
-from app.core.compare import CompareData
+from app.core.compare import CompareData, bivariate
 from app.core.compare import compare_data as build_compare_data
 from app.core.hotspots import compute as compute_hotspots
 from app.core.hotspots import figures_key
 from app.core.viewstate import ViewState, view_a, view_b
-from app.webmap import choropleth
+from app.core.yearchange import change_map_data as build_change_map_data
+from app.webmap import choropleth, compare, pagemap
+from app.webmap import hotspots as webmap_hotspots
 from app.webmap.geometry import publish_geometry
 from geodata.boundaries import load_boundaries
 from layers import Registry, default_registry, summary
@@ -69,17 +72,6 @@ def map_data(view: ViewState) -> mapdata.MapData:
     return _map_data(view, store_revision())
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
-def _folium_map(view: ViewState, revision: Revision) -> folium.Map:
-    data = _map_data(view, revision)
-    shapes = boundaries(view.level, mapdata.boundary_detail(view), mapdata.datum_for(view))
-    return choropleth.build_map(shapes, data)
-
-
-def folium_map(view: ViewState) -> folium.Map:
-    return _folium_map(view, store_revision())
-
-
 @st.cache_resource(show_spinner=False, max_entries=64)
 def geometry_url(frame: ViewState) -> str:
     return publish_geometry(frame, boundaries(frame.level, mapdata.boundary_detail(frame), mapdata.datum_for(frame)))
@@ -91,37 +83,50 @@ def warm_first() -> None:
     the server (app/serving.py) before the first session asks; a session that comes early waits for the value
     being built (one lock per cached value) instead of building it again."""
     view = ViewState()
-    frame = mapdata.frame_key(view)
-    geometry_url(frame)
-    _map_frame(frame)
-    view_payload(view)
+    map_frame(view)
+    map_payload(view)
     if st.runtime.exists():  # st.cache_data keeps its values in the server's runtime; without one, nowhere
         reconciliation()
         province_summary()
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
-def _map_frame(frame: ViewState) -> folium.Map:
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _map_frame(basemap: str, panes: int) -> folium.Map | DualMap:
+    return pagemap.page_map(basemap, panes)
+
+
+def map_frame(view: ViewState, panes: int = 1) -> folium.Map | DualMap:
+    """The page's live map frame on ``view``'s basemap with ``panes`` maps, as a copy: st_folium alters the map it
+    renders, and a second render of the same object gives a different script (a new component key: a reloaded
+    iframe, a lost click). The frame holds no geometry, so the copy is cheap. Its first script prefetches the
+    view's geometry (what a new iframe draws first); the script of the map is the same for every view."""
+    frame = copy.deepcopy(_map_frame(view.basemap, panes))
+    return pagemap.with_prefetch(frame, geometry_url(mapdata.frame_key(view)))
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _extent(frame: ViewState, codes: frozenset[str] | None) -> list[list[float]] | None:
     shapes = boundaries(frame.level, mapdata.boundary_detail(frame), mapdata.datum_for(frame))
-    return choropleth.page_map(shapes, mapdata.shown_codes(frame), geometry_url(frame), frame.basemap)
+    return pagemap.region_bounds(shapes, mapdata.shown_codes(frame) if codes is None else codes)
 
 
-def map_frame(view: ViewState) -> folium.Map:
-    """The page's map frame for ``view``, as a copy: st_folium alters the map it renders, and a second
-    render of the same object gives a different script (a new component key: a reloaded iframe, a
-    lost click) with `.addTo` lines naming undefined variables. The frame holds no geometry, so the
-    copy is cheap."""
-    return copy.deepcopy(_map_frame(mapdata.frame_key(view)))
+def map_payload(view: ViewState, panes: list[dict[str, object]] | None = None, fit: frozenset[str] = frozenset()):
+    """The style table of ``view`` for its live map: its geometry file, the bounds to fit (the shown regions, or
+    the regions ``fit`` when given: a scatter selection), and ``panes`` (by default the single view's pane)."""
+    frame = mapdata.frame_key(view)
+    return pagemap.map_payload(
+        geometry_url(frame), _extent(frame, fit or None), [view_pane(view)] if panes is None else panes, view.lang
+    )
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _view_payload(view: ViewState, revision: Revision) -> dict[str, object]:
-    return choropleth.view_payload(_map_data(view, revision))
+def _view_pane(view: ViewState, revision: Revision) -> dict[str, object]:
+    return choropleth.view_pane(_map_data(view, revision))
 
 
-def view_payload(view: ViewState) -> dict[str, object]:
-    """Colours, tooltips and legend of one view (read-only: shared by every session)."""
-    return _view_payload(view, store_revision())
+def view_pane(view: ViewState) -> dict[str, object]:
+    """Colours, tooltips and legend of one single view (read-only: shared by every session)."""
+    return _view_pane(view, store_revision())
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -181,3 +186,36 @@ def weights_shapes(level: str) -> gpd.GeoDataFrame:
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _hotspots(key: ViewState) -> Hotspots:
     return compute_hotspots(compare_data(key), weights_shapes(key.level))
+
+
+# --- the compare views' panes of the live map (app/webmap/pagemap.py), one per view and selection -------------
+@st.cache_resource(show_spinner=False, max_entries=16)
+def side_by_side_panes(view: ViewState) -> list[dict[str, object]]:
+    return compare.side_by_side_panes(compare_data(view))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def bivariate_pane(view: ViewState, highlight: frozenset[str] = frozenset()) -> dict[str, object]:
+    """Raises layers.classify.ClassificationError when the figures cannot be classed (the view says why)."""
+    data = compare_data(view)
+    return compare.bivariate_pane(data, bivariate(data), highlight)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def hotspot_pane(view: ViewState) -> dict[str, object]:
+    return webmap_hotspots.hotspot_pane(compare_data(view), hotspots(view))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _change_map_data(view: ViewState, revision: Revision) -> mapdata.MapData:
+    return build_change_map_data(_registry(revision), view)
+
+
+def change_map_data(view: ViewState) -> mapdata.MapData:
+    """The change of a series layer between two years (compare view ``year_change``), as a single view's data."""
+    return _change_map_data(view, store_revision())
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def change_pane(view: ViewState) -> dict[str, object]:
+    return choropleth.view_pane(change_map_data(view))

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Mapping
-from urllib.parse import urlencode
 
 import folium
 import geopandas as gpd
@@ -17,13 +15,12 @@ import numpy as np
 import pandas as pd
 import shapely
 from branca.element import MacroElement, Template
-from folium.elements import JSCSSMixin
 
 from app.core.basemaps import BASEMAPS
 from app.core.i18n import t
 from app.core.mapdata import REGION_WEIGHT, SELECTED_OUTLINE, MapData, format_value, legend_entries
 from app.webmap import templating
-from app.webmap.assets import local_url, localize
+from app.webmap.assets import localize
 from app.webmap.topology import topology
 
 templating.install()
@@ -52,7 +49,9 @@ def tooltip_html(row: dict, data: MapData, shown: int | None = None) -> str:
     return "<br>".join(lines)
 
 
-def legend_html(data: MapData) -> str:
+def legend_html(data: MapData, *, compact: bool = False) -> str:
+    """The legend box: title, unit and year, one swatch per class with its count, and the source. ``compact``
+    (the side-by-side maps, half as wide): smaller, and without the source, which the page gives under the maps."""
     lang, layer = data.view.lang, data.layer
     e = html.escape
     items = []
@@ -66,23 +65,27 @@ def legend_html(data: MapData) -> str:
         items.append(
             f"<div class='atlas-legend-row'><span class='atlas-swatch' style='{swatch}'></span>{e(label)}</div>"
         )
-    # A <details> the planner can fold (its title stays) to see the counties under it; open by default.
+    # A <details> the planner can fold (its title stays) to see the regions under it; open by default.
+    source = (
+        f"<div class='atlas-legend-source'>{e(t('source', lang))}: {e(layer.source_text(short=True, lang=lang))}</div>"
+    )
     return (
-        "<details class='atlas-legend' open>"
+        f"<details class='atlas-legend{' atlas-legend-compact' if compact else ''}' open>"
         f"<summary class='atlas-legend-title'>{e(layer.title(lang))}</summary>"
         f"<div>{e(t('unit', lang))}: {e(layer.unit(lang))} · {e(t('year', lang))}: {e(layer.year_label(lang))}</div>"
         + "".join(items)
-        + f"<div class='atlas-legend-source'>{e(t('source', lang))}: "
-        f"{e(layer.source_text(short=True, lang=lang))}</div></details>"
+        + ("" if compact else source)
+        + "</details>"
     )
 
 
 # Compact legend and tooltips: on a map a third of the page wide they covered the south-east counties and most of a
 # prefecture. #map_div is streamlit-folium's map element: as tall as its frame, whose height the page sets from the
-# window's (app/ui/panels.py PAGE_CSS); elsewhere (exports) the rule matches nothing.
-_LEGEND_CSS = """
+# window's (app/ui/panels.py PAGE_CSS); elsewhere (exports, side by side) the rule matches nothing.
+LEGEND_CSS = """
 .atlas-legend{background:rgba(255,255,255,.93);padding:6px 8px;border-radius:4px;font:11px/1.3 sans-serif;
  max-width:210px;box-shadow:0 1px 4px rgba(0,0,0,.3);color:#222}
+.atlas-legend-compact{max-width:180px;padding:5px 7px;font-size:10.5px}
 .atlas-legend-title{font-weight:bold;margin-bottom:2px;cursor:pointer}
 .atlas-legend:not([open]) .atlas-legend-title{margin-bottom:0}
 .atlas-legend-row{display:flex;align-items:center;gap:6px;margin:1px 0}
@@ -111,41 +114,6 @@ class FocusWithoutScroll(MacroElement):
     def __init__(self):
         super().__init__()
         self._name = "FocusWithoutScroll"
-
-
-NARROW_MAP_PX = 520  # a map narrower than this (a phone) folds its legend and fits the regions edge to edge
-
-
-class RefitUntilMoved(MacroElement):
-    """Fit the map to its regions again whenever its frame changes size, until the planner moves it. A session's
-    first run draws the map before the sidebar (streamlit_app.py), so the frame is fitted wide and then narrowed
-    when the sidebar arrives, and its height follows the window (app/ui/panels.py): without a new fit the west of
-    the province was cut off."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        (function (map, bounds, options) {
-            var moved = false, container = map.getContainer();
-            ["mousedown", "touchstart", "wheel", "keydown"].forEach(function (name) {
-                container.addEventListener(name, function () { moved = true; }, {passive: true});
-            });
-            // A phone's map is too narrow to keep the legend's corner clear: the legend starts folded there.
-            function fit() {
-                var narrow = map.getSize().x < {{ this.narrow }};
-                map.fitBounds(bounds, narrow ? {paddingTopLeft: [6, 6], paddingBottomRight: [6, 34]} : options);
-            }
-            fit();
-            map.on("resize", function () { if (!moved) { fit(); } });
-        })({{ this._parent.get_name() }}, {{ this.bounds|tojson }}, {{ this.options|tojson }});
-        {% endmacro %}
-    """)
-
-    def __init__(self, bounds: list[list[float]], options: Mapping[str, object]):
-        super().__init__()
-        self._name = "RefitUntilMoved"
-        self.narrow = NARROW_MAP_PX
-        self.bounds = bounds
-        self.options = options
 
 
 class PlainControls(MacroElement):
@@ -185,7 +153,7 @@ class Legend(MacroElement):
         super().__init__()
         self._name = "AtlasLegend"
         self.markup = markup
-        self.css = _LEGEND_CSS
+        self.css = LEGEND_CSS
 
 
 # --- geometry ---------------------------------------------------------------------------------
@@ -306,18 +274,8 @@ def build_map(boundaries: gpd.GeoDataFrame, data: MapData, *, height: int = 620)
     return localize(m)  # Leaflet & co. from /app/static, never from a CDN
 
 
-# --- the live page: one map frame per area, colours per view -----------------------------------
-# st_folium sends its whole script whenever it changes and rebuilds the iframe (a reload, a lost
-# viewport). So the page keeps a frame that depends only on what is drawn where — level, area,
-# detail, datum, basemap — and fetches its geometry from a static file the browser caches; the
-# layer's colours, tooltips and legend travel as a small style table that restyles the drawn
-# shapes in place (st_folium's ``feature_group_to_add``, swapped without a reload).
+# --- what the page's live map (app/webmap/pagemap.py) takes from a single view -----------------------------
 REGION_HIGHLIGHT = {"weight": 2.5, "color": "#222222"}
-
-
-_PENDING_STYLE = {"fillColor": "#ffffff", "fillOpacity": 0, "color": "#999999", "weight": 0.6}
-
-
 GEOMETRY_SCALE = 10**COORD_DECIMALS
 
 
@@ -326,8 +284,8 @@ def regions_file(boundaries: gpd.GeoDataFrame, codes: list[str]) -> bytes:
 
     One object ``regions``: a MultiPolygon per region with properties ``{"adcode": code}``, on the grid
     of the rounded coordinates (``transform.scale`` = 1 / GEOMETRY_SCALE, lossless). Every border two
-    regions share is sent once (see app/topology.py): the county overview is about a fifth smaller
-    after gzip than rings sent one by one. RegionsLayer decodes it with topojson-client.
+    regions share is sent once (see app/webmap/topology.py): the county overview is about a fifth smaller
+    after gzip than rings sent one by one. static/atlas/page-map.js decodes it with topojson-client.
     """
     geometries = geometry_dicts(boundaries)
     wanted = set(codes)
@@ -341,100 +299,6 @@ def regions_file(boundaries: gpd.GeoDataFrame, codes: list[str]) -> bytes:
     return json.dumps(topology(regions, GEOMETRY_SCALE), separators=(",", ":")).encode()
 
 
-class RegionsLayer(JSCSSMixin):
-    """The region shapes, fetched from ``url`` (TopoJSON, decoded by topojson-client) and styled from
-    ``window.atlasView`` (see ViewStyle).
-
-    ``atlasApplyView`` restyles the drawn shapes and rewrites the legend; it runs when the shapes
-    arrive and whenever a new view's style table does, whichever comes last.
-    """
-
-    _template = Template("""
-        {% macro header(this, kwargs) %}<style>{{ this.css }}</style>{% endmacro %}
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.geoJson(null, {
-            style: function (f) {
-                var v = window.atlasView;
-                return (v && v.styles[f.properties.adcode]) || {{ this.pending|tojson }};
-            },
-            onEachFeature: function (f, layer) {
-                layer.on("mouseover", function () { layer.setStyle({{ this.highlight|tojson }}); });
-                layer.on("mouseout", function () { {{ this.get_name() }}.resetStyle(layer); });
-            }
-        }).addTo({{ this._parent.get_name() }});
-        // One tooltip for the whole layer (as folium's GeoJsonTooltip), its text looked up on opening.
-        {{ this.get_name() }}.bindTooltip(function (layer) {
-            var v = window.atlasView;
-            return (v && v.tips[layer.feature.properties.adcode]) || "";
-        }, {sticky: true, direction: "auto"});
-        var {{ this.get_name() }}_legend = L.control({position: "bottomright"});
-        {{ this.get_name() }}_legend.onAdd = function () {
-            var div = L.DomUtil.create("div");
-            L.DomEvent.disableClickPropagation(div);  // folding the legend is not a click on the map
-            return div;
-        };
-        {{ this.get_name() }}_legend.addTo({{ this._parent.get_name() }});
-        window.atlasApplyView = function () {
-            var v = window.atlasView;
-            if (!v) { return; }
-            {{ this.get_name() }}.eachLayer(function (l) { {{ this.get_name() }}.resetStyle(l); });
-            // Leaflet names its zoom buttons in English; the view says them in the page's language.
-            (v.zoom || []).forEach(function (text, i) {
-                var button = {{ this._parent.get_name() }}.getContainer().querySelector(
-                    i ? ".leaflet-control-zoom-out" : ".leaflet-control-zoom-in");
-                if (button) { button.title = text; button.setAttribute("aria-label", text); }
-            });
-            var legend = {{ this.get_name() }}_legend.getContainer();
-            legend.innerHTML = v.legend;
-            if ({{ this._parent.get_name() }}.getSize().x < {{ this.narrow }}) {
-                legend.querySelectorAll("details").forEach(function (d) { d.open = false; });
-            }
-        };
-        // Requested by static/atlas/regions-prefetch.js before Leaflet loaded, when page_map put it first.
-        var {{ this.get_name() }}_pre = window.atlasRegions;
-        ({{ this.get_name() }}_pre && {{ this.get_name() }}_pre.url === {{ this.url|tojson }}
-            ? {{ this.get_name() }}_pre.topology
-            : fetch({{ this.url|tojson }}).then(function (r) { return r.json(); }))
-            .then(function (topo) {  // TopoJSON: see app.webmap.choropleth.regions_file
-                {{ this.get_name() }}.addData(topojson.feature(topo, topo.objects.regions));
-                window.atlasApplyView();
-            });
-        {% endmacro %}
-    """)
-
-    # Named by its CDN address like folium's own assets: app.assets.localize serves the copy that
-    # scripts/vendor_assets.py put in static/vendor (RegionsLayer is in its ELEMENT_CLASSES). A plain list,
-    # as folium's JSCSSMixin declares it; localize gives every instance its own copy.
-    default_js = [  # noqa: RUF012
-        ("topojson-client", "https://cdn.jsdelivr.net/npm/topojson-client@3.1.0/dist/topojson-client.min.js")
-    ]
-
-    def __init__(self, url: str):
-        super().__init__()
-        self._name = "AtlasRegions"
-        self.narrow = NARROW_MAP_PX
-        self.url = url
-        self.pending = _PENDING_STYLE
-        self.highlight = REGION_HIGHLIGHT
-        self.css = _LEGEND_CSS
-
-
-class ViewStyle(MacroElement):
-    """One view's style table (colours by code, tooltips, legend), applied to the drawn regions."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        window.atlasView = {{ this.payload_js }};
-        if (window.atlasApplyView) { window.atlasApplyView(); }
-        {% endmacro %}
-    """)
-
-    def __init__(self, payload: dict[str, object]):
-        super().__init__()
-        self._name = "AtlasView"
-        self.payload_js = script_json(payload)
-
-
 def script_json(value: object) -> str:
     """JSON safe inside a <script>: like Jinja's ``tojson`` but with Chinese as UTF-8 (half the bytes
     of ``\\uXXXX`` escapes); only the characters that could end the script or an HTML context are escaped."""
@@ -444,53 +308,13 @@ def script_json(value: object) -> str:
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
-def view_payload(data: MapData) -> dict[str, object]:
-    """What the frame needs from one view: style and tooltip per region code, and the legend."""
+def view_pane(data: MapData, *, compact: bool = False) -> dict[str, object]:
+    """One pane of the page's live map for ``data``: style and tooltip per region code, and the legend
+    (app/webmap/pagemap.py; ``compact``: see :func:`legend_html`)."""
     n_ranked = int(data.table["rank"].notna().sum())
     rows = data.table.to_dict("records")
     return {
         "styles": {r["adcode"]: region_style(r, data.view.selected == r["adcode"]) for r in rows},
         "tips": {r["adcode"]: tooltip_html(r, data, n_ranked) for r in rows},
-        "legend": legend_html(data),
-        "zoom": [t("zoom_in", data.view.lang), t("zoom_out", data.view.lang)],
+        "legend": legend_html(data, compact=compact),
     }
-
-
-def view_layer(payload: dict[str, object]) -> folium.FeatureGroup:
-    """A new st_folium ``feature_group_to_add`` carrying ``payload`` (st_folium alters what it gets)."""
-    group = folium.FeatureGroup(name="atlas view", control=False)
-    group.add_child(ViewStyle(payload))
-    return group
-
-
-PREFETCH_URL = "/app/static/atlas/regions-prefetch.js"
-
-
-def regions_prefetch_url(geometry_url: str) -> str:
-    """The page map's first script: it requests ``geometry_url`` and preloads topojson-client while Leaflet loads."""
-    decoder = local_url(RegionsLayer.default_js[0][1])
-    return f"{PREFETCH_URL}?{urlencode({'geometry': geometry_url, 'decoder': decoder})}"
-
-
-def page_map(
-    boundaries: gpd.GeoDataFrame, codes: list[str], geometry_url: str, basemap_id: str, *, height: int = 620
-) -> folium.Map:
-    """The page's map frame: tiles, the regions fetched from ``geometry_url``, the fit to them.
-
-    Only Leaflet's own script and stylesheet (and topojson-client, for the regions) are loaded: nothing
-    here uses jQuery, Bootstrap or Font Awesome, which a folium map names by default (ten files loaded
-    one after another).
-    """
-    m, bounds = base_map(boundaries, codes, basemap_id, height=height)
-    m.default_js = [
-        ("atlas_regions_prefetch", regions_prefetch_url(geometry_url)),  # first: see its comment
-        *[(name, url) for name, url in m.default_js if name == "leaflet"],
-    ]
-    m.default_css = [(name, url) for name, url in m.default_css if name == "leaflet_css"]
-    m.add_child(RegionsLayer(geometry_url))
-    m.add_child(PlainControls())
-    m.add_child(FocusWithoutScroll())
-    _fit(m, bounds)
-    minx, miny, maxx, maxy = (float(b) for b in bounds)
-    m.add_child(RefitUntilMoved([[miny, minx], [maxy, maxx]], FIT_PADDING))
-    return localize(m)

@@ -1,73 +1,26 @@
-"""Folium maps of compare mode (pure: no Streamlit): two synchronised maps, and the bivariate map with its
-square legend. Everything shown is escaped for HTML; Leaflet and Leaflet.Sync come from static/vendor."""
+"""What compare mode's maps show (pure: no Streamlit), as panes of the page's live map (app/webmap/pagemap.py): the
+two synchronised maps of side by side, and the bivariate map with its square legend. Everything shown is escaped
+for HTML."""
 
 from __future__ import annotations
 
 import html
 
-import folium
-import geopandas as gpd
-import pandas as pd
-from folium.plugins import DualMap
-
-from app.core.basemaps import BASEMAPS
 from app.core.compare import CompareData, axis_breaks, cell_names
 from app.core.i18n import t
 from app.core.mapdata import format_value
 from app.core.palettes import NO_DATA_COLOUR, text_colour_on
-from app.webmap.assets import localize
 from app.webmap.choropleth import (
-    FocusWithoutScroll,
-    Legend,
-    PlainControls,
-    feature_collection,
-    geometry_dicts,
-    legend_html,
     region_style,
+    view_pane,
 )
 from layers.bivariate import LEVEL_WORDS, N_CLASSES, Bivariate, cell_label
 
 
-def _tiles(m: folium.Map, basemap_id: str, lang: str) -> None:
-    basemap = BASEMAPS.get(basemap_id, BASEMAPS["none"])
-    if basemap.provider is not None:
-        p = basemap.provider
-        folium.TileLayer(
-            tiles=basemap.tile_url(), attr=p.html_attribution, name=basemap.label(lang), max_zoom=p.get("max_zoom", 18)
-        ).add_to(m)
-
-
-def _bounds(boundaries: gpd.GeoDataFrame, codes: pd.Series) -> list[list[float]]:
-    minx, miny, maxx, maxy = boundaries[boundaries["adcode"].isin(codes)].total_bounds
-    return [[miny, minx], [maxy, maxx]]
-
-
-def _geojson(collection: dict, name: str) -> folium.GeoJson:
-    return folium.GeoJson(
-        collection,
-        name=name,
-        style_function=lambda f: f["properties"]["style"],
-        highlight_function=lambda f: {"weight": 2.5, "color": "#222222"},
-        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True, direction="auto"),
-        zoom_on_click=False,
-    )
-
-
-def side_by_side_map(boundaries: gpd.GeoDataFrame, data: CompareData, *, height: int = 560) -> DualMap:
-    """Layer A left, layer B right, panning and zooming together (Leaflet.Sync); each map its own legend; the
-    selected region outlined on both."""
-    lang = data.view.lang
-    bounds = _bounds(boundaries, data.table["adcode"])
-    centre = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
-    dual = DualMap(location=centre, zoom_start=6, tiles=None, zoom_snap=0.25, zoom_delta=0.5, control_scale=False)
-    for m, part in ((dual.m1, data.a), (dual.m2, data.b)):
-        m.options["preferCanvas"] = False
-        _tiles(m, data.view.basemap, lang)
-        _geojson(feature_collection(boundaries, part), part.layer.title(lang)).add_to(m)
-        m.add_child(Legend(legend_html(part)))
-        m.add_child(PlainControls())
-        m.fit_bounds(bounds, padding_top_left=(10, 10), padding_bottom_right=(190, 40))
-    return localize(dual)
+def side_by_side_panes(data: CompareData) -> list[dict[str, object]]:
+    """Layer A's pane (left) and layer B's (right) of the page's two synced maps: each exactly as its single view,
+    with a compact legend (the sources go under the maps); the selected region is outlined on both."""
+    return [view_pane(data.a, compact=True), view_pane(data.b, compact=True)]
 
 
 def bivariate_tooltip(row: dict, data: CompareData, cell: str) -> str:
@@ -155,16 +108,12 @@ def bivariate_legend_html(data: CompareData, biv: Bivariate) -> str:
     )
 
 
-def bivariate_features(
-    boundaries: gpd.GeoDataFrame, data: CompareData, biv: Bivariate, highlight: frozenset[str] = frozenset()
-) -> dict:
-    """``highlight``: codes outlined (the scatter's selection), besides the selected region."""
-    geometries = geometry_dicts(boundaries)
+def bivariate_pane(data: CompareData, biv: Bivariate, highlight: frozenset[str] = frozenset()) -> dict[str, object]:
+    """The bivariate map's pane: the 3×3 class colour and tooltip of every shown region, and the square legend.
+    ``highlight``: codes outlined (the scatter's selection), besides the selected region; the rest fade."""
     names = cell_names(data, biv)
-    features = []
+    styles, tips = {}, {}
     for row, colour, cell in zip(data.table.to_dict("records"), biv.table["colour"], names, strict=True):
-        if row["adcode"] not in geometries:
-            continue
         status = "shown" if colour != NO_DATA_COLOUR else "no_data"
         style = region_style({"colour": colour, "status": status}, data.view.selected == row["adcode"])
         style["fillOpacity"] = 0.9 if status == "shown" else 0.6
@@ -172,38 +121,6 @@ def bivariate_features(
             style.update(color="#000000", weight=2.5)
         elif highlight:
             style["fillOpacity"] = 0.35  # the rest fades, so the selection stands out
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": geometries[row["adcode"]],
-                "properties": {"adcode": row["adcode"], "tip": bivariate_tooltip(row, data, cell), "style": style},
-            }
-        )
-    return {"type": "FeatureCollection", "features": features}
-
-
-def bivariate_map(
-    boundaries: gpd.GeoDataFrame,
-    data: CompareData,
-    biv: Bivariate,
-    *,
-    highlight: frozenset[str] = frozenset(),
-    height: int = 620,
-) -> folium.Map:
-    bounds = _bounds(boundaries, data.table["adcode"])
-    m = folium.Map(
-        location=[(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2],
-        zoom_start=6,
-        tiles=None,
-        zoom_snap=0.25,
-        zoom_delta=0.5,
-        control_scale=False,
-        height=height,
-    )
-    _tiles(m, data.view.basemap, data.view.lang)
-    _geojson(bivariate_features(boundaries, data, biv, highlight), "bivariate").add_to(m)
-    m.add_child(Legend(bivariate_legend_html(data, biv)))
-    m.add_child(FocusWithoutScroll())
-    m.add_child(PlainControls())
-    m.fit_bounds(bounds, padding_top_left=(10, 10), padding_bottom_right=(230, 60))
-    return localize(m)
+        styles[row["adcode"]] = style
+        tips[row["adcode"]] = bivariate_tooltip(row, data, cell)
+    return {"styles": styles, "tips": tips, "legend": bivariate_legend_html(data, biv)}

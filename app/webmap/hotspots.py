@@ -1,20 +1,15 @@
-"""The hot-spot map (folium): LISA classes with GeoDa's colours, escaped tooltips and legend."""
+"""What the hot-spot map shows: LISA classes with GeoDa's colours, escaped tooltips and legend."""
 
 from __future__ import annotations
 
 import html
 
-import folium
-import geopandas as gpd
-
 from app.core import mapdata
-from app.core.basemaps import BASEMAPS
 from app.core.compare import CompareData
 from app.core.hotspots import COLOURS, LEGEND_ORDER, PERMUTATIONS_WORD, fmt_stat, title
 from app.core.i18n import t
+from app.core.mapdata import SELECTED_OUTLINE
 from app.core.palettes import NO_DATA_COLOUR
-from app.webmap import choropleth
-from app.webmap.assets import localize
 from layers.hotspots import CLASSES, Hotspots
 
 
@@ -69,47 +64,17 @@ def legend_html(data: CompareData, hs: Hotspots) -> str:
     )
 
 
-def hotspot_map(boundaries: gpd.GeoDataFrame, data: CompareData, hs: Hotspots, *, height: int = 560) -> folium.Map:
-    """The LISA class map (boundaries already in the basemap's datum); tooltips and legend escaped."""
-    view = data.view
+def hotspot_pane(data: CompareData, hs: Hotspots) -> dict[str, object]:
+    """The hot-spot map's pane of the page's live map (app/webmap/pagemap.py): the LISA class colour and the
+    escaped tooltip of every shown region, the selected one outlined, and the legend."""
     rows = data.table.merge(hs.table[["adcode", "local_i", "p", "cls"]], on="adcode").to_dict("records")
-    shown = boundaries[boundaries["adcode"].isin(data.table["adcode"])]
-    minx, miny, maxx, maxy = shown.total_bounds
-    m = folium.Map(
-        location=[(miny + maxy) / 2, (minx + maxx) / 2],
-        zoom_start=6,
-        tiles=None,
-        zoom_snap=0.25,
-        control_scale=False,
-        height=height,
-    )
-    basemap = BASEMAPS.get(view.basemap, BASEMAPS["none"])
-    if basemap.provider is not None:
-        p = basemap.provider
-        folium.TileLayer(tiles=basemap.tile_url(), attr=p.html_attribution, max_zoom=p.get("max_zoom", 18)).add_to(m)
-    geometries = choropleth.geometry_dicts(boundaries)
-    features = []
+    styles, tips = {}, {}
     for row in rows:
         style = {"fillColor": COLOURS[row["cls"]], "color": "#555555", "weight": 0.6, "fillOpacity": 0.85}
         if row["cls"] == "no_data":
             style.update(dashArray="4 3", fillOpacity=0.6, color="#888888")
-        if view.selected == row["adcode"]:
-            style.update(color="#000000", weight=3)
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": geometries[row["adcode"]],
-                "properties": {"adcode": row["adcode"], "tip": tooltip(row, data, hs), "style": style},
-            }
-        )
-    folium.GeoJson(
-        {"type": "FeatureCollection", "features": features},
-        style_function=lambda f: f["properties"]["style"],
-        highlight_function=lambda f: choropleth.REGION_HIGHLIGHT,
-        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True, direction="auto"),
-        zoom_on_click=False,
-    ).add_to(m)
-    m.add_child(choropleth.Legend(legend_html(data, hs)))
-    m.add_child(choropleth.PlainControls())
-    m.fit_bounds([[miny, minx], [maxy, maxx]], padding_top_left=(10, 10), padding_bottom_right=(190, 40))
-    return localize(m)
+        if data.view.selected == row["adcode"]:
+            style.update(SELECTED_OUTLINE)
+        styles[row["adcode"]] = style
+        tips[row["adcode"]] = tooltip(row, data, hs)
+    return {"styles": styles, "tips": tips, "legend": legend_html(data, hs)}

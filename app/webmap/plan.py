@@ -13,7 +13,7 @@ from typing import Any
 
 from app.core.i18n import t
 from app.core.plan import PlanData, site_unit
-from app.webmap.choropleth import view_payload
+from app.webmap.choropleth import view_pane
 
 
 def _count(value: Any, unit: str, lang: str) -> str:
@@ -46,9 +46,9 @@ def plan_tip(plan: PlanData, row: dict) -> str:
     return "<br>".join(lines)
 
 
-def plan_payload(plan: PlanData) -> dict[str, object]:
-    """The style table of the plan map: the figure's colours and legend, the plan's tooltips."""
-    payload = view_payload(plan.map)
+def plan_pane(plan: PlanData) -> dict[str, object]:
+    """The plan map's pane of the page's live map: the figure's colours and legend, the plan's tooltips."""
+    payload = view_pane(plan.map)
     rows = {str(r["adcode"]): r for r in plan.regions.to_dict("records")}
     payload["tips"] = {code: plan_tip(plan, row) for code, row in rows.items()}
     return payload

@@ -1,7 +1,8 @@
 """The page through Streamlit's AppTest: running it as a browser would, and reading back what it shows.
 
 What the map shows is read back from what st_folium would send to the browser: the component's ``script``
-argument is the map frame, ``feature_group`` the view's style table. The table is the last dataframe on the page.
+argument is the map frame, ``feature_group`` the view's style table (app/webmap/pagemap.py: the geometry file, the
+bounds to fit, and per pane the styles, tooltips and legend). The table is the last dataframe on the page.
 """
 
 from __future__ import annotations
@@ -90,8 +91,8 @@ def map_args(at: AppTest) -> dict:
     return json.loads(map_component(at).json_args)
 
 
-def view_table(at: AppTest) -> dict:
-    """The view's style table (colours, tooltips, legend) the map frame applies, from feature_group_to_add."""
+def map_payload(at: AppTest) -> dict:
+    """The view's style table the map frame applies (app/webmap/pagemap.py), from feature_group_to_add."""
     script = map_args(at)["feature_group"]
     found = re.search(r"window\.atlasView = ", script)
     assert found, "expected the view's style table in feature_group_to_add"
@@ -99,14 +100,20 @@ def view_table(at: AppTest) -> dict:
     return data
 
 
-def map_features(at: AppTest) -> list[dict]:
-    """The GeoJSON features the map draws: the shapes from the static file the frame's script fetches
-    (the file the browser gets at that URL), each with the tooltip and style the view gives its code."""
-    urls = re.findall(r"fetch\(\"/app/static/([^\"]+)\"\)", map_args(at)["script"])
-    assert len(urls) == 1, f"expected one GeoJSON layer in the map, found {len(urls)}"
-    topology = json.loads((static_dir() / urls[0]).read_text(encoding="utf-8"))  # the site folder the server serves
+def view_table(at: AppTest, pane: int = 0) -> dict:
+    """One pane's colours, tooltips and legend (the single map has one pane; side by side two)."""
+    return map_payload(at)["panes"][pane]
+
+
+def map_features(at: AppTest, pane: int = 0) -> list[dict]:
+    """The GeoJSON features a pane draws: the shapes from the static file the style table names (the file the
+    browser gets at that URL), each with the tooltip and style the view gives its code."""
+    url = map_payload(at)["geometry"]
+    assert url.startswith("/app/static/geo/"), url
+    # the site folder the server serves
+    topology = json.loads((static_dir() / url.removeprefix("/app/static/")).read_text(encoding="utf-8"))
     shapes = topology_support.features(topology, "regions")
-    view = view_table(at)
+    view = view_table(at, pane)
     assert set(view["styles"]) == set(view["tips"]) == {props["adcode"] for props, _ in shapes}
     return [
         {

@@ -8,14 +8,15 @@ from app.core.compare import CompareData, bivariate
 from app.core.i18n import t
 from app.core.markup import code, escape
 from app.core.viewstate import ViewState
-from app.ui.compare.widgets import missing_list, shapes, show_map
-from app.webmap import compare
+from app.ui import cache
+from app.ui.compare.widgets import missing_list, show_map
 from layers.classify import ClassificationError
 
 
 def render(data: CompareData, view: ViewState) -> None:
     try:
         biv = bivariate(data)
+        pane = cache.bivariate_pane(view)
     except ClassificationError as exc:
         st.error(escape(str(exc)))
         return
@@ -36,5 +37,5 @@ def render(data: CompareData, view: ViewState) -> None:
                 )
             )
     st.caption(t("bivariate_hint", view.lang))
-    show_map(compare.bivariate_map(shapes(view), data, biv), key="compare_bivariate", height=620)
+    show_map(view, [pane], key="compare_bivariate", height=620)
     missing_list(data)

@@ -12,8 +12,7 @@ from app.core.i18n import t
 from app.core.markup import escape
 from app.core.viewstate import ViewState
 from app.ui import cache
-from app.ui.compare.widgets import data_table, shapes, show_map
-from app.webmap.hotspots import hotspot_map
+from app.ui.compare.widgets import data_table, show_map
 
 
 def render(data: CompareData, view: ViewState) -> None:
@@ -22,7 +21,7 @@ def render(data: CompareData, view: ViewState) -> None:
     st.markdown(f"**{escape(title(data, hs))}**")
     for line in summary_lines(data, hs)[:-1]:
         st.markdown(line)
-    show_map(hotspot_map(shapes(view), data, hs), key="hotspots_map")
+    show_map(view, [cache.hotspot_pane(view)], key="hotspots_map")
     st.caption(summary_lines(data, hs)[-1])
     table = data.table[["adcode", "label", "parent_name", "value_a", "value_b"]].merge(
         hs.table[["adcode", "local_i", "p", "cls"]], on="adcode"

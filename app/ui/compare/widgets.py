@@ -2,38 +2,23 @@
 
 from __future__ import annotations
 
-import folium
-import geopandas as gpd
 import pandas as pd
 import streamlit as st
-from folium.plugins import DualMap
-from streamlit_folium import st_folium
 
-from app.core import mapdata
 from app.core.compare import CompareData
 from app.core.i18n import t
 from app.core.markup import escape
 from app.core.viewstate import ViewState
-from app.ui import cache, panels
+from app.ui import cache, livemap, panels
 
 
-def shapes(view: ViewState) -> gpd.GeoDataFrame:
-    return cache.boundaries(view.level, mapdata.boundary_detail(view), mapdata.datum_for(view))
-
-
-def show_map(fig: folium.Map | DualMap, key: str, height: int = 560) -> None:
-    """Draw a compare map; a click on a region selects it (for every view and both layers)."""
-    returned = st_folium(
-        fig,
-        key=key,
-        height=height,
-        use_container_width=True,
-        returned_objects=["last_active_drawing", "last_object_clicked", "last_object_clicked_count"],
-    )
-    click = panels.map_click(returned)
-    if click and click != st.session_state.get(f"last_click::{key}"):
-        st.session_state.update({f"last_click::{key}": click, "selected": click[0]})
-        st.rerun()
+def show_map(
+    view: ViewState, panes: list[dict[str, object]], key: str, height: int = 560, fit: frozenset[str] = frozenset()
+) -> None:
+    """A compare view's map: the page's live map (one map, or two synced side by side) with the view's panes, fitted
+    to the shown regions (or to the regions ``fit``); a click on a region selects it without moving the map."""
+    livemap.draw(cache.map_frame(view, len(panes)), cache.map_payload(view, panes, fit), key=key, height=height)
+    panels.map_head_start(view)  # a changed view: the browser draws the map before the rest of the page arrives
 
 
 def missing_list(data: CompareData) -> None:

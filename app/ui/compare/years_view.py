@@ -8,11 +8,10 @@ from app.core.compare import CompareData
 from app.core.i18n import t
 from app.core.markup import escape
 from app.core.viewstate import ViewState
-from app.core.yearchange import change_map_data, series_layers
+from app.core.yearchange import series_layers
 from app.core.yearchange import table as change_rows
 from app.ui import cache
-from app.ui.compare.widgets import data_table, shapes, show_map
-from app.webmap import choropleth
+from app.ui.compare.widgets import data_table, show_map
 
 
 def render(data: CompareData, view: ViewState) -> None:
@@ -25,13 +24,13 @@ def render(data: CompareData, view: ViewState) -> None:
     if view.year_from == view.year:
         st.info(t("year_change_same", lang, year=view.year))
         return
-    md = change_map_data(registry, view)
+    md = cache.change_map_data(view)
     if md.error:
         st.error(escape(md.error))
     st.markdown(
         f"**{escape(t('year_change_heading', lang, title=md.layer.title(lang), a=view.year_from, b=view.year))}**"
     )
-    show_map(choropleth.build_map(shapes(view), md, height=560), key="year_change_map")
+    show_map(view, [cache.change_pane(view)], key="year_change_map")
     data_table(change_rows(registry, view, md.table))
     notes = [
         f"{t('year', lang)}: {md.layer.year_label(lang)}",

@@ -7,19 +7,17 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from app.core.i18n import t
 from app.core.markup import escape
 from app.core.plan import PlanData
 from app.core.plantables import region_table, regions_csv, totals_table, township_list, townships_csv
 from app.core.viewstate import ViewState
-from app.ui import panels
+from app.ui import cache, livemap, panels
 from app.ui.plan import cache as plan_cache
 from app.ui.plan.brief_panel import brief_section
 from app.ui.plan.norms_panel import norms_section
-from app.webmap import choropleth
-from app.webmap.plan import plan_payload
+from app.webmap.plan import plan_pane
 
 
 def norm_box(plan: PlanData) -> None:
@@ -75,18 +73,8 @@ def page(view: ViewState, frame: Any) -> None:
     supply_line(plan)
     map_col, detail_col = st.columns([3, 1.3])
     with map_col:
-        clicked = st_folium(
-            frame,
-            key="atlas_map",
-            height=620,
-            use_container_width=True,
-            returned_objects=["last_active_drawing", "last_object_clicked", "last_object_clicked_count"],
-            feature_group_to_add=choropleth.view_layer(plan_payload(plan)),
-        )
-        click = panels.map_click(clicked)
-        if click and click != st.session_state.get("last_click"):
-            st.session_state.update(last_click=click, selected=click[0])
-            st.rerun()
+        # The page's one live map (app/webmap/pagemap.py): the plan's pane restyles it in place.
+        livemap.draw(frame, cache.map_payload(view, [plan_pane(plan)]), key="atlas_map", height=560)
     with detail_col:
         details(plan)
     if plan.map.error:
