@@ -1,7 +1,7 @@
 """The naive atlas, for bench/page_speed.py: what a first version written in an afternoon would do.
 
 Every rerun calls ``GeoDataFrame.explore()`` on the full-detail county polygons and hands the map to
-``st_folium``. The layer choice uses the same widgets as the atlas (theme and layer selectboxes with
+``st_folium``. The layer choice uses the same widgets as the atlas (a theme selectbox and a layer radio with
 the same labels and titles). Two concessions, both needed for the map to draw at all on a network
 without CDNs (the bench blocks every request leaving this machine): the map's Leaflet & co. are
 pointed at the vendored copies (``localize``), and there is no branca legend (it loads d3 from a CDN).
@@ -32,7 +32,7 @@ theme = st.sidebar.selectbox(
 )
 layer_ids = [layer.id for layer in registry.list_layers(theme=theme) if "county" in layer.levels]
 default = "elderly_per_township_2021"  # the atlas's default layer
-layer_id = st.sidebar.selectbox(
+layer_id = st.sidebar.radio(
     t("layer", "zh"),
     layer_ids,
     index=layer_ids.index(default) if default in layer_ids else 0,

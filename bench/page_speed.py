@@ -12,7 +12,7 @@ Measured, in the same run so the ratios hold on a shared machine:
 * first map: a new browser context (empty cache) opens the page of a warm server; time until all
   183 county shapes are drawn in the map iframe (the bare page: until its title shows); bytes sent
   to the browser for that load;
-* layer switch: in a loaded page, another layer is chosen in the sidebar selectbox; time from the
+* layer switch: in a loaded page, another layer is chosen in the sidebar's layer list; time from the
   click on the option to the new colours drawn in a single map iframe, as the driver sees it (from before
   Playwright's click to the poll that finds the colours) and in the page (the browser's clock: pointer down
   to the animation frame that paints the colours); bytes sent per switch;
@@ -294,9 +294,7 @@ def switch_layers(browser, side: Side, runs: int) -> None:
     for i in range(runs):
         target = LAYERS[(i + 1) % len(LAYERS)]
         before = map_fills(page)
-        combo = page.locator('[data-testid="stSidebar"]').get_by_role("combobox", name="图层", exact=True)
-        combo.click()
-        option = page.get_by_role("option", name=target, exact=True)
+        option = choose(page, "radio", "图层", target)  # the layer list is a radio of whole titles, on both sides
         option.wait_for(timeout=TIMEOUT * 1000)
         b0, w0 = side.relay.down, ws_bytes[0]
         start = time.perf_counter()
@@ -344,7 +342,8 @@ class Change:
 def layer_steps(name: str, label: str, layers: tuple[str, ...], n: int) -> tuple[tuple[str, str, str, str], ...]:
     # Streamlit keeps a large message two script runs and sends a reference when it comes again: a cycle of
     # five layers never repeats a message within that time.
-    return tuple((name, "combobox", label, layers[(i + 1) % len(layers)]) for i in range(n))
+    control = "radio" if label == "图层" else "combobox"  # layer A is a radio of whole titles, layer B a selectbox
+    return tuple((name, control, label, layers[(i + 1) % len(layers)]) for i in range(n))
 
 
 def changes(n: int) -> list[Change]:

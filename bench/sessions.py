@@ -55,8 +55,8 @@ class Session:
         while True:
             fwd = ForwardMsg.FromString(await ws.recv())
             element = fwd.delta.new_element
-            if fwd.WhichOneof("type") == "delta" and element.selectbox.id.endswith(LAYER_KEY):
-                self.layer_id, self.options = element.selectbox.id, list(element.selectbox.options)
+            if fwd.WhichOneof("type") == "delta" and element.radio.id.endswith(LAYER_KEY):  # the layer list
+                self.layer_id, self.options = element.radio.id, list(element.radio.options)
             elif (
                 fwd.WhichOneof("type") == "script_finished" and fwd.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY
             ):

@@ -61,6 +61,7 @@ COLUMN_NAMES: dict[str, tuple[str, ...]] = {
     "lon": ("经度", "lng", "lon", "long", "longitude"),
     "lat": ("纬度", "lat", "latitude"),
     "region": ("区划代码", "代码", "adcode", "code", "区县", "县区", "所在县", "县", "county", "district"),
+    "township": ("乡镇", "乡镇（街道）", "乡镇街道", "所在乡镇", "街道", "township", "town"),  # the plan view's
 }
 _BRACKETED = re.compile(r"[（(][^）)]*[）)]")
 

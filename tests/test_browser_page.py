@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from app.core.palettes import PALETTES
@@ -177,10 +178,20 @@ def _expand(page, label: str) -> None:
 
 
 def _hover_a_region(page) -> None:
+    """Move the pointer over a region until its tooltip shows: a refit of the map (the sidebar arriving, the frame
+    taking the window's height) under a still pointer does not open one."""
     box = page.locator(FOLIUM_IFRAME).bounding_box()
-    page.mouse.move(box["x"] + box["width"] * 0.45, box["y"] + box["height"] * 0.5)
-    page.mouse.move(box["x"] + box["width"] * 0.46, box["y"] + box["height"] * 0.5)
-    page.frame_locator(FOLIUM_IFRAME).locator(".leaflet-tooltip").wait_for(state="visible", timeout=TIMEOUT)
+    tooltip = page.frame_locator(FOLIUM_IFRAME).locator(".leaflet-tooltip")
+    for step in range(6):
+        x, y = box["x"] + box["width"] * (0.45 + 0.02 * step), box["y"] + box["height"] * 0.45
+        page.mouse.move(x, y)
+        page.mouse.move(x + 4, y + 2)
+        try:
+            tooltip.wait_for(state="visible", timeout=5_000)
+            return
+        except PlaywrightTimeout:
+            page.mouse.move(5, 5)
+    tooltip.wait_for(state="visible", timeout=TIMEOUT)
 
 
 def _everything_read(page, expanders: tuple[str, ...]) -> list[str]:

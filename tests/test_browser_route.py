@@ -26,9 +26,9 @@ from tests.support.livemap import (
 
 pytestmark = pytest.mark.browser
 
-LAYERS = {
+LAYERS = {  # layer A is a radio of whole titles
     "zh": ("有65岁及以上老人的户数", "每个乡镇（街道）的60岁及以上人口（合并前）"),
-    "en": ("65+", "before the merger"),
+    "en": ("Households with a member aged 65+", "People aged 60+ per township (before the merger)"),
 }
 LAYERS_B = {"zh": "60岁及以上人口占比", "en": "aged 60+"}
 PAYLOAD_LIMIT = 400_000  # bytes received over the websocket per change (decompressed): the whole page's update
@@ -61,7 +61,7 @@ def test_every_kind_of_change_keeps_the_map_and_sends_only_styles(atlas_url, bro
         if lang == "en":
             switch_language(page, "en")
         counties, prefectures = t("county", lang), t("prefecture", lang)
-        change(page, "single map, another layer", lambda: choose(page, t("layer", lang), LAYERS[lang][0]), 183)
+        change(page, "single map, another layer", lambda: click_radio(page, t("layer", lang), LAYERS[lang][0]), 183)
         change(page, "level → prefecture", lambda: click_radio(page, t("level", lang), prefectures), 21)
         change(page, "level → county", lambda: click_radio(page, t("level", lang), counties), 183)
         change(page, "area → 凉山", lambda: choose(page, t("area", lang), "513400"), 17)
@@ -70,13 +70,13 @@ def test_every_kind_of_change_keeps_the_map_and_sends_only_styles(atlas_url, bro
         click_radio(page, t("mode", lang), t("mode_compare", lang))  # another layout: a new iframe
         settle(page)
         drawn(page, 2 * 183)
-        change(page, "side by side, layer A", lambda: choose(page, t("layer", lang), LAYERS[lang][1]), 2 * 183)
+        change(page, "side by side, layer A", lambda: click_radio(page, t("layer", lang), LAYERS[lang][1]), 2 * 183)
         change(page, "side by side, layer B", lambda: choose(page, t("layer_b", lang), LAYERS_B[lang]), 2 * 183)
 
         click_radio(page, t("compare_view", lang), VIEWS["bivariate"].title(lang))
         settle(page)
         drawn(page, 183)
-        change(page, "bivariate, layer A", lambda: choose(page, t("layer", lang), LAYERS[lang][0]), 183)
+        change(page, "bivariate, layer A", lambda: click_radio(page, t("layer", lang), LAYERS[lang][0]), 183)
         change(page, "bivariate, layer B", lambda: choose(page, t("layer_b", lang), "0–14"), 183)
         change(page, "bivariate, area → 凉山", lambda: choose(page, t("area", lang), "513400"), 17)
         page.screenshot(path=str(ARTIFACTS / f"route_bivariate_{lang}.png"))

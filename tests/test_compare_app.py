@@ -178,7 +178,7 @@ def _walk(node):
 @pytest.mark.parametrize(
     ("view", "change"),
     [
-        ("side_by_side", ("selectbox", "w_layer", "households_with_65plus")),
+        ("side_by_side", ("radio", "w_layer", "households_with_65plus")),
         ("side_by_side", ("selectbox", "w_layer_b", "townships_2021")),
         ("bivariate", ("selectbox", "w_layer_b", "townships_2021")),
         ("bivariate", ("selectbox", "w_area", "513400")),

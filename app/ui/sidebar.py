@@ -75,6 +75,28 @@ LABELLED_KEYS = (
     "w_pyear",
     "w_pshow",
 )
+# The page's other choices whose options are shown in the page's language (exports, uploads, the plan's forms):
+# selectboxes and radios made without a default (Streamlit warns when a widget given a default also has its value
+# assigned); a button's or uploader's value cannot be assigned at all.
+PAGE_LABELLED_KEYS = (
+    "atlas_upload_encoding",
+    "atlas_upload_mode",
+    "compare_export_dpi",
+    "compare_export_format",
+    "compare_export_paper",
+    "export_datum",
+    "export_dpi",
+    "export_format",
+    "export_paper",
+    "pn_age",
+    "pn_per",
+    "pn_type",
+    "uf_facility_type",
+    "uf_per_capita",
+    "ut_kind",
+    "ut_level",
+    "ut_target",
+)
 Label = Callable[[str, str], str]  # (option, lang) -> label
 ValueRange = Callable[[ViewState], tuple[float | None, float | None]]  # (min, max) of the data shown
 
@@ -248,8 +270,8 @@ def _choice(
 def _resend_labels() -> None:
     """After a language change: assign every labelled widget its own value, which makes Streamlit send the
     value (as its new label) to the browser, so the browser stops holding the old-language label."""
-    for key in LABELLED_KEYS:
-        if key in st.session_state:
+    for key in list(st.session_state):
+        if key in LABELLED_KEYS or key in PAGE_LABELLED_KEYS:
             st.session_state[key] = st.session_state[key]
 
 
