@@ -28,7 +28,7 @@ def drill_down(prefecture: str) -> None:
 
 # A session's first run writes the address's map before anything else and waits for the browser to draw it:
 # otherwise the code of the sidebar's widgets loads beside the map's component, Leaflet and geometry and holds
-# them up (bench/README.md, "Fifth round"). Every later run draws the sidebar first.
+# them up (bench/page_speed.py's first map). Every later run draws the sidebar first.
 first_run = url_view is not None and "_map_view" not in st.session_state and not url_view.is_plan
 view = url_view if url_view is not None and first_run else read_sidebar(registry, value_range, plan_controls)
 lang = view.lang

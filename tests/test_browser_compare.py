@@ -6,7 +6,15 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
-from tests.support.browser import ARTIFACTS, FIRST_LOAD_TIMEOUT, FOLIUM_IFRAME, TIMEOUT, LocalOnlyPage, wait_until
+from tests.support.browser import (
+    ARTIFACTS,
+    FIRST_LOAD_TIMEOUT,
+    FOLIUM_IFRAME,
+    TIMEOUT,
+    LocalOnlyPage,
+    wait_for_idle,
+    wait_until,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -63,7 +71,7 @@ def test_panning_one_side_by_side_map_moves_the_other(tmp_path, atlas_url, brows
         for attempt in range(4):
             wait_until(page, lambda: running.count() == 0 and mark() is not None, "the rerun to finish")
             token = mark()
-            page.wait_for_timeout(1500)
+            wait_for_idle(page, quiet_ms=1000)  # no run begun for a second: the iframe is not about to change
             if mark() != token:
                 continue
             try:

@@ -111,7 +111,7 @@ def test_tooltip_at_the_east_edge_stays_inside_the_map(browser, atlas_url):
         page = tab.page
         iframe = page.locator(FOLIUM_IFRAME)
         iframe.evaluate("e => e.scrollIntoView({block: 'center'})")
-        page.wait_for_timeout(500)
+        expect(iframe).to_be_in_viewport(ratio=0.9)
         frame = page.frame_locator(FOLIUM_IFRAME)
         frame_handle = iframe.element_handle().content_frame()
         point = frame_handle.evaluate(EAST_POINT)
@@ -138,8 +138,7 @@ def test_browser_print_gives_title_and_map_with_legend_on_one_page(browser, atla
     try:
         page = tab.page
         page.emulate_media(media="print")
-        page.wait_for_timeout(500)
-        assert not page.locator('[data-testid="stSidebar"]').is_visible()
+        expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
         assert page.get_by_role("heading", name="四川民政服务覆盖图集").is_visible()
         assert page.locator(FOLIUM_IFRAME).is_visible()
         assert page.frame_locator(FOLIUM_IFRAME).locator(".atlas-legend").is_visible()

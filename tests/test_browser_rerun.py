@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from tests.support.browser import FOLIUM_IFRAME, LocalOnlyPage, atlas_server
+from tests.support.browser import FOLIUM_IFRAME, LocalOnlyPage, atlas_server, wait_for_idle, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -28,34 +28,44 @@ def test_pan_and_zoom_do_not_rerun_but_a_click_does(tmp_path, atlas_url, browser
     frame = page.frame_locator(FOLIUM_IFRAME)
     paths = frame.locator("path.leaflet-interactive")
     paths.first.wait_for(timeout=150_000)
-    # Let the first-load handshakes (component ready, initial value) finish.
-    for _ in range(40):
-        before = len(sent)
-        page.wait_for_timeout(500)
-        if len(sent) == before and paths.count() == 21:
-            break
+    # The first-load handshakes (component ready, initial value) over: no run for a second.
+    wait_for_idle(page, quiet_ms=1000)
     assert paths.count() == 21
     settled = len(sent)
 
     # The drag, the wheel and the click below go to viewport coordinates: the whole map must be in view.
     page.set_viewport_size({"width": 1400, "height": 1600})
-    page.wait_for_timeout(500)
-    map_box = frame.locator(".leaflet-container").bounding_box()
     viewport = page.viewport_size
-    assert map_box is not None and viewport is not None
-    assert map_box["y"] >= 0 and map_box["y"] + map_box["height"] <= viewport["height"], (map_box, viewport)
+    assert viewport is not None
+    map_box = wait_until(
+        page,
+        lambda: (
+            (b := frame.locator(".leaflet-container").bounding_box())
+            and b["y"] >= 0
+            and b["y"] + b["height"] <= viewport["height"]
+            and b
+        ),
+        "the whole map in view",
+    )
+    zoom = frame.locator("body")
+    z0 = zoom.evaluate(ZOOM_JS)
     frame.locator(".leaflet-control-zoom-in").click()
-    page.wait_for_timeout(600)
+    z1 = wait_until(page, lambda: (z := zoom.evaluate(ZOOM_JS)) > z0 and z, "the map zoomed in")
     frame.locator(".leaflet-control-zoom-out").click()
-    page.wait_for_timeout(600)
+    wait_until(page, lambda: zoom.evaluate(ZOOM_JS) < z1, "the map zoomed out")
     x, y = map_box["x"] + 60, map_box["y"] + map_box["height"] - 60  # an empty corner, not a region
     page.mouse.move(x, y)
     page.mouse.down()
     page.mouse.move(x + 120, y - 80, steps=8)
     page.mouse.up()
     page.mouse.move(map_box["x"] + map_box["width"] / 2, map_box["y"] + map_box["height"] / 2)
+    z2 = zoom.evaluate(ZOOM_JS)
     page.mouse.wheel(0, -300)  # zooms in on the middle of the map, where regions stay in view
-    page.wait_for_timeout(2500)
+    wait_until(page, lambda: zoom.evaluate(ZOOM_JS) > z2, "the wheel's zoom")
+    # What must not happen has no event to wait for: streamlit-folium would report a move within its debounce
+    # (a quarter second) of the map's moveend, so the page is watched for two seconds after the zoom settles.
+    moved = time.monotonic()
+    wait_until(page, lambda: len(sent) > settled or time.monotonic() - moved > 2.0, "two quiet seconds", every_ms=100)
     assert len(sent) == settled, f"pan/zoom sent {len(sent) - settled} message(s) to the server"
 
     # Click a region that is still drawn inside the map after the pan and zoom: a point of a grid over the map
@@ -77,8 +87,7 @@ def test_pan_and_zoom_do_not_rerun_but_a_click_does(tmp_path, atlas_url, browser
     if spot is None:
         pytest.fail("no region left in view after the pan and zoom to click on")
     page.mouse.click(*spot)
-    page.wait_for_timeout(3000)
-    assert len(sent) > settled, "a click on a region must reach the server (selection)"
+    wait_until(page, lambda: len(sent) > settled, "the click to reach the server (selection)")
     assert not tab.page_errors
     tab.close()
 
@@ -98,8 +107,9 @@ def test_a_layer_switch_restyles_the_same_map_in_place(tmp_path, atlas_url, brow
     # Mark the iframe element and its document; the user zooms in and pans.
     page.locator(FOLIUM_IFRAME).evaluate("e => { e.dataset.atlasMark = 'kept'; }")
     frame.locator("body").evaluate("() => { window.atlasMark = 'kept'; }")
+    z0 = frame.locator("body").evaluate(ZOOM_JS)
     frame.locator(".leaflet-control-zoom-in").click()
-    page.wait_for_timeout(600)
+    _until(page, lambda: frame.locator("body").evaluate(ZOOM_JS) > z0, "the map zoomed in")
     frame.locator("body").evaluate("() => window.map.panBy([40, -30], {animate: false})")
     view_js = "() => [window.map.getZoom(), window.map.getCenter().lat, window.map.getCenter().lng]"
     viewport = frame.locator("body").evaluate(view_js)
@@ -118,6 +128,7 @@ def test_a_layer_switch_restyles_the_same_map_in_place(tmp_path, atlas_url, brow
     tab.close()
 
 
+ZOOM_JS = "() => window.map.getZoom()"
 FILLS_JS = "() => Array.from(document.querySelectorAll('path.leaflet-interactive'), p => p.getAttribute('fill'))"
 
 

@@ -109,13 +109,13 @@ def lazy_expander(label: str, key: str):
     return st.expander(label, key=key, on_change="rerun")
 
 
-# How long the page waits after writing its map and sidebar before writing the rest (bench/README.md, "Fourth
-# round"). In Chromium here the browser hands a lone map message to the map's iframe and repaints within ~60 ms,
-# but when the ~80 messages of the rest of the page arrive right behind it, it works through those first: a
-# switch's new colours showed 0.3-0.7 s later (0.05 s of pause was not always enough, 0.15 s was).
+# How long the page waits after writing its map and sidebar before writing the rest (bench/page_speed.py). In
+# Chromium here the browser hands a lone map message to the map's iframe and repaints within ~60 ms, but when the
+# ~80 messages of the rest of the page arrive right behind it, it works through those first: a switch's new colours
+# showed 0.3-0.7 s later (0.05 s of pause was not always enough, 0.15 s was).
 MAP_HEAD_START_S = 0.15
 # A session's first run waits at most this long for its map to be drawn before it writes the sidebar and the
-# rest (bench/README.md, "Fifth round"): the widgets' code (~2.9 MB) loaded beside the map's held it up ~2 s.
+# rest (bench/page_speed.py's first map): the widgets' code (~2.9 MB) loaded beside the map's held it up ~2 s.
 FIRST_MAP_WAIT_S = 4.0
 
 
