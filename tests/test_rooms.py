@@ -73,3 +73,13 @@ def test_the_import_contracts_hold():
     )
     assert out.returncode == 0, out.stdout[-3000:]
     assert "Contracts: 4 kept, 0 broken." in out.stdout
+
+
+def test_the_page_modules_leave_the_print_and_statistics_stacks_out():
+    """Every session's first run imports the page's modules: matplotlib (exports, the brief), scipy and esda (one
+    compare view each) load when a planner asks for them, not at start-up."""
+    loaded = loaded_after(
+        "import app.ui.cache, app.ui.panels, app.ui.sidebar, app.ui.upload, app.ui.livemap, app.ui.export_panel, "
+        "app.ui.compare.page, app.ui.plan.page"
+    )
+    assert not {"matplotlib", "scipy", "esda", "sklearn"} & loaded, {"matplotlib", "scipy", "esda", "sklearn"} & loaded

@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from app.cli.export import ERROR_STATUS, UsageError, one_line_errors, user_registry, write_atomically
 
-BRIEF_THEMES = ("child_protection", "elderly_care")  # app.export.brief.BRIEF_THEMES (matplotlib not imported here)
+BRIEF_THEMES = ("child_protection", "elderly_care")  # app.export.briefrequest.BRIEF_THEMES, without pandas
 
 
 def add_subcommand(sub: argparse._SubParsersAction) -> None:

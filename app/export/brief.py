@@ -13,10 +13,9 @@ the page's figures, classes and colours.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import geopandas as gpd
@@ -32,8 +31,9 @@ from app.core.names_en import english_short
 from app.core.plan import PlanData, plan_data, sanitise_plan, site_unit
 from app.core.plantables import region_table, township_list
 from app.core.regionnames import region_label
-from app.core.viewstate import LANGS, ViewState
+from app.core.viewstate import ViewState
 from app.export import printmap
+from app.export.briefrequest import BRIEF_THEMES, BriefError, BriefRequest
 from app.export.paper import MAP_USE_NOTE, MM_PER_INCH, PAPERS
 from app.export.printmap import PrintOptions, font
 from geodata.codes import gazetteer
@@ -43,7 +43,6 @@ from layers.planstore import FacilitySet
 from layers.registry import THEMES
 from layers.summary import province_summary
 
-BRIEF_THEMES = ("child_protection", "elderly_care")
 PAPER = "a4-portrait"
 # The cover's key figures: the census, the township lists, and each theme's catchments.
 KEY_LAYERS = ("pop_total", "pop_60plus", "pop_60plus_share", "pop_0_14", "pop_0_14_share")
@@ -65,31 +64,6 @@ MERGER_LAYERS = (
 ROWS_PER_PAGE = 48
 LINE_SPACING = 1.6  # of the font size, for every table row
 TOP, BOTTOM = 0.93, 0.12  # the table area of a text page (figure fractions)
-
-
-class BriefError(ValueError):
-    """A request the brief cannot be made for; the message names the valid choices."""
-
-
-@dataclass(frozen=True)
-class BriefRequest:
-    area: str  # a prefecture code
-    lang: str = "zh"
-    theme: str = "child_protection"
-    plan: ViewState | None = None  # a plan view: its norm, supply and township list give the plan pages
-    date: dt.date = field(default_factory=dt.date.today)
-    note: str | None = None  # the map-use note (default: MAP_USE_NOTE)
-
-    def check(self) -> None:
-        prefectures = {d.adcode for d in gazetteer().current("prefecture")}
-        if self.area not in prefectures:
-            raise BriefError(
-                f"area {self.area!r} is not a prefecture code; choose from: {', '.join(sorted(prefectures))}"
-            )
-        if self.lang not in LANGS:
-            raise BriefError(f"lang {self.lang!r} is not one of {', '.join(LANGS)}")
-        if self.theme not in BRIEF_THEMES:
-            raise BriefError(f"theme {self.theme!r} is not one of {', '.join(BRIEF_THEMES)}")
 
 
 @dataclass

@@ -10,7 +10,7 @@ from app.core.i18n import t
 from app.core.plan import PlanData
 from app.core.regionnames import search_label
 from app.core.viewstate import ViewState
-from app.export.brief import BRIEF_THEMES, BriefRequest, build_brief
+from app.export.briefrequest import BRIEF_THEMES, BriefRequest
 from app.ui import cache
 from app.ui.plan import cache as plan_cache
 from geodata.codes import gazetteer
@@ -66,6 +66,10 @@ def brief_section(view: ViewState, plan: PlanData) -> None:
             prepared = None
         if st.button(t("plan_brief_prepare", lang), key="plan_brief_prepare"):
             with st.spinner(t("plan_brief_prepare", lang)):
+                # Loaded when a brief is made: matplotlib and the PDF backend would add ~1.5 s of CPU to every
+                # page's start-up for a button few sessions press.
+                from app.export.brief import build_brief
+
                 pdf = build_brief(
                     request,
                     cache.registry(),
