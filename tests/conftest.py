@@ -23,8 +23,10 @@ from tests.support.browser import atlas_server, chromium  # noqa: E402
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tiers by what a test uses: a browser (one xdist worker runs them all, on one shared server and Chromium),
-    the real page through AppTest."""
+    """Tiers by what a test uses: a browser (on its worker's shared server and Chromium), the real page through
+    AppTest. The xdist_group marks ask `--dist loadgroup` to keep a group on one worker; with pytest 9.2 xdist 3.8
+    ignores them (pytest-xdist#1386), so every test that shares state across workers (the PostgreSQL store, the
+    wheel, the NBS lists) keeps its own per worker or writes atomically."""
     for item in items:
         if "browser" in item.fixturenames or item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.browser)

@@ -29,8 +29,16 @@ def _postgres_url() -> str:
         if os.environ.get("CI") == "true":
             pytest.fail(f"{PG_ENV} is not set: .ci/run must start PostgreSQL (scripts/test_postgres.sh)")
         pytest.skip(f"{PG_ENV} not set (bash scripts/test_postgres.sh start prints one)")
-    engine = sa.create_engine(url)
+    # A database per xdist worker: each test empties its database, and two workers' tests run at once.
+    name = f"{sa.engine.make_url(url).database}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
     try:
+        with engine.connect() as conn:
+            if not conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first():
+                conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        engine.dispose()
+        url = sa.engine.make_url(url).set(database=name).render_as_string(hide_password=False)
+        engine = sa.create_engine(url)
         userstore.metadata.drop_all(engine)  # a clean database for every test
     except sa.exc.OperationalError as exc:
         if os.environ.get("CI") == "true":
