@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import subprocess
 import tarfile
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,15 +57,19 @@ def fetch_tarball(version: str) -> Path:
     path = tarball_path(version)
     if path.exists() and tarfile.is_tarfile(path):
         return path
-    subprocess.run(
-        ["npm", "pack", f"{PACKAGE}@{version}", "--silent"],
-        cwd=path.parent,
-        check=True,
-        capture_output=True,
-        timeout=600,
-    )
-    if not path.exists():
-        raise FileNotFoundError(f"npm pack {PACKAGE}@{version} did not produce {path}")
+    # Packed in a folder of its own, then moved into place: another process never reads a half-written tarball.
+    with tempfile.TemporaryDirectory(dir=path.parent, prefix=".pack-") as folder:
+        subprocess.run(
+            ["npm", "pack", f"{PACKAGE}@{version}", "--silent"],
+            cwd=folder,
+            check=True,
+            capture_output=True,
+            timeout=600,
+        )
+        packed = Path(folder) / path.name
+        if not packed.exists():
+            raise FileNotFoundError(f"npm pack {PACKAGE}@{version} did not produce {path.name}")
+        os.replace(packed, path)
     return path
 
 
