@@ -64,13 +64,17 @@ def export_data(data: MapData, fmt: str, load: BoundaryLoader, options: ExportOp
         raise ExportError(f"datum {options.datum!r} is not one of {', '.join(DATUMS)}")
     # Each format's module when it is asked for: matplotlib (print), pyogrio (GeoPackage) take a second to import,
     # which a page that only shows its export options should not pay.
-    from app.export import datafiles, htmlexport, printmap
-
     if fmt in PRINT_FORMATS:
+        from app.export import printmap
+
         return printmap.render(load(view.level, "web", "wgs84"), data, options.print, fmt)
     if fmt == "html":
+        from app.export import htmlexport
+
         shapes = load(view.level, mapdata.boundary_detail(view), mapdata.datum_for(view))
         return htmlexport.html_bytes(shapes, data, title=options.print.title)
+    from app.export import datafiles
+
     if fmt == "csv":
         return datafiles.csv_bytes(data)
     if fmt == "xlsx":
