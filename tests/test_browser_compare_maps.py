@@ -13,7 +13,10 @@ Screenshots of each view go to test-artifacts/.
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from app.core.compareviews import VIEWS
 from app.core.i18n import t
@@ -113,10 +116,13 @@ def test_side_by_side_legends_sources_and_a_click_that_moves_no_map(atlas_url, b
             assert legend["swatches"] == legend["rows"] >= 3, legend
             assert t("source", lang) not in legend["text"], legend  # the sources are under the maps
             assert legend["over"] == 0, f"the legend hides a region at {legend['over']} of {legend['points']} points"
-        sources = page.locator('[data-testid="stCaptionContainer"]').filter(has_text=f"{t('source', lang)}: A ·")
-        assert sources.count() == 1
+        # each layer's unit, year and source in a line of its own, under the maps
         maps = page.locator(FOLIUM_IFRAME).bounding_box()
-        assert sources.bounding_box()["y"] >= maps["y"] + maps["height"] - 1
+        for which in ("A", "B"):
+            line = page.locator('[data-testid="stCaptionContainer"]').filter(has_text=re.compile(rf"^{which} · "))
+            expect(line).to_have_count(1)
+            expect(line).to_contain_text(f"{t('source', lang)}: ")
+            assert line.bounding_box()["y"] >= maps["y"] + maps["height"] - 1
         page.screenshot(path=str(ARTIFACTS / f"compare_side_by_side_{lang}.png"))
 
         # A click on a region of the right map selects it: outlined on both maps, neither map moves.

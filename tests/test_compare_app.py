@@ -138,7 +138,7 @@ def test_every_view_survives_a_language_switch(view):
     sidebar_widget(at, "radio", "w_lang").set_value("en")
     rerun(at)
     assert params(at)["lang"] == "en" and params(at).get("cview", "side_by_side") == view
-    assert any(x.value.startswith("**A** ·") for x in at.main.markdown)
+    assert any(x.value.startswith("**A** · People aged 60\\+") for x in at.main.caption)  # in the new language
     assert sidebar_widget(at, "radio", "w_cview").value == view
 
 
@@ -165,8 +165,11 @@ def test_side_by_side_sources_are_under_the_maps_not_in_their_legends():
         for e in shown
         if type(e).__name__ == "Caption" or e.type == "component_instance"
     ]
-    sources = f"A · {escape(a.source_text(short=True))}; B · {escape(b.source_text(short=True))}"
-    assert kinds.index("map") < next(i for i, k in enumerate(kinds) if sources in k)
+    # each layer's unit, year and source, in the page's language
+    lines = [f"**{w}** · {escape(x.title('zh'))}" for w, x in (("A", a), ("B", b))]
+    for line, layer in zip(lines, (a, b), strict=True):
+        where = next(i for i, k in enumerate(kinds) if k.startswith(line))
+        assert kinds.index("map") < where and escape(layer.source_text(short=True, lang="zh")) in kinds[where]
 
 
 def _walk(node):

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from app.core.i18n import t
-from tests.support.browser import FOLIUM_IFRAME, LocalOnlyPage, wait_for_idle
+from tests.support.browser import FOLIUM_IFRAME, LocalOnlyPage, runs_started, wait_for_idle
 
 TIMEOUT_S = 120.0
 LANG_LABEL = {"zh": "中文", "en": "English"}
@@ -44,8 +44,9 @@ def until(page, condition, what: str, timeout_s: float = TIMEOUT_S):
 
 def settle(page) -> None:
     """Until the script run the last action started has finished and one map iframe is on the page."""
-    # No run under way or begun for 300 ms (a click's run request reaches the server first), one map on the page.
-    wait_for_idle(page, quiet_ms=300, timeout=TIMEOUT_S * 1000)
+    # The run a click has just asked for may not have begun: wait up to a second for one to begin, then until no
+    # run is under way or begun for 300 ms, with one map on the page.
+    wait_for_idle(page, runs_started(page), quiet_ms=300, timeout=TIMEOUT_S * 1000)
 
 
 def frame(page):

@@ -1,4 +1,4 @@
-"""The page in compare mode: a heading naming both layers (unit, year, source), then the chosen view."""
+"""The page in compare mode: a line naming both layers, the chosen view, then both layers' unit, year and source."""
 
 from __future__ import annotations
 
@@ -31,11 +31,13 @@ def page(view: ViewState) -> None:
     for error in (data.a.error, data.b.error):
         if error:
             st.error(escape(error))
-    st.subheader(t("compare_heading", lang, a=data.layer_a.title(lang), b=data.layer_b.title(lang)))
-    st.markdown(layer_caption(data, "a") + "  \n" + layer_caption(data, "b"))
+    # One line above the map (the map in view first); units, years and sources of both layers under it.
+    st.markdown(f"**{escape(t('compare_heading', lang, a=data.layer_a.title(lang), b=data.layer_b.title(lang)))}**")
     chosen = VIEWS[view.compare_view]
     if chosen.needs_numeric_a and not data.numeric:
         st.info(t("compare_needs_numeric", lang, layer=escape(data.layer_a.title(lang))))
         return
     RENDER[chosen.id](data, view)
+    st.caption(layer_caption(data, "a"))
+    st.caption(layer_caption(data, "b"))
     export_section(data)

@@ -1,5 +1,5 @@
-"""Compare view: layer A and layer B as two maps that pan and zoom together, each with its own legend; the sources
-of both under the maps."""
+"""Compare view: layer A and layer B as two maps that pan and zoom together, each with its own legend (the page
+names both layers' units, years and sources under the maps)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import streamlit as st
 
 from app.core.compare import CompareData
 from app.core.i18n import t
-from app.core.markup import escape
 from app.core.viewstate import ViewState
 from app.ui import cache
 from app.ui.compare.widgets import show_map
@@ -17,7 +16,3 @@ def render(data: CompareData, view: ViewState) -> None:
     lang = view.lang
     st.caption(t("side_by_side_hint", lang))
     show_map(view, cache.side_by_side_panes(view), key="compare_dual", height=560)
-    st.caption(
-        f"{t('source', lang)}: A · {escape(data.layer_a.source_text(short=True))}; "
-        f"B · {escape(data.layer_b.source_text(short=True))}"
-    )
