@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL server for the store tests (tests/test_userstore.py).
 #   bash scripts/test_postgres.sh start   → installs Debian's `postgresql` if missing, starts a server in a
-#                                           temporary folder on 127.0.0.1:$PGTEST_PORT (default 55432) and
+#                                           temporary folder on 127.0.0.1:$PGTEST_PORT (default: a free port) and
 #                                           prints its URL (export it as COVERAGE_ATLAS_TEST_PG_URL);
 #   bash scripts/test_postgres.sh stop DIR → stops it and removes the folder (DIR: printed on stderr by start).
 # PostgreSQL refuses to run as root: as root the server runs as the `postgres` user the package creates.
@@ -25,7 +25,8 @@ if [ -z "$(pgbin)" ]; then
   $SUDO apt-get install -y -qq --no-install-recommends postgresql >&2
 fi
 bin=$(pgbin)
-port=${PGTEST_PORT:-55432}
+# A free port unless one is given: another PostgreSQL (a developer's, a second run) may hold any fixed one.
+port=${PGTEST_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 dir=$(mktemp -d /tmp/atlas-pg.XXXXXX)
 chmod 755 "$dir"
 [ "$(id -u)" -eq 0 ] && chown postgres: "$dir"
