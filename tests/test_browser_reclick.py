@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.support.browser import FOLIUM_IFRAME, LocalOnlyPage, wait_for_idle
 
@@ -21,10 +22,16 @@ def test_reclicking_a_region_after_clearing_selects_it_again(tmp_path, atlas_url
 
     def click_region():
         paths = page.frame_locator(FOLIUM_IFRAME).locator("path.leaflet-interactive")
-        page.wait_for_function(f"() => document.querySelectorAll('{FOLIUM_IFRAME}').length === 1", timeout=TIMEOUT)
-        paths.nth(5).wait_for(timeout=TIMEOUT)
-        wait_for_idle(page)  # not mid-rerun: a run that replaces the map would swallow the click
-        paths.nth(5).click(force=True)
+        for attempt in range(3):  # the map's shapes are drawn again when its geometry arrives: click the new ones
+            page.wait_for_function(f"() => document.querySelectorAll('{FOLIUM_IFRAME}').length === 1", timeout=TIMEOUT)
+            paths.nth(5).wait_for(timeout=TIMEOUT)
+            wait_for_idle(page)  # not mid-rerun: a run that replaces the map would swallow the click
+            try:
+                paths.nth(5).click(force=True, timeout=15_000)
+                return
+            except PlaywrightTimeout:
+                if attempt == 2:
+                    raise
 
     click_region()
     clear.wait_for(timeout=TIMEOUT)

@@ -48,20 +48,19 @@ def test_pan_and_zoom_do_not_rerun_but_a_click_does(tmp_path, atlas_url, browser
         "the whole map in view",
     )
     zoom = frame.locator("body")
-    z0 = zoom.evaluate(ZOOM_JS)
+    zoom.evaluate(COUNT_ZOOMS_JS)
     frame.locator(".leaflet-control-zoom-in").click()
-    z1 = wait_until(page, lambda: (z := zoom.evaluate(ZOOM_JS)) > z0 and z, "the map zoomed in")
+    wait_until(page, lambda: zoom.evaluate("() => window.__atlasZooms") >= 1, "the zoom-in to end")
     frame.locator(".leaflet-control-zoom-out").click()
-    wait_until(page, lambda: zoom.evaluate(ZOOM_JS) < z1, "the map zoomed out")
+    wait_until(page, lambda: zoom.evaluate("() => window.__atlasZooms") >= 2, "the zoom-out to end")
     x, y = map_box["x"] + 60, map_box["y"] + map_box["height"] - 60  # an empty corner, not a region
     page.mouse.move(x, y)
     page.mouse.down()
     page.mouse.move(x + 120, y - 80, steps=8)
     page.mouse.up()
     page.mouse.move(map_box["x"] + map_box["width"] / 2, map_box["y"] + map_box["height"] / 2)
-    z2 = zoom.evaluate(ZOOM_JS)
     page.mouse.wheel(0, -300)  # zooms in on the middle of the map, where regions stay in view
-    wait_until(page, lambda: zoom.evaluate(ZOOM_JS) > z2, "the wheel's zoom")
+    wait_until(page, lambda: zoom.evaluate("() => window.__atlasZooms") >= 3, "the wheel's zoom to end")
     # What must not happen has no event to wait for: streamlit-folium would report a move within its debounce
     # (a quarter second) of the map's moveend, so the page is watched for two seconds after the zoom settles.
     moved = time.monotonic()
@@ -129,6 +128,8 @@ def test_a_layer_switch_restyles_the_same_map_in_place(tmp_path, atlas_url, brow
 
 
 ZOOM_JS = "() => window.map.getZoom()"
+# Counts the map's finished zooms (Leaflet's zoomend), the condition each zoom of the test waits on.
+COUNT_ZOOMS_JS = "() => { window.__atlasZooms = 0; window.map.on('zoomend', () => { window.__atlasZooms += 1; }); }"
 FILLS_JS = "() => Array.from(document.querySelectorAll('path.leaflet-interactive'), p => p.getAttribute('fill'))"
 
 

@@ -8,6 +8,7 @@ installed only from the wheel), so the test costs seconds, not a full download o
 from __future__ import annotations
 
 import os
+import shutil
 import site
 import subprocess
 import sys
@@ -27,9 +28,19 @@ pytestmark = [pytest.mark.network, pytest.mark.slow, pytest.mark.xdist_group("wh
 def installed(tmp_path_factory) -> dict[str, Path]:
     base = tmp_path_factory.mktemp("wheel")
     dist = base / "dist"
+    # Built from a copy of the sources: setuptools writes build/ and *.egg-info next to them, and the other worker
+    # may be building at the same moment (the checkout stays as it was, too).
+    source = base / "source"
+    top = {".venv", ".git", "build", "dist", "test-artifacts", ".pytest_cache"}  # at the top only: static/ has dist/
+
+    def left_out(folder: str, names: list[str]) -> set[str]:
+        here = {n for n in names if n.endswith(".egg-info") or n == "__pycache__"}
+        return here | (top & set(names) if Path(folder) == ROOT else set())
+
+    shutil.copytree(ROOT, source, ignore=left_out)
     # Build isolation fetches the build backend from the package index, as any `pip install .` does.
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "-w", str(dist), "-q"],
+        [sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "-w", str(dist), "-q"],
         check=True,
         timeout=600,
         capture_output=True,
