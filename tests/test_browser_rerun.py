@@ -101,21 +101,30 @@ def test_a_layer_switch_restyles_the_same_map_in_place(tmp_path, atlas_url, brow
     frame = page.frame_locator(FOLIUM_IFRAME)
     paths = frame.locator("path.leaflet-interactive")
     paths.first.wait_for(timeout=150_000)
-    _until(page, lambda: page.locator(FOLIUM_IFRAME).count() == 1 and paths.count() == 21, "21 shapes")
-    _until(page, lambda: "60岁及以上" in frame.locator(".atlas-legend-title").inner_text(), "the legend")
+    wait_until(
+        page, lambda: page.locator(FOLIUM_IFRAME).count() == 1 and paths.count() == 21, "21 shapes", timeout_ms=90_000
+    )
+    wait_until(
+        page, lambda: "60岁及以上" in frame.locator(".atlas-legend-title").inner_text(), "the legend", timeout_ms=90_000
+    )
     # Mark the iframe element and its document; the user zooms in and pans.
     page.locator(FOLIUM_IFRAME).evaluate("e => { e.dataset.atlasMark = 'kept'; }")
     frame.locator("body").evaluate("() => { window.atlasMark = 'kept'; }")
     z0 = frame.locator("body").evaluate(ZOOM_JS)
     frame.locator(".leaflet-control-zoom-in").click()
-    _until(page, lambda: frame.locator("body").evaluate(ZOOM_JS) > z0, "the map zoomed in")
+    wait_until(page, lambda: frame.locator("body").evaluate(ZOOM_JS) > z0, "the map zoomed in", timeout_ms=90_000)
     frame.locator("body").evaluate("() => window.map.panBy([40, -30], {animate: false})")
     view_js = "() => [window.map.getZoom(), window.map.getCenter().lat, window.map.getCenter().lng]"
     viewport = frame.locator("body").evaluate(view_js)
     before = frame.locator("body").evaluate(FILLS_JS)
 
     page.locator('[data-testid="stSidebar"]').get_by_text("有65岁及以上老人的户数", exact=True).click()
-    _until(page, lambda: frame.locator(".atlas-legend-title").inner_text() == "有65岁及以上老人的户数", "new legend")
+    wait_until(
+        page,
+        lambda: frame.locator(".atlas-legend-title").inner_text() == "有65岁及以上老人的户数",
+        "new legend",
+        timeout_ms=90_000,
+    )
 
     assert page.locator(FOLIUM_IFRAME).count() == 1
     assert page.locator(FOLIUM_IFRAME).evaluate("e => e.dataset.atlasMark") == "kept", "iframe replaced"
@@ -131,14 +140,6 @@ ZOOM_JS = "() => window.map.getZoom()"
 # Counts the map's finished zooms (Leaflet's zoomend), the condition each zoom of the test waits on.
 COUNT_ZOOMS_JS = "() => { window.__atlasZooms = 0; window.map.on('zoomend', () => { window.__atlasZooms += 1; }); }"
 FILLS_JS = "() => Array.from(document.querySelectorAll('path.leaflet-interactive'), p => p.getAttribute('fill'))"
-
-
-def _until(page, condition, what: str, timeout_s: float = 90) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        page.wait_for_timeout(200)
 
 
 SIDEBAR_WIDGET = '[data-testid="stSidebar"] [data-testid="stWidgetLabel"]'

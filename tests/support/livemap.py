@@ -4,14 +4,13 @@ where each map of the frame is."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from app.core.i18n import t
-from tests.support.browser import FOLIUM_IFRAME, LocalOnlyPage, runs_started, wait_for_idle
+from tests.support.browser import FOLIUM_IFRAME, LocalOnlyPage, runs_started, wait_for_idle, wait_until
 
 TIMEOUT_S = 120.0
 LANG_LABEL = {"zh": "中文", "en": "English"}
@@ -28,18 +27,15 @@ MAP_STATE_JS = """() => {
 
 
 def until(page, condition, what: str, timeout_s: float = TIMEOUT_S):
-    """Poll ``condition`` (an iframe being swapped may make it raise) until it gives a true value."""
-    deadline = time.monotonic() + timeout_s
-    while True:
+    """:func:`tests.support.browser.wait_until`, for a condition that an iframe being swapped may make raise."""
+
+    def tolerant():
         try:
-            value = condition()
+            return condition()
         except Exception:  # the iframe is detached while Streamlit swaps it
-            value = None
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout_s:.0f} s waiting for {what}")
-        page.wait_for_timeout(100)
+            return None
+
+    return wait_until(page, tolerant, what, timeout_ms=int(timeout_s * 1000), every_ms=100)
 
 
 def settle(page) -> None:
