@@ -169,7 +169,7 @@ def test_map_walkthrough_offline(atlas_url, browser):
 
         # 7. the network: only basemap tiles were refused, nothing the page needs; no script errors
         for t in (tab, fresh):
-            t.page.wait_for_load_state("networkidle")
+            t.wait_network_quiet()
             assert t.blocked, "no basemap tile was even requested: is the request recorder working?"
             not_tiles = [
                 (kind, u)

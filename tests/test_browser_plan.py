@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from app.core.i18n import t
@@ -103,6 +104,26 @@ class PlanPage:
         self.idle(mark)
         self.check()
 
+    def download(self, button_key: str) -> bytes:
+        """Press a download button and return the file's bytes.
+
+        Streamlit builds a deferred download (data given as a function) through a message on the session's
+        websocket; on a loaded CI machine one such answer was seen never to arrive (the button spun for
+        150 s). A planner would press again: so does this, once, and then fails."""
+        button = self.page.get_by_role("button", name=t(button_key, self.lang))
+
+        def press(timeout: int) -> bytes:
+            expect(button).to_be_enabled()
+            with self.page.expect_download(timeout=timeout) as download:
+                button.click()
+            return Path(download.value.path()).read_bytes()
+
+        try:
+            return press(60_000)
+        except PlaywrightTimeoutError:
+            self.steps.append(f"{button_key}: no file after 60 s, pressed again")
+        return press(TIMEOUT)
+
     def choose(self, label_key: str, option: str, *, in_sidebar: bool = True) -> None:
         """Type ``option`` into the selectbox labelled ``t(label_key)`` and click the first option holding it."""
         where = self.sidebar if in_sidebar else self.page.locator('[data-testid="stMain"]')
@@ -176,9 +197,7 @@ def page_controls(p: PlanPage) -> None:
         lambda: p.page.get_by_text(t("plan_township_all", lang), exact=True).click(),
         shows=p.page.get_by_role("checkbox", name=t("plan_township_all", lang), checked=True),
     )
-    with p.page.expect_download() as download:
-        p.page.get_by_role("button", name=t("plan_download_townships", lang)).click()
-    data = Path(download.value.path()).read_bytes()
+    data = p.download("plan_download_townships")
     assert data.startswith(b"\xef\xbb\xbf") and b"513401" in data and b"513401103" not in data.split(b"\r\n\r\n")[0]
     assert table.count() >= 3
     p.step(
@@ -191,9 +210,7 @@ def page_controls(p: PlanPage) -> None:
         lambda: p.page.get_by_role("button", name=t("plan_brief_prepare", lang)).click(),
         shows=p.page.get_by_role("button", name=t("plan_brief_download", lang)),
     )
-    with p.page.expect_download() as download:
-        p.page.get_by_role("button", name=t("plan_brief_download", lang)).click()
-    pdf = Path(download.value.path()).read_bytes()
+    pdf = p.download("plan_brief_download")
     assert pdf.startswith(b"%PDF") and len(pdf) > 100_000
 
 

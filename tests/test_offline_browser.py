@@ -90,7 +90,7 @@ def test_localized_map_renders_without_foreign_requests(app_url, browser):
             "async () => { await document.fonts.ready;"
             " return [...document.fonts].filter(f => f.status === 'loaded').map(f => f.family); }"
         )
-        tab.page.wait_for_load_state("networkidle")
+        tab.wait_network_quiet()
         ARTIFACTS.mkdir(exist_ok=True)
         tab.page.screenshot(path=str(ARTIFACTS / "offline_map.png"), full_page=True)
 

@@ -501,6 +501,7 @@ def table_and_download(data: MapData) -> None:
         file_name=f"sichuan_{layer.id}_{data.view.level}.csv",
         mime="text/csv",
         key="download",
+        on_click="ignore",  # a download changes nothing on the page: no rerun
     )
 
 

@@ -441,6 +441,7 @@ def facility_flow(store: UserStore, table: UploadedTable, registry: Registry, la
         file_name=f"{table.name.rsplit('.', 1)[0]}_{_t('sites_file', lang)}.csv",
         mime="text/csv",
         key="uf_sites_csv",
+        on_click="ignore",  # a download changes nothing on the page: no rerun
     )
     if facilities.issues:
         with st.expander(_t("problems", lang, n=len(facilities.issues))):

@@ -159,10 +159,38 @@ class LocalOnlyPage:
         self.local_errors: list[tuple[int, str]] = []  # local responses >= 400
         self.error_responses: list[tuple[int, str]] = []  # responses >= 400 from any host
         self.page_errors: list[str] = []  # uncaught exceptions, in the page and in its iframes
+        self.in_flight: set = set()  # requests sent and not yet answered or failed
+        self.network_changed = time.monotonic()
         self.context.add_init_script(RUN_WATCH_JS)  # for wait_for_idle
         self.page.route(NOT_LOOPBACK, self._route)  # covers the component iframes too
         self.page.on("response", self._response)
         self.page.on("pageerror", lambda error: self.page_errors.append(str(error)))
+        self.page.on("request", self._sent)
+        self.page.on("requestfinished", self._settled)
+        self.page.on("requestfailed", self._settled)
+
+    def _sent(self, request):
+        self.in_flight.add(request)
+        self.network_changed = time.monotonic()
+
+    def _settled(self, request):
+        self.in_flight.discard(request)
+        self.network_changed = time.monotonic()
+
+    def wait_network_quiet(self, quiet_ms: int = 500, timeout_ms: int = 90_000):
+        """Wait until no request has been in flight for ``quiet_ms``, so the request log is complete.
+
+        Playwright's "networkidle" load state does the same but gives up after its own timeout
+        without saying which request kept the page busy; this names them."""
+        try:
+            wait_until(
+                self.page,
+                lambda: not self.in_flight and time.monotonic() - self.network_changed >= quiet_ms / 1000,
+                f"no request in flight for {quiet_ms} ms",
+                timeout_ms,
+            )
+        except AssertionError as error:
+            raise AssertionError(f"{error}; still in flight: {[r.url for r in self.in_flight][:5]}") from None
 
     def _route(self, route):
         request = route.request

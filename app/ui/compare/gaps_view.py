@@ -37,6 +37,7 @@ def render(data: CompareData, view: ViewState) -> None:
         file_name=f"sichuan_gaps_{data.layer_a.id}_{data.layer_b.id}_{view.level}.csv",
         mime="text/csv",
         key="download_gaps",
+        on_click="ignore",  # a download changes nothing on the page: no rerun
     )
     missing_list(data)
 

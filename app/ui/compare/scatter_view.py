@@ -106,5 +106,6 @@ def render(data: CompareData, view: ViewState) -> None:
         file_name=f"sichuan_compare_{data.layer_a.id}_{data.layer_b.id}_{view.level}.csv",
         mime="text/csv",
         key="download_compare",
+        on_click="ignore",  # a download changes nothing on the page: no rerun
     )
     missing_list(data)

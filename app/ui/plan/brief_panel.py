@@ -86,4 +86,5 @@ def brief_section(view: ViewState, plan: PlanData) -> None:
                 file_name=f"brief_{request.area}_{request.theme}_{lang}.pdf",
                 mime="application/pdf",
                 key="plan_brief_download",
+                on_click="ignore",  # a download changes nothing on the page: no rerun
             )

@@ -92,6 +92,7 @@ def page(view: ViewState, frame: Any) -> None:
         file_name=f"plan_{plan.norm.id}_{view.level}.csv",
         mime="text/csv",
         key="plan_download_regions",
+        on_click="ignore",  # a download changes nothing on the page: no rerun
     )
     townships_section(plan)
     brief_section(view, plan)
@@ -144,6 +145,7 @@ def townships_section(plan: PlanData) -> None:
         file_name=f"plan_{plan.norm.id}_townships_without_site.csv",
         mime="text/csv",
         key="plan_download_townships",
+        on_click="ignore",  # a download changes nothing on the page: no rerun
     )
     right.download_button(
         t("plan_download_all_townships", lang),
@@ -151,4 +153,5 @@ def townships_section(plan: PlanData) -> None:
         file_name=f"plan_{plan.norm.id}_townships.csv",
         mime="text/csv",
         key="plan_download_all_townships",
+        on_click="ignore",  # a download changes nothing on the page: no rerun
     )
