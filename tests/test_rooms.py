@@ -63,6 +63,15 @@ def test_resolve_imports_no_heavy_library():
     assert not heavy & loaded, heavy & loaded
 
 
+def test_exporting_a_shipped_layer_leaves_the_store_and_statistics_out(tmp_path):
+    # The store is opened for saved layers only (test_import_cli exports one); a shipped layer's print map
+    # needs neither sqlalchemy nor the statistics stack.
+    args = ["export", "--layer", "pop_60plus", "--level", "prefecture", "--format", "png", "--dpi", "72"]
+    args += ["--out", str(tmp_path / "x.png")]
+    loaded = loaded_after(f"from app.cli.main import main\nassert main({args!r}) == 0")
+    assert not {"sqlalchemy", "scipy", "sklearn", "esda", "folium", "streamlit"} & loaded
+
+
 def test_the_import_contracts_hold():
     out = subprocess.run(
         [str(Path(sys.executable).with_name("lint-imports")), "--no-cache"],
