@@ -362,3 +362,15 @@ def test_the_profile_beside_the_map_ranks_each_layer_of_the_theme_among_the_show
     xichang = profile["pop_total"]
     assert xichang.ranked == 17 and xichang.rank == 1  # Xichang is Liangshan's most populous county
     assert xichang.text("zh") == "955,041 人"
+
+
+def test_a_class_of_one_value_is_labelled_by_that_value():
+    # The plan's shortfall map puts "norm met" (0) in a class of its own: its legend reads "0 (n)", not "0 – 0 (n)".
+    values = _data(ViewState(layer="pop_total", level="prefecture")).table["value"]
+    lowest = float(values.min())
+    data = _data(
+        ViewState(layer="pop_total", level="prefecture", scheme="manual", breaks=(lowest, float(values.median())))
+    )
+    first, second = [label for _, label, _ in mapdata.legend_entries(data)][:2]
+    assert first == f"{mapdata.fmt_bound(lowest, data.layer)} ({int((values == lowest).sum())})"
+    assert " – " in second

@@ -206,7 +206,9 @@ def legend_entries(data: MapData) -> list[tuple[str, str, str]]:
         for i, (lo, hi) in enumerate(data.classification.intervals()):
             # Regions outside the value range are counted under their own entry, not in their class.
             count = int(((data.table["cls"] == i) & (data.table["status"] == "shown")).sum())
-            rows.append((colours[i], f"{fmt_bound(lo, layer)} – {fmt_bound(hi, layer)} ({count})", "fill"))
+            low, high = fmt_bound(lo, layer), fmt_bound(hi, layer)
+            span = low if low == high else f"{low} – {high}"  # a class of one value (a shortfall of 0): "0"
+            rows.append((colours[i], f"{span} ({count})", "fill"))
     statuses = set(data.table["status"])
     if "filtered" in statuses:
         rows.append(
