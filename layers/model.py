@@ -357,14 +357,15 @@ class Layer:
             unit_en=f"{self.unit_en} {per_en}",
             kind="rate",
             spec=DerivedSpec("ratio", self.id, by, 1000.0),
-            sources=_merge_sources(self.sources, base.sources),
+            sources=merge_sources(self.sources, base.sources),
             normalise_by=(),
             published_total=None,
             hidden=True,
         )
 
 
-def _merge_sources(*groups: tuple[Source, ...]) -> tuple[Source, ...]:
+def merge_sources(*groups: tuple[Source, ...]) -> tuple[Source, ...]:
+    """The sources of several layers, each once, in order: a figure derived from them credits them all."""
     out: list[Source] = []
     for group in groups:
         for s in group:

@@ -22,7 +22,7 @@ from layers.model import (
     IndicatorSpec,
     Layer,
     PublishedTotal,
-    _merge_sources,
+    merge_sources,
 )
 from layers.tables import DATA_DIR, Source, read_datapackage, source_from_json, with_layer_year
 
@@ -175,7 +175,7 @@ def load_registry(path: Path = LAYERS_TOML) -> Registry:
             missing = set(e["levels"]) - (set(a.levels) & set(b.levels))
             if missing:
                 raise LayerDefinitionError(f"{where}: operands lack level(s) {sorted(missing)}")
-            sources = _merge_sources(a.sources, b.sources, sources)
+            sources = merge_sources(a.sources, b.sources, sources)
             licence = licence or "; ".join(dict.fromkeys(x for x in (a.licence, b.licence) if x))
         elif spec.builder not in BUILDERS:
             raise LayerDefinitionError(f"{where}: builder {spec.builder!r} is not one of {list(BUILDERS)}")

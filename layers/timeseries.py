@@ -11,7 +11,7 @@ from dataclasses import replace
 
 import pandas as pd
 
-from layers.model import OPERATIONS, DerivedSpec, Layer
+from layers.model import OPERATIONS, DerivedSpec, Layer, merge_sources
 
 CHANGE_KINDS = ("abs", "pct")
 
@@ -41,6 +41,7 @@ def change_layer(series: Layer, year_from: int, year_to: int, how: str = "abs") 
         kind="share" if pct else "count",
         palette="RdBu",
         spec=DerivedSpec("pct_change" if pct else "difference", second.id, first.id),
+        sources=merge_sources(first.sources, second.sources),  # both years' editions, not the series' latest
         normalise_by=(),
         published_total=None,
         hidden=True,

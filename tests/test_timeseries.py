@@ -90,6 +90,14 @@ def test_change_between_two_years() -> None:
         change_layer(series, 2018, 2022)
 
 
+def test_a_change_credits_the_editions_of_both_years() -> None:
+    series = default_registry().get("villages_by_year")
+    change = change_layer(series, 2018, 2021)
+    assert {s.year for s in change.sources} == {"2018", "2021"}, change.sources
+    assert "统计用区划代码（2018、2021）" in change.source_text(lang="zh")
+    assert "statistical division codes (2018, 2021)" in change.source_text(lang="en")
+
+
 def test_per_cent_change_from_zero_is_missing_not_infinite() -> None:
     series = default_registry().get("townships_by_year")
     counts = _csv_counts("townships_total")
