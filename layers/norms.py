@@ -62,10 +62,12 @@ class NormSource:
     title: str
     date: str
     file: str  # under data/
+    title_en: str = ""  # the atlas's translation of the title, for English pages
 
     def text(self, lang: str = "zh") -> str:
         if lang == "en":
-            return f"{self.publication_en}, {self.date}, “{self.title}”"
+            title = f"“{self.title_en}” (in Chinese)" if self.title_en else f"“{self.title}”"
+            return f"{self.publication_en}, {self.date}, {title}"
         return f"{self.publication_zh} {self.date}《{self.title}》"
 
 
@@ -93,6 +95,7 @@ class Norm:
     source_zh: str
     source_en: str
     quote: str = ""
+    quote_en: str = ""  # the atlas's translation of ``quote``, for the English page
     reading_zh: str = ""
     reading_en: str = ""
     computable: bool = True
@@ -107,6 +110,10 @@ class Norm:
 
     def source(self, lang: str = "zh") -> str:
         return self.source_en if lang == "en" else self.source_zh
+
+    def quotation(self, lang: str = "zh") -> str:
+        """The quotation in ``lang``: the English page shows the atlas's translation where the norm has one."""
+        return self.quote_en if lang == "en" and self.quote_en else self.quote
 
     def reading(self, lang: str = "zh") -> str:
         return self.reading_en if lang == "en" else self.reading_zh
@@ -192,7 +199,7 @@ def load_norms(path: Path = NORMS_TOML) -> NormCatalogue:
             continue
         if not (DATA_DIR / entry["file"]).is_file():
             problems.append(f"{path.name} source {sid}: file data/{entry['file']} does not exist")
-        sources[sid] = NormSource(sid, *(str(entry[f]).strip() for f in fields))
+        sources[sid] = NormSource(sid, **{f: str(entry[f]).strip() for f in fields}, title_en=_text(entry, "title_en"))
     types: dict[str, FacilityType] = {}
     for i, entry in enumerate(raw.get("facility_type", []), start=1):
         where = f"{path.name} facility_type #{i} ({entry.get('id', '?')})"
@@ -261,6 +268,7 @@ def _shipped_norm(
         source_zh=source.text("zh"),
         source_en=source.text("en"),
         quote=entry["quote"],
+        quote_en=_text(entry, "quote_en"),
         reading_zh=_text(entry, "reading_zh"),
         reading_en=_text(entry, "reading_en"),
         computable=computable,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -24,6 +25,9 @@ def test_every_shipped_norm_quotes_the_article_word_for_word():
     for norm in catalogue.norms.values():
         assert norm.quote in SEED.replace("体球网", "关于"), norm.id
         assert "中国社会报 2021-12-27" in norm.source("zh") and "2021-12-27" in norm.source("en")
+        # The English page shows the atlas's translation of the quotation: there is one, in English only.
+        assert norm.quote_en and not re.search(r"[\u4e00-\u9fff]", norm.quote_en), norm.id
+        assert norm.quotation("en") == norm.quote_en and norm.quotation("zh") == norm.quote
     assert LAYOUT in SEED
 
 

@@ -4,6 +4,8 @@ a planner's norm added on the page."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -59,6 +61,9 @@ def test_plan_page_shows_the_plans_figures_in_both_languages(store):
     at.sidebar.radio(key="w_lang").set_value("en")
     rerun(at)
     assert "“One station”" in at.subheader[0].value
+    norm_box = next(m.value for m in at.markdown if "Source text" in m.value).replace("\\", "")  # Markdown-escaped
+    assert "one institution, one station" in norm_box and "Looking back on 2021" in norm_box, norm_box
+    assert not re.search(r"[\u4e00-\u9fff]", norm_box), norm_box  # the quotation and its source in English too
     listed = frame_with(at, "Township code")
     assert not listed["Township"].str.contains(r"[\u4e00-\u9fff]").any()
     assert frame_with(at, "Parent").set_index("Code").at["513401", "Shortfall"] == 23

@@ -171,6 +171,9 @@ def test_language_switches_page_sidebar_table_and_map_to_english():
     assert df.columns[0] == "Name" and "Rank" in df.columns and "In chosen range" in df.columns
     assert value_column(df) == "Value" and table_heading(at) == "People aged 60+ per township (after the merger)"
     assert all("Source:" in f["properties"]["tip"] for f in map_features(at))
+    # Local reports quote their Chinese sources as written, and say so on the English page.
+    quoted = [m.value for m in at.main.markdown if m.value.startswith("- **") and "—" in m.value]
+    assert quoted and all("(quoted in Chinese)" in q for q in quoted), quoted[:2]
     assert params(at) == {"lang": "en"}
 
 

@@ -211,6 +211,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Townships new here in 2021 (formed by merger, split, moved in, renamed)",
     ),
     "local_reports": ("地方报道中的数字（仅供参考，不可比较）", "Figures from local reports (cited, not comparable)"),
+    "quotation": ("“{quote}”", "“{quote}” (quoted in Chinese)"),  # a figure's source sentence, as written
     "pilots": ("2021年文章点名", "Named in the 2021 article"),
     "ranking": ("排名", "Ranking"),
     "table": ("数据表", "Table"),

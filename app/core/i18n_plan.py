@@ -28,6 +28,7 @@ PLAN_TEXT: dict[str, tuple[str, str]] = {
     "plan_heading": ("规划：{norm}", "Plan: {norm}"),
     "plan_rule": ("要求", "Requirement"),
     "plan_quote": ("原文", "Source text"),
+    "plan_quote_translated": ("原文", "Source text (the atlas's translation from the Chinese)"),
     "plan_reading": ("读法", "How it is read"),
     "plan_cannot": ("此规范无法计算缺口：{reason}", "This norm gives no shortfall: {reason}"),
     "plan_supply_line": (

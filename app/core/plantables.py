@@ -95,7 +95,7 @@ def plan_notes(plan: PlanData) -> list[tuple[str, str]]:
     lang, layer, norm = plan.view.lang, plan.layer, plan.norm
     notes = [
         (t("plan_norm", lang), f"{norm.title(lang)} · {norm.rule(lang)}"),
-        (t("plan_norm_source", lang), norm.source(lang) + (f" — “{norm.quote}”" if norm.quote else "")),
+        (t("plan_norm_source", lang), norm.source(lang) + (f" — “{norm.quotation(lang)}”" if norm.quote else "")),
         (t("unit", lang), site_unit(plan.supply, lang)),
         (t("year", lang), layer.year_label(lang)),
         (t("source", lang), layer.source_text(lang=lang)),

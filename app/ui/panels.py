@@ -449,7 +449,7 @@ def _report_list(reports: pd.DataFrame, lang: str) -> None:
         sep = ": " if lang == "en" else "："
         st.markdown(
             f"- **{escape(where)}** {escape(r.year)}{sep}{escape(label)} {escape(r.value)} {escape(unit)} "
-            f"— “{escape(r.quote)}” "
+            f"— {t('quotation', lang, quote=escape(r.quote))} "
             f"({t('source', lang)}: {escape(r.source_url)})"
         )
 

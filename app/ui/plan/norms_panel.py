@@ -31,7 +31,7 @@ def norms_table(catalogue: NormCatalogue, lang: str) -> pd.DataFrame:
                 catalogue.facility_title(n.facility_type, lang) if n.facility_type else "" for n in norms
             ],
             t("plan_norm_source", lang): [n.source(lang) for n in norms],
-            t("plan_quote", lang): [n.quote for n in norms],
+            t("plan_quote", lang): [n.quotation(lang) for n in norms],
         }
     )
 

@@ -25,7 +25,8 @@ def norm_box(plan: PlanData) -> None:
     norm, lang = plan.norm, plan.view.lang
     lines = [f"**{t('plan_rule', lang)}**: {escape(norm.rule(lang))}"]
     if norm.quote:
-        lines.append(f"**{t('plan_quote', lang)}**: “{escape(norm.quote)}” — {escape(norm.source(lang))}")
+        label = t("plan_quote_translated" if norm.quotation(lang) != norm.quote else "plan_quote", lang)
+        lines.append(f"**{label}**: “{escape(norm.quotation(lang))}” — {escape(norm.source(lang))}")
     else:
         lines.append(f"**{t('plan_norm_source', lang)}**: {escape(norm.source(lang))}")
     if norm.reading(lang):
@@ -65,8 +66,8 @@ def page(view: ViewState, frame: Any) -> None:
     lang = view.lang
     plan = plan_cache.plan(view)
     st.subheader(t("plan_heading", lang, norm=escape(plan.norm.title(lang))))
-    norm_box(plan)
     if not plan.computable:
+        norm_box(plan)
         st.info(t("plan_cannot", lang, reason=escape(plan.norm.reason(lang))))
         norms_section(lang)
         return
@@ -77,6 +78,7 @@ def page(view: ViewState, frame: Any) -> None:
         livemap.draw(frame, cache.map_payload(view, [plan_pane(plan)]), key="atlas_map", height=560)
     with detail_col:
         details(plan)
+    norm_box(plan)  # under the map, which stays in view at 1366×768
     if plan.map.error:
         st.error(escape(plan.map.error))
     panels.classification_note(plan.map)
